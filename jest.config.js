@@ -1,0 +1,11 @@
+// Two projects so a developer can run the fast unit tests alone (`npm run test:unit`);
+// `npm test` runs both. File names say what a test needs: *.unit.test.ts needs nothing,
+// *.integration.test.ts uses Redis, PostgreSQL/PGlite or a sandbox over loopback.
+const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2023', parser: { syntax: 'typescript' } } }] };
+const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/**/*.unit.test.ts'] },
+    { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/**/*.integration.test.ts'] },
+  ],
+};
