@@ -1,0 +1,62 @@
+import { compileRulebook, type Evaluation } from '../../engine/engine';
+import { loadRulebookFile } from '../../rulebook/load';
+import { UsageError } from '../cli-error';
+import { parseNow, parseOptions, required } from '../options';
+import { readRecords } from '../read-records';
+import type { CommandIo } from './command';
+
+const USAGE = 'usage: leadstage explain --rulebook <file> --input <people.jsonl|-> --id <person id> [--now <iso>]';
+
+/** `leadstage explain`: a readable breakdown of one person's decision, rule by rule. */
+export async function explain(args: string[], io: CommandIo): Promise<number> {
+  const options = parseOptions(
+    args,
+    { rulebook: { type: 'string' }, input: { type: 'string' }, id: { type: 'string' }, now: { type: 'string' } },
+    USAGE,
+  );
+  const engine = compileRulebook(loadRulebookFile(required(options.rulebook, 'rulebook', USAGE)));
+  const input = required(options.input, 'input', USAGE);
+  const id = required(options.id, 'id', USAGE);
+  const now = parseNow(options.now);
+  for await (const item of readRecords(input)) {
+    if ('error' in item || item.record.person.id !== id) continue;
+    const { person, events, state } = item.record;
+    for (const line of renderExplanation(engine.explain(person, events, state, now))) io.out(line);
+    return 0;
+  }
+  throw new UsageError(`no person with id "${id}" in ${input}`);
+}
+
+export function renderExplanation(evaluation: Evaluation): string[] {
+  const { decision } = evaluation;
+  const signed = (points: number) => (points >= 0 ? `+${points}` : String(points));
+  const lines = [
+    `Person ${decision.personId} — rulebook ${decision.rulebookVersion}`,
+    `  Stage: ${decision.stage}${decision.mqlTier ? ` (${decision.mqlTier})` : ''}   Priority: ${decision.priority}   Score: ${decision.score}`,
+    decision.transition
+      ? `  Moved ${decision.transition.from} → ${decision.transition.to}: ${decision.transition.reason}`
+      : `  No stage change (today's facts point to ${evaluation.target.stage}: ${evaluation.target.reason})`,
+    '',
+    'Exclusions',
+    ...evaluation.exclusionsChecked.map((check) => `  ${check.matched ? '✗ applies ' : '  —       '} ${check.id}`),
+    decision.excluded ? `  → ${decision.excluded.reason}` : '  → none applies',
+    '',
+    `Fit: ${decision.fit.score} (grade ${decision.fit.grade})`,
+    ...evaluation.fitRules.map((rule) => (rule.matched ? `  ${signed(rule.points).padStart(5)}  ${rule.reason}` : `      ·  ${rule.id} (no match)`)),
+    '',
+    `Engagement: ${decision.engagement.score} (${evaluation.eventsConsidered} events since ${evaluation.eventsSince.slice(0, 10)}, after decay)`,
+    ...(evaluation.engagement.length === 0
+      ? ['      ·  no scored activity']
+      : evaluation.engagement.map(
+          (item) =>
+            `  ${signed(item.points).padStart(5)}  ${item.reason} [${item.kind} ${item.id}: ${item.count} counted${item.capped ? `, ${item.capped} over the cap` : ''}]`,
+        )),
+    '',
+    `SQL readiness: ${evaluation.sqlPath ?? 'not sales-ready'}`,
+    `Missing for handoff: ${decision.missingForHandoff.length ? decision.missingForHandoff.join(', ') : 'nothing'}`,
+    '',
+    'Reasons written to the CRM',
+    ...decision.reasons.map((reason) => `  ${signed(reason.points).padStart(5)}  ${reason.text}`),
+  ];
+  return lines;
+}

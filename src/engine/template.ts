@@ -1,0 +1,42 @@
+
+import { compileFieldReader, type Facts } from './facts';
+
+export type TemplateValues = Record<string, string | number>;
+export type RenderTemplate = (facts: Facts, values?: TemplateValues) => string;
+
+/**
+ * Reason templates: "{title} at a {employees}-employee {industry} company". Placeholders name a
+ * person field or a value the rule supplies ({count}, {window}); compiled once into parts.
+ */
+export function compileTemplate(template: string): RenderTemplate {
+  const parts: Array<string | { name: string; read: ReturnType<typeof compileFieldReader> }> = [];
+  let last = 0;
+  for (const match of template.matchAll(/\{([^{}]+)\}/g)) {
+    parts.push(template.slice(last, match.index));
+    const name = match[1]!;
+    parts.push({ name, read: compileFieldReader(name) });
+    last = match.index! + match[0].length;
+  }
+  parts.push(template.slice(last));
+  if (parts.length === 1) {
+    const constant = template;
+    return () => constant;
+  }
+  return (facts, values) => {
+    let out = '';
+    for (const part of parts) {
+      if (typeof part === 'string') out += part;
+      else {
+        const value = values?.[part.name] ?? part.read(facts);
+        out += value === null || value === undefined ? 'unknown' : formatValue(value);
+      }
+    }
+    return out;
+  };
+}
+
+function formatValue(value: string | number | boolean): string {
+  if (typeof value === 'number') return Number.isInteger(value) ? value.toLocaleString('en-US') : value.toFixed(1);
+  return String(value);
+}
+
