@@ -64,23 +64,29 @@ export function compileEngagementRules(rulebook: Rulebook, decayFor: (group?: st
     }
   });
 
+  // scratch state reused across calls (evaluation is synchronous): nothing is allocated per event
+  const count = new Int32Array(rules.length);
+  const capped = new Int32Array(rules.length);
+  const points = new Float64Array(rules.length);
+  const windows = rules.map(() => ({ times: [] as number[], points: [] as number[], head: 0, sum: 0, run: 0 }));
+  let run = 0;
+
   return {
     score(timeline, now) {
-      const count = new Array<number>(rules.length).fill(0);
-      const capped = new Array<number>(rules.length).fill(0);
-      const points = new Array<number>(rules.length).fill(0);
-      // per capped rule: the counted (time, points) inside the current window, oldest first
-      const windows: Array<{ times: number[]; points: number[]; head: number; sum: number } | undefined> = [];
+      count.fill(0);
+      capped.fill(0);
+      points.fill(0);
+      run++;
 
       const { events, times } = timeline;
       for (let i = 0; i < events.length; i++) {
         const event = events[i]!;
         const candidates = byType.get(event.type);
-        if (!candidates) continue;
+        if (candidates === undefined) continue;
         let ruleIndex = -1;
-        for (const candidate of candidates) {
-          if (rules[candidate]!.test(event)) {
-            ruleIndex = candidate;
+        for (let c = 0; c < candidates.length; c++) {
+          if (rules[candidates[c]!]!.test(event)) {
+            ruleIndex = candidates[c]!;
             break;
           }
         }
@@ -89,19 +95,25 @@ export function compileEngagementRules(rulebook: Rulebook, decayFor: (group?: st
         const t = times[i]!;
         let earned = rule.points;
         if (rule.capPoints !== Infinity) {
-          let window = windows[ruleIndex];
-          if (!window) window = windows[ruleIndex] = { times: [], points: [], head: 0, sum: 0 };
+          const window = windows[ruleIndex]!;
+          if (window.run !== run) {
+            // first use in this call: start the window empty (reset lazily, only for rules that fire)
+            window.run = run;
+            window.times.length = 0;
+            window.points.length = 0;
+            window.head = 0;
+            window.sum = 0;
+          }
           while (window.head < window.times.length && window.times[window.head]! <= t - rule.capWindow) {
             window.sum -= window.points[window.head]!;
             window.head++;
           }
-          const room = rule.capPoints - window.sum;
-          const magnitude = Math.min(Math.abs(earned), room);
+          const magnitude = Math.min(Math.abs(earned), rule.capPoints - window.sum);
           if (magnitude <= 0) {
             capped[ruleIndex]!++;
             continue;
           }
-          earned = Math.sign(earned) * magnitude;
+          earned = earned < 0 ? -magnitude : magnitude;
           window.times.push(t);
           window.points.push(magnitude);
           window.sum += magnitude;
@@ -128,4 +140,3 @@ export function compileEngagementRules(rulebook: Rulebook, decayFor: (group?: st
     },
   };
 }
-

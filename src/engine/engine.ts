@@ -17,9 +17,8 @@ import { buildTimeline } from './timeline';
 
 export type Clock = Date | number | string;
 
-/** Everything the engine worked out for one person: the decision plus what `explain` shows. */
-export interface Evaluation {
-  decision: Decision;
+/** What `explain` shows beside the decision: every rule checked and what it gave. */
+export interface Explanation {
   fitRules: Array<{ id: string; matched: boolean; points: number; reason: string }>;
   engagement: Array<{ kind: 'rule' | 'signal'; id: string; reason: string; count: number; capped: number; points: number }>;
   exclusionsChecked: Array<{ id: string; matched: boolean }>;
@@ -27,6 +26,10 @@ export interface Evaluation {
   sqlPath: string | null;
   eventsConsidered: number;
   eventsSince: string;
+}
+
+export interface Evaluation extends Explanation {
+  decision: Decision;
 }
 
 export interface Engine {
@@ -74,9 +77,18 @@ export function compileRulebook(rulebook: Rulebook): Engine {
   const requiredFields = rulebook.handoff.required_fields as Array<keyof Person>;
   const { fit_weight: fitWeight, engagement_weight: engagementWeight } = rulebook.score;
 
-  function explain(person: Person, events: readonly EngagementEvent[], previous: PreviousState | null | undefined, clock: Clock): Evaluation {
+  /**
+   * One evaluation. The hot path renders no text beyond the top reasons; the breakdown is built
+   * only when `explain` asks for it.
+   */
+  function run(
+    person: Person,
+    events: readonly EngagementEvent[],
+    previous: PreviousState | null | undefined,
+    clock: Clock,
+  ): { decision: Decision; explain: () => Explanation } {
     const now = toMillis(clock);
-    const at = new Date(now).toISOString();
+    const at = isoAt(now);
     const facts: Facts = { person, emailDomain: emailDomainOf(person.email), fitScore: 0, fitGrade: '', engagementScore: 0, score: 0 };
 
     // after a recycle, only engagement since then can re-qualify the person
@@ -84,17 +96,22 @@ export function compileRulebook(rulebook: Rulebook): Engine {
     const since = Math.max(now - horizon, recycledAt + 1);
     const timeline = buildTimeline(events, since, now);
 
-    const exclusionsChecked = exclusions.map((exclusion) => ({ id: exclusion.id, matched: exclusion.when(facts) }));
-    const excludedIndex = exclusionsChecked.findIndex((check) => check.matched);
-    const exclusion = excludedIndex === -1 ? null : exclusions[excludedIndex]!;
+    let exclusion: (typeof exclusions)[number] | null = null;
+    for (const candidate of exclusions) {
+      if (candidate.when(facts)) {
+        exclusion = candidate;
+        break;
+      }
+    }
     const excluded = exclusion ? { rule: exclusion.id, reason: exclusion.reason(facts) } : null;
 
     let fitTotal = 0;
-    const fitResults = fitRules.map((rule) => {
-      const matched = rule.when(facts);
-      if (matched) fitTotal += rule.points;
-      return { id: rule.id, matched, points: matched ? rule.points : 0, reason: matched ? rule.reason(facts) : '' };
-    });
+    const fitMatched: Array<(typeof fitRules)[number]> = [];
+    for (const rule of fitRules) {
+      if (!rule.when(facts)) continue;
+      fitTotal += rule.points;
+      fitMatched.push(rule);
+    }
     facts.fitScore = clamp(Math.round(fitTotal), 0, rulebook.fit.max);
     facts.fitGrade = grades.find((band) => facts.fitScore >= band.min)?.grade ?? grades[grades.length - 1]!.grade;
 
@@ -113,12 +130,12 @@ export function compileRulebook(rulebook: Rulebook): Engine {
     const target = chooseTarget(facts, exclusion ? { stage: exclusion.stage, reason: excluded!.reason } : null, tier, sqlPath, held, missingForHandoff);
     const lifecycle = applyLifecycle(previous, target, at, rulebook.version);
 
-    const priority: Priority = lifecycle.stage === 'disqualified' ? 'cold' : (priorities.find((band) => band.when === null || band.when(facts))!.priority);
+    const priority: Priority = lifecycle.stage === 'disqualified' ? 'cold' : priorities.find((band) => band.when === null || band.when(facts))!.priority;
 
     const reasons = buildReasons(
       excluded ? excluded.reason : null,
       held ? `held for handoff: missing ${missingForHandoff.join(', ')}` : null,
-      fitResults.filter((result) => result.matched && result.points !== 0),
+      fitMatched,
       contributions,
       facts,
       rulebook.reasons.max,
@@ -141,16 +158,19 @@ export function compileRulebook(rulebook: Rulebook): Engine {
       recycledAt: lifecycle.recycledAt,
       history: lifecycle.history,
     };
-    return {
-      decision,
-      fitRules: fitResults,
+    const explain = (): Explanation => ({
+      fitRules: fitRules.map((rule) => {
+        const matched = fitMatched.includes(rule);
+        return { id: rule.id, matched, points: matched ? rule.points : 0, reason: matched ? rule.reason(facts) : '' };
+      }),
       engagement: contributions.map((c) => ({ kind: c.kind, id: c.id, reason: c.reason(facts, c.values), count: c.count, capped: c.capped, points: round1(c.points) })),
-      exclusionsChecked,
+      exclusionsChecked: exclusions.map((candidate) => ({ id: candidate.id, matched: candidate.when(facts) })),
       target,
       sqlPath,
       eventsConsidered: timeline.events.length,
       eventsSince: new Date(Math.max(since, 0)).toISOString(),
-    };
+    });
+    return { decision, explain };
   }
 
   /** Why an MQL is sales-ready, or null: fast track first, then sales acceptance, BANT, threshold. */
@@ -195,8 +215,11 @@ export function compileRulebook(rulebook: Rulebook): Engine {
   return {
     version: rulebook.version,
     rulebook,
-    evaluate: (person, events, previous, now) => explain(person, events, previous, now).decision,
-    explain,
+    evaluate: (person, events, previous, now) => run(person, events, previous, now).decision,
+    explain: (person, events, previous, now) => {
+      const result = run(person, events, previous, now);
+      return { decision: result.decision, ...result.explain() };
+    },
   };
 }
 
@@ -215,13 +238,13 @@ function crmStageOf(person: Person): StageTarget | null {
 function buildReasons(
   exclusion: string | null,
   held: string | null,
-  fit: ReadonlyArray<{ reason: string; points: number }>,
+  fit: ReadonlyArray<{ reason: (facts: Facts) => string; points: number }>,
   contributions: readonly Contribution[],
   facts: Facts,
   limit: number,
 ): Reason[] {
   const ranked: Array<{ render: () => string; points: number }> = [];
-  for (const result of fit) ranked.push({ render: () => result.reason, points: result.points });
+  for (const rule of fit) if (rule.points !== 0) ranked.push({ render: () => rule.reason(facts), points: rule.points });
   for (const contribution of contributions) {
     const points = Math.round(contribution.points);
     if (points === 0) continue;
@@ -271,6 +294,17 @@ function clamp(value: number, min: number, max: number): number {
 
 function round1(value: number): number {
   return Math.round(value * 10) / 10;
+}
+
+// a batch is scored at one "now": format it once, not once per person
+let lastNow = NaN;
+let lastIso = '';
+function isoAt(now: number): string {
+  if (now !== lastNow) {
+    lastNow = now;
+    lastIso = new Date(now).toISOString();
+  }
+  return lastIso;
 }
 
 export function toMillis(clock: Clock): number {

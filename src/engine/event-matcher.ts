@@ -7,9 +7,23 @@ export type PropertyTest = (event: EngagementEvent) => boolean;
 
 const ALWAYS: PropertyTest = () => true;
 
-function stringProperty(event: EngagementEvent, key: string): string | null {
-  const value = event.properties[key];
-  return value === undefined || value === null ? null : String(value);
+type Read = (event: EngagementEvent) => unknown;
+
+/** Well-known properties are read directly (a monomorphic load); others by key. */
+const KNOWN_READERS: Record<string, Read> = {
+  url: (event) => event.properties.url,
+  formId: (event) => event.properties.formId,
+  formName: (event) => event.properties.formName,
+  assetTitle: (event) => event.properties.assetTitle,
+  contentStage: (event) => event.properties.contentStage,
+};
+
+function readerFor(key: string): (event: EngagementEvent) => string | null {
+  const read: Read = KNOWN_READERS[key] ?? ((event) => event.properties[key]);
+  return (event) => {
+    const value = read(event);
+    return value === undefined || value === null ? null : typeof value === 'string' ? value : String(value);
+  };
 }
 
 export function compileEventMatch(match: EventMatch): { types: readonly EventType[]; test: PropertyTest } {
@@ -17,16 +31,18 @@ export function compileEventMatch(match: EventMatch): { types: readonly EventTyp
   const glob = (key: string, globs: readonly string[] | undefined) => {
     if (!globs) return;
     const regex = globsToRegExp(globs);
+    const read = readerFor(key);
     tests.push((event) => {
-      const value = stringProperty(event, key);
+      const value = read(event);
       return value !== null && regex.test(value);
     });
   };
   const exact = (key: string, values: readonly string[] | undefined) => {
     if (!values) return;
     const set = new Set(values);
+    const read = readerFor(key);
     tests.push((event) => {
-      const value = stringProperty(event, key);
+      const value = read(event);
       return value !== null && set.has(value);
     });
   };

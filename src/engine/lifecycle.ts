@@ -26,7 +26,7 @@ export interface LifecycleOutcome {
 export function applyLifecycle(previous: PreviousState | null | undefined, target: StageTarget, at: string, rulebookVersion: string): LifecycleOutcome {
   const from: Stage = previous?.stage ?? 'contact';
   const history = previous?.history ?? [];
-  const enteredAt = (previous?.enteredAt ?? {}) as Partial<Record<Stage, string>>;
+  const enteredAt = previous?.enteredAt ?? {};
   const recycledAt = previous?.recycledAt ?? null;
   const stay = (): LifecycleOutcome => ({
     stage: from,

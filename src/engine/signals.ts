@@ -111,16 +111,20 @@ function repeatVisits(test: PropertyTest, days: number, window: number): Detecto
 function contentProgression(reach: number, window: number): Detector {
   return (events, times) => {
     let firing: Firing | null = null;
-    const staged: Array<{ t: number; rank: number }> = [];
+    // latest time each content stage was seen: a lower stage seen within the window before a
+    // higher one is progress
+    const lastSeen = [-Infinity, -Infinity, -Infinity];
     for (let i = 0; i < events.length; i++) {
       const stage = events[i]!.properties.contentStage;
       if (stage === undefined) continue;
       const rank = STAGE_RANK[stage]!;
       const t = times[i]!;
-      staged.push({ t, rank });
-      if (rank < reach) continue;
-      const earlier = staged.filter((item) => item.t >= t - window && item.rank < rank);
-      if (earlier.length > 0) firing = { at: t, count: new Set([...earlier.map((item) => item.rank), rank]).size };
+      if (rank >= reach) {
+        let stages = 1;
+        for (let lower = 0; lower < rank; lower++) if (lastSeen[lower]! >= t - window) stages++;
+        if (stages > 1) firing = { at: t, count: stages };
+      }
+      lastSeen[rank] = t;
     }
     return firing;
   };

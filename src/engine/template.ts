@@ -35,8 +35,16 @@ export function compileTemplate(template: string): RenderTemplate {
   };
 }
 
+/** Numbers read as people write them: 450, 1,200, 2.5 (toLocaleString is slow on a hot path). */
 function formatValue(value: string | number | boolean): string {
-  if (typeof value === 'number') return Number.isInteger(value) ? value.toLocaleString('en-US') : value.toFixed(1);
-  return String(value);
+  if (typeof value !== 'number') return String(value);
+  if (!Number.isInteger(value)) return value.toFixed(1);
+  const digits = String(Math.abs(value));
+  let out = '';
+  for (let i = 0; i < digits.length; i++) {
+    if (i > 0 && (digits.length - i) % 3 === 0) out += ',';
+    out += digits[i];
+  }
+  return value < 0 ? `-${out}` : out;
 }
 

@@ -59,8 +59,14 @@ const HistoryEntrySchema = z.object({
 export const PreviousStateSchema = z.looseObject({
   stage: z.enum(STAGES),
   history: z.array(HistoryEntrySchema).optional(),
-  enteredAt: z.record(z.string(), z.string()).optional(),
+  enteredAt: z.partialRecord(z.enum(STAGES), z.string()).optional(),
   recycledAt: z.string().nullable().optional(),
 });
 
-export type PreviousState = z.infer<typeof PreviousStateSchema>;
+/** What the engine needs of the previous decision; a whole Decision satisfies it. */
+export interface PreviousState {
+  stage: Stage;
+  history?: StageHistoryEntry[] | undefined;
+  enteredAt?: Partial<Record<Stage, string>> | undefined;
+  recycledAt?: string | null | undefined;
+}

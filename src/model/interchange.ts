@@ -38,7 +38,7 @@ export function parsePersonRecord(text: string, line: number): PersonRecord {
   if (!result.success) {
     throw new RecordParseError(
       line,
-      result.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`),
+      result.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message.replace(/^Invalid input: /, '')}`),
     );
   }
   return result.data;

@@ -19,7 +19,7 @@ export async function score(args: string[], io: CommandIo): Promise<number> {
   for await (const item of readRecords(input)) {
     if ('error' in item) {
       failed++;
-      io.err(`${input}:${item.error.message}`);
+      io.err(`${input}:${item.error.line}: ${item.error.details.join('; ')}`);
       continue;
     }
     const { person, events, state } = item.record;

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+/**
+ * Configuration comes from the environment only (twelve-factor), validated once at start-up.
+ * A bad or missing variable stops the process with one message that lists every problem.
+ */
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+    /** PostgreSQL in production; unset means the embedded PGlite store in LEADSTAGE_DATA_DIR. */
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'expected postgres://user@host:port/database' }).optional(),
+    LEADSTAGE_DATA_DIR: z.string().min(1).default('.data'),
+    REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'expected redis://host:port' }).default('redis://127.0.0.1:6379'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    RULEBOOK_PATH: z.string().min(1).default('config/rulebook.default.yaml'),
+    /** 32 bytes, base64 or hex: encrypts CRM tokens at rest. Required in production. */
+    LEADSTAGE_SECRET_KEY: z
+      .string()
+      .refine((value) => decodeKey(value) !== null, 'expected 32 bytes as 64 hex characters or base64')
+      .optional(),
+    /** Single-portal mode: a HubSpot private-app token and, for the sandbox, its base URL. */
+    HUBSPOT_ACCESS_TOKEN: z.string().min(1).optional(),
+    HUBSPOT_BASE_URL: z.url().optional(),
+  });
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the environment; never echoes a value back, since some are secrets. */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const relevant = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ''));
+  const result = EnvSchema.safeParse(relevant);
+  const problems = result.success
+    ? []
+    : result.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message.replace(/^Invalid input: /, '')}`);
+  // checked on the raw input too, so it is reported alongside any other problem
+  if (relevant.NODE_ENV === 'production' && !relevant.LEADSTAGE_SECRET_KEY) {
+    problems.push('LEADSTAGE_SECRET_KEY: required in production (tokens are encrypted at rest)');
+  }
+  if (problems.length > 0 || !result.success) throw new ConfigError(problems);
+  return result.data;
+}
+
+export function decodeKey(value: string): Buffer | null {
+  const key = /^[0-9a-f]{64}$/i.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
+  return key.length === 32 ? key : null;
+}

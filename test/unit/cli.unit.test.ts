@@ -1,0 +1,160 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../../src/cli/main';
+import type { Decision } from '../../src/model/decision';
+
+const ROOT = join(__dirname, '..', '..');
+const RULEBOOK = join(ROOT, 'config', 'rulebook.default.yaml');
+const PEOPLE = join(ROOT, 'test', 'fixtures', 'people.jsonl');
+const NOW = '2026-11-27T12:00:00Z';
+
+async function run(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(argv, { out: (line) => out.push(line), err: (line) => err.push(line) });
+  return { code, out, err };
+}
+
+describe('leadstage score on the default rulebook', () => {
+  let decisions: Map<string, Decision>;
+  let order: string[];
+
+  beforeAll(async () => {
+    const result = await run('score', '--rulebook', RULEBOOK, '--input', PEOPLE, '--now', NOW);
+    expect(result.code).toBe(0);
+    expect(result.err).toEqual([]);
+    const parsed = result.out.map((line) => JSON.parse(line) as Decision);
+    order = parsed.map((d) => d.personId);
+    decisions = new Map(parsed.map((d) => [d.personId, d]));
+  });
+
+  it('answers one decision per line, in input order', () => {
+    expect(order.slice(0, 3)).toEqual(['personal-email', 'student', 'competitor']);
+    expect(order).toHaveLength(18);
+  });
+
+  it.each([
+    ['personal-email', 'personal email address (gmail.com)'],
+    ['student', 'student email address (mit.edu)'],
+    ['competitor', 'works at a competitor (rivalsense.com)'],
+    ['non-us', 'outside served region (DE)'],
+    ['ip-non-us', 'outside served region (IP in IN)'],
+    ['self-employed', 'self-employed'],
+  ])('disqualifies %s with the reason "%s"', (id, reason) => {
+    expect(decisions.get(id)).toMatchObject({ stage: 'disqualified', excluded: { reason }, priority: 'cold' });
+  });
+
+  it('puts a non-target industry in tier-2 nurture', () => {
+    expect(decisions.get('non-target-industry')).toMatchObject({ stage: 'nurture', mqlTier: 'tier2' });
+  });
+
+  it('makes a US persona at a 100+ employee target-industry company an MQL', () => {
+    expect(decisions.get('mql')).toMatchObject({ stage: 'mql', mqlTier: 'tier1', fit: { grade: 'A' } });
+  });
+
+  it('fast-tracks such an MQL who requests a demo to SQL at once', () => {
+    expect(decisions.get('fast-track-sql')).toMatchObject({ stage: 'sql', priority: 'hot', transition: { reason: 'fast track: requested a demo' } });
+  });
+
+  it('makes such an MQL SQL when decayed engagement (pricing, webinar, downloads) crosses the threshold', () => {
+    const decision = decisions.get('threshold-sql')!;
+    expect(decision.stage).toBe('sql');
+    expect(decision.transition!.reason).toMatch(/reached the SQL threshold of 60/);
+    expect(decision.reasons.map((r) => r.text)).toContain('viewed pricing (3×)');
+  });
+
+  it('never makes a blog-only reader SQL, however much they read', () => {
+    expect(decisions.get('blog-reader')).toMatchObject({ stage: 'mql' });
+    expect(decisions.get('blog-reader')!.engagement.score).toBeLessThan(60);
+  });
+
+  it('no longer counts engagement older than the decay horizon', () => {
+    expect(decisions.get('stale-engagement')).toMatchObject({ stage: 'mql', engagement: { score: 0 } });
+  });
+
+  it('keeps a small company a lead, and takes customers and opportunities from deals', () => {
+    expect(decisions.get('small-company')!.stage).toBe('lead');
+    expect(decisions.get('customer')!.stage).toBe('customer');
+    expect(decisions.get('opportunity')!.stage).toBe('opportunity');
+  });
+
+  it('holds a sales-ready lead missing a handoff field, and reaches SQL by BANT', () => {
+    expect(decisions.get('held-no-phone')).toMatchObject({ stage: 'mql', missingForHandoff: ['phone'] });
+    expect(decisions.get('bant-sql')).toMatchObject({ stage: 'sql' });
+  });
+
+  it('recycles an SQL that sales marked bad timing, with the reason', () => {
+    expect(decisions.get('recycled')).toMatchObject({ stage: 'nurture', transition: { from: 'sql', reason: 'recycled to nurture: sales marked it BAD_TIMING' } });
+  });
+
+  it('ranks hot, warm and cold', () => {
+    const priorities = new Set([...decisions.values()].map((d) => d.priority));
+    expect(priorities).toEqual(new Set(['hot', 'warm', 'cold']));
+  });
+});
+
+describe('leadstage CLI errors', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'leadstage-cli-'));
+
+  it('reports a malformed line by number, scores the rest and exits non-zero', async () => {
+    const file = join(dir, 'mixed.jsonl');
+    writeFileSync(
+      file,
+      [
+        JSON.stringify({ person: { id: 'a', email: 'a@acme.com' }, events: [] }),
+        '{not json',
+        JSON.stringify({ person: { id: 'c', email: 'c@acme.com', employees: 'many' } }),
+        '',
+        JSON.stringify({ person: { id: 'd', email: 'd@acme.com' }, events: [{ id: 'x', type: 'page_veiw', occurredAt: NOW }] }),
+        JSON.stringify({ person: { id: 'e', email: 'e@acme.com' } }),
+      ].join('\n'),
+    );
+    const result = await run('score', '--rulebook', RULEBOOK, '--input', file, '--now', NOW);
+    expect(result.code).toBe(1);
+    expect(result.out.map((line) => JSON.parse(line).personId)).toEqual(['a', 'e']);
+    expect(result.err[0]).toMatch(/mixed\.jsonl:2: not valid JSON/);
+    expect(result.err[1]).toMatch(/mixed\.jsonl:3: person\.employees: expected number, received string/);
+    expect(result.err[2]).toMatch(/mixed\.jsonl:5: events\[0\]\.type/);
+    expect(result.err[3]).toBe('3 lines failed');
+  });
+
+  it('validate exits 0 for the default rulebook and 1 with every problem for a bad one', async () => {
+    const ok = await run('rulebook', 'validate', RULEBOOK);
+    expect(ok.code).toBe(0);
+    expect(ok.out[0]).toMatch(/valid \(version 2026\.11-default-1/);
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'version: "x"\nname: bad\nfit:\n  rules: []\n  grades: []\n  extra: 1\n');
+    const result = await run('rulebook', 'validate', bad);
+    expect(result.code).toBe(1);
+    expect(result.err.join('\n')).toMatch(/bad\.yaml:6:3 fit\.extra: unknown key "extra"/);
+    expect(result.err.join('\n')).toMatch(/fit\.rules: /);
+  });
+
+  it('explains one person in plain words', async () => {
+    const result = await run('explain', '--rulebook', RULEBOOK, '--input', PEOPLE, '--id', 'fast-track-sql', '--now', NOW);
+    expect(result.code).toBe(0);
+    const text = result.out.join('\n');
+    expect(text).toMatch(/Stage: sql \(tier1\)/);
+    expect(text).toMatch(/Moved contact → sql: fast track: requested a demo/);
+    expect(text).toMatch(/\+40 +requested a demo/);
+  });
+
+  it('says what is wrong with the call: missing options, unknown ids and commands, missing files', async () => {
+    expect(await run('score', '--input', PEOPLE)).toMatchObject({ code: 2, err: [expect.stringMatching(/missing --rulebook/)] });
+    expect((await run('explain', '--rulebook', RULEBOOK, '--input', PEOPLE, '--id', 'nobody')).err[0]).toMatch(/no person with id "nobody"/);
+    expect((await run('frobnicate')).code).toBe(2);
+    expect(await run('score', '--rulebook', RULEBOOK, '--input', join(dir, 'missing.jsonl'))).toMatchObject({ code: 1, err: [expect.stringMatching(/missing\.jsonl: no such file/)] });
+    expect((await run('score', '--rulebook', RULEBOOK, '--input', PEOPLE, '--now', 'soon')).err[0]).toMatch(/--now: "soon" is not an ISO 8601/);
+  });
+});
+
+describe('the installed bin', () => {
+  it('runs through npx-style bin on the project Node', () => {
+    const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'leadstage.js'), 'rulebook', 'validate', RULEBOOK], { encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/valid/);
+    expect(execFileSync(process.execPath, ['-p', 'process.versions.node.split(".")[0]'], { encoding: 'utf8' }).trim()).toBe('24');
+  });
+});
