@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   for (let page = 0; page * PAGE < PEER_PEOPLE; page++) {
     const records = syntheticPeople(Math.min(PAGE, PEER_PEOPLE - page * PAGE), EVENTS, NOW, page);
     const started = performance.now();
-    const results = [];
+    const results: Array<Awaited<ReturnType<typeof peer>>> = [];
     for (const record of records) results.push(await peer(record.person, record.events, NOW));
     peerMs += performance.now() - started;
     records.forEach((record, i) => {
