@@ -1,0 +1,141 @@
+/**
+ * HubSpot's three limits, per access token (reference §1.10):
+ * - a rolling window for ordinary calls (110 per 10 s for public apps; `TEN_SECONDLY_ROLLING`),
+ * - a separate per-second limit for CRM search (5/s; `SECONDLY`), and search responses carry no
+ *   rate-limit headers,
+ * - a daily budget (`DAILY`), reset at midnight (UTC here) of the sandbox clock.
+ * The window length is an option so a benchmark can compress "110 per 10 s" into "110 per 1 s".
+ * Only admitted requests use up the budget; rejected ones are counted in stats, not in the window.
+ */
+export interface RateLimitOptions {
+  /** Requests per rolling window for non-search calls. */
+  maxPerWindow: number;
+  windowMs: number;
+  /** Search requests per search window. */
+  searchMax: number;
+  searchWindowMs: number;
+  /** Requests per day (all kinds). */
+  daily: number;
+}
+
+export const DEFAULT_RATE_LIMIT: RateLimitOptions = {
+  maxPerWindow: 110,
+  windowMs: 10_000,
+  searchMax: 5,
+  searchWindowMs: 1_000,
+  daily: 250_000,
+};
+
+export type RatePolicy = 'TEN_SECONDLY_ROLLING' | 'SECONDLY' | 'DAILY';
+
+export const RATE_LIMIT_MESSAGES: Record<RatePolicy, string> = {
+  TEN_SECONDLY_ROLLING: 'You have reached your ten_secondly_rolling limit.',
+  // The SDK's retry decorator recognises exactly this text (reference §1.2).
+  SECONDLY: 'You have reached your secondly limit.',
+  DAILY: 'You have reached your daily limit.',
+};
+
+export type RequestKind = 'standard' | 'search';
+
+export type RateDecision =
+  | { ok: true; headers: Record<string, string> }
+  | { ok: false; policy: RatePolicy; headers: Record<string, string> };
+
+/** A rolling window of admission times; old entries are dropped from the front. */
+class Window {
+  private times: number[] = [];
+  private head = 0;
+
+  count(now: number, windowMs: number): number {
+    while (this.head < this.times.length && this.times[this.head]! <= now - windowMs) this.head++;
+    if (this.head > 1024 && this.head * 2 > this.times.length) {
+      this.times = this.times.slice(this.head);
+      this.head = 0;
+    }
+    return this.times.length - this.head;
+  }
+
+  add(now: number): void {
+    this.times.push(now);
+  }
+}
+
+interface TokenState {
+  standard: Window;
+  search: Window;
+  day: string;
+  usedToday: number;
+}
+
+export class RateLimiter {
+  private readonly tokens = new Map<string, TokenState>();
+
+  constructor(
+    private options: RateLimitOptions,
+    /** Monotonic milliseconds for the windows (wall time by default). */
+    private readonly monotonic: () => number,
+    /** The current day of the sandbox clock, for the DAILY budget. */
+    private readonly today: () => string,
+  ) {}
+
+  get settings(): RateLimitOptions {
+    return { ...this.options };
+  }
+
+  configure(partial: Partial<RateLimitOptions>): void {
+    this.options = { ...this.options, ...partial };
+  }
+
+  /** Forgets all usage (windows and daily counts). */
+  reset(): void {
+    this.tokens.clear();
+  }
+
+  private state(token: string): TokenState {
+    let state = this.tokens.get(token);
+    const day = this.today();
+    if (!state) {
+      state = { standard: new Window(), search: new Window(), day, usedToday: 0 };
+      this.tokens.set(token, state);
+    }
+    if (state.day !== day) {
+      state.day = day;
+      state.usedToday = 0;
+    }
+    return state;
+  }
+
+  /** Uses up the whole daily budget, as the DAILY fault switch does. */
+  exhaustDaily(token: string): void {
+    this.state(token).usedToday = this.options.daily;
+  }
+
+  check(token: string, kind: RequestKind, forcedDaily = false): RateDecision {
+    const o = this.options;
+    const state = this.state(token);
+    const now = this.monotonic();
+    const inWindow = state.standard.count(now, o.windowMs);
+    const headers = (remaining: number): Record<string, string> =>
+      kind === 'search'
+        ? {}
+        : {
+            'X-HubSpot-RateLimit-Max': String(o.maxPerWindow),
+            'X-HubSpot-RateLimit-Remaining': String(Math.max(0, remaining)),
+            'X-HubSpot-RateLimit-Interval-Milliseconds': String(o.windowMs),
+            'X-HubSpot-RateLimit-Daily': String(o.daily),
+            'X-HubSpot-RateLimit-Daily-Remaining': String(Math.max(0, o.daily - state.usedToday)),
+          };
+    if (forcedDaily || state.usedToday >= o.daily) {
+      return { ok: false, policy: 'DAILY', headers: headers(o.maxPerWindow - inWindow) };
+    }
+    if (kind === 'search') {
+      if (state.search.count(now, o.searchWindowMs) >= o.searchMax) return { ok: false, policy: 'SECONDLY', headers: {} };
+      state.search.add(now);
+    } else {
+      if (inWindow >= o.maxPerWindow) return { ok: false, policy: 'TEN_SECONDLY_ROLLING', headers: headers(0) };
+      state.standard.add(now);
+    }
+    state.usedToday += 1;
+    return { ok: true, headers: headers(o.maxPerWindow - inWindow - 1) };
+  }
+}

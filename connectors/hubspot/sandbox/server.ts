@@ -1,0 +1,149 @@
+/**
+ * `startHubSpotSandbox()`: an HTTP server on 127.0.0.1 that answers HubSpot's API paths with the
+ * seeded portal, so the real @hubspot/api-client (with `basePath`) can run against it unchanged in the
+ * demo, end-to-end tests and the sync benchmark. See README.md for the endpoint list.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import express, { type ErrorRequestHandler } from 'express';
+import { createClock, type ClockMode, type SandboxClock } from './clock';
+import type { SandboxContext } from './context';
+import { HubSpotError } from './errors';
+import { Faults, type FaultSettings } from './faults';
+import {
+  countRequests, enforceRateLimits, injectLatency, injectServerErrors, requireBearerToken,
+} from './middleware';
+import { Prng } from './prng';
+import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from './rate-limit';
+import { adminRouter } from './routes/admin';
+import { associationsRouter } from './routes/associations';
+import { contactsUpdateRouter } from './routes/contacts-update';
+import { crmObjectsRouter } from './routes/crm-objects';
+import { emailEventsRouter } from './routes/email-events';
+import { formsRouter } from './routes/forms';
+import { ownersRouter } from './routes/owners';
+import { propertiesRouter } from './routes/properties';
+import { tasksRouter } from './routes/tasks';
+import { webEventsRouter } from './routes/web-events';
+import { DEFAULT_NOW, DEFAULT_SEED, describeSeed, type SeedDescription } from './seed';
+import { SandboxStats, type StatsSnapshot } from './stats';
+import { PortalStore } from './store';
+
+export const DEFAULT_TOKEN = 'sandbox-token';
+
+export interface HubSpotSandboxOptions {
+  /** 0 (default) picks a free port. The server listens on 127.0.0.1 only. */
+  port?: number;
+  seed?: number;
+  /** Number of seeded contacts (default 2,000; up to 500,000). */
+  contacts?: number;
+  /** Accepted bearer token(s); default "sandbox-token". Rate limits are counted per token. */
+  token?: string | string[];
+  /** Where the seeded history ends and the clock starts (default 2026-11-27T12:00:00Z). */
+  now?: string | number | Date;
+  rateLimit?: Partial<RateLimitOptions>;
+  /** `running` (default) ticks with wall time from `now`; `frozen` moves only when set; or your own clock. */
+  clock?: ClockMode | SandboxClock;
+  /** Monotonic time source for rate-limit windows (default performance.now). */
+  monotonic?: () => number;
+  faults?: Partial<FaultSettings>;
+  /** Build the engagement/deal index at start instead of on the first request that needs it. */
+  warm?: boolean;
+}
+
+export interface HubSpotSandbox {
+  url: string;
+  port: number;
+  token: string;
+  store: PortalStore;
+  clock: SandboxClock;
+  faults: Faults;
+  rateLimiter: RateLimiter;
+  stats(): StatsSnapshot;
+  resetStats(): void;
+  describeSeed(): SeedDescription;
+  close(): Promise<void>;
+}
+
+function parseNow(now: HubSpotSandboxOptions['now']): number {
+  const ms = now instanceof Date ? now.getTime() : typeof now === 'number' ? now : Date.parse(now ?? DEFAULT_NOW);
+  if (Number.isNaN(ms)) throw new Error(`now must be a date, epoch milliseconds or an ISO 8601 string, got ${String(now)}`);
+  return ms;
+}
+
+const handleErrors = (ctx: SandboxContext): ErrorRequestHandler => (err, _req, res, _next) => {
+  let error: HubSpotError;
+  if (err instanceof HubSpotError) error = err;
+  else if ((err as { type?: string }).type === 'entity.parse.failed') {
+    error = new HubSpotError(400, { status: 'error', message: `Invalid input JSON: ${(err as Error).message}`, category: 'VALIDATION_ERROR' });
+  } else if ((err as { type?: string }).type === 'entity.too.large') {
+    error = new HubSpotError(413, { status: 'error', message: 'Request body too large', category: 'VALIDATION_ERROR' });
+  } else {
+    error = new HubSpotError(500, { status: 'error', message: `Sandbox bug: ${(err as Error).message}`, category: 'INTERNAL_ERROR' });
+  }
+  const { status, message, ...rest } = error.body;
+  res.status(error.status).json({ status, message, correlationId: ctx.prng.uuid(), ...rest });
+};
+
+export function createSandboxApp(ctx: SandboxContext): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.use(express.json({ limit: '20mb' }), adminRouter(ctx));
+  app.use(countRequests(ctx), injectLatency(ctx), requireBearerToken(ctx), enforceRateLimits(ctx), injectServerErrors(ctx));
+  for (const router of [
+    propertiesRouter, contactsUpdateRouter, tasksRouter, crmObjectsRouter, associationsRouter, ownersRouter,
+    emailEventsRouter, formsRouter, webEventsRouter,
+  ]) {
+    app.use(router(ctx));
+  }
+  app.use((req, _res, next) => {
+    next(new HubSpotError(404, { status: 'error', message: `The sandbox does not serve ${req.method} ${req.path}`, category: 'OBJECT_NOT_FOUND' }));
+  });
+  app.use(handleErrors(ctx));
+  return app;
+}
+
+export async function startHubSpotSandbox(options: HubSpotSandboxOptions = {}): Promise<HubSpotSandbox> {
+  const now = parseNow(options.now);
+  const seed = options.seed ?? DEFAULT_SEED;
+  const clock = typeof options.clock === 'object' ? options.clock : createClock(now, options.clock ?? 'running');
+  const tokens = [options.token ?? DEFAULT_TOKEN].flat();
+  if (tokens.length === 0 || tokens.some((t) => t === '')) throw new Error('token must be a non-empty string');
+  const store = new PortalStore({ seed, contacts: options.contacts, now });
+  const faults = new Faults(Prng.for(seed, 0xfa17));
+  if (options.faults) faults.set(options.faults);
+  const limiter = new RateLimiter(
+    { ...DEFAULT_RATE_LIMIT, ...options.rateLimit },
+    options.monotonic ?? (() => performance.now()),
+    () => new Date(clock.now()).toISOString().slice(0, 10),
+  );
+  const ctx: SandboxContext = { store, clock, faults, limiter, stats: new SandboxStats(), prng: Prng.for(seed, 0xc0de), tokens: new Set(tokens) };
+  if (options.warm) void store.activity;
+
+  const server = http.createServer(createSandboxApp(ctx));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    token: tokens[0]!,
+    store,
+    clock,
+    faults,
+    rateLimiter: limiter,
+    stats: () => ctx.stats.snapshot(),
+    resetStats: () => ctx.stats.reset(),
+    describeSeed: () => describeSeed(store.seed.options),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        // Keep-alive connections from fetch would otherwise hold close() open.
+        server.closeAllConnections();
+      }),
+  };
+}

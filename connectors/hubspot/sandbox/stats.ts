@@ -1,0 +1,85 @@
+/**
+ * Request metrics a test or benchmark reads back (`sandbox.stats()` or `GET /__sandbox/stats`):
+ * every API request is counted, including those answered 401, 429 or an injected 5xx, per endpoint
+ * pattern so "how many contact batch updates did the sync make" is one lookup.
+ */
+export interface StatsSnapshot {
+  requests: { total: number; byEndpoint: Record<string, number>; byStatus: Record<string, number> };
+  rateLimited: { total: number; byPolicy: Record<string, number> };
+  faults: { serverErrors: number; burst429s: number; batchRecordFailures: number; latencyAddedMs: number };
+  writes: {
+    contactBatchUpdateRequests: number;
+    contactsUpdated: number;
+    contactUpdatesIgnored: number;
+    contactUpdateErrors: number;
+    tasksCreated: number;
+    taskAssociationsCreated: number;
+    propertiesCreated: number;
+    propertyGroupsCreated: number;
+  };
+}
+
+/** Path patterns, most specific first: ids and names become placeholders. */
+const PATTERNS: [RegExp, string][] = [
+  [/^\/crm\/v3\/properties\/([^/]+)\/groups\/[^/]+$/, '/crm/v3/properties/$1/groups/:groupName'],
+  [/^\/crm\/v3\/properties\/([^/]+)\/groups$/, '/crm/v3/properties/$1/groups'],
+  [/^\/crm\/v3\/properties\/([^/]+)\/[^/]+$/, '/crm/v3/properties/$1/:propertyName'],
+  [/^\/crm\/v3\/objects\/([^/]+)\/(search|batch\/[a-z]+)$/, '/crm/v3/objects/$1/$2'],
+  [/^\/crm\/v3\/objects\/([^/]+)\/[^/]+$/, '/crm/v3/objects/$1/:id'],
+  [/^\/crm\/v4\/objects\/([^/]+)\/[^/]+\/associations\/([^/]+)$/, '/crm/v4/objects/$1/:id/associations/$2'],
+  [/^\/crm\/v3\/owners\/[^/]+$/, '/crm/v3/owners/:ownerId'],
+  [/^\/form-integrations\/v1\/submissions\/forms\/[^/]+$/, '/form-integrations/v1/submissions/forms/:formGuid'],
+  [/^\/marketing\/v3\/forms\/[^/]+$/, '/marketing/v3/forms/:formId'],
+];
+
+export function endpointKey(method: string, path: string): string {
+  const trimmed = path.length > 1 ? path.replace(/\/+$/, '') : path;
+  for (const [pattern, replacement] of PATTERNS) {
+    if (pattern.test(trimmed)) return `${method} ${trimmed.replace(pattern, replacement)}`;
+  }
+  return `${method} ${trimmed}`;
+}
+
+function empty(): StatsSnapshot {
+  return {
+    requests: { total: 0, byEndpoint: {}, byStatus: {} },
+    rateLimited: { total: 0, byPolicy: {} },
+    faults: { serverErrors: 0, burst429s: 0, batchRecordFailures: 0, latencyAddedMs: 0 },
+    writes: {
+      contactBatchUpdateRequests: 0, contactsUpdated: 0, contactUpdatesIgnored: 0, contactUpdateErrors: 0, tasksCreated: 0,
+      taskAssociationsCreated: 0, propertiesCreated: 0, propertyGroupsCreated: 0,
+    },
+  };
+}
+
+export class SandboxStats {
+  private data = empty();
+
+  request(method: string, path: string, status: number): void {
+    const key = endpointKey(method, path);
+    this.data.requests.total += 1;
+    this.data.requests.byEndpoint[key] = (this.data.requests.byEndpoint[key] ?? 0) + 1;
+    this.data.requests.byStatus[String(status)] = (this.data.requests.byStatus[String(status)] ?? 0) + 1;
+  }
+
+  rateLimited(policy: string): void {
+    this.data.rateLimited.total += 1;
+    this.data.rateLimited.byPolicy[policy] = (this.data.rateLimited.byPolicy[policy] ?? 0) + 1;
+  }
+
+  fault(kind: keyof StatsSnapshot['faults'], amount = 1): void {
+    this.data.faults[kind] += amount;
+  }
+
+  write(kind: keyof StatsSnapshot['writes'], amount = 1): void {
+    this.data.writes[kind] += amount;
+  }
+
+  snapshot(): StatsSnapshot {
+    return structuredClone(this.data);
+  }
+
+  reset(): void {
+    this.data = empty();
+  }
+}

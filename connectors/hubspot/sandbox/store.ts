@@ -1,0 +1,240 @@
+/**
+ * The in-memory portal: seeded data plus everything written through the API. Seeded contacts are
+ * never copied; a write is kept as an override on top of the generated record, so the memory cost of
+ * a portal is the writes it received, not its size.
+ */
+import { ActivityIndex } from './activity-index';
+import type { CrmRecord } from './crm-record';
+import type { CrmObjectType } from './object-types';
+import {
+  OBJECT_PROPERTY_TYPES, defaultContactGroups, defaultContactProperties,
+  type PropertyDefinition, type PropertyGroup, type PropertyType,
+} from './property-catalog';
+import { ID_BASE, SeedPortal, contactId, contactIndex, type SeedOptions } from './seed';
+
+export interface PageResult {
+  records: CrmRecord[];
+  /** The `after` cursor of the next page (the next record's id, as HubSpot's list endpoints do). */
+  next?: string;
+}
+
+export interface CrmCollection {
+  readonly type: CrmObjectType;
+  /** Returned when the request names no properties (HubSpot's per-object defaults). */
+  readonly defaultProperties: readonly string[];
+  /** Returned whatever the request asks for. */
+  readonly alwaysProperties: readonly string[];
+  count(): number;
+  get(id: string): CrmRecord | undefined;
+  scan(): Iterable<CrmRecord>;
+  page(after: string | undefined, limit: number): PageResult;
+  propertyType(name: string): PropertyType | undefined;
+}
+
+/** A collection over an array kept in ascending numeric id order. */
+class ArrayCollection implements CrmCollection {
+  private readonly byId = new Map<string, CrmRecord>();
+
+  constructor(
+    readonly type: CrmObjectType,
+    private readonly records: CrmRecord[],
+    readonly defaultProperties: readonly string[],
+    readonly alwaysProperties: readonly string[],
+  ) {
+    for (const record of records) this.byId.set(record.id, record);
+  }
+
+  add(record: CrmRecord): void {
+    this.records.push(record);
+    this.byId.set(record.id, record);
+  }
+  count(): number {
+    return this.records.length;
+  }
+  get(id: string): CrmRecord | undefined {
+    return this.byId.get(id);
+  }
+  scan(): Iterable<CrmRecord> {
+    return this.records;
+  }
+  page(after: string | undefined, limit: number): PageResult {
+    const from = after === undefined ? 0 : this.records.findIndex((r) => Number(r.id) >= Number(after));
+    if (from === -1) return { records: [] };
+    const records = this.records.slice(from, from + limit);
+    const next = this.records[from + limit];
+    return next ? { records, next: next.id } : { records };
+  }
+  propertyType(name: string): PropertyType | undefined {
+    return OBJECT_PROPERTY_TYPES[this.type]?.[name];
+  }
+}
+
+class ContactCollection implements CrmCollection {
+  readonly type = 'contacts' as const;
+  readonly defaultProperties = ['createdate', 'email', 'firstname', 'hs_object_id', 'lastmodifieddate', 'lastname'];
+  readonly alwaysProperties = ['createdate', 'hs_object_id', 'lastmodifieddate'];
+
+  constructor(private readonly store: PortalStore) {}
+
+  count(): number {
+    return this.store.seed.contactCount;
+  }
+  get(id: string): CrmRecord | undefined {
+    const index = contactIndex(id);
+    if (index === undefined || index < 0 || index >= this.count()) return undefined;
+    return this.store.contactRecord(index);
+  }
+  *scan(): Iterable<CrmRecord> {
+    for (let index = 0; index < this.count(); index++) yield this.store.contactRecord(index);
+  }
+  page(after: string | undefined, limit: number): PageResult {
+    const start = after === undefined ? 0 : Math.max(0, contactIndex(after) ?? this.count());
+    const end = Math.min(this.count(), start + limit);
+    const records: CrmRecord[] = [];
+    for (let index = start; index < end; index++) records.push(this.store.contactRecord(index));
+    return end < this.count() ? { records, next: contactId(end) } : { records };
+  }
+  propertyType(name: string): PropertyType | undefined {
+    return this.store.contactProperties.get(name)?.type;
+  }
+}
+
+export class PortalStore {
+  readonly seed: SeedPortal;
+  readonly contactProperties = new Map<string, PropertyDefinition>();
+  readonly contactGroups = new Map<string, PropertyGroup>();
+  /** Written values per contact index; "" marks a value cleared through the API. */
+  private readonly contactOverrides = new Map<number, Record<string, string>>();
+  private activityIndex: ActivityIndex | undefined;
+  private collections: Partial<Record<CrmObjectType, CrmCollection>> = {};
+  readonly tasks: ArrayCollection;
+  readonly taskContacts = new Map<string, Set<string>>();
+  readonly contactTasks = new Map<string, Set<string>>();
+
+  constructor(options: Partial<SeedOptions>) {
+    this.seed = new SeedPortal(options);
+    const stamp = new Date(this.seed.options.now - 900 * 86_400_000).toISOString();
+    for (const property of defaultContactProperties(stamp)) this.contactProperties.set(property.name, property);
+    for (const group of defaultContactGroups()) this.contactGroups.set(group.name, group);
+    this.tasks = new ArrayCollection('tasks', [], ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id'],
+      ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id']);
+    this.collections.contacts = new ContactCollection(this);
+    this.collections.tasks = this.tasks;
+  }
+
+  /** Engagement, deals, meetings and calls: built on first use (it walks every contact). */
+  get activity(): ActivityIndex {
+    this.activityIndex ??= new ActivityIndex(this.seed);
+    return this.activityIndex;
+  }
+
+  collection(type: CrmObjectType): CrmCollection {
+    const existing = this.collections[type];
+    if (existing) return existing;
+    const made = this.makeCollection(type);
+    this.collections[type] = made;
+    return made;
+  }
+
+  private makeCollection(type: CrmObjectType): CrmCollection {
+    switch (type) {
+      case 'companies': {
+        const records = this.seed.companies.map((company) => ({
+          id: company.id,
+          properties: company.properties,
+          createdAt: company.properties.createdate!,
+          updatedAt: company.properties.hs_lastmodifieddate!,
+        }));
+        const always = ['createdate', 'hs_lastmodifieddate', 'hs_object_id'];
+        return new ArrayCollection('companies', records, ['createdate', 'domain', 'hs_lastmodifieddate', 'hs_object_id', 'name'], always);
+      }
+      case 'deals':
+        return new ArrayCollection('deals', this.activity.deals,
+          ['amount', 'closedate', 'createdate', 'dealname', 'dealstage', 'hs_lastmodifieddate', 'hs_object_id', 'pipeline'],
+          ['createdate', 'hs_lastmodifieddate', 'hs_object_id']);
+      case 'meetings':
+        return new ArrayCollection('meetings', this.activity.meetings, ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id'],
+          ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id']);
+      case 'calls':
+        return new ArrayCollection('calls', this.activity.calls, ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id'],
+          ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id']);
+      default:
+        throw new Error(`no collection for ${type}`);
+    }
+  }
+
+  contactRecord(index: number): CrmRecord {
+    const seeded = this.seed.contact(index).properties;
+    const override = this.contactOverrides.get(index);
+    const properties = override ? { ...seeded, ...override } : seeded;
+    return { id: contactId(index), properties, createdAt: properties.createdate!, updatedAt: properties.lastmodifieddate! };
+  }
+
+  contactIndexOf(id: string): number | undefined {
+    const index = contactIndex(id);
+    return index !== undefined && index >= 0 && index < this.seed.contactCount ? index : undefined;
+  }
+
+  writeContact(index: number, values: Record<string, string>): void {
+    this.contactOverrides.set(index, { ...this.contactOverrides.get(index), ...values });
+  }
+
+  get writtenContactCount(): number {
+    return this.contactOverrides.size;
+  }
+
+  nextTaskId(): string {
+    return String(ID_BASE.task + this.tasks.count());
+  }
+
+  associateTask(taskId: string, contact: string): void {
+    const contacts = this.taskContacts.get(taskId) ?? new Set<string>();
+    contacts.add(contact);
+    this.taskContacts.set(taskId, contacts);
+    const tasks = this.contactTasks.get(contact) ?? new Set<string>();
+    tasks.add(taskId);
+    this.contactTasks.set(contact, tasks);
+  }
+
+  /** Ids of the `to` objects associated with one object, or undefined when the pair is unsupported. */
+  associatedIds(from: CrmObjectType, id: string, to: CrmObjectType): string[] | undefined {
+    const contactIdx = from === 'contacts' ? this.contactIndexOf(id) : undefined;
+    const companyIdx = from === 'companies' ? Number(id) - ID_BASE.company : undefined;
+    const objectContact = () => {
+      const index = this.activity.objectContact.get(id);
+      return index === undefined ? [] : [contactId(index)];
+    };
+    switch (`${from}->${to}`) {
+      case 'contacts->companies': {
+        if (contactIdx === undefined) return [];
+        const company = this.contactRecord(contactIdx).properties.associatedcompanyid;
+        return company ? [company] : [];
+      }
+      case 'companies->contacts':
+        return (this.activity.companyContacts.get(companyIdx!) ?? []).map(contactId);
+      case 'contacts->deals':
+        return contactIdx === undefined ? [] : this.activity.contactDeals.get(contactIdx) ?? [];
+      case 'contacts->meetings':
+        return contactIdx === undefined ? [] : this.activity.contactMeetings.get(contactIdx) ?? [];
+      case 'contacts->calls':
+        return contactIdx === undefined ? [] : this.activity.contactCalls.get(contactIdx) ?? [];
+      case 'contacts->tasks':
+        return [...(this.contactTasks.get(id) ?? [])];
+      case 'deals->contacts':
+      case 'meetings->contacts':
+      case 'calls->contacts':
+        return objectContact();
+      case 'tasks->contacts':
+        return [...(this.taskContacts.get(id) ?? [])];
+      case 'deals->companies': {
+        const index = this.activity.objectContact.get(id);
+        const company = index === undefined ? undefined : this.contactRecord(index).properties.associatedcompanyid;
+        return company ? [company] : [];
+      }
+      case 'companies->deals':
+        return this.activity.companyDeals.get(companyIdx!) ?? [];
+      default:
+        return undefined;
+    }
+  }
+}

@@ -1,0 +1,88 @@
+import { Pool, types as pgTypes, type PoolClient, type CustomTypesConfig } from 'pg';
+import type { Database, QueryResult, Session } from './db.types';
+import { PG_OID, isoTimestampParser, normalizeParams, parseInt8 } from './value-parsers';
+
+export interface PgDriverOptions {
+  url: string;
+  schema?: string;
+  /** Pool size; sync workers run a handful of concurrent jobs each. */
+  max?: number;
+}
+
+/**
+ * Per-pool type parsers (not pg.types.setTypeParser, which is process-global and would change
+ * the behaviour of any other pg user in the process).
+ */
+const typeParsers: CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (oid === PG_OID.INT8) return parseInt8;
+    if (oid === PG_OID.TIMESTAMPTZ) return isoTimestampParser(pgTypes.getTypeParser(oid, 'text'));
+    return pgTypes.getTypeParser(oid, format ?? 'text');
+  }) as CustomTypesConfig['getTypeParser'],
+};
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+type Runner = Pick<PoolClient, 'query'> | Pool;
+
+async function run<T>(runner: Runner, sql: string, params: readonly unknown[] = []): Promise<QueryResult<T>> {
+  const result = await runner.query(sql, normalizeParams(params));
+  return { rows: result.rows as T[], rowCount: result.rowCount ?? result.rows.length };
+}
+
+function transactionOn(client: PoolClient): Session {
+  const tx: Session = {
+    query: (sql, params) => run(client, sql, params),
+    exec: async (script) => {
+      await client.query(script);
+    },
+    transaction: (fn) => fn(tx),
+  };
+  return tx;
+}
+
+export async function openPgDatabase(options: PgDriverOptions): Promise<Database> {
+  const { schema } = options;
+  if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
+    throw new Error(`schema "${schema}" must be lower-case letters, digits and underscores`);
+  }
+  const pool = new Pool({
+    connectionString: options.url,
+    max: options.max ?? 10,
+    types: typeParsers,
+    // search_path is set at connection start, so every pooled connection sees the same schema.
+    ...(schema ? { options: `-c search_path=${schema},public` } : {}),
+  });
+  // An idle connection dropped by the server must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+
+  const db: Database = {
+    driver: 'pg',
+    query: (sql, params) => run(pool, sql, params),
+    exec: async (script) => {
+      await pool.query(script);
+    },
+    async transaction(fn) {
+      const client = await pool.connect();
+      let broken = false;
+      try {
+        await client.query('BEGIN');
+        const result = await fn(transactionOn(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        try {
+          await client.query('ROLLBACK');
+        } catch {
+          broken = true; // connection is unusable: destroy it instead of returning it to the pool
+        }
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    },
+    close: () => pool.end(),
+  };
+  return db;
+}

@@ -1,0 +1,141 @@
+import type { Decision } from '../model/decision';
+import type { Sealed } from './secret-box';
+
+/**
+ * Shapes the repositories return and accept. Canonical data (Person, EngagementEvent, Decision)
+ * comes from src/model; these are the store's own records around it. Times are ISO strings.
+ */
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+export interface Workspace {
+  id: string;
+  name: string;
+  createdAt: string;
+}
+
+export const PROVIDERS = ['hubspot', 'salesforce', 'marketo', 'pardot'] as const;
+export type Provider = (typeof PROVIDERS)[number];
+
+export const INSTALLATION_STATUSES = ['pending', 'active', 'paused', 'disconnected', 'error'] as const;
+export type InstallationStatus = (typeof INSTALLATION_STATUSES)[number];
+
+export interface Installation {
+  id: string;
+  workspaceId: string;
+  provider: Provider;
+  /** HubSpot portal id, Salesforce org id, Marketo munchkin id, Pardot business unit id. */
+  externalAccountId: string;
+  displayName: string;
+  status: InstallationStatus;
+  hasCredentials: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface NewInstallation {
+  provider: Provider;
+  externalAccountId: string;
+  displayName: string;
+  status?: InstallationStatus;
+  credentials?: Sealed;
+}
+
+export type MappingDirection = 'read' | 'write' | 'both';
+export type WritePolicy = 'always' | 'if_empty' | 'never';
+
+export interface FieldMapping {
+  /** contact, lead, … : the CRM object the property lives on. */
+  objectType: string;
+  /** A canonical Person field (`title`, `employees`) or a Leadstage output (`stage`, `score`). */
+  canonicalField: string;
+  crmProperty: string;
+  direction: MappingDirection;
+  writePolicy: WritePolicy;
+}
+
+export type RulebookStatus = 'draft' | 'published' | 'archived';
+
+export interface RulebookVersion {
+  id: string;
+  workspaceId: string;
+  versionLabel: string;
+  yaml: string;
+  status: RulebookStatus;
+  createdBy: string;
+  createdAt: string;
+  publishedBy: string | null;
+  publishedAt: string | null;
+  note: string | null;
+}
+
+export interface NewRulebookDraft {
+  versionLabel: string;
+  yaml: string;
+  createdBy: string;
+  note?: string | null;
+}
+
+/** A CRM record: which object in which installation. */
+export interface CrmRecordRef {
+  installationId: string;
+  objectType: string;
+  crmId: string;
+}
+
+export interface PersonIdentity extends CrmRecordRef {
+  personId: string;
+}
+
+export interface StoredState {
+  decision: Decision;
+  rulebookVersion: string;
+  decidedAt: string;
+}
+
+export interface StageTransitionRecord {
+  personId: string;
+  fromStage: string;
+  toStage: string;
+  reason: string;
+  at: string;
+  rulebookVersion: string;
+}
+
+export type TaskStatus = 'pending' | 'created' | 'failed';
+
+export interface TaskRecord {
+  id: string;
+  installationId: string;
+  personId: string;
+  handoffKey: string;
+  crmTaskId: string | null;
+  dueAt: string;
+  status: TaskStatus;
+  error: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface OutboxItem {
+  id: number;
+  installationId: string;
+  personId: string;
+  payload: JsonValue;
+  hash: string;
+  attempts: number;
+  lastError: string | null;
+  createdAt: string;
+  nextAttemptAt: string;
+}
+
+export interface RecordError {
+  id: number;
+  installationId: string;
+  personId: string | null;
+  crmId: string | null;
+  code: string;
+  message: string;
+  details: JsonValue | null;
+  createdAt: string;
+}

@@ -1,0 +1,83 @@
+import type { Session } from '../db.types';
+import type { Installation, InstallationStatus, NewInstallation, Provider } from '../records';
+import type { Sealed } from '../secret-box';
+import { StoreError } from '../store-error';
+
+const COLUMNS = `id, workspace_id AS "workspaceId", provider, external_account_id AS "externalAccountId",
+  display_name AS "displayName", status, credentials_sealed IS NOT NULL AS "hasCredentials",
+  created_at AS "createdAt", updated_at AS "updatedAt"`;
+
+/**
+ * Connected systems of a workspace. Credentials go in and out only as `Sealed` ciphertext; the key
+ * stays with the caller (secret-box.ts). Seal them with context `${provider}:${externalAccountId}`,
+ * which is known before the row exists and unique, so a blob moved to another row will not open.
+ */
+export class InstallationRepository {
+  constructor(private readonly db: Session) {}
+
+  async create(workspaceId: string, input: NewInstallation): Promise<Installation> {
+    const { rows } = await this.db.query<Installation>(
+      `INSERT INTO installations (workspace_id, provider, external_account_id, display_name, status, credentials_sealed)
+       VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
+      [workspaceId, input.provider, input.externalAccountId, input.displayName, input.status ?? 'pending', input.credentials ?? null],
+    );
+    return rows[0]!;
+  }
+
+  async get(workspaceId: string, installationId: string): Promise<Installation | null> {
+    const { rows } = await this.db.query<Installation>(
+      `SELECT ${COLUMNS} FROM installations WHERE workspace_id = $1 AND id = $2`,
+      [workspaceId, installationId],
+    );
+    return rows[0] ?? null;
+  }
+
+  async list(workspaceId: string): Promise<Installation[]> {
+    const { rows } = await this.db.query<Installation>(
+      `SELECT ${COLUMNS} FROM installations WHERE workspace_id = $1 ORDER BY created_at, id`,
+      [workspaceId],
+    );
+    return rows;
+  }
+
+  /**
+   * The one lookup not scoped to a workspace, on purpose: it is how an inbound webhook or OAuth
+   * callback, which names only a portal / org id, finds its tenant in the first place.
+   */
+  async findByExternalAccount(provider: Provider, externalAccountId: string): Promise<Installation | null> {
+    const { rows } = await this.db.query<Installation>(
+      `SELECT ${COLUMNS} FROM installations WHERE provider = $1 AND external_account_id = $2`,
+      [provider, externalAccountId],
+    );
+    return rows[0] ?? null;
+  }
+
+  async setStatus(workspaceId: string, installationId: string, status: InstallationStatus): Promise<void> {
+    await this.updateOne(workspaceId, installationId, 'status = $3', [status]);
+  }
+
+  async setCredentials(workspaceId: string, installationId: string, credentials: Sealed | null): Promise<void> {
+    await this.updateOne(workspaceId, installationId, 'credentials_sealed = $3', [credentials]);
+  }
+
+  async getCredentials(workspaceId: string, installationId: string): Promise<Sealed | null> {
+    const { rows } = await this.db.query<{ sealed: string | null }>(
+      'SELECT credentials_sealed AS sealed FROM installations WHERE workspace_id = $1 AND id = $2',
+      [workspaceId, installationId],
+    );
+    if (!rows[0]) throw notFound(workspaceId, installationId);
+    return rows[0].sealed as Sealed | null;
+  }
+
+  private async updateOne(workspaceId: string, installationId: string, set: string, params: unknown[]): Promise<void> {
+    const { rowCount } = await this.db.query(
+      `UPDATE installations SET ${set}, updated_at = now() WHERE workspace_id = $1 AND id = $2`,
+      [workspaceId, installationId, ...params],
+    );
+    if (rowCount === 0) throw notFound(workspaceId, installationId);
+  }
+}
+
+function notFound(workspaceId: string, installationId: string): StoreError {
+  return new StoreError('not_found', `installation ${installationId} not found in workspace ${workspaceId}`);
+}

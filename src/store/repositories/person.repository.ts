@@ -1,0 +1,179 @@
+import { randomUUID } from 'node:crypto';
+import type { Person } from '../../model/person';
+import type { Session } from '../db.types';
+import { toJson } from '../json.util';
+import { lockWorkspace } from '../locks';
+import type { CrmRecordRef, PersonIdentity } from '../records';
+import { StoreError } from '../store-error';
+
+/** One CRM record as a connector read it, to be matched to (or become) a person of the workspace. */
+export interface PersonUpsert extends CrmRecordRef {
+  person: Person;
+}
+
+export function normalizeEmail(email: string | null | undefined): string | null {
+  const trimmed = email?.trim().toLowerCase();
+  return trimmed ? trimmed : null;
+}
+
+/**
+ * Incoming values win over stored ones, but a missing/null value does not erase a known one:
+ * Salesforce leaving the phone empty must not wipe the phone HubSpot knows. The same rule runs in
+ * SQL (`snapshot || jsonb_strip_nulls(new)`) against the stored snapshot.
+ */
+function mergeSnapshot(base: Record<string, unknown>, incoming: Person): Record<string, unknown> {
+  const merged = { ...base };
+  for (const [key, value] of Object.entries(incoming)) {
+    if (value !== null && value !== undefined) merged[key] = value;
+  }
+  return merged;
+}
+
+const identityKey = (r: CrmRecordRef): string => `${r.installationId}\u0000${r.objectType}\u0000${r.crmId}`;
+
+/**
+ * People of a workspace and the CRM records linked to them, so one human across HubSpot and
+ * Salesforce is one person. The stored snapshot is the canonical Person with `id` = the person id.
+ */
+export class PersonRepository {
+  constructor(private readonly db: Session) {}
+
+  /**
+   * Matches each record to a person (its CRM identity first, then its email within the workspace,
+   * then a record earlier in the same batch with that email), creates the rest, merges the
+   * snapshots and links the identities. A whole sync page costs a fixed handful of statements.
+   * Returns the person id of each record, in input order.
+   */
+  async upsertPeople(workspaceId: string, records: readonly PersonUpsert[]): Promise<string[]> {
+    if (records.length === 0) return [];
+    return this.db.transaction(async (tx) => {
+      await lockWorkspace(tx, 'people', workspaceId);
+      await assertInstallationsInWorkspace(tx, workspaceId, records);
+
+      const personOf: (string | undefined)[] = new Array(records.length).fill(undefined);
+      const emails = records.map((r) => normalizeEmail(r.person.email));
+
+      // 1. Known CRM identities.
+      const known = await tx.query<{ ord: number; personId: string }>(
+        `SELECT x.ord, pi.person_id AS "personId"
+           FROM unnest($2::uuid[], $3::text[], $4::text[]) WITH ORDINALITY AS x(installation_id, object_type, crm_id, ord)
+           JOIN person_identities pi
+             ON pi.installation_id = x.installation_id AND pi.object_type = x.object_type AND pi.crm_id = x.crm_id
+          WHERE pi.workspace_id = $1`,
+        [workspaceId, records.map((r) => r.installationId), records.map((r) => r.objectType), records.map((r) => r.crmId)],
+      );
+      for (const row of known.rows) personOf[row.ord - 1] = row.personId;
+
+      // 2. Same record twice in the batch: one person. 3. Email within the workspace.
+      const byIdentity = new Map<string, string>();
+      const byEmail = new Map<string, string>();
+      const unmatchedEmails = [...new Set(emails.filter((e, i): e is string => e !== null && personOf[i] === undefined))];
+      if (unmatchedEmails.length > 0) {
+        const found = await tx.query<{ email: string; id: string }>(
+          `SELECT DISTINCT ON (email_normalized) email_normalized AS email, id
+             FROM people WHERE workspace_id = $1 AND email_normalized = ANY($2::text[])
+            ORDER BY email_normalized, created_at, id`,
+          [workspaceId, unmatchedEmails],
+        );
+        for (const row of found.rows) byEmail.set(row.email, row.id);
+      }
+      records.forEach((record, i) => {
+        const key = identityKey(record);
+        const email = emails[i] ?? null;
+        const id = personOf[i] ?? byIdentity.get(key) ?? (email ? byEmail.get(email) : undefined) ?? randomUUID();
+        personOf[i] = id;
+        byIdentity.set(key, id);
+        if (email && !byEmail.has(email)) byEmail.set(email, id);
+      });
+
+      // 4. One merged snapshot per person, then one upsert for all of them.
+      const snapshots = new Map<string, Record<string, unknown>>();
+      records.forEach((record, i) => {
+        const id = personOf[i]!;
+        snapshots.set(id, { ...mergeSnapshot(snapshots.get(id) ?? {}, record.person), id });
+      });
+      const ids = [...snapshots.keys()];
+      await tx.query(
+        `INSERT INTO people (id, workspace_id, email_normalized, snapshot)
+         SELECT x.id, $1, x.email, x.snapshot::jsonb FROM unnest($2::uuid[], $3::text[], $4::text[]) AS x(id, email, snapshot)
+         ON CONFLICT (id) DO UPDATE
+            SET snapshot = people.snapshot || jsonb_strip_nulls(excluded.snapshot),
+                email_normalized = COALESCE(excluded.email_normalized, people.email_normalized),
+                updated_at = now()
+          WHERE people.workspace_id = excluded.workspace_id`,
+        [
+          workspaceId,
+          ids,
+          ids.map((id) => normalizeEmail(snapshots.get(id)!.email as string | null | undefined)),
+          ids.map((id) => toJson(snapshots.get(id))),
+        ],
+      );
+
+      // 5. Link every CRM record to its person (existing links already point to it).
+      await tx.query(
+        `INSERT INTO person_identities (installation_id, object_type, crm_id, workspace_id, person_id)
+         SELECT x.installation_id, x.object_type, x.crm_id, $1, x.person_id
+           FROM unnest($2::uuid[], $3::text[], $4::text[], $5::uuid[]) AS x(installation_id, object_type, crm_id, person_id)
+         ON CONFLICT (installation_id, object_type, crm_id) DO NOTHING`,
+        [
+          workspaceId,
+          records.map((r) => r.installationId),
+          records.map((r) => r.objectType),
+          records.map((r) => r.crmId),
+          personOf,
+        ],
+      );
+      return personOf as string[];
+    });
+  }
+
+  async getPerson(workspaceId: string, personId: string): Promise<Person | null> {
+    const { rows } = await this.db.query<{ snapshot: Person }>(
+      'SELECT snapshot FROM people WHERE workspace_id = $1 AND id = $2',
+      [workspaceId, personId],
+    );
+    return rows[0]?.snapshot ?? null;
+  }
+
+  async findByEmail(workspaceId: string, email: string): Promise<Person[]> {
+    const { rows } = await this.db.query<{ snapshot: Person }>(
+      'SELECT snapshot FROM people WHERE workspace_id = $1 AND email_normalized = $2 ORDER BY created_at, id',
+      [workspaceId, normalizeEmail(email)],
+    );
+    return rows.map((row) => row.snapshot);
+  }
+
+  /** The person a CRM record belongs to (e.g. for an inbound webhook), within its installation. */
+  async findByIdentity(installationId: string, objectType: string, crmId: string): Promise<string | null> {
+    const { rows } = await this.db.query<{ personId: string }>(
+      `SELECT person_id AS "personId" FROM person_identities
+        WHERE installation_id = $1 AND object_type = $2 AND crm_id = $3`,
+      [installationId, objectType, crmId],
+    );
+    return rows[0]?.personId ?? null;
+  }
+
+  /** Every CRM record linked to the person: where a decision must be written back. */
+  async listIdentities(workspaceId: string, personId: string): Promise<PersonIdentity[]> {
+    const { rows } = await this.db.query<PersonIdentity>(
+      `SELECT person_id AS "personId", installation_id AS "installationId", object_type AS "objectType", crm_id AS "crmId"
+         FROM person_identities WHERE workspace_id = $1 AND person_id = $2
+        ORDER BY installation_id, object_type, crm_id`,
+      [workspaceId, personId],
+    );
+    return rows;
+  }
+}
+
+async function assertInstallationsInWorkspace(tx: Session, workspaceId: string, records: readonly CrmRecordRef[]): Promise<void> {
+  const wanted = [...new Set(records.map((r) => r.installationId))];
+  const { rows } = await tx.query<{ id: string }>(
+    'SELECT id FROM installations WHERE workspace_id = $1 AND id = ANY($2::uuid[])',
+    [workspaceId, wanted],
+  );
+  const found = new Set(rows.map((row) => row.id));
+  const foreign = wanted.filter((id) => !found.has(id));
+  if (foreign.length > 0) {
+    throw new StoreError('not_in_workspace', `installation ${foreign.join(', ')} is not part of workspace ${workspaceId}`);
+  }
+}

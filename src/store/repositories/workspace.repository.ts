@@ -1,0 +1,25 @@
+import type { Session } from '../db.types';
+import type { Workspace } from '../records';
+
+const COLUMNS = `id, name, created_at AS "createdAt"`;
+
+/** Workspaces are the tenants: a company, above its installations (SPEC.md §7). */
+export class WorkspaceRepository {
+  constructor(private readonly db: Session) {}
+
+  async create(name: string): Promise<Workspace> {
+    const { rows } = await this.db.query<Workspace>(
+      `INSERT INTO workspaces (name) VALUES ($1) RETURNING ${COLUMNS}`,
+      [name],
+    );
+    return rows[0]!;
+  }
+
+  async get(workspaceId: string): Promise<Workspace | null> {
+    const { rows } = await this.db.query<Workspace>(
+      `SELECT ${COLUMNS} FROM workspaces WHERE id = $1`,
+      [workspaceId],
+    );
+    return rows[0] ?? null;
+  }
+}
