@@ -1,0 +1,98 @@
+import type { Decision } from '../model/decision';
+import type { EngagementEvent } from '../model/event';
+import type { Person } from '../model/person';
+
+/**
+ * The contract between the sync jobs and a CRM connector (connectors/<provider>/). Data flows one
+ * way: connector → canonical people/events → store → engine → decisions → writer → connector. A
+ * connector knows its CRM's API and mapping; it never imports the engine, and the jobs never know
+ * which CRM they talk to.
+ */
+
+export type CrmObjectType = 'contact' | 'lead';
+
+/** Where a stream resumes; stored as the installation's checkpoint after each page. */
+export type StreamCursor = Record<string, string | number | boolean | null>;
+
+/** A person as a CRM holds them, already mapped to the canonical model. */
+export interface PulledPerson {
+  crmId: string;
+  objectType: CrmObjectType;
+  /** Canonical fields; the store assigns the workspace-wide person id. */
+  person: Omit<Person, 'id'>;
+  /**
+   * Current values of the CRM properties Leadstage may write, so write policies ("only if empty")
+   * and forward-only fields (HubSpot's lifecyclestage) are judged against what the CRM holds.
+   */
+  writableValues: Record<string, string | null>;
+  /** When the CRM last modified the record (ISO 8601). */
+  modifiedAt: string;
+}
+
+/** An engagement event and whom it belongs to, as the source identifies them. */
+export interface PulledEvent {
+  who: { crmId: string; objectType: CrmObjectType } | { email: string };
+  event: EngagementEvent;
+}
+
+export interface PullPage {
+  people: PulledPerson[];
+  events: PulledEvent[];
+  /** Where the next page of this stream starts; null when the stream is caught up for now. */
+  next: StreamCursor | null;
+}
+
+export interface PullContext {
+  /** Injected time (ms): incremental windows end here, never at the wall clock. */
+  now: number;
+}
+
+/** One record's properties to write: only what changed, after write policies. */
+export interface CrmWrite {
+  crmId: string;
+  objectType: CrmObjectType;
+  properties: Record<string, string>;
+  /** What the CRM held when last pulled (for forward-only fields such as lifecyclestage). */
+  current: Record<string, string | null>;
+}
+
+export type WriteOutcome =
+  | { crmId: string; status: 'ok' }
+  /** Transient (5xx, rate limit, timeout): the write stays in the outbox and is retried. */
+  | { crmId: string; status: 'retry'; error: string }
+  /** Permanent for this record (bad value, deleted record): recorded against the person and shown. */
+  | { crmId: string; status: 'failed'; code: string; error: string };
+
+export interface CrmTask {
+  /** Idempotency key (one task per handoff and cadence step); the connector may store it on the task. */
+  key: string;
+  crmId: string;
+  objectType: CrmObjectType;
+  ownerId: string | null;
+  subject: string;
+  body: string;
+  dueAt: string;
+  priority: 'high' | 'medium' | 'low';
+  type: 'call' | 'email' | 'todo';
+}
+
+export type TaskOutcome =
+  | { key: string; status: 'ok'; crmTaskId: string }
+  | { key: string; status: 'retry'; error: string }
+  | { key: string; status: 'failed'; code: string; error: string };
+
+export interface CrmConnector {
+  readonly provider: 'hubspot' | 'salesforce' | 'marketo' | 'pardot';
+  /** Streams in the order a first sync pulls them: people first, so events can be matched to them. */
+  readonly streams: readonly string[];
+  /** Creates the CRM-side fields Leadstage writes (property group, custom properties) if missing. */
+  ensureSchema(): Promise<void>;
+  /** One page of a stream from a cursor (null: from the beginning). */
+  pull(stream: string, cursor: StreamCursor | null, context: PullContext): Promise<PullPage>;
+  /** The CRM properties that carry a decision (Leadstage's own fields and mapped native ones). */
+  propertiesFor(decision: Decision, slaDueAt: string | null): Record<string, string>;
+  /** Writes in CRM-sized batches; one outcome per input, in input order. */
+  write(writes: readonly CrmWrite[]): Promise<WriteOutcome[]>;
+  /** Creates rep tasks in batches; one outcome per input, in input order. */
+  createTasks(tasks: readonly CrmTask[]): Promise<TaskOutcome[]>;
+}
