@@ -1,4 +1,5 @@
-# Leadstage: one image, several roles (`leadstage web`, `leadstage worker`, the CLI).
+# Leadstage: one image, several roles. `docker run leadstage web` serves HTTP, `docker run
+# leadstage worker` runs the queue workers (scale them apart), `start` runs both.
 # Multi-stage: the build stage compiles TypeScript; the runtime stage has production deps only.
 FROM node:24-slim AS build
 WORKDIR /app
@@ -7,7 +8,10 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=optional --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY connectors ./connectors
+COPY jobs ./jobs
 COPY bench ./bench
+COPY scripts ./scripts
 RUN npx tsc -p tsconfig.build.json
 
 FROM node:24-slim AS runtime
@@ -18,6 +22,10 @@ RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund && n
 COPY --from=build /app/dist ./dist
 COPY bin ./bin
 COPY config ./config
+# plain SQL migrations, applied at start
+COPY src/store/migrations ./src/store/migrations
 USER node
+EXPOSE 3000
+HEALTHCHECK --interval=30s --timeout=3s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 ENTRYPOINT ["node", "bin/leadstage.js"]
-CMD ["--help"]
+CMD ["start"]

@@ -13,7 +13,7 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-const DOMAINS = ['acme-industrial.com', 'northfield.com', 'deltaplant.com', 'gmail.com', 'yahoo.com', 'state.edu', 'rivalsense.com', 'shopmart.com'];
+const DOMAINS = ['acme-industrial.com', 'northfield.com', 'deltaplant.com', 'gmail.com', 'yahoo.com', 'state.edu', 'gearwatch-analytics.com', 'shopmart.com'];
 const TITLES = ['VP Operations', 'Reliability Engineer', 'Maintenance Manager', 'Plant Director', 'Marketing Intern', 'Student', 'Self-employed consultant', 'Account Executive'];
 const INDUSTRIES = ['Manufacturing', 'Energy', 'Utilities', 'Chemicals', 'Retail', 'Education', 'Hospitality'];
 const COUNTRIES = ['US', 'US', 'US', 'US', 'DE', 'GB', 'IN'];

@@ -132,8 +132,10 @@ export function compileRulebook(rulebook: Rulebook): Engine {
 
     const priority: Priority = lifecycle.stage === 'disqualified' ? 'cold' : priorities.find((band) => band.when === null || band.when(facts))!.priority;
 
+    // a detour leads with why: the exclusion, or the recycle rule that sent the person to nurture
+    const detourReason = excluded ? excluded.reason : lifecycle.stage === 'nurture' && target.recycle ? target.reason : null;
     const reasons = buildReasons(
-      excluded ? excluded.reason : null,
+      detourReason,
       held ? `held for handoff: missing ${missingForHandoff.join(', ')}` : null,
       fitMatched,
       contributions,
@@ -157,6 +159,7 @@ export function compileRulebook(rulebook: Rulebook): Engine {
       enteredAt: lifecycle.enteredAt,
       recycledAt: lifecycle.recycledAt,
       history: lifecycle.history,
+      slaStartAt: slaStartFor(lifecycle.stage, lifecycle.transition?.to === 'sql', sqlPath, previous),
     };
     const explain = (): Explanation => ({
       fitRules: fitRules.map((rule) => {
@@ -166,7 +169,7 @@ export function compileRulebook(rulebook: Rulebook): Engine {
       engagement: contributions.map((c) => ({ kind: c.kind, id: c.id, reason: c.reason(facts, c.values), count: c.count, capped: c.capped, points: round1(c.points) })),
       exclusionsChecked: exclusions.map((candidate) => ({ id: candidate.id, matched: candidate.when(facts) })),
       target,
-      sqlPath,
+      sqlPath: sqlPath?.reason ?? null,
       eventsConsidered: timeline.events.length,
       eventsSince: new Date(Math.max(since, 0)).toISOString(),
     });
@@ -174,22 +177,23 @@ export function compileRulebook(rulebook: Rulebook): Engine {
   }
 
   /** Why an MQL is sales-ready, or null: fast track first, then sales acceptance, BANT, threshold. */
-  function findSqlPath(facts: Facts, events: readonly EngagementEvent[], times: readonly number[], now: number): string | null {
+  function findSqlPath(facts: Facts, events: readonly EngagementEvent[], times: readonly number[], now: number): SqlPath | null {
     if (fastTrack) {
       for (let i = events.length - 1; i >= 0 && times[i]! >= now - fastTrack.within; i--) {
         const event = events[i]!;
-        if (fastTrack.tests.some((test) => test(event))) return `fast track: ${EVENT_LABELS[event.type]}`;
+        // the SLA clock starts at the request itself, not when we noticed it
+        if (fastTrack.tests.some((test) => test(event))) return { reason: `fast track: ${EVENT_LABELS[event.type]}`, at: times[i]! };
       }
     }
-    if (salesAccepted?.(facts)) return 'accepted by sales';
+    if (salesAccepted?.(facts)) return { reason: 'accepted by sales', at: now };
     const bant = stages.sql.bant;
     if (bant) {
       const yes = countYes(facts.person);
-      if (yes >= bant.min_yes) return `BANT qualified (${yes} of 4)`;
+      if (yes >= bant.min_yes) return { reason: `BANT qualified (${yes} of 4)`, at: now };
     }
     const threshold = stages.sql.engagement_threshold;
     if (threshold !== undefined && facts.engagementScore >= threshold) {
-      return `engagement ${facts.engagementScore} reached the SQL threshold of ${threshold}`;
+      return { reason: `engagement ${facts.engagementScore} reached the SQL threshold of ${threshold}`, at: now };
     }
     return null;
   }
@@ -198,7 +202,7 @@ export function compileRulebook(rulebook: Rulebook): Engine {
     facts: Facts,
     exclusion: { stage: Stage; reason: string } | null,
     tier: { id: string; label: string } | null,
-    sqlPath: string | null,
+    sqlPath: SqlPath | null,
     held: boolean,
     missing: string[],
   ): StageTarget {
@@ -206,7 +210,7 @@ export function compileRulebook(rulebook: Rulebook): Engine {
     if (crm) return crm;
     if (exclusion) return exclusion;
     for (const rule of recycles) if (rule.when(facts)) return { stage: 'nurture', reason: rule.reason(facts), recycle: true };
-    if (sqlPath && !held) return { stage: 'sql', reason: sqlPath };
+    if (sqlPath && !held) return { stage: 'sql', reason: sqlPath.reason };
     if (tier) return { stage: 'mql', reason: held ? `${tier.label}; held for handoff: missing ${missing.join(', ')}` : tier.label };
     if (isLead(facts)) return { stage: 'lead', reason: 'not excluded and reachable' };
     return { stage: 'contact', reason: 'no lead criteria met' };
@@ -223,6 +227,22 @@ export function compileRulebook(rulebook: Rulebook): Engine {
   };
 }
 
+/** Why a person is sales-ready, and since when (the SLA clock starts there). */
+interface SqlPath {
+  reason: string;
+  at: number;
+}
+
+/**
+ * When the follow-up SLA started: for a person who just became SQL, the moment of the request that
+ * fast-tracked them (or now); carried forward while they stay SQL; none otherwise.
+ */
+function slaStartFor(stage: Stage, enteredSqlNow: boolean, sqlPath: SqlPath | null, previous: PreviousState | null | undefined): string | null {
+  if (stage !== 'sql') return null;
+  if (enteredSqlNow && sqlPath) return new Date(sqlPath.at).toISOString();
+  return previous?.slaStartAt ?? previous?.enteredAt?.sql ?? null;
+}
+
 /** Opportunity and customer come only from CRM facts (SPEC.md §2): deals and the CRM's own stage. */
 function crmStageOf(person: Person): StageTarget | null {
   const crmStage = person.crmStage?.toLowerCase();
@@ -236,7 +256,7 @@ function crmStageOf(person: Person): StageTarget | null {
 }
 
 function buildReasons(
-  exclusion: string | null,
+  detour: string | null,
   held: string | null,
   fit: ReadonlyArray<{ reason: (facts: Facts) => string; points: number }>,
   contributions: readonly Contribution[],
@@ -252,7 +272,7 @@ function buildReasons(
   }
   ranked.sort((a, b) => Math.abs(b.points) - Math.abs(a.points));
   const reasons: Reason[] = [];
-  if (exclusion) reasons.push({ text: exclusion, points: 0 });
+  if (detour) reasons.push({ text: detour, points: 0 });
   if (held) reasons.push({ text: held, points: 0 });
   for (const item of ranked) {
     if (reasons.length >= limit) break;

@@ -43,6 +43,8 @@ export interface Decision {
   /** Set while the person sits in nurture after a recycle: only later engagement can re-qualify them. */
   recycledAt: string | null;
   history: StageHistoryEntry[];
+  /** While SQL: when the follow-up SLA started (the fast-track request, or entering SQL). */
+  slaStartAt: string | null;
 }
 
 const HistoryEntrySchema = z.object({
@@ -61,6 +63,7 @@ export const PreviousStateSchema = z.looseObject({
   history: z.array(HistoryEntrySchema).optional(),
   enteredAt: z.partialRecord(z.enum(STAGES), z.string()).optional(),
   recycledAt: z.string().nullable().optional(),
+  slaStartAt: z.string().nullable().optional(),
 });
 
 /** What the engine needs of the previous decision; a whole Decision satisfies it. */
@@ -69,4 +72,5 @@ export interface PreviousState {
   history?: StageHistoryEntry[] | undefined;
   enteredAt?: Partial<Record<Stage, string>> | undefined;
   recycledAt?: string | null | undefined;
+  slaStartAt?: string | null | undefined;
 }

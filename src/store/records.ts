@@ -85,6 +85,8 @@ export interface CrmRecordRef {
 
 export interface PersonIdentity extends CrmRecordRef {
   personId: string;
+  /** The CRM's values of the properties Leadstage writes, as last pulled. */
+  crmValues: Record<string, string | null>;
 }
 
 export interface StoredState {

@@ -38,8 +38,13 @@ export interface PulledEvent {
 export interface PullPage {
   people: PulledPerson[];
   events: PulledEvent[];
-  /** Where the next page of this stream starts; null when the stream is caught up for now. */
+  /**
+   * Where this stream resumes (stored as the checkpoint once the page is stored). null means caught
+   * up for now: the stored checkpoint is kept and the next scheduled run resumes from it.
+   */
   next: StreamCursor | null;
+  /** Pull the next page right away (default: whenever `next` is set). */
+  more?: boolean;
 }
 
 export interface PullContext {
@@ -91,6 +96,8 @@ export interface CrmConnector {
   pull(stream: string, cursor: StreamCursor | null, context: PullContext): Promise<PullPage>;
   /** The CRM properties that carry a decision (Leadstage's own fields and mapped native ones). */
   propertiesFor(decision: Decision, slaDueAt: string | null): Record<string, string>;
+  /** The admin's write policy for a CRM property (default: always). */
+  writePolicyFor?(property: string): 'always' | 'if_empty' | 'never';
   /** Writes in CRM-sized batches; one outcome per input, in input order. */
   write(writes: readonly CrmWrite[]): Promise<WriteOutcome[]>;
   /** Creates rep tasks in batches; one outcome per input, in input order. */

@@ -38,7 +38,7 @@ describe('leadstage score on the default rulebook', () => {
   it.each([
     ['personal-email', 'personal email address (gmail.com)'],
     ['student', 'student email address (mit.edu)'],
-    ['competitor', 'works at a competitor (rivalsense.com)'],
+    ['competitor', 'works at a competitor (gearwatch-analytics.com)'],
     ['non-us', 'outside served region (DE)'],
     ['ip-non-us', 'outside served region (IP in IN)'],
     ['self-employed', 'self-employed'],

@@ -12,7 +12,7 @@ const engine = compileRulebook(loadRulebookFile(join(__dirname, '..', '..', 'con
 
 // The facts that move people around the default rulebook; each step of a sequence picks new ones.
 const personFacts = fc.record({
-  email: fc.constantFrom('pat@acme-industrial.com', 'pat@gmail.com', 'pat@rivalsense.com', null),
+  email: fc.constantFrom('pat@acme-industrial.com', 'pat@gmail.com', 'pat@gearwatch-analytics.com', null),
   title: fc.constantFrom('VP Operations', 'Reliability Engineer', 'Marketing intern', null),
   employees: fc.constantFrom(20, 150, 5000, null),
   industry: fc.constantFrom('Manufacturing', 'Retail', null),

@@ -9,6 +9,8 @@ import { StoreError } from '../store-error';
 /** One CRM record as a connector read it, to be matched to (or become) a person of the workspace. */
 export interface PersonUpsert extends CrmRecordRef {
   person: Person;
+  /** The CRM's current values of the properties Leadstage writes (see migration 002). */
+  crmValues?: Record<string, string | null>;
 }
 
 export function normalizeEmail(email: string | null | undefined): string | null {
@@ -109,21 +111,59 @@ export class PersonRepository {
         ],
       );
 
-      // 5. Link every CRM record to its person (existing links already point to it).
+      // 5. Link every CRM record to its person (existing links already point to it) and keep the
+      //    record's current values of the properties Leadstage writes.
       await tx.query(
-        `INSERT INTO person_identities (installation_id, object_type, crm_id, workspace_id, person_id)
-         SELECT x.installation_id, x.object_type, x.crm_id, $1, x.person_id
-           FROM unnest($2::uuid[], $3::text[], $4::text[], $5::uuid[]) AS x(installation_id, object_type, crm_id, person_id)
-         ON CONFLICT (installation_id, object_type, crm_id) DO NOTHING`,
+        `INSERT INTO person_identities (installation_id, object_type, crm_id, workspace_id, person_id, crm_values)
+         SELECT x.installation_id, x.object_type, x.crm_id, $1, x.person_id, COALESCE(x.crm_values::jsonb, '{}')
+           FROM unnest($2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::text[])
+                AS x(installation_id, object_type, crm_id, person_id, crm_values)
+         ON CONFLICT (installation_id, object_type, crm_id)
+         DO UPDATE SET crm_values = COALESCE(excluded.crm_values, person_identities.crm_values)
+          WHERE $7`,
         [
           workspaceId,
           records.map((r) => r.installationId),
           records.map((r) => r.objectType),
           records.map((r) => r.crmId),
           personOf,
+          records.map((r) => (r.crmValues ? toJson(r.crmValues) : null)),
+          records.some((r) => r.crmValues !== undefined),
         ],
       );
       return personOf as string[];
+    });
+  }
+
+  /**
+   * The person for each email, creating a person (with no CRM record yet) for an unknown one, so an
+   * engagement event that names only an email (a form submission, an email open) is never dropped;
+   * when the CRM record arrives later, upsertPeople matches it to this person by email.
+   */
+  async resolveEmails(workspaceId: string, emails: readonly string[]): Promise<Map<string, string>> {
+    const wanted = [...new Set(emails.map(normalizeEmail).filter((e): e is string => e !== null))];
+    if (wanted.length === 0) return new Map();
+    return this.db.transaction(async (tx) => {
+      await lockWorkspace(tx, 'people', workspaceId);
+      const found = await tx.query<{ email: string; id: string }>(
+        `SELECT DISTINCT ON (email_normalized) email_normalized AS email, id
+           FROM people WHERE workspace_id = $1 AND email_normalized = ANY($2::text[])
+          ORDER BY email_normalized, created_at, id`,
+        [workspaceId, wanted],
+      );
+      const result = new Map(found.rows.map((row) => [row.email, row.id]));
+      const missing = wanted.filter((email) => !result.has(email));
+      if (missing.length > 0) {
+        const ids = missing.map(() => randomUUID());
+        await tx.query(
+          `INSERT INTO people (id, workspace_id, email_normalized, snapshot)
+           SELECT x.id, $1, x.email, jsonb_build_object('id', x.id::text, 'email', x.email)
+             FROM unnest($2::uuid[], $3::text[]) AS x(id, email)`,
+          [workspaceId, ids, missing],
+        );
+        missing.forEach((email, i) => result.set(email, ids[i]!));
+      }
+      return result;
     });
   }
 
@@ -156,7 +196,8 @@ export class PersonRepository {
   /** Every CRM record linked to the person: where a decision must be written back. */
   async listIdentities(workspaceId: string, personId: string): Promise<PersonIdentity[]> {
     const { rows } = await this.db.query<PersonIdentity>(
-      `SELECT person_id AS "personId", installation_id AS "installationId", object_type AS "objectType", crm_id AS "crmId"
+      `SELECT person_id AS "personId", installation_id AS "installationId", object_type AS "objectType", crm_id AS "crmId",
+              crm_values AS "crmValues"
          FROM person_identities WHERE workspace_id = $1 AND person_id = $2
         ORDER BY installation_id, object_type, crm_id`,
       [workspaceId, personId],

@@ -78,6 +78,7 @@ export function decision(personId: string, overrides: Partial<Decision> = {}): D
     fit: { score: 40, grade: 'A' },
     engagement: { score: 20 },
     score: 60,
+    slaStartAt: null,
     priority: 'warm',
     reasons: [{ text: 'VP Operations at a 450-employee manufacturer', points: 40 }],
     missingForHandoff: [],

@@ -1,0 +1,90 @@
+/**
+ * `createHubSpotConnector()`: the CrmConnector (src/sync/crm-connector.ts) for HubSpot, on the
+ * official @hubspot/api-client. One SDK Client per connector; no SDK limiter or retries (they are
+ * process-global): every request waits for the injected `fetchLimiter`, and failures surface as
+ * HubSpotApiError for the jobs to retry or report.
+ */
+import type { Decision } from '../../src/model/decision';
+import type { CrmConnector, CrmTask, CrmWrite, PullContext, PullPage, StreamCursor } from '../../src/sync/crm-connector';
+import { HubSpotHttp, type FetchLimiter } from './hubspot-http';
+import { FieldMappings } from './mapping/field-mappings';
+import { loadHubSpotDefaultMappings } from './mapping/load-mappings';
+import type { HubSpotFieldMapping } from './mapping/mapping-schema';
+import { ensureSchema } from './schema/ensure-schema';
+import { pullContacts } from './streams/contacts.stream';
+import { pullCrmActivities } from './streams/crm-activities.stream';
+import { pullEmailEvents } from './streams/email-events.stream';
+import { FormSubmissionsStream } from './streams/form-submissions.stream';
+import { pullPageViews } from './streams/page-views.stream';
+import { ContactWriter } from './write/contact-writer';
+import { LifecycleOrder } from './write/lifecycle-order';
+import { propertiesFor } from './write/properties-for';
+import { TaskWriter } from './write/task-writer';
+
+export const HUBSPOT_STREAMS = ['contacts', 'form_submissions', 'email_events', 'page_views', 'meetings', 'calls'] as const;
+export type HubSpotStream = (typeof HUBSPOT_STREAMS)[number];
+
+export interface HubSpotConnectorLogger {
+  warn(message: string, meta?: Record<string, unknown>): void;
+  debug?(message: string, meta?: Record<string, unknown>): void;
+}
+
+export interface HubSpotConnectorOptions {
+  accessToken: string;
+  /** The HubSpot sandbox URL in tests and the demo; https://api.hubapi.com otherwise. */
+  basePath?: string;
+  /** The installation's mappings from the store; they override the shipped defaults entry by entry. */
+  mappings?: readonly HubSpotFieldMapping[];
+  fetchLimiter?: FetchLimiter;
+  logger?: HubSpotConnectorLogger;
+}
+
+/**
+ * A page whose next cursor is a finished pass ending at `now` (a watermark: `since` ≥ now, no
+ * window open) is the last one for this run: `more: false` spares the job a pull that would only
+ * answer "caught up". Cursors in the middle of a pass always carry `until` or a paging field.
+ */
+function markCaughtUp(page: PullPage, now: number): PullPage {
+  const next = page.next;
+  const watermark = next !== null && typeof next.since === 'number' && next.since >= now && (next.until ?? null) === null;
+  return watermark ? { ...page, more: false } : page;
+}
+
+export function createHubSpotConnector(options: HubSpotConnectorOptions): CrmConnector {
+  const http = new HubSpotHttp({ accessToken: options.accessToken, basePath: options.basePath, fetchLimiter: options.fetchLimiter });
+  const mappings = new FieldMappings(loadHubSpotDefaultMappings(), options.mappings ?? []);
+  const forms = new FormSubmissionsStream(http);
+  const writer = new ContactWriter(http, mappings, new LifecycleOrder(http), options.logger);
+  const tasks = new TaskWriter(http);
+
+  return {
+    provider: 'hubspot',
+    streams: HUBSPOT_STREAMS,
+    ensureSchema: () => ensureSchema(http, mappings, options.logger),
+    async pull(stream: string, cursor: StreamCursor | null, context: PullContext): Promise<PullPage> {
+      return markCaughtUp(await pullStream(stream, cursor, context.now), context.now);
+    },
+    propertiesFor: (decision: Decision, slaDueAt: string | null) => propertiesFor(decision, slaDueAt, mappings),
+    writePolicyFor: (property: string) => mappings.writeMappingFor(property)?.writePolicy ?? 'always',
+    write: (writes: readonly CrmWrite[]) => writer.write(writes),
+    createTasks: (list: readonly CrmTask[]) => tasks.createTasks(list),
+  };
+
+  function pullStream(stream: string, cursor: StreamCursor | null, now: number): Promise<PullPage> {
+    switch (stream as HubSpotStream) {
+      case 'contacts':
+        return pullContacts({ http, mappings }, cursor, now);
+      case 'form_submissions':
+        return forms.pull(cursor, now);
+      case 'email_events':
+        return pullEmailEvents(http, cursor, now);
+      case 'page_views':
+        return pullPageViews(http, cursor, now);
+      case 'meetings':
+      case 'calls':
+        return pullCrmActivities(http, stream as 'meetings' | 'calls', cursor, now);
+      default:
+        return Promise.reject(new Error(`HubSpot connector has no stream "${stream}"; streams: ${HUBSPOT_STREAMS.join(', ')}`));
+    }
+  }
+}

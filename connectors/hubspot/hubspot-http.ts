@@ -1,0 +1,87 @@
+/**
+ * The one place a HubSpot request is made: every call waits for the injected limiter first and
+ * every failure becomes a HubSpotApiError. Typed SDK methods go through `sdk()`; endpoints the SDK
+ * does not wrap (legacy form submissions, marketing email events) through `json()`, which uses the
+ * SDK's own `apiRequest` so auth and basePath are handled the same way.
+ */
+import { Client } from '@hubspot/api-client';
+import { toHubSpotApiError } from './hubspot-api-error';
+
+export type RequestKind = 'standard' | 'search';
+/** Resolves when a request of that kind may go out (a later issue plugs in a Redis-shared limiter). */
+export type FetchLimiter = (kind: RequestKind) => Promise<void>;
+
+export interface HubSpotHttpOptions {
+  accessToken: string;
+  basePath?: string | undefined;
+  fetchLimiter?: FetchLimiter | undefined;
+}
+
+export interface JsonRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  qs?: Record<string, string> | undefined;
+  body?: unknown;
+}
+
+export class HubSpotHttp {
+  readonly client: Client;
+  private readonly accessToken: string;
+  private readonly limiter: FetchLimiter | undefined;
+
+  constructor(options: HubSpotHttpOptions) {
+    if (options.accessToken === '') throw new Error('createHubSpotConnector: accessToken is empty');
+    this.accessToken = options.accessToken;
+    this.limiter = options.fetchLimiter;
+    // No limiterOptions and no numberOfApiCallRetries: the SDK keeps both in a process-global
+    // decorator singleton that leaks between clients (reference §1.2). Constructing the client
+    // resets that singleton to "no decorators", and the discoveries are touched right away so
+    // they bind to that empty set even if another Client is constructed later in the process.
+    this.client = new Client({ accessToken: options.accessToken, ...(options.basePath ? { basePath: options.basePath } : {}) });
+    const { crm } = this.client;
+    void [crm.contacts, crm.companies, crm.deals, crm.properties, crm.associations.v4, crm.objects.tasks,
+      crm.objects.meetings, crm.objects.calls, this.client.events];
+  }
+
+  /** A typed SDK call. `endpoint` names it in errors, e.g. `POST /crm/v3/objects/contacts/search`. */
+  async sdk<T>(kind: RequestKind, endpoint: string, call: (client: Client) => Promise<T>): Promise<T> {
+    await this.limiter?.(kind);
+    try {
+      return await call(this.client);
+    } catch (error) {
+      throw toHubSpotApiError(error, endpoint, this.accessToken);
+    }
+  }
+
+  /** A JSON call through `apiRequest`, which resolves whatever the status; non-2xx is thrown here. */
+  async json<T>(kind: RequestKind, endpoint: string, request: JsonRequest): Promise<T> {
+    await this.limiter?.(kind);
+    let status: number;
+    let headers: Record<string, string>;
+    let text: string;
+    try {
+      const response = await this.client.apiRequest({
+        method: request.method,
+        path: request.path,
+        ...(request.qs ? { qs: request.qs } : {}),
+        ...(request.body !== undefined ? { body: request.body } : {}),
+      });
+      status = response.status;
+      headers = Object.fromEntries(response.headers.entries());
+      text = await response.text();
+    } catch (error) {
+      throw toHubSpotApiError(error, endpoint, this.accessToken);
+    }
+    let body: unknown = text;
+    try {
+      body = text === '' ? null : JSON.parse(text);
+    } catch {
+      // not JSON (a proxy's HTML error page): keep the text for the error message
+    }
+    if (status < 200 || status >= 300) throw toHubSpotApiError({ code: status, body, headers }, endpoint, this.accessToken);
+    if (typeof body !== 'object' || body === null) {
+      throw toHubSpotApiError({ code: status, body: { message: 'expected a JSON object in the response' } }, endpoint, this.accessToken);
+    }
+    return body as T;
+  }
+}

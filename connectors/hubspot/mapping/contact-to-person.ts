@@ -1,0 +1,83 @@
+/**
+ * One HubSpot contact (with its primary company and deal counts) → the canonical PulledPerson, by
+ * the read mappings. Values are normalised here, at the boundary: numbers parsed, countries to
+ * ISO alpha-2, lifecyclestage to stage names, HubSpot industry option values to their labels.
+ */
+import type { Person } from '../../../src/model/person';
+import type { PulledPerson } from '../../../src/sync/crm-connector';
+import { normaliseCountry } from './country.util';
+import type { FieldMappings } from './field-mappings';
+import { industryLabel } from './industry-labels.constant';
+import { canonicalCrmStage } from './lifecycle-stage.util';
+
+export interface HubSpotContact {
+  id: string;
+  properties: Record<string, string | null | undefined>;
+  updatedAt?: Date | string | undefined;
+}
+
+export interface DealCounts {
+  open: number;
+  won: number;
+}
+
+type Canonical = Omit<Person, 'id'>;
+type Scalar = string | number | boolean | null;
+
+const STRING_FIELDS = new Set(['email', 'firstName', 'lastName', 'title', 'company', 'phone', 'ownerId', 'leadStatus']);
+const NUMBER_FIELDS = new Set(['employees', 'annualRevenue']);
+
+function present(value: string | null | undefined): value is string {
+  return value !== null && value !== undefined && value.trim() !== '';
+}
+
+function toNumber(value: string): number | null {
+  const n = Number(value.replace(/[,\s]/g, ''));
+  return Number.isFinite(n) ? n : null;
+}
+
+function convert(field: string, raw: string): Scalar {
+  if (NUMBER_FIELDS.has(field)) return toNumber(raw);
+  if (field === 'country' || field === 'ipCountry') return normaliseCountry(raw);
+  if (field === 'crmStage') return canonicalCrmStage(raw);
+  if (field === 'industry') return industryLabel(raw);
+  if (field === 'email') return raw.trim().toLowerCase();
+  return raw.trim();
+}
+
+export function contactToPerson(
+  contact: HubSpotContact,
+  company: Record<string, string | null | undefined> | undefined,
+  deals: DealCounts,
+  mappings: FieldMappings,
+): PulledPerson {
+  const person: Canonical = { deals: { open: deals.open, won: deals.won } };
+  const attributes: Record<string, Scalar> = {};
+  for (const mapping of mappings.read) {
+    const own = contact.properties[mapping.crmProperty];
+    const fallback = mapping.companyProperty ? company?.[mapping.companyProperty] : undefined;
+    const raw = present(own) ? own : present(fallback) ? fallback : null;
+    const value = raw === null ? null : convert(mapping.canonicalField, raw);
+    const field = mapping.canonicalField;
+    if (STRING_FIELDS.has(field) || NUMBER_FIELDS.has(field) || ['country', 'ipCountry', 'crmStage', 'industry'].includes(field)) {
+      (person as Record<string, Scalar>)[field] = value;
+    } else {
+      attributes[field] = value;
+    }
+  }
+  if (Object.keys(attributes).length > 0) person.attributes = attributes;
+
+  const writableValues: Record<string, string | null> = {};
+  for (const mapping of mappings.write) {
+    const value = contact.properties[mapping.crmProperty];
+    writableValues[mapping.crmProperty] = present(value) ? value : null;
+  }
+  const modified = contact.properties.lastmodifieddate ?? contact.updatedAt;
+  return {
+    crmId: contact.id,
+    objectType: 'contact',
+    person,
+    writableValues,
+    modifiedAt: modified instanceof Date ? modified.toISOString() : modified ? new Date(modified).toISOString() : new Date(0).toISOString(),
+  };
+}

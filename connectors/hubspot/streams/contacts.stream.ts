@@ -1,0 +1,118 @@
+/**
+ * The `contacts` stream. First a full pass over `GET /crm/v3/objects/contacts` (100 per page,
+ * `after` paging, company and deal associations inline); then incremental search on
+ * `lastmodifieddate` from the moment the full pass started, in windows that never need more than
+ * 10,000 results (modified-window-search.ts). Each page costs one companies batch read and one
+ * deals batch read (plus, on the search path, one v4 associations read for deals), never a call
+ * per contact.
+ *
+ * Cursors: `{phase:'full', after, startedAt}` then `{phase:'incremental', since, until, skip, span}`.
+ */
+import type { PullPage, PulledPerson, StreamCursor } from '../../../src/sync/crm-connector';
+import type { HubSpotHttp } from '../hubspot-http';
+import { contactToPerson, type HubSpotContact } from '../mapping/contact-to-person';
+import type { FieldMappings } from '../mapping/field-mappings';
+import { countDeals, readAssociations, readCompanies } from './crm-batch-reads';
+import { CursorError, cursorNumber, cursorString } from './cursor.util';
+import { searchModifiedWindow, type WindowCursor } from './modified-window-search';
+
+const STREAM = 'contacts';
+const LIST_LIMIT = 100;
+const SEARCH_LIMIT = 200;
+
+export interface ContactsStreamDeps {
+  http: HubSpotHttp;
+  mappings: FieldMappings;
+}
+
+function properties(mappings: FieldMappings): string[] {
+  return [...new Set([...mappings.pullProperties, 'lastmodifieddate', 'associatedcompanyid'])];
+}
+
+function windowCursor(cursor: StreamCursor): WindowCursor {
+  return {
+    since: cursorNumber(cursor, STREAM, 'since'),
+    until: cursorNumber(cursor, STREAM, 'until', true),
+    skip: cursorNumber(cursor, STREAM, 'skip', true) ?? 0,
+    span: cursorNumber(cursor, STREAM, 'span', true),
+  };
+}
+
+function incremental(next: WindowCursor): StreamCursor {
+  return { phase: 'incremental', since: next.since, until: next.until, skip: next.skip, span: next.span };
+}
+
+export async function pullContacts(deps: ContactsStreamDeps, cursor: StreamCursor | null, now: number): Promise<PullPage> {
+  const phase = cursor === null ? 'full' : cursorString(cursor, STREAM, 'phase');
+  if (phase === 'full') return pullFullPage(deps, cursor, now);
+  if (phase === 'incremental') return pullIncrementalPage(deps, cursor!, now);
+  throw new CursorError(`${STREAM} cursor: phase must be "full" or "incremental", got ${JSON.stringify(phase)}`);
+}
+
+async function pullFullPage(deps: ContactsStreamDeps, cursor: StreamCursor | null, now: number): Promise<PullPage> {
+  const after = cursor === null ? null : cursorString(cursor, STREAM, 'after');
+  // Changes made while the full pass runs are picked up by the incremental search from here.
+  const startedAt = cursor === null ? now : cursorNumber(cursor, STREAM, 'startedAt');
+  const page = await deps.http.sdk('standard', 'GET /crm/v3/objects/contacts', (c) =>
+    c.crm.contacts.basicApi.getPage(LIST_LIMIT, after ?? undefined, properties(deps.mappings), undefined, ['companies', 'deals']));
+  const contacts = page.results.map((r) => ({
+    contact: { id: r.id, properties: r.properties, updatedAt: r.updatedAt } as HubSpotContact,
+    companyId: r.properties.associatedcompanyid ?? r.associations?.companies?.results[0]?.id ?? null,
+    dealIds: [...new Set(r.associations?.deals?.results.map((a) => a.id) ?? [])],
+  }));
+  const people = await toPeople(deps, contacts);
+  const nextAfter = page.paging?.next?.after;
+  const next: StreamCursor = nextAfter
+    ? { phase: 'full', after: nextAfter, startedAt }
+    : incremental({ since: startedAt, until: null, skip: 0, span: null });
+  return { people, events: [], next };
+}
+
+async function pullIncrementalPage(deps: ContactsStreamDeps, cursor: StreamCursor, now: number): Promise<PullPage> {
+  const props = properties(deps.mappings);
+  const step = await searchModifiedWindow({
+    stream: STREAM,
+    cursor: windowCursor(cursor),
+    now,
+    limit: SEARCH_LIMIT,
+    modifiedAt: (r: HubSpotContact) => Date.parse(r.properties.lastmodifieddate ?? ''),
+    search: async ({ from, to, after, limit }) => {
+      const response = await deps.http.sdk('search', 'POST /crm/v3/objects/contacts/search', (c) =>
+        c.crm.contacts.searchApi.doSearch({
+          filterGroups: [{
+            filters: [
+              { propertyName: 'lastmodifieddate', operator: 'GTE' as never, value: String(from) },
+              { propertyName: 'lastmodifieddate', operator: 'LT' as never, value: String(to) },
+            ],
+          }],
+          sorts: ['lastmodifieddate'],
+          properties: props,
+          limit,
+          after: String(after),
+        }));
+      return { total: response.total, results: response.results.map((r) => ({ id: r.id, properties: r.properties, updatedAt: r.updatedAt })) };
+    },
+  });
+  if (step.results.length === 0) return { people: [], events: [], next: step.next && incremental(step.next) };
+  const deals = await readAssociations(deps.http, 'contacts', 'deals', step.results.map((r) => r.id));
+  const people = await toPeople(deps, step.results.map((contact) => ({
+    contact,
+    companyId: contact.properties.associatedcompanyid ?? null,
+    dealIds: deals.get(contact.id) ?? [],
+  })));
+  return { people, events: [], next: step.next && incremental(step.next) };
+}
+
+interface ContactRow {
+  contact: HubSpotContact;
+  companyId: string | null | undefined;
+  dealIds: string[];
+}
+
+async function toPeople(deps: ContactsStreamDeps, rows: ContactRow[]): Promise<PulledPerson[]> {
+  const companyIds = rows.flatMap((r) => (r.companyId ? [r.companyId] : []));
+  const companies = await readCompanies(deps.http, companyIds, deps.mappings.companyProperties);
+  const deals = await countDeals(deps.http, new Map(rows.filter((r) => r.dealIds.length > 0).map((r) => [r.contact.id, r.dealIds])));
+  return rows.map((r) =>
+    contactToPerson(r.contact, r.companyId ? companies.get(r.companyId) : undefined, deals.get(r.contact.id) ?? { open: 0, won: 0 }, deps.mappings));
+}

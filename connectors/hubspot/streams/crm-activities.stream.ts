@@ -1,0 +1,122 @@
+/**
+ * The `meetings` and `calls` streams: CRM search on `hs_lastmodifieddate` in windows (the same
+ * windowing as contacts, so a rep editing an old call brings it back with the same event id), plus
+ * one v4 associations read per page to find the contacts. A meeting → meeting_booked at the time it
+ * was booked (its start time is a property); a call → sales_call at the time it happened.
+ *
+ * Cursor: `{since, until, skip, span}`; `next: null` once since has reached `now`.
+ */
+import type { EngagementEvent, EventType } from '../../../src/model/event';
+import type { PullPage, PulledEvent, StreamCursor } from '../../../src/sync/crm-connector';
+import type { HubSpotHttp } from '../hubspot-http';
+import { readAssociations } from './crm-batch-reads';
+import { cursorNumber } from './cursor.util';
+import { searchModifiedWindow } from './modified-window-search';
+
+const SEARCH_LIMIT = 200;
+
+interface ActivityKind {
+  objectType: 'meetings' | 'calls';
+  eventType: EventType;
+  idPrefix: string;
+  properties: string[];
+  /** When the event happened, from the record's properties. */
+  occurredAt(p: Record<string, string | null | undefined>): string | null | undefined;
+  describe(p: Record<string, string | null | undefined>): EngagementEvent['properties'];
+}
+
+const KINDS: Record<'meetings' | 'calls', ActivityKind> = {
+  meetings: {
+    objectType: 'meetings',
+    eventType: 'meeting_booked',
+    idPrefix: 'meeting',
+    properties: ['hs_timestamp', 'hs_createdate', 'hs_lastmodifieddate', 'hs_meeting_title', 'hs_meeting_start_time',
+      'hs_meeting_end_time', 'hs_meeting_outcome', 'hubspot_owner_id'],
+    occurredAt: (p) => p.hs_createdate ?? p.hs_timestamp,
+    describe: (p) => clean({ title: p.hs_meeting_title, startTime: p.hs_meeting_start_time ?? p.hs_timestamp,
+      outcome: p.hs_meeting_outcome, ownerId: p.hubspot_owner_id }),
+  },
+  calls: {
+    objectType: 'calls',
+    eventType: 'sales_call',
+    idPrefix: 'call',
+    properties: ['hs_timestamp', 'hs_createdate', 'hs_lastmodifieddate', 'hs_call_title', 'hs_call_direction',
+      'hs_call_duration', 'hs_call_disposition', 'hs_call_status', 'hubspot_owner_id'],
+    occurredAt: (p) => p.hs_timestamp ?? p.hs_createdate,
+    describe: (p) => {
+      const duration = p.hs_call_duration ? Number(p.hs_call_duration) : NaN;
+      return clean({ title: p.hs_call_title, direction: p.hs_call_direction, disposition: p.hs_call_disposition,
+        status: p.hs_call_status, ownerId: p.hubspot_owner_id, ...(Number.isFinite(duration) ? { durationMs: duration } : {}) });
+    },
+  },
+};
+
+function clean(values: Record<string, string | number | null | undefined>): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(values)) if (v !== null && v !== undefined && v !== '') out[k] = v;
+  return out;
+}
+
+interface ActivityRecord {
+  id: string;
+  properties: Record<string, string | null | undefined>;
+}
+
+export async function pullCrmActivities(
+  http: HubSpotHttp,
+  stream: 'meetings' | 'calls',
+  cursor: StreamCursor | null,
+  now: number,
+): Promise<PullPage> {
+  const kind = KINDS[stream];
+  const step = await searchModifiedWindow<ActivityRecord>({
+    stream,
+    cursor: cursor
+      ? { since: cursorNumber(cursor, stream, 'since'), until: cursorNumber(cursor, stream, 'until', true),
+          skip: cursorNumber(cursor, stream, 'skip', true) ?? 0, span: cursorNumber(cursor, stream, 'span', true) }
+      : { since: 0, until: null, skip: 0, span: null },
+    now,
+    limit: SEARCH_LIMIT,
+    modifiedAt: (r) => Date.parse(r.properties.hs_lastmodifieddate ?? ''),
+    search: async ({ from, to, after, limit }) => {
+      const request = {
+        filterGroups: [{
+          filters: [
+            { propertyName: 'hs_lastmodifieddate', operator: 'GTE' as never, value: String(from) },
+            { propertyName: 'hs_lastmodifieddate', operator: 'LT' as never, value: String(to) },
+          ],
+        }],
+        sorts: ['hs_lastmodifieddate'],
+        properties: kind.properties,
+        limit,
+        after: String(after),
+      };
+      const response = await http.sdk('search', `POST /crm/v3/objects/${stream}/search`, (c) =>
+        stream === 'meetings' ? c.crm.objects.meetings.searchApi.doSearch(request) : c.crm.objects.calls.searchApi.doSearch(request));
+      return { total: response.total, results: response.results.map((r) => ({ id: r.id, properties: r.properties })) };
+    },
+  });
+  const next: StreamCursor | null = step.next && { since: step.next.since, until: step.next.until, skip: step.next.skip, span: step.next.span };
+  if (step.results.length === 0) return { people: [], events: [], next };
+
+  const contacts = await readAssociations(http, stream, 'contacts', step.results.map((r) => r.id));
+  const events: PulledEvent[] = [];
+  for (const record of step.results) {
+    const at = kind.occurredAt(record.properties);
+    const ms = at ? Date.parse(at) : NaN;
+    if (Number.isNaN(ms)) continue;
+    for (const contactId of contacts.get(record.id) ?? []) {
+      events.push({
+        who: { crmId: contactId, objectType: 'contact' },
+        event: {
+          id: `${kind.idPrefix}:${record.id}:${contactId}`,
+          type: kind.eventType,
+          occurredAt: new Date(ms).toISOString(),
+          source: 'hubspot',
+          properties: { ...kind.describe(record.properties), [`${kind.idPrefix}Id`]: record.id },
+        },
+      });
+    }
+  }
+  return { people: [], events, next };
+}

@@ -1,0 +1,139 @@
+/**
+ * `write()`: contact property updates through `POST /crm/v3/objects/contacts/batch/update`,
+ * ≤100 per request, exactly one outcome per input in input order.
+ * - Write policies are enforced again here against `current` (`never` dropped, `if_empty` only
+ *   when HubSpot holds nothing), so a mapping an admin protected is never overwritten.
+ * - lifecyclestage only moves forward. A backward value is dropped (the rest is written) unless the
+ *   mapping allows it; then HubSpot's documented clear-then-set: "" in one request, the earlier
+ *   stage in a separate, later request (never both in one batch: batches are not ordered).
+ * - A whole call that fails: retryable → every record `retry`; a 400 is bisected so one bad record
+ *   does not fail the other 99.
+ */
+import type { CrmWrite, WriteOutcome } from '../../../src/sync/crm-connector';
+import { HubSpotApiError } from '../hubspot-api-error';
+import type { HubSpotHttp } from '../hubspot-http';
+import type { FieldMappings } from '../mapping/field-mappings';
+import { recordFailures, uniqueBatches, type RecordFailure } from './batch-outcomes.util';
+import type { LifecycleOrder } from './lifecycle-order';
+
+const ENDPOINT = 'POST /crm/v3/objects/contacts/batch/update';
+const BATCH_LIMIT = 100;
+const LIFECYCLE = 'lifecyclestage';
+
+interface Update {
+  index: number;
+  crmId: string;
+  properties: Record<string, string>;
+}
+
+type Outcome = { status: 'ok' } | RecordFailure;
+
+export interface WriterLogger {
+  debug?(message: string, meta?: Record<string, unknown>): void;
+}
+
+export class ContactWriter {
+  constructor(
+    private readonly http: HubSpotHttp,
+    private readonly mappings: FieldMappings,
+    private readonly lifecycle: LifecycleOrder,
+    private readonly logger?: WriterLogger,
+  ) {}
+
+  async write(writes: readonly CrmWrite[]): Promise<WriteOutcome[]> {
+    const outcomes: Outcome[] = writes.map(() => ({ status: 'ok' }));
+    const first: Update[] = [];
+    const backward = new Map<number, string>();
+    for (const [index, write] of writes.entries()) {
+      if (write.objectType !== 'contact') {
+        outcomes[index] = { status: 'failed', code: 'UNSUPPORTED_OBJECT_TYPE', error: `HubSpot connector writes contacts, not ${write.objectType} records` };
+        continue;
+      }
+      const properties = this.applyPolicies(write);
+      const earlier = await this.checkLifecycle(write, properties);
+      if (earlier !== undefined) backward.set(index, earlier);
+      if (Object.keys(properties).length > 0) first.push({ index, crmId: write.crmId, properties });
+    }
+
+    const firstOutcomes = await this.send(first);
+    for (const [index, outcome] of firstOutcomes) outcomes[index] = outcome;
+
+    // The second half of clear-then-set, only where the clear landed.
+    const second: Update[] = [];
+    for (const [index, stage] of backward) {
+      if (outcomes[index]!.status === 'ok') second.push({ index, crmId: writes[index]!.crmId, properties: { [LIFECYCLE]: stage } });
+    }
+    for (const [index, outcome] of await this.send(second)) outcomes[index] = outcome;
+
+    return writes.map((w, i) => ({ crmId: w.crmId, ...outcomes[i]! }));
+  }
+
+  private applyPolicies(write: CrmWrite): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [name, value] of Object.entries(write.properties)) {
+      const policy = this.mappings.writeMappingFor(name)?.writePolicy;
+      if (policy === 'never') continue;
+      const current = write.current[name];
+      if (policy === 'if_empty' && current !== undefined && current !== null && current !== '') continue;
+      out[name] = value;
+    }
+    return out;
+  }
+
+  /**
+   * Drops or rewrites a backward lifecyclestage in `properties`; returns the stage to set in the
+   * second request when the move back is allowed (the first request then clears it).
+   */
+  private async checkLifecycle(write: CrmWrite, properties: Record<string, string>): Promise<string | undefined> {
+    const target = properties[LIFECYCLE];
+    const current = write.current[LIFECYCLE];
+    if (target === undefined || target === '' || current === undefined || current === null || current === '') return undefined;
+    if (target === current) {
+      delete properties[LIFECYCLE];
+      return undefined;
+    }
+    if (!(await this.lifecycle.isBackward(current, target))) return undefined;
+    if (this.mappings.writeMappingFor(LIFECYCLE)?.allowBackward) {
+      properties[LIFECYCLE] = '';
+      return target;
+    }
+    delete properties[LIFECYCLE];
+    this.logger?.debug?.('lifecyclestage not moved backward (mapping does not allow it)', { crmId: write.crmId, current, target });
+    return undefined;
+  }
+
+  private async send(updates: readonly Update[]): Promise<Map<number, Outcome>> {
+    const out = new Map<number, Outcome>();
+    for (const batch of uniqueBatches(updates, (u) => u.crmId, BATCH_LIMIT)) {
+      for (const [index, outcome] of await this.sendBatch(batch)) out.set(index, outcome);
+    }
+    return out;
+  }
+
+  private async sendBatch(batch: readonly Update[]): Promise<Map<number, Outcome>> {
+    const out = new Map<number, Outcome>();
+    let errors;
+    try {
+      const response = await this.http.sdk('standard', ENDPOINT, (c) =>
+        c.crm.contacts.batchApi.update({ inputs: batch.map((u) => ({ id: u.crmId, properties: u.properties })) }));
+      errors = 'errors' in response ? response.errors : undefined;
+    } catch (error) {
+      if (!(error instanceof HubSpotApiError)) throw error;
+      if (error.status === 400 && batch.length > 1) {
+        const middle = Math.ceil(batch.length / 2);
+        for (const half of [batch.slice(0, middle), batch.slice(middle)]) {
+          for (const [index, outcome] of await this.sendBatch(half)) out.set(index, outcome);
+        }
+        return out;
+      }
+      const failure: Outcome = error.retryable
+        ? { status: 'retry', error: error.message }
+        : { status: 'failed', code: error.category ?? `HTTP_${error.status ?? 'ERROR'}`, error: error.message };
+      for (const u of batch) out.set(u.index, failure);
+      return out;
+    }
+    const failures = recordFailures(errors, ENDPOINT);
+    for (const u of batch) out.set(u.index, failures.get(u.crmId) ?? { status: 'ok' });
+    return out;
+  }
+}

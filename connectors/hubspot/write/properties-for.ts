@@ -1,0 +1,85 @@
+/**
+ * A Decision → the HubSpot contact properties that carry it, by the write mappings (SPEC.md §4).
+ * Values are in the form HubSpot reads them back (numbers as plain strings, datetimes as ISO with
+ * milliseconds), so the writer's "only what changed" comparison with the pulled values is exact.
+ * Optional values that are absent are left out rather than cleared: the SLA job and reps may own them.
+ */
+import type { Decision, Reason } from '../../../src/model/decision';
+import type { Stage } from '../../../src/model/stage';
+import type { FieldMappings } from '../mapping/field-mappings';
+import { WRITABLE_LIFECYCLE_STAGES } from '../mapping/lifecycle-stage.util';
+import type { HubSpotFieldMapping } from '../mapping/mapping-schema';
+
+/** HubSpot's default option values, when a lifecyclestage mapping lists none. */
+const DEFAULT_LIFECYCLE_VALUES: Partial<Record<Stage, string>> = { lead: 'lead', mql: 'marketingqualifiedlead', sql: 'salesqualifiedlead' };
+/** A textarea holds 65,536 characters. */
+const TEXTAREA_LIMIT = 65_000;
+
+function number(value: number): string {
+  return String(Math.round(value * 100) / 100);
+}
+
+function isoTime(value: string | null | undefined): string | undefined {
+  if (!value) return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
+
+export function formatReasons(reasons: readonly Reason[]): string {
+  const lines = reasons.map((r) => `${r.points >= 0 ? '+' : ''}${number(r.points)} ${r.text}`);
+  const text = lines.join('\n');
+  return text.length > TEXTAREA_LIMIT ? `${text.slice(0, TEXTAREA_LIMIT - 1)}…` : text;
+}
+
+function lifecycleValue(mapping: HubSpotFieldMapping, stage: Stage): string | undefined {
+  // Opportunity, customer and evangelist are HubSpot's (from deals); detours have no lifecycle value.
+  if (!WRITABLE_LIFECYCLE_STAGES.has(stage)) return undefined;
+  const values = mapping.values ?? DEFAULT_LIFECYCLE_VALUES;
+  return values[stage];
+}
+
+function valueFor(mapping: HubSpotFieldMapping, decision: Decision, slaDueAt: string | null): string | undefined {
+  switch (mapping.canonicalField) {
+    case 'stage':
+      if (mapping.crmProperty === 'lifecyclestage') return lifecycleValue(mapping, decision.stage);
+      return mapping.values ? mapping.values[decision.stage] : decision.stage;
+    case 'leadStatus':
+      // Leadstage only ever says "unqualified"; every other status is the rep's.
+      return decision.stage === 'disqualified' ? (mapping.values?.disqualified ?? 'UNQUALIFIED') : undefined;
+    case 'score':
+      return number(decision.score);
+    case 'fitScore':
+      return number(decision.fit.score);
+    case 'engagementScore':
+      return number(decision.engagement.score);
+    case 'fitGrade':
+      return decision.fit.grade;
+    case 'priority':
+      return decision.priority;
+    case 'reasons':
+      return formatReasons(decision.reasons);
+    case 'rulebookVersion':
+      return decision.rulebookVersion;
+    case 'mqlDate':
+      return isoTime(decision.enteredAt.mql);
+    case 'sqlDate':
+      return isoTime(decision.enteredAt.sql);
+    case 'mqlTier':
+      return decision.mqlTier ?? undefined;
+    case 'slaDue':
+      return isoTime(slaDueAt);
+    case 'slaStatus':
+      return slaDueAt ? 'pending' : undefined;
+    default:
+      return undefined;
+  }
+}
+
+export function propertiesFor(decision: Decision, slaDueAt: string | null, mappings: FieldMappings): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const mapping of mappings.writable) {
+    const value = valueFor(mapping, decision, slaDueAt);
+    if (value !== undefined) out[mapping.crmProperty] = value;
+  }
+  return out;
+}

@@ -1,0 +1,91 @@
+import type { JobDeps } from '../src/app/job-deps';
+import type { SyncJobData } from '../src/queue/job-data';
+import type { PulledEvent, StreamCursor } from '../src/sync/crm-connector';
+import type { EventInsert, PersonUpsert, Repositories } from '../src/store';
+
+export interface SyncPageResult {
+  people: number;
+  events: number;
+  newEvents: number;
+  caughtUp: boolean;
+}
+
+/**
+ * `sync`: pull one page → store its people and events → checkpoint → enqueue the next page and the
+ * affected people's scores. The checkpoint is written in the same transaction as the page, so a
+ * crash either loses the whole page (pulled again) or none of it.
+ */
+export async function runSyncJob(data: SyncJobData, deps: JobDeps): Promise<SyncPageResult> {
+  const { store } = deps;
+  const installation = await deps.installation(data.workspaceId, data.installationId);
+  const connector = await deps.connectorFor(installation);
+  const cursor = await store.checkpoints.getCheckpoint<StreamCursor>(installation.id, data.stream);
+  const runNow = data.runNow ?? deps.clock();
+  const page = await connector.pull(data.stream, cursor, { now: runNow });
+
+  const toScore = await store.transaction(async (repos) => {
+    const personIds = await repos.people.upsertPeople(
+      installation.workspaceId,
+      page.people.map(
+        (pulled): PersonUpsert => ({
+          installationId: installation.id,
+          objectType: pulled.objectType,
+          crmId: pulled.crmId,
+          person: { ...pulled.person, id: pulled.crmId },
+          crmValues: pulled.writableValues,
+        }),
+      ),
+    );
+    const events = await resolveEventOwners(page.events, installation.id, installation.workspaceId, repos);
+    const inserted = await repos.events.insertEvents(installation.id, events);
+    if (page.next) await repos.checkpoints.setCheckpoint(installation.id, data.stream, page.next, new Date(deps.clock()));
+    return { ids: [...new Set([...personIds, ...inserted.personIds])], inserted: inserted.inserted };
+  });
+
+  await deps.enqueue.score(toScore.ids.map((personId) => ({ workspaceId: installation.workspaceId, personId })));
+  const more = page.more ?? page.next !== null;
+  if (more) await deps.enqueue.sync({ ...data, runNow });
+  else if (data.then.length > 0) await deps.enqueue.sync({ ...data, stream: data.then[0]!, then: data.then.slice(1), runNow });
+
+  deps.logger.debug('sync page stored', {
+    installationId: installation.id,
+    stream: data.stream,
+    people: page.people.length,
+    events: page.events.length,
+    newEvents: toScore.inserted,
+  });
+  return { people: page.people.length, events: page.events.length, newEvents: toScore.inserted, caughtUp: !more };
+}
+
+type Repos = Repositories;
+
+/**
+ * Events name their person by CRM id or by email. A CRM id not seen yet becomes a person linked to
+ * that record (its details arrive with the contact); an unknown email becomes a person with that
+ * email. Nothing is dropped, and the later contact page merges into the same person.
+ */
+async function resolveEventOwners(events: readonly PulledEvent[], installationId: string, workspaceId: string, repos: Repos): Promise<EventInsert[]> {
+  if (events.length === 0) return [];
+  const byRecord = new Map<string, { objectType: 'contact' | 'lead'; crmId: string }>();
+  const emails: string[] = [];
+  for (const { who } of events) {
+    if ('email' in who) emails.push(who.email);
+    else byRecord.set(`${who.objectType}:${who.crmId}`, who);
+  }
+  const recordIds = new Map<string, string>();
+  if (byRecord.size > 0) {
+    const records = [...byRecord.values()];
+    const ids = await repos.people.upsertPeople(
+      workspaceId,
+      records.map((record) => ({ installationId, objectType: record.objectType, crmId: record.crmId, person: { id: record.crmId } })),
+    );
+    records.forEach((record, i) => recordIds.set(`${record.objectType}:${record.crmId}`, ids[i]!));
+  }
+  const emailIds = await repos.people.resolveEmails(workspaceId, emails);
+  const out: EventInsert[] = [];
+  for (const { who, event } of events) {
+    const personId = 'email' in who ? emailIds.get(who.email.trim().toLowerCase()) : recordIds.get(`${who.objectType}:${who.crmId}`);
+    if (personId) out.push({ personId, event });
+  }
+  return out;
+}

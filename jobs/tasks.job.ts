@@ -1,0 +1,91 @@
+import type { JobDeps } from '../src/app/job-deps';
+import type { Decision } from '../src/model/decision';
+import type { EngagementEvent } from '../src/model/event';
+import type { Person } from '../src/model/person';
+import { EVENT_LABELS } from '../src/engine/event-labels';
+import type { TasksJobData } from '../src/queue/job-data';
+import type { CrmTask } from '../src/sync/crm-connector';
+
+const BATCH = 100;
+
+/**
+ * `tasks`: create the reserved rep tasks in the CRM, in batches. The task row was reserved under its
+ * handoff key before this job ran, and the connector also checks the CRM for the key, so a retry
+ * or a restart never creates a second task for the same handoff.
+ */
+export async function runTasksJob(data: TasksJobData, deps: JobDeps): Promise<{ created: number; failed: number }> {
+  const { store } = deps;
+  const installation = await deps.installation(data.workspaceId, data.installationId);
+  const connector = await deps.connectorFor(installation);
+  let created = 0;
+  let failed = 0;
+  let retry = false;
+
+  const pending = await store.tasks.listPendingTasks(installation.id, BATCH);
+  const tasks: Array<{ id: string; task: CrmTask }> = [];
+  for (const record of pending) {
+    const input = await store.state.loadPersonForScoring(data.workspaceId, record.personId);
+    const identity = (await store.people.listIdentities(data.workspaceId, record.personId)).find((i) => i.installationId === installation.id);
+    if (!input || !identity || (identity.objectType !== 'contact' && identity.objectType !== 'lead')) {
+      await store.tasks.markTaskFailed(installation.id, record.id, 'the person no longer has a record in this CRM');
+      failed++;
+      continue;
+    }
+    const decision = input.state?.decision ?? null;
+    tasks.push({
+      id: record.id,
+      task: {
+        key: record.handoffKey,
+        crmId: identity.crmId,
+        objectType: identity.objectType,
+        ownerId: input.person.ownerId ?? null,
+        subject: taskSubject(input.person, decision),
+        body: taskBody(decision, input.events),
+        dueAt: record.dueAt,
+        priority: decision?.priority === 'hot' ? 'high' : decision?.priority === 'warm' ? 'medium' : 'low',
+        type: 'call',
+      },
+    });
+  }
+  if (tasks.length > 0) {
+    const outcomes = await connector.createTasks(tasks.map((t) => t.task));
+    for (const [index, outcome] of outcomes.entries()) {
+      const { id } = tasks[index]!;
+      if (outcome.status === 'ok') {
+        await store.tasks.markTaskCreated(installation.id, id, outcome.crmTaskId);
+        created++;
+      } else if (outcome.status === 'failed') {
+        await store.tasks.markTaskFailed(installation.id, id, `${outcome.code}: ${outcome.error}`);
+        failed++;
+      } else retry = true;
+    }
+  }
+  if (retry || pending.length === BATCH) await deps.enqueue.tasks(data, retry ? 15_000 : 0);
+  return { created, failed };
+}
+
+function taskSubject(person: Person, decision: Decision | null): string {
+  const name = [person.firstName, person.lastName].filter(Boolean).join(' ') || person.email || 'new SQL';
+  // the reason they became SQL, even when later re-scores made no transition
+  const why = decision?.history.findLast((entry) => entry.stage === 'sql')?.reason ?? 'sales-qualified lead';
+  return `First touch: ${name}${person.company ? ` (${person.company})` : ''}: ${why}`;
+}
+
+/** The reasons and the recent activity, so the rep knows why before dialling (SPEC.md §4). */
+function taskBody(decision: Decision | null, events: readonly EngagementEvent[]): string {
+  const lines: string[] = [];
+  if (decision) {
+    lines.push(`Stage ${decision.stage.toUpperCase()}, priority ${decision.priority}, score ${decision.score} (fit ${decision.fit.score} ${decision.fit.grade}, engagement ${decision.engagement.score}).`);
+    lines.push('Why:');
+    for (const reason of decision.reasons) lines.push(`  ${reason.points >= 0 ? '+' : ''}${reason.points} ${reason.text}`);
+  }
+  const recent = [...events].sort((a, b) => (a.occurredAt < b.occurredAt ? 1 : -1)).slice(0, 5);
+  if (recent.length > 0) {
+    lines.push('Recent activity:');
+    for (const event of recent) {
+      const detail = event.properties.url ?? event.properties.formName ?? event.properties.assetTitle ?? '';
+      lines.push(`  ${event.occurredAt.slice(0, 16).replace('T', ' ')} ${EVENT_LABELS[event.type]}${detail ? `: ${String(detail)}` : ''}`);
+    }
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,61 @@
+import type { JobDeps } from '../src/app/job-deps';
+import type { WritebackJobData } from '../src/queue/job-data';
+import type { CrmWrite } from '../src/sync/crm-connector';
+
+const BATCH = 100;
+const RETRY_BASE_MS = 15_000;
+const RETRY_MAX_MS = 15 * 60_000;
+
+export interface WritebackResult {
+  written: number;
+  retrying: number;
+  failed: number;
+}
+
+/**
+ * `writeback`: drain an installation's outbox in CRM-sized batches. A write leaves the outbox only
+ * when the CRM confirmed it; a transient failure waits for its retry time; a permanent one (a bad
+ * value, a deleted record) is recorded against the person for the admin and not retried forever.
+ */
+export async function runWritebackJob(data: WritebackJobData, deps: JobDeps): Promise<WritebackResult> {
+  const { store } = deps;
+  const installation = await deps.installation(data.workspaceId, data.installationId);
+  const connector = await deps.connectorFor(installation);
+  const result: WritebackResult = { written: 0, retrying: 0, failed: 0 };
+
+  for (;;) {
+    const now = new Date(deps.clock());
+    const items = await store.outbox.claimOutbox(installation.id, BATCH, { now });
+    if (items.length === 0) break;
+    const writes = items.map((item) => item.payload as unknown as CrmWrite);
+    let outcomes;
+    try {
+      outcomes = await connector.write(writes);
+    } catch (error) {
+      // the whole call failed (rate limit, outage): every write waits, and the job retries
+      for (const item of items) await store.outbox.failOutbox(installation.id, item.id, (error as Error).message, retryAt(now, item.attempts));
+      throw error;
+    }
+    const confirmed: number[] = [];
+    for (const [index, outcome] of outcomes.entries()) {
+      const item = items[index]!;
+      if (outcome.status === 'ok') confirmed.push(item.id);
+      else if (outcome.status === 'retry') {
+        result.retrying++;
+        await store.outbox.failOutbox(installation.id, item.id, outcome.error, retryAt(now, item.attempts));
+      } else {
+        result.failed++;
+        await store.outbox.failOutboxPermanently(installation.id, item.id, { code: outcome.code, message: outcome.error, crmId: outcome.crmId });
+      }
+    }
+    result.written += await store.outbox.confirmOutbox(installation.id, confirmed, now);
+  }
+
+  if (result.retrying > 0) await deps.enqueue.writeback(data, RETRY_BASE_MS);
+  return result;
+}
+
+/** Capped exponential backoff by attempt, so a record that keeps failing does not hog the quota. */
+function retryAt(now: Date, attempts: number): Date {
+  return new Date(now.getTime() + Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.max(0, attempts - 1)));
+}

@@ -1,0 +1,64 @@
+import type { Queue } from 'bullmq';
+import type { QueueName } from '../queue/job-data';
+import type { Installation } from '../store';
+import type { Runtime } from './runtime';
+
+/**
+ * Starts an installation's first full sync: its streams one after the other (people first, so
+ * engagement finds its people), each page enqueuing the next.
+ */
+export async function startFirstSync(runtime: Runtime, installation: Installation): Promise<void> {
+  const connector = await runtime.deps.connectorFor(installation);
+  await connector.ensureSchema();
+  const [first, ...rest] = connector.streams;
+  if (!first) return;
+  await runtime.enqueue.sync({ workspaceId: installation.workspaceId, installationId: installation.id, stream: first, then: rest });
+}
+
+export interface QueueCounts {
+  waiting: number;
+  active: number;
+  delayed: number;
+  completed: number;
+  failed: number;
+}
+
+export async function queueCounts(queues: Record<QueueName, Queue>): Promise<Record<QueueName, QueueCounts>> {
+  const entries = await Promise.all(
+    (Object.entries(queues) as Array<[QueueName, Queue]>).map(async ([name, queue]) => {
+      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized');
+      return [
+        name,
+        {
+          waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
+          active: counts.active ?? 0,
+          delayed: counts.delayed ?? 0,
+          completed: counts.completed ?? 0,
+          failed: counts.failed ?? 0,
+        },
+      ] as const;
+    }),
+  );
+  return Object.fromEntries(entries) as Record<QueueName, QueueCounts>;
+}
+
+/**
+ * Resolves when no job is waiting, active or delayed in any queue, checked twice in a row (a job
+ * finishing can enqueue the next one in between), or rejects after `timeoutMs`.
+ */
+export async function waitForIdle(
+  queues: Record<QueueName, Queue>,
+  options: { timeoutMs: number; pollMs?: number; onProgress?: (counts: Record<QueueName, QueueCounts>) => void },
+): Promise<Record<QueueName, QueueCounts>> {
+  const deadline = Date.now() + options.timeoutMs;
+  let quietChecks = 0;
+  for (;;) {
+    const counts = await queueCounts(queues);
+    options.onProgress?.(counts);
+    const busy = Object.values(counts).some((c) => c.waiting + c.active + c.delayed > 0);
+    quietChecks = busy ? 0 : quietChecks + 1;
+    if (quietChecks >= 2) return counts;
+    if (Date.now() > deadline) throw new Error(`queues still busy after ${options.timeoutMs} ms: ${JSON.stringify(counts)}`);
+    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 250));
+  }
+}

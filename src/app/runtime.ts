@@ -1,0 +1,123 @@
+import { Redis } from 'ioredis';
+import type { Queue } from 'bullmq';
+import type { Env } from '../config/env';
+import { createLogger, type Logger } from '../log/logger';
+import { createMetrics, type Metrics } from '../metrics/metrics';
+import { bullmqEnqueuer, type Enqueuer } from '../queue/enqueuer';
+import type { QueueName } from '../queue/job-data';
+import { createQueues } from '../queue/queues';
+import { DEFAULT_HUBSPOT_POLICY, createRedisRateLimiter, type RateLimiter, type RatePolicy } from '../rate-limit';
+import { SecretBox, createStore, type Installation, type Provider, type Store } from '../store';
+import { createConnectorFactory } from './connector-factory';
+import { createEngineCache } from './engine-cache';
+import type { JobDeps } from './job-deps';
+import { loadSecretKey } from './secret-key';
+
+export interface RuntimeOptions {
+  env: Env;
+  /** Injected time; the demo and tests align it with the sandbox's clock. */
+  clock?: () => number;
+  /** BullMQ key prefix: keeps tests and demos apart on a shared Redis. */
+  prefix?: string;
+  /** `memory` for tests; default: LEADSTAGE_DATA_DIR (ignored when DATABASE_URL is set). */
+  dataDir?: string;
+  logger?: Logger;
+  /** Each CRM's request budget per installation (the demo compresses HubSpot's window). */
+  ratePolicies?: Partial<Record<Provider, RatePolicy>>;
+}
+
+/** Everything a web or worker process needs, built once from the validated environment. */
+export interface Runtime {
+  env: Env;
+  store: Store;
+  redis: Redis;
+  queues: Record<QueueName, Queue>;
+  enqueue: Enqueuer;
+  metrics: Metrics;
+  logger: Logger;
+  box: SecretBox;
+  prefix: string;
+  limiter: RateLimiter;
+  deps: JobDeps;
+  close(): Promise<void>;
+}
+
+export class RedisUnavailableError extends Error {
+  constructor(url: string, cause: string) {
+    super(
+      `Redis is not reachable at ${redactUrl(url)} (${cause}).\n` +
+        'Start it, e.g. `redis-server --daemonize yes --port 6379`, or set REDIS_URL to a running Redis.',
+    );
+    this.name = 'RedisUnavailableError';
+  }
+}
+
+export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const { env } = options;
+  const logger = options.logger ?? createLogger({ level: env.LOG_LEVEL, format: env.NODE_ENV === 'production' ? 'json' : 'pretty' });
+  const redis = await connectRedis(env.REDIS_URL);
+  const dataDir = options.dataDir ?? env.LEADSTAGE_DATA_DIR;
+  const store = await createStore(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { dataDir });
+  const box = new SecretBox(loadSecretKey(env.LEADSTAGE_SECRET_KEY, dataDir === 'memory' ? env.LEADSTAGE_DATA_DIR : dataDir));
+  const metrics = createMetrics();
+  const prefix = options.prefix ?? 'leadstage';
+  const queues = createQueues(redis, prefix);
+  const enqueue = bullmqEnqueuer(queues);
+  const clock = options.clock ?? Date.now;
+  // one limiter for all processes: the request budget of an installation lives in Redis
+  const limiter = createRedisRateLimiter(redis, { prefix });
+  const ratePolicies: Partial<Record<Provider, RatePolicy>> = { hubspot: DEFAULT_HUBSPOT_POLICY, ...options.ratePolicies };
+  const installations = new Map<string, Installation>();
+  const deps: JobDeps = {
+    store,
+    clock,
+    logger,
+    enqueue,
+    engineFor: createEngineCache(store),
+    connectorFor: createConnectorFactory({ store, box, metrics, logger, limiter, ratePolicies }),
+    async installation(workspaceId, installationId) {
+      let installation = installations.get(installationId);
+      if (!installation) {
+        const found = await store.installations.get(workspaceId, installationId);
+        if (!found) throw new Error(`installation ${installationId} is not in workspace ${workspaceId}`);
+        installations.set(installationId, (installation = found));
+      }
+      return installation;
+    },
+  };
+  return {
+    env,
+    store,
+    redis,
+    queues,
+    enqueue,
+    metrics,
+    logger,
+    box,
+    prefix,
+    limiter,
+    deps,
+    async close() {
+      await Promise.all(Object.values(queues).map((queue) => queue.close()));
+      await store.close();
+      redis.disconnect();
+    },
+  };
+}
+
+/** Fails fast with a message that says how to start Redis, instead of retrying forever. */
+async function connectRedis(url: string): Promise<Redis> {
+  const redis = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true, connectTimeout: 3_000, retryStrategy: (times) => Math.min(times * 200, 2_000) });
+  try {
+    await redis.connect();
+    await redis.ping();
+    return redis;
+  } catch (error) {
+    redis.disconnect();
+    throw new RedisUnavailableError(url, (error as Error).message);
+  }
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@');
+}

@@ -1,0 +1,53 @@
+import type { JobsOptions, Queue } from 'bullmq';
+import type { QueueName, ScoreJobData, SyncJobData, TasksJobData, WritebackJobData } from './job-data';
+
+/** What jobs may enqueue; a small interface so job code is tested without Redis. */
+export interface Enqueuer {
+  sync(data: SyncJobData): Promise<void>;
+  score(items: readonly ScoreJobData[]): Promise<void>;
+  /** `delayMs`: when writes are waiting for a retry time, come back then. */
+  writeback(data: WritebackJobData, delayMs?: number): Promise<void>;
+  tasks(data: TasksJobData, delayMs?: number): Promise<void>;
+}
+
+const RETRY: JobsOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 1_000 },
+  removeOnComplete: { age: 3_600, count: 1_000 },
+  removeOnFail: { age: 7 * 86_400 },
+};
+
+/**
+ * The BullMQ side. Score jobs are de-duplicated per person with keepLastIfActive: a burst of changes
+ * gives one run, and a change that lands while the person is being scored gives exactly one more.
+ * Writeback and tasks are de-duplicated per installation the same way, so they batch.
+ */
+export function bullmqEnqueuer(queues: Record<QueueName, Queue>): Enqueuer {
+  return {
+    async sync(data) {
+      // one page of a stream at a time per installation: a scheduled run that fires while a chain is
+      // still paging joins it instead of pulling the same pages twice
+      await queues.sync.add('sync', data, { ...RETRY, deduplication: { id: `sync-${data.installationId}-${data.stream}`, keepLastIfActive: true } });
+    },
+    async score(items) {
+      if (items.length === 0) return;
+      await queues.score.addBulk(
+        items.map((data) => ({
+          name: 'score',
+          data,
+          opts: { ...RETRY, deduplication: { id: `score-${data.personId}`, keepLastIfActive: true } },
+        })),
+      );
+    },
+    async writeback(data, delayMs = 0) {
+      await queues.writeback.add('writeback', data, {
+        ...RETRY,
+        delay: delayMs,
+        deduplication: { id: `writeback-${data.installationId}`, keepLastIfActive: true },
+      });
+    },
+    async tasks(data, delayMs = 0) {
+      await queues.tasks.add('tasks', data, { ...RETRY, delay: delayMs, deduplication: { id: `tasks-${data.installationId}`, keepLastIfActive: true } });
+    },
+  };
+}

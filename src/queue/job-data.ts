@@ -1,0 +1,38 @@
+/** The queues and the data each job carries. Never a token or a secret: only ids (DEVELOPERS.md). */
+export const QUEUE_NAMES = ['sync', 'score', 'writeback', 'tasks'] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
+
+export interface SyncJobData {
+  workspaceId: string;
+  installationId: string;
+  stream: string;
+  /** After this stream is caught up, the streams still to pull in this run (a first sync chains them). */
+  then: string[];
+  /**
+   * The "now" of this sync run, fixed when its first page is pulled and carried by every later page:
+   * a pass ends at a fixed point, so a stream catches up instead of chasing a clock that moves.
+   */
+  runNow?: number;
+}
+
+export interface ScoreJobData {
+  workspaceId: string;
+  personId: string;
+}
+
+export interface WritebackJobData {
+  workspaceId: string;
+  installationId: string;
+}
+
+export interface TasksJobData {
+  workspaceId: string;
+  installationId: string;
+}
+
+export interface JobDataByQueue {
+  sync: SyncJobData;
+  score: ScoreJobData;
+  writeback: WritebackJobData;
+  tasks: TasksJobData;
+}

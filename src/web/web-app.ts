@@ -1,0 +1,51 @@
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Redis } from 'ioredis';
+import type { Metrics } from '../metrics/metrics';
+import type { Store } from '../store';
+
+export interface WebDeps {
+  store: Store;
+  redis: Redis;
+  metrics: Metrics;
+}
+
+/**
+ * The HTTP side: liveness, readiness (the store and Redis answer) and Prometheus metrics. Routes are
+ * listed here, in one place.
+ */
+export function createWebApp(deps: WebDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(helmet());
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  app.get('/readyz', async (_req, res) => {
+    const checks: Record<string, string> = {};
+    try {
+      await deps.store.db.query('SELECT 1');
+      checks.store = 'ok';
+    } catch (error) {
+      checks.store = (error as Error).message;
+    }
+    try {
+      checks.redis = (await deps.redis.ping()) === 'PONG' ? 'ok' : 'no PONG';
+    } catch (error) {
+      checks.redis = (error as Error).message;
+    }
+    const ready = Object.values(checks).every((value) => value === 'ok');
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
+  });
+
+  app.get('/metrics', async (_req, res) => {
+    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
+
+  app.use((_req, res) => {
+    res.status(404).json({ error: { code: 'not_found', message: 'no such route' } });
+  });
+  return app;
+}

@@ -1,0 +1,207 @@
+import './support/native-pglite';
+import { readFileSync } from 'node:fs';
+import { runScoreJob } from '../../jobs/score.job';
+import { runSyncJob } from '../../jobs/sync.job';
+import { runTasksJob } from '../../jobs/tasks.job';
+import { runWritebackJob } from '../../jobs/writeback.job';
+import { createEngineCache } from '../../src/app/engine-cache';
+import type { JobDeps } from '../../src/app/job-deps';
+import { createLogger } from '../../src/log/logger';
+import type { Enqueuer } from '../../src/queue/enqueuer';
+import type { Installation } from '../../src/store';
+import type { CrmConnector, CrmTask, CrmWrite, PullPage, TaskOutcome, WriteOutcome } from '../../src/sync/crm-connector';
+import { openTestStore, seedWorkspace, type TestStore } from './support/store-harness';
+
+/**
+ * The job functions with the real store and a scripted connector: no Redis, no timing. What each
+ * job stores, enqueues and writes is asserted exactly.
+ */
+const NOW = Date.parse('2026-11-27T12:00:00Z');
+
+class ScriptedConnector implements CrmConnector {
+  readonly provider = 'hubspot' as const;
+  readonly streams = ['contacts', 'form_submissions'] as const;
+  pages: Record<string, PullPage[]> = {};
+  writes: CrmWrite[][] = [];
+  tasks: CrmTask[][] = [];
+  writeOutcome: (write: CrmWrite) => WriteOutcome = (write) => ({ crmId: write.crmId, status: 'ok' });
+  async ensureSchema() {}
+  async pull(stream: string): Promise<PullPage> {
+    return this.pages[stream]?.shift() ?? { people: [], events: [], next: null };
+  }
+  propertiesFor(decision: Parameters<CrmConnector['propertiesFor']>[0], slaDueAt: string | null) {
+    return { leadstage_stage: decision.stage, leadstage_score: String(decision.score), ...(slaDueAt ? { leadstage_sla_due: slaDueAt } : {}) };
+  }
+  async write(writes: readonly CrmWrite[]) {
+    this.writes.push([...writes]);
+    return writes.map((write) => this.writeOutcome(write));
+  }
+  async createTasks(tasks: readonly CrmTask[]): Promise<TaskOutcome[]> {
+    this.tasks.push([...tasks]);
+    return tasks.map((task, i) => ({ key: task.key, status: 'ok', crmTaskId: `task-${this.tasks.length}-${i}` }));
+  }
+}
+
+function recordingEnqueuer() {
+  const calls: Array<[string, unknown]> = [];
+  const enqueue: Enqueuer = {
+    sync: async (data) => void calls.push(['sync', data]),
+    score: async (items) => void items.forEach((item) => calls.push(['score', item])),
+    writeback: async (data) => void calls.push(['writeback', data]),
+    tasks: async (data) => void calls.push(['tasks', data]),
+  };
+  return { calls, enqueue };
+}
+
+const persona = (crmId: string, email: string, extra: Record<string, unknown> = {}) => ({
+  crmId,
+  objectType: 'contact' as const,
+  person: { email, firstName: 'Dana', lastName: crmId, title: 'VP Operations', company: 'Northfield', employees: 450, industry: 'Manufacturing', country: 'US', phone: '+1 555 0100', ownerId: 'owner-1', ...extra },
+  writableValues: {},
+  modifiedAt: '2026-11-20T00:00:00Z',
+});
+
+describe('jobs', () => {
+  let t: TestStore;
+  let installation: Installation;
+  let connector: ScriptedConnector;
+  let recorder: ReturnType<typeof recordingEnqueuer>;
+  let deps: JobDeps;
+
+  beforeEach(async () => {
+    t = await openTestStore();
+    const seeded = await seedWorkspace(t.store, 'Jobs');
+    installation = seeded.installations[0]!;
+    const yaml = readFileSync('config/rulebook.default.yaml', 'utf8');
+    const draft = await t.store.rulebooks.createDraft(installation.workspaceId, { versionLabel: 'v1', yaml, createdBy: 'test' });
+    await t.store.rulebooks.publish(installation.workspaceId, draft.id, 'test');
+    connector = new ScriptedConnector();
+    recorder = recordingEnqueuer();
+    deps = {
+      store: t.store,
+      clock: () => NOW,
+      logger: createLogger({ level: 'error' }),
+      enqueue: recorder.enqueue,
+      engineFor: createEngineCache(t.store),
+      connectorFor: async () => connector,
+      installation: async () => installation,
+    };
+  });
+  afterEach(() => t.cleanup());
+
+  const syncData = () => ({ workspaceId: installation.workspaceId, installationId: installation.id, stream: 'contacts', then: ['form_submissions'] });
+
+  it('sync stores a page, checkpoints it, enqueues the next page and the scores', async () => {
+    connector.pages.contacts = [{ people: [persona('101', 'a@northfield.com'), persona('102', 'b@northfield.com')], events: [], next: { after: '102' } }];
+    const result = await runSyncJob(syncData(), deps);
+    expect(result).toMatchObject({ people: 2, caughtUp: false });
+    expect(await t.store.checkpoints.getCheckpoint(installation.id, 'contacts')).toEqual({ after: '102' });
+    expect(recorder.calls.filter(([kind]) => kind === 'score')).toHaveLength(2);
+    expect(recorder.calls).toContainEqual(['sync', { ...syncData(), runNow: NOW }]);
+  });
+
+  it('sync moves to the next stream when caught up, keeping the checkpoint', async () => {
+    await t.store.checkpoints.setCheckpoint(installation.id, 'contacts', { since: 5 });
+    connector.pages.contacts = [{ people: [], events: [], next: null }];
+    await runSyncJob(syncData(), deps);
+    expect(await t.store.checkpoints.getCheckpoint(installation.id, 'contacts')).toEqual({ since: 5 });
+    expect(recorder.calls).toEqual([['sync', { ...syncData(), stream: 'form_submissions', then: [], runNow: NOW }]]);
+  });
+
+  it('sync never drops an event: an unknown email or CRM id becomes a person that the contact joins later', async () => {
+    connector.pages.form_submissions = [
+      {
+        people: [],
+        events: [
+          { who: { email: 'New.Person@Northfield.com' }, event: { id: 'f1', type: 'demo_request', occurredAt: '2026-11-27T11:00:00Z', source: 'hubspot', properties: {} } },
+          { who: { crmId: '555', objectType: 'contact' }, event: { id: 'v1', type: 'page_view', occurredAt: '2026-11-27T10:00:00Z', source: 'hubspot', properties: { url: '/pricing' } } },
+        ],
+        next: null,
+      },
+    ];
+    const result = await runSyncJob({ ...syncData(), stream: 'form_submissions', then: [] }, deps);
+    expect(result.newEvents).toBe(2);
+    connector.pages.contacts = [{ people: [persona('777', 'new.person@northfield.com'), persona('555', 'c@northfield.com')], events: [], next: null }];
+    await runSyncJob({ ...syncData(), then: [] }, deps);
+    const byEmail = await t.store.people.findByEmail(installation.workspaceId, 'new.person@northfield.com');
+    expect(byEmail).toHaveLength(1);
+    const scoring = await t.store.state.loadPersonForScoring(installation.workspaceId, byEmail[0]!.id);
+    expect(scoring!.events.map((e) => e.id)).toEqual(['f1']);
+    expect(scoring!.person.title).toBe('VP Operations');
+    const viewer = await t.store.people.findByIdentity(installation.id, 'contact', '555');
+    expect((await t.store.state.loadPersonForScoring(installation.workspaceId, viewer!))!.events.map((e) => e.id)).toEqual(['v1']);
+  });
+
+  async function syncAndScore(people: ReturnType<typeof persona>[], events: PullPage['events'] = []) {
+    connector.pages.contacts = [{ people, events, next: null }];
+    await runSyncJob({ ...syncData(), then: [] }, deps);
+    const ids = recorder.calls.filter(([kind]) => kind === 'score').map(([, data]) => (data as { personId: string }).personId);
+    recorder.calls.length = 0;
+    for (const personId of new Set(ids)) await runScoreJob({ workspaceId: installation.workspaceId, personId }, deps);
+    return [...new Set(ids)];
+  }
+
+  it('score queues only changed writes: an unchanged re-score writes nothing', async () => {
+    await syncAndScore([persona('101', 'a@northfield.com')]);
+    expect(recorder.calls).toEqual([['writeback', { workspaceId: installation.workspaceId, installationId: installation.id }]]);
+    await runWritebackJob({ workspaceId: installation.workspaceId, installationId: installation.id }, deps);
+    expect(connector.writes).toHaveLength(1);
+    expect(connector.writes[0]![0]!.properties).toMatchObject({ leadstage_stage: 'mql' });
+
+    // the CRM now holds what was written: pulling and scoring again changes nothing
+    recorder.calls.length = 0;
+    await syncAndScore([{ ...persona('101', 'a@northfield.com'), writableValues: connector.writes[0]![0]!.properties }]);
+    expect(recorder.calls).toEqual([]);
+    expect(await t.store.outbox.outboxBacklog(installation.id)).toMatchObject({ pending: 0 });
+  });
+
+  it('score reserves one first-touch task per handoff, due 30 minutes after the request, however often it runs', async () => {
+    const [personId] = await syncAndScore(
+      [persona('101', 'a@northfield.com')],
+      [{ who: { crmId: '101', objectType: 'contact' }, event: { id: 'd1', type: 'demo_request', occurredAt: '2026-11-27T11:00:00Z', source: 'hubspot', properties: {} } }],
+    );
+    await runScoreJob({ workspaceId: installation.workspaceId, personId: personId! }, deps);
+    await runScoreJob({ workspaceId: installation.workspaceId, personId: personId! }, deps);
+    const pending = await t.store.tasks.listPendingTasks(installation.id);
+    expect(pending).toHaveLength(1);
+    expect(pending[0]!.dueAt).toBe('2026-11-27T11:30:00.000Z');
+
+    await runTasksJob({ workspaceId: installation.workspaceId, installationId: installation.id }, deps);
+    await runTasksJob({ workspaceId: installation.workspaceId, installationId: installation.id }, deps);
+    expect(connector.tasks).toHaveLength(1);
+    expect(connector.tasks[0]![0]).toMatchObject({ crmId: '101', ownerId: 'owner-1', priority: 'high', type: 'call', dueAt: '2026-11-27T11:30:00.000Z' });
+    expect(connector.tasks[0]![0]!.subject).toMatch(/requested a demo/);
+    expect(connector.tasks[0]![0]!.body).toMatch(/Recent activity:\n {2}2026-11-27 11:00 requested a demo/);
+  });
+
+  it('writeback keeps failed writes: transient ones wait for a retry, permanent ones are recorded, the rest confirmed', async () => {
+    await syncAndScore([persona('101', 'a@northfield.com'), persona('102', 'b@northfield.com'), persona('103', 'c@northfield.com')]);
+    connector.writeOutcome = (write) =>
+      write.crmId === '102'
+        ? { crmId: '102', status: 'retry', error: 'HTTP 502 from batch update' }
+        : write.crmId === '103'
+          ? { crmId: '103', status: 'failed', code: 'VALIDATION_ERROR', error: 'leadstage_score: not a number' }
+          : { crmId: write.crmId, status: 'ok' };
+    const result = await runWritebackJob({ workspaceId: installation.workspaceId, installationId: installation.id }, deps);
+    expect(result).toEqual({ written: 1, retrying: 1, failed: 1 });
+    expect(await t.store.outbox.outboxBacklog(installation.id)).toMatchObject({ pending: 1 });
+    const errors = await t.store.outbox.listRecordErrors(installation.id);
+    expect(errors).toEqual([expect.objectContaining({ crmId: '103', code: 'VALIDATION_ERROR', message: 'leadstage_score: not a number' })]);
+    expect(recorder.calls).toContainEqual(['writeback', { workspaceId: installation.workspaceId, installationId: installation.id }]);
+
+    // later, the CRM is back: the waiting write lands and nothing is written twice
+    connector.writeOutcome = (write) => ({ crmId: write.crmId, status: 'ok' });
+    const laterDeps = { ...deps, clock: () => NOW + 60 * 60_000 };
+    expect(await runWritebackJob({ workspaceId: installation.workspaceId, installationId: installation.id }, laterDeps)).toEqual({ written: 1, retrying: 0, failed: 0 });
+    expect(connector.writes.flat().map((w) => w.crmId)).toEqual(['101', '102', '103', '102']);
+  });
+
+  it('writeback leaves every write in the outbox when the whole call fails', async () => {
+    await syncAndScore([persona('101', 'a@northfield.com')]);
+    connector.write = async () => {
+      throw new Error('HubSpot 429 TEN_SECONDLY_ROLLING');
+    };
+    await expect(runWritebackJob({ workspaceId: installation.workspaceId, installationId: installation.id }, deps)).rejects.toThrow(/429/);
+    expect(await t.store.outbox.outboxBacklog(installation.id)).toMatchObject({ pending: 1 });
+  });
+});
