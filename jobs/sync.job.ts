@@ -1,4 +1,5 @@
 import type { JobDeps } from '../src/app/job-deps';
+import { enqueueRescore } from '../src/app/rescore';
 import type { SyncJobData } from '../src/queue/job-data';
 import type { PulledEvent, StreamCursor } from '../src/sync/crm-connector';
 import type { EventInsert, PersonUpsert, Repositories } from '../src/store';
@@ -42,10 +43,13 @@ export async function runSyncJob(data: SyncJobData, deps: JobDeps): Promise<Sync
     return { ids: [...new Set([...personIds, ...inserted.personIds])], inserted: inserted.inserted };
   });
 
-  await deps.enqueue.score(toScore.ids.map((personId) => ({ workspaceId: installation.workspaceId, personId })));
+  if (!data.firstRun) await deps.enqueue.score(toScore.ids.map((personId) => ({ workspaceId: installation.workspaceId, personId })));
   const more = page.more ?? page.next !== null;
   if (more) await deps.enqueue.sync({ ...data, runNow });
   else if (data.then.length > 0) await deps.enqueue.sync({ ...data, stream: data.then[0]!, then: data.then.slice(1), runNow });
+  else if (data.firstRun && (await firstRunComplete(store, installation.id, data.stream, connector.streams))) {
+    await enqueueRescore(store, deps.enqueue, installation.workspaceId, installation.id);
+  }
 
   deps.logger.debug('sync page stored', {
     installationId: installation.id,
@@ -58,6 +62,19 @@ export async function runSyncJob(data: SyncJobData, deps: JobDeps): Promise<Sync
 }
 
 type Repos = Repositories;
+
+const FIRST_RUN_MARK = 'first-run:';
+
+/**
+ * A first sync pulls its streams side by side; each marks itself caught up, and whichever finishes
+ * last sees every mark and starts the scoring. (Two finishing at once may both start it: score jobs
+ * are de-duplicated per person and writes by value, so that costs nothing in the CRM.)
+ */
+async function firstRunComplete(store: JobDeps['store'], installationId: string, stream: string, streams: readonly string[]): Promise<boolean> {
+  await store.checkpoints.setCheckpoint(installationId, `${FIRST_RUN_MARK}${stream}`, { caughtUp: true });
+  const marked = new Set((await store.checkpoints.listCheckpoints(installationId)).map((c) => c.stream));
+  return streams.every((name) => marked.has(`${FIRST_RUN_MARK}${name}`));
+}
 
 /**
  * Events name their person by CRM id or by email. A CRM id not seen yet becomes a person linked to

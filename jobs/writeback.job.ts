@@ -3,6 +3,8 @@ import type { WritebackJobData } from '../src/queue/job-data';
 import type { CrmWrite } from '../src/sync/crm-connector';
 
 const BATCH = 100;
+/** How long a part batch may wait for company: one gather period of the queue (enqueuer.ts). */
+const GATHER_MS = 2_000;
 const RETRY_BASE_MS = 15_000;
 const RETRY_MAX_MS = 15 * 60_000;
 
@@ -25,6 +27,14 @@ export async function runWritebackJob(data: WritebackJobData, deps: JobDeps): Pr
 
   for (;;) {
     const now = new Date(deps.clock());
+    // a part batch waits (once) for more people to be scored, so calls go out full
+    const backlog = await store.outbox.readyBacklog(installation.id, now);
+    if (backlog.ready === 0) break;
+    const waited = now.getTime() - Date.parse(backlog.readySince!);
+    if (backlog.ready < BATCH && waited < GATHER_MS) {
+      await deps.enqueue.writeback(data, GATHER_MS - waited);
+      break;
+    }
     const items = await store.outbox.claimOutbox(installation.id, BATCH, { now });
     if (items.length === 0) break;
     const writes = items.map((item) => item.payload as unknown as CrmWrite);

@@ -4,15 +4,17 @@ import type { Installation } from '../store';
 import type { Runtime } from './runtime';
 
 /**
- * Starts an installation's first full sync: its streams one after the other (people first, so
- * engagement finds its people), each page enqueuing the next.
+ * Starts an installation's first full sync: every stream at once, each page enqueuing the next, all
+ * ending at the same instant. Events that arrive before their person get a person of their own
+ * that the contact joins later, so order does not matter; everyone is scored once at the end.
  */
 export async function startFirstSync(runtime: Runtime, installation: Installation): Promise<void> {
   const connector = await runtime.deps.connectorFor(installation);
   await connector.ensureSchema();
-  const [first, ...rest] = connector.streams;
-  if (!first) return;
-  await runtime.enqueue.sync({ workspaceId: installation.workspaceId, installationId: installation.id, stream: first, then: rest });
+  const runNow = runtime.deps.clock();
+  for (const stream of connector.streams) {
+    await runtime.enqueue.sync({ workspaceId: installation.workspaceId, installationId: installation.id, stream, then: [], firstRun: true, runNow });
+  }
 }
 
 export interface QueueCounts {

@@ -12,10 +12,17 @@ export interface Enqueuer {
 
 const RETRY: JobsOptions = {
   attempts: 8,
-  backoff: { type: 'exponential', delay: 1_000 },
+  // capped by attempts; jitter spreads retries of many jobs that failed together (a 5xx burst)
+  backoff: { type: 'exponential', delay: 1_000, jitter: 0.5 },
   removeOnComplete: { age: 3_600, count: 1_000 },
   removeOnFail: { age: 7 * 86_400 },
 };
+
+/**
+ * Writes and tasks wait this long before their job runs, so the people scored meanwhile join the
+ * same job and go out in full CRM batches (100 per HubSpot call) instead of one call each.
+ */
+const GATHER_MS = 2_000;
 
 /**
  * The BullMQ side. Score jobs are de-duplicated per person with keepLastIfActive: a burst of changes
@@ -39,14 +46,14 @@ export function bullmqEnqueuer(queues: Record<QueueName, Queue>): Enqueuer {
         })),
       );
     },
-    async writeback(data, delayMs = 0) {
+    async writeback(data, delayMs = GATHER_MS) {
       await queues.writeback.add('writeback', data, {
         ...RETRY,
         delay: delayMs,
         deduplication: { id: `writeback-${data.installationId}`, keepLastIfActive: true },
       });
     },
-    async tasks(data, delayMs = 0) {
+    async tasks(data, delayMs = GATHER_MS) {
       await queues.tasks.add('tasks', data, { ...RETRY, delay: delayMs, deduplication: { id: `tasks-${data.installationId}`, keepLastIfActive: true } });
     },
   };

@@ -13,6 +13,11 @@ export interface SyncJobData {
    * a pass ends at a fixed point, so a stream catches up instead of chasing a clock that moves.
    */
   runNow?: number;
+  /**
+   * A first sync: people are scored once, when every stream has been pulled, instead of after each
+   * page (which would score and write each person once per stream that mentions them).
+   */
+  firstRun?: boolean;
 }
 
 export interface ScoreJobData {

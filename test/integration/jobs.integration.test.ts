@@ -132,6 +132,24 @@ describe('jobs', () => {
     expect((await t.store.state.loadPersonForScoring(installation.workspaceId, viewer!))!.events.map((e) => e.id)).toEqual(['v1']);
   });
 
+  it('sync joins a person known by CRM id and one known by email when the contact shows they are the same', async () => {
+    connector.pages.page_views = [
+      { people: [], events: [{ who: { crmId: '900', objectType: 'contact' }, event: { id: 'v9', type: 'page_view', occurredAt: '2026-11-27T09:00:00Z', source: 'hubspot', properties: { url: '/pricing' } } }], next: null },
+    ];
+    connector.pages.form_submissions = [
+      { people: [], events: [{ who: { email: 'same@northfield.com' }, event: { id: 'd9', type: 'demo_request', occurredAt: '2026-11-27T10:00:00Z', source: 'hubspot', properties: {} } }], next: null },
+    ];
+    await runSyncJob({ ...syncData(), stream: 'page_views', then: [] }, deps);
+    await runSyncJob({ ...syncData(), stream: 'form_submissions', then: [] }, deps);
+    connector.pages.contacts = [{ people: [persona('900', 'same@northfield.com')], events: [], next: null }];
+    await runSyncJob({ ...syncData(), then: [] }, deps);
+
+    expect(await t.store.people.findByEmail(installation.workspaceId, 'same@northfield.com')).toHaveLength(1);
+    const personId = await t.store.people.findByIdentity(installation.id, 'contact', '900');
+    const scoring = await t.store.state.loadPersonForScoring(installation.workspaceId, personId!);
+    expect(scoring!.events.map((e) => e.id).sort()).toEqual(['d9', 'v9']);
+  });
+
   async function syncAndScore(people: ReturnType<typeof persona>[], events: PullPage['events'] = []) {
     connector.pages.contacts = [{ people, events, next: null }];
     await runSyncJob({ ...syncData(), then: [] }, deps);
@@ -141,10 +159,23 @@ describe('jobs', () => {
     return [...new Set(ids)];
   }
 
+  // the writer waits up to one gather period for a full batch; these run after it
+  const afterGather = () => ({ ...deps, clock: () => NOW + 5_000 });
+  const writebackData = () => ({ workspaceId: installation.workspaceId, installationId: installation.id });
+
+  it('writeback holds a part batch for one gather period so CRM calls go out full', async () => {
+    await syncAndScore([persona('101', 'a@northfield.com')]);
+    recorder.calls.length = 0;
+    expect(await runWritebackJob(writebackData(), deps)).toEqual({ written: 0, retrying: 0, failed: 0 });
+    expect(connector.writes).toEqual([]);
+    expect(recorder.calls).toEqual([['writeback', writebackData()]]);
+    expect(await runWritebackJob(writebackData(), afterGather())).toEqual({ written: 1, retrying: 0, failed: 0 });
+  });
+
   it('score queues only changed writes: an unchanged re-score writes nothing', async () => {
     await syncAndScore([persona('101', 'a@northfield.com')]);
     expect(recorder.calls).toEqual([['writeback', { workspaceId: installation.workspaceId, installationId: installation.id }]]);
-    await runWritebackJob({ workspaceId: installation.workspaceId, installationId: installation.id }, deps);
+    await runWritebackJob({ workspaceId: installation.workspaceId, installationId: installation.id }, afterGather());
     expect(connector.writes).toHaveLength(1);
     expect(connector.writes[0]![0]!.properties).toMatchObject({ leadstage_stage: 'mql' });
 
@@ -182,7 +213,7 @@ describe('jobs', () => {
         : write.crmId === '103'
           ? { crmId: '103', status: 'failed', code: 'VALIDATION_ERROR', error: 'leadstage_score: not a number' }
           : { crmId: write.crmId, status: 'ok' };
-    const result = await runWritebackJob({ workspaceId: installation.workspaceId, installationId: installation.id }, deps);
+    const result = await runWritebackJob({ workspaceId: installation.workspaceId, installationId: installation.id }, afterGather());
     expect(result).toEqual({ written: 1, retrying: 1, failed: 1 });
     expect(await t.store.outbox.outboxBacklog(installation.id)).toMatchObject({ pending: 1 });
     const errors = await t.store.outbox.listRecordErrors(installation.id);
@@ -201,7 +232,7 @@ describe('jobs', () => {
     connector.write = async () => {
       throw new Error('HubSpot 429 TEN_SECONDLY_ROLLING');
     };
-    await expect(runWritebackJob({ workspaceId: installation.workspaceId, installationId: installation.id }, deps)).rejects.toThrow(/429/);
+    await expect(runWritebackJob({ workspaceId: installation.workspaceId, installationId: installation.id }, afterGather())).rejects.toThrow(/429/);
     expect(await t.store.outbox.outboxBacklog(installation.id)).toMatchObject({ pending: 1 });
   });
 });

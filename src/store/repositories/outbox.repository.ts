@@ -176,6 +176,19 @@ export class OutboxRepository {
     return rows;
   }
 
+  /**
+   * Writes ready to go now (not waiting for a retry time), and since when the first of them has
+   * been ready: the writer waits for a full batch only that long. Times are the job clock's.
+   */
+  async readyBacklog(installationId: string, now: Date): Promise<{ ready: number; readySince: string | null }> {
+    const { rows } = await this.db.query<{ ready: number; readySince: string | null }>(
+      `SELECT count(*) AS ready, min(next_attempt_at) AS "readySince" FROM outbox
+        WHERE installation_id = $1 AND next_attempt_at <= $2 AND (claimed_until IS NULL OR claimed_until < $2)`,
+      [installationId, now],
+    );
+    return rows[0] ?? { ready: 0, readySince: null };
+  }
+
   /** Queue depth for sync health: how many writes wait, and the oldest. */
   async outboxBacklog(installationId: string): Promise<{ pending: number; oldest: string | null }> {
     const { rows } = await this.db.query<{ pending: number; oldest: string | null }>(

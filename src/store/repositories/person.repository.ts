@@ -131,6 +131,29 @@ export class PersonRepository {
           records.some((r) => r.crmValues !== undefined),
         ],
       );
+      // 6. An email-only person (made for an event that arrived before its contact) with the same
+      //    email as a record matched by identity is the same human: move its events over, drop it.
+      const pairs = records
+        .map((_, i) => ({ keep: personOf[i]!, email: emails[i] ?? null }))
+        .filter((pair): pair is { keep: string; email: string } => pair.email !== null);
+      if (pairs.length > 0) {
+        const { rows: merges } = await tx.query<{ keep: string; dropped: string }>(
+          `SELECT DISTINCT x.keep, p.id AS dropped
+             FROM unnest($2::uuid[], $3::text[]) AS x(keep, email)
+             JOIN people p ON p.workspace_id = $1 AND p.email_normalized = x.email AND p.id <> x.keep
+            WHERE NOT EXISTS (SELECT 1 FROM person_identities pi WHERE pi.person_id = p.id)`,
+          [workspaceId, pairs.map((p) => p.keep), pairs.map((p) => p.email)],
+        );
+        if (merges.length > 0) {
+          await tx.query(
+            `UPDATE events e SET person_id = m.keep
+               FROM unnest($2::uuid[], $3::uuid[]) AS m(keep, dropped)
+              WHERE e.workspace_id = $1 AND e.person_id = m.dropped`,
+            [workspaceId, merges.map((m) => m.keep), merges.map((m) => m.dropped)],
+          );
+          await tx.query('DELETE FROM people WHERE workspace_id = $1 AND id = ANY($2::uuid[])', [workspaceId, merges.map((m) => m.dropped)]);
+        }
+      }
       return personOf as string[];
     });
   }
@@ -165,6 +188,25 @@ export class PersonRepository {
       }
       return result;
     });
+  }
+
+  /**
+   * The people of a workspace, optionally only those with a record in one installation, in id order
+   * from `afterId`: lets a whole portal be re-scored page by page with flat memory.
+   */
+  async listPersonIds(workspaceId: string, options: { installationId?: string; afterId?: string | null; limit: number }): Promise<string[]> {
+    const { rows } = options.installationId
+      ? await this.db.query<{ id: string }>(
+          `SELECT DISTINCT person_id AS id FROM person_identities
+            WHERE workspace_id = $1 AND installation_id = $2 AND ($3::uuid IS NULL OR person_id > $3::uuid)
+            ORDER BY person_id LIMIT $4`,
+          [workspaceId, options.installationId, options.afterId ?? null, options.limit],
+        )
+      : await this.db.query<{ id: string }>(
+          `SELECT id FROM people WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2::uuid) ORDER BY id LIMIT $3`,
+          [workspaceId, options.afterId ?? null, options.limit],
+        );
+    return rows.map((row) => row.id);
   }
 
   async getPerson(workspaceId: string, personId: string): Promise<Person | null> {

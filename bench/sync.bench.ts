@@ -1,0 +1,147 @@
+/**
+ * npm run bench:sync [-- --contacts 20000 --window-ms 1000]
+ *
+ * A first sync of a HubSpot portal with engagement, against the sandbox enforcing HubSpot's request
+ * rate (110 per window; the window is compressed from 10 s to 1 s so the run takes about a minute:
+ * utilisation is a ratio). The sandbox runs in its own process so the app's memory is measured
+ * alone, and the store is PGlite on disk (or DATABASE_URL), so memory reflects pages streaming
+ * through, not a database held in RAM. Then a re-sync with nothing changed.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ensureInstallations } from '../src/app/bootstrap';
+import { queueCounts, startFirstSync, waitForIdle } from '../src/app/first-sync';
+import { createRuntime } from '../src/app/runtime';
+import { serve } from '../src/app/serve';
+import { loadEnv } from '../src/config/env';
+import { createLogger } from '../src/log/logger';
+
+const { values } = parseArgs({
+  options: {
+    contacts: { type: 'string', default: '20000' },
+    'window-ms': { type: 'string', default: '1000' },
+    'max-per-window': { type: 'string', default: '110' },
+  },
+});
+const CONTACTS = Number(values.contacts);
+const WINDOW_MS = Number(values['window-ms']);
+const MAX = Number(values['max-per-window']);
+const SEARCH_MAX = 5;
+
+interface Stats {
+  requests: { total: number; byEndpoint: Record<string, number>; byStatus: Record<string, number> };
+}
+
+async function startSandbox(): Promise<{ url: string; token: string; child: ChildProcess }> {
+  const token = `bench-${process.pid}`;
+  const child = spawn(
+    process.execPath,
+    [join(__dirname, '..', 'connectors', 'hubspot', 'sandbox', 'main.js'), '--port', '0', '--contacts', String(CONTACTS), '--window-ms', String(WINDOW_MS), '--max-per-window', String(MAX), '--search-max', String(SEARCH_MAX), '--token', token],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
+  });
+  return { url, token, child };
+}
+
+async function sandboxStats(url: string): Promise<Stats> {
+  return (await (await fetch(`${url}/__sandbox/stats`)).json()) as Stats;
+}
+
+const sum = (stats: Stats, test: (endpoint: string) => boolean) =>
+  Object.entries(stats.requests.byEndpoint).reduce((total, [endpoint, n]) => total + (test(endpoint) ? n : 0), 0);
+
+async function main(): Promise<void> {
+  const sandbox = await startSandbox();
+  const dataDir = mkdtempSync(join(tmpdir(), 'leadstage-bench-'));
+  const env = loadEnv({ ...process.env, NODE_ENV: 'production', LEADSTAGE_SECRET_KEY: 'a'.repeat(64) });
+  const policy = { standard: { max: MAX, windowMs: WINDOW_MS }, search: { max: SEARCH_MAX, windowMs: 1_000 }, daily: null };
+  const runtime = await createRuntime({ env, dataDir, prefix: `leadstage-bench-${process.pid}`, logger: createLogger({ level: 'error' }), ratePolicies: { hubspot: policy } });
+  const serving = await serve(runtime, { web: false, worker: true, port: 0 });
+  const [installation] = await ensureInstallations(runtime.store, runtime.box, 'Bench', 'config/rulebook.default.yaml', [
+    { provider: 'hubspot', externalAccountId: `bench-${process.pid}`, displayName: 'Bench portal', credentials: { accessToken: sandbox.token, basePath: sandbox.url } },
+  ]);
+
+  console.log(`Sync benchmark: ${CONTACTS.toLocaleString('en-US')} contacts, HubSpot limit ${MAX} requests per ${WINDOW_MS} ms (+ search ${SEARCH_MAX}/s), store ${env.DATABASE_URL ? 'PostgreSQL' : 'PGlite on disk'}`);
+
+  // sample once per window: requests the sandbox answered, and whether API work was pending
+  let peakRss = 0;
+  const windows: Array<{ requests: number; pending: boolean }> = [];
+  let lastStandard = 0;
+  const isSearch = (endpoint: string) => endpoint.endsWith('/search');
+  const sampler = setInterval(async () => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    const [stats, counts] = await Promise.all([sandboxStats(sandbox.url), queueCounts(runtime.queues)]);
+    const standard = sum(stats, (e) => !isSearch(e) && !e.includes('__sandbox'));
+    const pending = (['sync', 'writeback', 'tasks'] as const).some((q) => counts[q].waiting + counts[q].active + counts[q].delayed > 0);
+    windows.push({ requests: standard - lastStandard, pending });
+    lastStandard = standard;
+  }, WINDOW_MS);
+
+  const syncStarted = Date.now();
+  await startFirstSync(runtime, installation!);
+  await waitForIdle(runtime.queues, { timeoutMs: 30 * 60_000, pollMs: 200 });
+  const syncSeconds = (Date.now() - syncStarted) / 1000;
+  clearInterval(sampler);
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+
+  const first = await sandboxStats(sandbox.url);
+  const writes = first.requests.byEndpoint['POST /crm/v3/objects/contacts/batch/update'] ?? 0;
+  const taskCreates = first.requests.byEndpoint['POST /crm/v3/objects/tasks/batch/create'] ?? 0;
+  const tasks = (await runtime.store.db.query<{ n: number }>("SELECT count(*)::int AS n FROM tasks WHERE status = 'created' AND installation_id = $1", [installation!.id])).rows[0]!.n;
+  const written = (await runtime.store.db.query<{ n: number }>('SELECT count(*)::int AS n FROM written_hashes WHERE installation_id = $1', [installation!.id])).rows[0]!.n;
+  const recordErrors = await runtime.store.outbox.listRecordErrors(installation!.id);
+  const own429 = first.requests.byStatus['429'] ?? 0;
+  const busy = windows.filter((w) => w.pending);
+  // the first and last windows are partial
+  const measured = busy.slice(1, -1);
+  const utilisation = measured.length ? measured.reduce((total, w) => total + w.requests, 0) / (measured.length * MAX) : 0;
+
+  console.log(`\nFirst sync`);
+  console.log(`  time                     ${syncSeconds.toFixed(1)} s   (${(CONTACTS / syncSeconds).toFixed(0)} contacts/s)`);
+  console.log(`  API calls                ${first.requests.total} (${sum(first, isSearch)} searches)`);
+  console.log(`  contact writes           ${written} in ${writes} batch calls (minimum ${Math.ceil(written / 100)})`);
+  console.log(`  tasks                    ${tasks} in ${taskCreates} batch calls (minimum ${Math.ceil(tasks / 100)})`);
+  console.log(`  quota utilisation        ${(utilisation * 100).toFixed(1)}% of ${MAX}/window over ${measured.length} windows with API work pending (target ≥ 90%)`);
+  console.log(`  429s from our pacing     ${own429} (target 0)`);
+  console.log(`  responses by status      ${JSON.stringify(first.requests.byStatus)}; record errors ${recordErrors.length}${recordErrors[0] ? ` (first: ${recordErrors[0].code} ${recordErrors[0].message})` : ''}`);
+  console.log(`  peak RSS (app process)   ${(peakRss / 1024 / 1024).toFixed(0)} MB (target < 300 MB, flat across portal sizes)`);
+  console.log(`  calls by endpoint        ${Object.entries(first.requests.byEndpoint).filter(([e]) => !e.includes('__sandbox')).sort((a, b) => b[1] - a[1]).map(([e, n]) => `${e} ${n}`).join('; ')}`);
+
+  // a re-sync with nothing changed: only reads, no writes
+  const before = await sandboxStats(sandbox.url);
+  const connector = await runtime.deps.connectorFor(installation!);
+  const resyncStarted = Date.now();
+  await runtime.enqueue.sync({ workspaceId: installation!.workspaceId, installationId: installation!.id, stream: connector.streams[0]!, then: connector.streams.slice(1) });
+  await waitForIdle(runtime.queues, { timeoutMs: 10 * 60_000, pollMs: 200 });
+  const after = await sandboxStats(sandbox.url);
+  const delta = (endpoint: string) => (after.requests.byEndpoint[endpoint] ?? 0) - (before.requests.byEndpoint[endpoint] ?? 0);
+  const resyncCalls = after.requests.total - before.requests.total;
+  const resyncWrites = delta('POST /crm/v3/objects/contacts/batch/update') + delta('POST /crm/v3/objects/tasks/batch/create');
+  console.log(`\nRe-sync with nothing changed`);
+  console.log(`  time                     ${((Date.now() - resyncStarted) / 1000).toFixed(1)} s`);
+  console.log(`  API calls                ${resyncCalls} (reads only: ${resyncWrites === 0 ? 'yes' : 'no'})`);
+  console.log(`  writes                   ${resyncWrites} (target 0)`);
+
+  await serving.stop();
+  sandbox.child.kill('SIGTERM');
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+void main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
