@@ -18,6 +18,7 @@ import { createRuntime } from '../src/app/runtime';
 import { serve } from '../src/app/serve';
 import { loadEnv } from '../src/config/env';
 import { createLogger } from '../src/log/logger';
+import { withSafetyMargin } from '../src/rate-limit';
 
 const { values } = parseArgs({
   options: {
@@ -30,6 +31,8 @@ const CONTACTS = Number(values.contacts);
 const WINDOW_MS = Number(values['window-ms']);
 const MAX = Number(values['max-per-window']);
 const SEARCH_MAX = 5;
+/** The sandbox portal's history ends here; the app's clock runs from the same instant. */
+const PORTAL_NOW = Date.parse('2026-11-27T12:00:00Z');
 
 interface Stats {
   requests: { total: number; byEndpoint: Record<string, number>; byStatus: Record<string, number> };
@@ -39,7 +42,7 @@ async function startSandbox(): Promise<{ url: string; token: string; child: Chil
   const token = `bench-${process.pid}`;
   const child = spawn(
     process.execPath,
-    [join(__dirname, '..', 'connectors', 'hubspot', 'sandbox', 'main.js'), '--port', '0', '--contacts', String(CONTACTS), '--window-ms', String(WINDOW_MS), '--max-per-window', String(MAX), '--search-max', String(SEARCH_MAX), '--token', token],
+    [join(__dirname, '..', 'connectors', 'hubspot', 'sandbox', 'main.js'), '--port', '0', '--contacts', String(CONTACTS), '--window-ms', String(WINDOW_MS), '--max-per-window', String(MAX), '--search-max', String(SEARCH_MAX), '--token', token, '--now', new Date(PORTAL_NOW).toISOString()],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const url = await new Promise<string>((resolve, reject) => {
@@ -66,7 +69,15 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'leadstage-bench-'));
   const env = loadEnv({ ...process.env, NODE_ENV: 'production', LEADSTAGE_SECRET_KEY: 'a'.repeat(64) });
   const policy = { standard: { max: MAX, windowMs: WINDOW_MS }, search: { max: SEARCH_MAX, windowMs: 1_000 }, daily: null };
-  const runtime = await createRuntime({ env, dataDir, prefix: `leadstage-bench-${process.pid}`, logger: createLogger({ level: 'error' }), ratePolicies: { hubspot: policy } });
+  const startedAt = Date.now();
+  const runtime = await createRuntime({
+    env,
+    dataDir,
+    prefix: `leadstage-bench-${process.pid}`,
+    logger: createLogger({ level: 'error' }),
+    ratePolicies: { hubspot: withSafetyMargin(policy) },
+    clock: () => PORTAL_NOW + (Date.now() - startedAt),
+  });
   const serving = await serve(runtime, { web: false, worker: true, port: 0 });
   const [installation] = await ensureInstallations(runtime.store, runtime.box, 'Bench', 'config/rulebook.default.yaml', [
     { provider: 'hubspot', externalAccountId: `bench-${process.pid}`, displayName: 'Bench portal', credentials: { accessToken: sandbox.token, basePath: sandbox.url } },

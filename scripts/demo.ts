@@ -14,6 +14,7 @@ import { RedisUnavailableError, createRuntime } from '../src/app/runtime';
 import { serve, stopOnSignals } from '../src/app/serve';
 import { loadEnv } from '../src/config/env';
 import { createLogger } from '../src/log/logger';
+import { withSafetyMargin } from '../src/rate-limit';
 import type { QueueName } from '../src/queue/job-data';
 import { readPortalFunnel, renderFunnel } from './demo-funnel';
 
@@ -50,7 +51,7 @@ async function main(): Promise<number> {
       prefix: `leadstage-demo-${process.pid}`,
       clock: () => sandboxNow + (Date.now() - started),
       logger: createLogger({ level: 'warn' }),
-      ratePolicies: { hubspot: policy },
+      ratePolicies: { hubspot: withSafetyMargin(policy) },
     });
   } catch (error) {
     await sandbox.close();

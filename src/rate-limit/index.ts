@@ -8,3 +8,4 @@ export { parseRetryAfter } from './parse-retry-after.util';
 export type { PauseReason, RateLimiter, RateLimitStatus } from './rate-limiter';
 export type { RatePolicy, RequestKind, WindowLimit } from './rate-policy';
 export { createRedisRateLimiter, type RedisRateLimiterOptions } from './redis-rate-limiter';
+export { withSafetyMargin } from './safety-margin.util';
