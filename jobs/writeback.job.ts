@@ -33,7 +33,7 @@ export async function runWritebackJob(data: WritebackJobData, deps: JobDeps): Pr
     const waited = now.getTime() - Date.parse(backlog.readySince!);
     if (backlog.ready < BATCH && waited < GATHER_MS) {
       await deps.enqueue.writeback(data, GATHER_MS - waited);
-      break;
+      return result;
     }
     const items = await store.outbox.claimOutbox(installation.id, BATCH, { now });
     if (items.length === 0) break;
@@ -61,7 +61,9 @@ export async function runWritebackJob(data: WritebackJobData, deps: JobDeps): Pr
     result.written += await store.outbox.confirmOutbox(installation.id, confirmed, now);
   }
 
-  if (result.retrying > 0) await deps.enqueue.writeback(data, RETRY_BASE_MS);
+  // writes still waiting (a retry time, a dead worker's lease): come back exactly when one is due
+  const due = await store.outbox.nextDueAt(installation.id);
+  if (due) await deps.enqueue.writeback(data, Math.max(0, Date.parse(due) - deps.clock()));
   return result;
 }
 

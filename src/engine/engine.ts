@@ -130,6 +130,13 @@ export function compileRulebook(rulebook: Rulebook): Engine {
     const target = chooseTarget(facts, exclusion ? { stage: exclusion.stage, reason: excluded!.reason } : null, tier, sqlPath, held, missingForHandoff);
     const lifecycle = applyLifecycle(previous, target, at, rulebook.version);
 
+    // the evaluation that recycles someone already counts only engagement from now on, so the next
+    // one (with nothing new) gives the same scores instead of dropping them then
+    if (lifecycle.recycledAt === at && previous?.recycledAt !== at) {
+      contributions.length = 0;
+      facts.engagementScore = 0;
+      facts.score = Math.round(facts.fitScore * fitWeight);
+    }
     const priority: Priority = lifecycle.stage === 'disqualified' ? 'cold' : priorities.find((band) => band.when === null || band.when(facts))!.priority;
 
     // a detour leads with why: the exclusion, or the recycle rule that sent the person to nurture

@@ -220,11 +220,19 @@ describe('HubSpot connector: writes and tasks', () => {
       expect(outcomes[1]).toMatchObject({ key: 'cadence:2', code: 'VALIDATION_ERROR', error: expect.stringContaining('owner') });
     });
 
-    it('retries (and creates nothing) when the duplicate check cannot run', async () => {
+    it('creates nothing when the duplicate check is rate-limited: the 429 goes to the job, which pauses the installation', async () => {
       sandbox.faults.set({ burst429: 1, burstPolicy: 'SECONDLY' });
       const created = sandbox.stats().writes.tasksCreated;
-      const [outcome] = await connector.createTasks([task('handoff:c:first-touch', seed.kinds.openDeal[1]!)]);
-      expect(outcome).toMatchObject({ key: 'handoff:c:first-touch', status: 'retry', error: expect.stringContaining('429') });
+      await expect(connector.createTasks([task('handoff:c:first-touch', seed.kinds.openDeal[1]!)])).rejects.toMatchObject({ status: 429, policyName: 'SECONDLY' });
+      expect(sandbox.stats().writes.tasksCreated).toBe(created);
+    });
+
+    it('retries (and creates nothing) when the duplicate check fails for another reason', async () => {
+      sandbox.faults.set({ errorRate: 1, errorStatus: 503 });
+      const created = sandbox.stats().writes.tasksCreated;
+      const [outcome] = await connector.createTasks([task('handoff:d:first-touch', seed.kinds.openDeal[1]!)]);
+      sandbox.faults.reset();
+      expect(outcome).toMatchObject({ key: 'handoff:d:first-touch', status: 'retry' });
       expect(sandbox.stats().writes.tasksCreated).toBe(created);
     });
   });

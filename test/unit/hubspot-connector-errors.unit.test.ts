@@ -99,10 +99,16 @@ describe('HubSpot connector: error classification', () => {
     expect(kinds).toEqual(['search']);
   });
 
-  it('write: a 429 on the whole batch marks every record retry; a 403 fails them', async () => {
+  it('write: a 429 on the whole batch is thrown for the job to pause the installation; a 503 retries the records; a 403 fails them', async () => {
     nock(BASE).post('/crm/v3/objects/contacts/batch/update').once()
       .reply(429, { status: 'error', message: 'You have reached your secondly limit.', policyName: 'SECONDLY' });
     const writes = ['1', '2'].map((crmId) => ({ crmId, objectType: 'contact' as const, properties: { leadstage_score: '1' }, current: {} }));
+    const limited = await connector.write(writes).catch((error: unknown) => error);
+    expect(limited).toBeInstanceOf(HubSpotApiError);
+    expect(limited).toMatchObject({ status: 429, policyName: 'SECONDLY', retryable: true });
+    expect((limited as Error).message).not.toContain(TOKEN);
+
+    nock(BASE).post('/crm/v3/objects/contacts/batch/update').once().reply(503, { status: 'error', message: 'unavailable' });
     const retry = await connector.write(writes);
     expect(retry.map((o) => o.status)).toEqual(['retry', 'retry']);
     expect(JSON.stringify(retry)).not.toContain(TOKEN);

@@ -136,7 +136,8 @@ export class TaskWriter {
   }
 
   private failure(error: unknown): Outcome {
-    if (!(error instanceof HubSpotApiError)) throw error;
+    // not HubSpot's answer about a task, or a rate limit (about the installation): the job handles it
+    if (!(error instanceof HubSpotApiError) || error.status === 429) throw error;
     return error.retryable
       ? { status: 'retry', error: error.message }
       : { status: 'failed', code: error.category ?? `HTTP_${error.status ?? 'ERROR'}`, error: error.message };

@@ -189,6 +189,15 @@ export class OutboxRepository {
     return rows[0] ?? { ready: 0, readySince: null };
   }
 
+  /** When the next waiting write can be claimed (its retry time, or when a dead claimer's lease ends). */
+  async nextDueAt(installationId: string): Promise<string | null> {
+    const { rows } = await this.db.query<{ due: string | null }>(
+      'SELECT min(GREATEST(next_attempt_at, COALESCE(claimed_until, next_attempt_at))) AS due FROM outbox WHERE installation_id = $1',
+      [installationId],
+    );
+    return rows[0]?.due ?? null;
+  }
+
   /** Queue depth for sync health: how many writes wait, and the oldest. */
   async outboxBacklog(installationId: string): Promise<{ pending: number; oldest: string | null }> {
     const { rows } = await this.db.query<{ pending: number; oldest: string | null }>(

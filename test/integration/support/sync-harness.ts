@@ -1,0 +1,118 @@
+import './native-pglite';
+import type { Redis } from 'ioredis';
+import { startHubSpotSandbox, type HubSpotSandbox, type HubSpotSandboxOptions } from '../../../connectors/hubspot/sandbox';
+import { ensureInstallations } from '../../../src/app/bootstrap';
+import { queueCounts, type QueueCounts } from '../../../src/app/first-sync';
+import { createRuntime, type Runtime, type RuntimeOptions } from '../../../src/app/runtime';
+import { loadEnv } from '../../../src/config/env';
+import { createLogger } from '../../../src/log/logger';
+import type { QueueName } from '../../../src/queue/job-data';
+import type { RatePolicy } from '../../../src/rate-limit';
+import type { Installation } from '../../../src/store';
+
+/**
+ * Shared set-up for the "sync at the API quota limit, nothing lost" suites: sandboxes over
+ * loopback, a runtime on the real Redis (a unique BullMQ prefix per run) and the store, and
+ * read-backs of what landed in the sandbox.
+ */
+
+/** Our own pacing, loose enough that only injected faults produce 429s and the runs stay short. */
+export const FAST_POLICY: RatePolicy = { standard: { max: 2_000, windowMs: 10_000 }, search: { max: 200, windowMs: 1_000 }, daily: null };
+
+/** Sandbox limits far above FAST_POLICY: every 429 a test sees is one it injected. */
+export const WIDE_SANDBOX_LIMITS = { maxPerWindow: 100_000, searchMax: 10_000 } as const;
+
+/** The properties every scored contact gets (others, such as the SQL date, depend on the stage). */
+export const ALWAYS_WRITTEN = ['leadstage_stage', 'leadstage_priority', 'leadstage_score', 'leadstage_fit_score', 'leadstage_rulebook_version'] as const;
+
+let counter = 0;
+export function uniqueRun(name: string): string {
+  counter += 1;
+  return `leadstage-${name}-${process.pid}-${Date.now()}-${counter}`;
+}
+
+export async function startSandbox(options: HubSpotSandboxOptions): Promise<HubSpotSandbox> {
+  return startHubSpotSandbox({ port: 0, rateLimit: WIDE_SANDBOX_LIMITS, warm: true, ...options });
+}
+
+/** A runtime whose clock runs with wall time from the sandbox's "now", as in the e2e test. */
+export async function startRuntime(sandbox: HubSpotSandbox, prefix: string, extra: Partial<RuntimeOptions> = {}): Promise<Runtime> {
+  const start = sandbox.clock.now();
+  const started = Date.now();
+  return createRuntime({
+    env: loadEnv({ ...process.env, NODE_ENV: 'test' }),
+    dataDir: 'memory',
+    prefix,
+    clock: () => start + (Date.now() - started),
+    logger: createLogger({ level: 'error' }),
+    ratePolicies: { hubspot: FAST_POLICY },
+    ...extra,
+  });
+}
+
+export async function connect(runtime: Runtime, run: string, portals: Array<{ name: string; sandbox: HubSpotSandbox; token?: string }>): Promise<Installation[]> {
+  return ensureInstallations(
+    runtime.store,
+    runtime.box,
+    `Company ${run}`,
+    'config/rulebook.default.yaml',
+    portals.map(({ name, sandbox, token }) => ({
+      provider: 'hubspot' as const,
+      externalAccountId: `${run}-${name}`,
+      displayName: name,
+      credentials: { accessToken: token ?? sandbox.token, basePath: sandbox.url },
+    })),
+  );
+}
+
+/** Contact ids in the sandbox that lack one of the always-written leadstage properties. */
+export function unwrittenContacts(sandbox: HubSpotSandbox): string[] {
+  const out: string[] = [];
+  for (const record of sandbox.store.collection('contacts').scan()) {
+    if (ALWAYS_WRITTEN.some((name) => !record.properties[name])) out.push(record.id);
+  }
+  return out;
+}
+
+/** Contact ids whose written leadstage_stage is `stage`. */
+export function contactsAtStage(sandbox: HubSpotSandbox, stage: string): string[] {
+  const out: string[] = [];
+  for (const record of sandbox.store.collection('contacts').scan()) if (record.properties.leadstage_stage === stage) out.push(record.id);
+  return out;
+}
+
+/** Tasks associated with each contact that has any, read from the sandbox's own association index. */
+export function tasksPerContact(sandbox: HubSpotSandbox): Map<string, number> {
+  return new Map([...sandbox.store.contactTasks.entries()].map(([contact, tasks]) => [contact, tasks.size]));
+}
+
+/** Waits until `predicate` holds, polling; rejects with `what` after `timeoutMs`. */
+export async function waitUntil(what: string, predicate: () => boolean | Promise<boolean>, timeoutMs: number, pollMs = 100): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await predicate()) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+}
+
+export async function failedJobs(runtime: Runtime): Promise<number> {
+  const counts: Record<QueueName, QueueCounts> = await queueCounts(runtime.queues);
+  return Object.values(counts).reduce((sum, c) => sum + c.failed, 0);
+}
+
+/** Sum of a prom-client counter's values whose labels include `labels`. */
+export async function counterValue(counter: { get(): Promise<{ values: Array<{ value: number; labels: Record<string, string | number> }> }> }, labels: Record<string, string> = {}): Promise<number> {
+  const { values } = await counter.get();
+  return values.filter((v) => Object.entries(labels).every(([k, want]) => String(v.labels[k]) === want)).reduce((sum, v) => sum + v.value, 0);
+}
+
+/** Removes every key of this run's prefix (queues, delayed jobs, limiter windows and pauses). */
+export async function dropPrefix(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+    cursor = next;
+    if (keys.length > 0) await redis.del(...keys);
+  } while (cursor !== '0');
+}
