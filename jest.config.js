@@ -6,9 +6,11 @@ const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts'
 module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/**/*.unit.test.ts'] },
-    // integration tests start databases and servers: on a loaded 2-core machine that takes seconds
-    { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/**/*.integration.test.ts'], testTimeout: 60_000 },
+    { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/**/*.integration.test.ts'] },
   ],
+  // integration tests start databases and servers: on a loaded 2-core machine that takes seconds
+  // (a global option: jest ignores it inside a project)
+  testTimeout: 60_000,
   // the plain "N passed, N failed" closing line that CI reads, after jest's own summary
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],
 };

@@ -35,7 +35,7 @@ export async function runWritebackJob(data: WritebackJobData, deps: JobDeps): Pr
       await deps.enqueue.writeback(data, GATHER_MS - waited);
       return result;
     }
-    const items = await store.outbox.claimOutbox(installation.id, BATCH, { now });
+    const items = await store.outbox.claimOutbox(installation.id, BATCH, { now, ...(deps.outboxLeaseMs ? { leaseMs: deps.outboxLeaseMs } : {}) });
     if (items.length === 0) break;
     const writes = items.map((item) => item.payload as unknown as CrmWrite);
     let outcomes;

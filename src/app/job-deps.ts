@@ -15,4 +15,6 @@ export interface JobDeps {
   engineFor(workspaceId: string): Promise<Engine>;
   connectorFor(installation: Installation): Promise<CrmConnector>;
   installation(workspaceId: string, installationId: string): Promise<Installation>;
+  /** How long a claim on outbox writes lasts: a crashed writer's writes are taken over after it. */
+  outboxLeaseMs?: number;
 }

@@ -24,6 +24,10 @@ export interface RuntimeOptions {
   logger?: Logger;
   /** Each CRM's request budget per installation (the demo compresses HubSpot's window). */
   ratePolicies?: Partial<Record<Provider, RatePolicy>>;
+  /** PostgreSQL only: a schema of its own (tests; several deployments on one server). */
+  schema?: string;
+  /** How long a worker's claim on outbox writes lasts before another may take them (default 5 min). */
+  outboxLeaseMs?: number;
 }
 
 /** Everything a web or worker process needs, built once from the validated environment. */
@@ -57,7 +61,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const logger = options.logger ?? createLogger({ level: env.LOG_LEVEL, format: env.NODE_ENV === 'production' ? 'json' : 'pretty' });
   const redis = await connectRedis(env.REDIS_URL);
   const dataDir = options.dataDir ?? env.LEADSTAGE_DATA_DIR;
-  const store = await createStore(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { dataDir });
+  const store = await createStore(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL, ...(options.schema ? { schema: options.schema } : {}) } : { dataDir });
   const box = new SecretBox(loadSecretKey(env.LEADSTAGE_SECRET_KEY, dataDir === 'memory' ? env.LEADSTAGE_DATA_DIR : dataDir));
   const metrics = createMetrics();
   const prefix = options.prefix ?? 'leadstage';
@@ -74,6 +78,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     logger,
     enqueue,
     engineFor: createEngineCache(store),
+    ...(options.outboxLeaseMs ? { outboxLeaseMs: options.outboxLeaseMs } : {}),
     connectorFor: createConnectorFactory({ store, box, metrics, logger, limiter, ratePolicies }),
     async installation(workspaceId, installationId) {
       let installation = installations.get(installationId);

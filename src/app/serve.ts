@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { createWebApp } from '../web/web-app';
-import { startWorkers, type WorkerSet } from '../worker/worker';
+import { startWorkers, type StallSettings, type WorkerSet } from '../worker/worker';
 import type { Runtime } from './runtime';
 
 export interface Serving {
@@ -11,8 +11,8 @@ export interface Serving {
 }
 
 /** Starts the web server and/or the workers on a runtime; `stop` is the graceful shutdown. */
-export async function serve(runtime: Runtime, roles: { web: boolean; worker: boolean; port: number }): Promise<Serving> {
-  const workers = roles.worker ? startWorkers(runtime.redis, runtime.prefix, runtime.deps, runtime.metrics, runtime.limiter) : null;
+export async function serve(runtime: Runtime, roles: { web: boolean; worker: boolean; port: number; stall?: StallSettings }): Promise<Serving> {
+  const workers = roles.worker ? startWorkers(runtime.redis, runtime.prefix, runtime.deps, runtime.metrics, runtime.limiter, roles.stall) : null;
   let server: Server | null = null;
   let url: string | null = null;
   if (roles.web) {

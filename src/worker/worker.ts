@@ -18,8 +18,8 @@ const HANDLERS: { [Q in QueueName]: (data: JobDataByQueue[Q], deps: JobDeps) => 
   tasks: runTasksJob,
 };
 
-/** Scoring is CPU-light and I/O-bound on the store; syncs share the CRM quota, so fewer run at once. */
-const CONCURRENCY: Record<QueueName, number> = { sync: 2, score: 16, writeback: 2, tasks: 2 };
+/** Scoring is CPU-light and I/O-bound on the store; a first sync pulls its six streams side by side (the shared limiter paces them). */
+const CONCURRENCY: Record<QueueName, number> = { sync: 8, score: 16, writeback: 2, tasks: 2 };
 
 export interface WorkerSet {
   workers: Worker[];
@@ -27,7 +27,16 @@ export interface WorkerSet {
   close(): Promise<void>;
 }
 
-export function startWorkers(connection: Redis, prefix: string, deps: JobDeps, metrics: Metrics, limiter: RateLimiter): WorkerSet {
+/**
+ * How soon a job whose worker died is run again: BullMQ's lock (30 s by default) must lapse and the
+ * stalled check (every 30 s) find it. Tests that kill workers shorten both.
+ */
+export interface StallSettings {
+  lockDuration: number;
+  stalledInterval: number;
+}
+
+export function startWorkers(connection: Redis, prefix: string, deps: JobDeps, metrics: Metrics, limiter: RateLimiter, stall?: StallSettings): WorkerSet {
   const workers = (Object.keys(HANDLERS) as QueueName[]).map((queue) => {
     const worker = new Worker(
       queue,
@@ -56,7 +65,7 @@ export function startWorkers(connection: Redis, prefix: string, deps: JobDeps, m
           end();
         }
       },
-      { connection, prefix, concurrency: CONCURRENCY[queue] },
+      { connection, prefix, concurrency: CONCURRENCY[queue], ...(stall ?? {}) },
     );
     worker.on('error', (error) => deps.logger.error(`${queue} worker error`, { error: error.message }));
     return worker;

@@ -88,17 +88,15 @@ describe('HubSpot sandbox: seeded portal and engagement', () => {
     expect(emails.size).toBe(2000);
   });
 
-  it('seeds 20,000 contacts in a couple of seconds', async () => {
-    const started = performance.now();
+  // how fast it seeds is measured by bench:sync, not asserted here (tests never assert wall-clock time)
+  it('seeds and serves a 20,000-contact portal', async () => {
     const big = await startHubSpotSandbox({ contacts: 20_000, warm: true });
-    const elapsed = performance.now() - started;
     try {
       const last = await new Client({ accessToken: big.token, basePath: big.url }).crm.contacts.basicApi.getById('120000', ['email']);
       expect(last.properties.email).toContain('@');
     } finally {
       await big.close();
     }
-    expect(elapsed).toBeLessThan(3_000);
   });
 
   it('describeSeed lists hand-picked contacts whose data matches their kind', async () => {
