@@ -9,7 +9,7 @@ import { compileDecay, type DecayFunction } from './decay';
 import { compileEngagementRules, type Contribution } from './engagement';
 import { EVENT_LABELS } from './event-labels';
 import { compileFullMatch } from './event-matcher';
-import { emailDomainOf, type Facts } from './facts';
+import { countBant, emailDomainOf, type Facts } from './facts';
 import { applyLifecycle, type StageTarget } from './lifecycle';
 import { compileSignals } from './signals';
 import { compileTemplate } from './template';
@@ -195,7 +195,7 @@ export function compileRulebook(rulebook: Rulebook): Engine {
     if (salesAccepted?.(facts)) return { reason: 'accepted by sales', at: now };
     const bant = stages.sql.bant;
     if (bant) {
-      const yes = countYes(facts.person);
+      const yes = countBant(facts.person, true);
       if (yes >= bant.min_yes) return { reason: `BANT qualified (${yes} of 4)`, at: now };
     }
     const threshold = stages.sql.engagement_threshold;
@@ -303,12 +303,6 @@ function mqlTierFor(stage: Stage, nurtureTier: number | null, matchedTier: strin
   if (stage === 'nurture') return nurtureTier !== null ? `tier${nurtureTier}` : matchedTier;
   if (stage === 'disqualified' || stage === 'contact' || stage === 'lead') return null;
   return matchedTier;
-}
-
-function countYes(person: Person): number {
-  const bant = person.bant;
-  if (!bant) return 0;
-  return Number(bant.budget === true) + Number(bant.authority === true) + Number(bant.need === true) + Number(bant.timing === true);
 }
 
 function isBlank(value: unknown): boolean {

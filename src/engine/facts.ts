@@ -22,7 +22,8 @@ export function emailDomainOf(email: string | null | undefined): string | null {
   return at === -1 ? null : email.slice(at + 1).trim().toLowerCase() || null;
 }
 
-function countBant(person: Person, answer: boolean): number {
+/** How many BANT answers equal `answer` (yes or no), as the rep filled them in. */
+export function countBant(person: Person, answer: boolean): number {
   const bant = person.bant;
   if (!bant) return 0;
   return (
