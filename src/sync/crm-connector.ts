@@ -27,6 +27,23 @@ export interface PulledPerson {
   writableValues: Record<string, string | null>;
   /** When the CRM last modified the record (ISO 8601). */
   modifiedAt: string;
+  /**
+   * Earlier CRM records of this same human that this record replaces (a Salesforce lead converted
+   * into this contact). The store keeps one person: their identities, events and decision history
+   * join this record's person, and the earlier records are retired (never written to again).
+   */
+  formerly?: CrmRecordKey[];
+}
+
+export interface CrmRecordKey {
+  crmId: string;
+  objectType: CrmObjectType;
+}
+
+/** A record the CRM deleted, or merged into another (Salesforce merge: `MasterRecordId`). */
+export interface RemovedRecord extends CrmRecordKey {
+  /** The surviving record of a merge: the removed record's history joins its person. */
+  mergedInto?: CrmRecordKey;
 }
 
 /** An engagement event and whom it belongs to, as the source identifies them. */
@@ -45,6 +62,8 @@ export interface PullPage {
   next: StreamCursor | null;
   /** Pull the next page right away (default: whenever `next` is set). */
   more?: boolean;
+  /** Records deleted or merged away since the cursor: their identities are retired, nothing is lost. */
+  removed?: RemovedRecord[];
 }
 
 export interface PullContext {
