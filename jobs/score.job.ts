@@ -3,6 +3,7 @@ import type { Decision } from '../src/model/decision';
 import type { ScoreJobData } from '../src/queue/job-data';
 import type { Installation } from '../src/store';
 import { hashWrite, planWrite } from '../src/sync/write-plan';
+import { writeTargets } from '../src/sync/write-targets';
 import { parseDuration } from '../src/util/duration.util';
 
 /** Providers that hold reps' tasks (marketing automation platforms are engagement sources only). */
@@ -30,7 +31,7 @@ export async function runScoreJob(data: ScoreJobData, deps: JobDeps): Promise<Sc
   const decision = engine.evaluate(input.person, input.events, input.state?.decision ?? null, now);
 
   const slaDueAt = decision.slaStartAt ? new Date(Date.parse(decision.slaStartAt) + parseDuration(engine.rulebook.sla.first_touch)).toISOString() : null;
-  const identities = await store.people.listIdentities(data.workspaceId, data.personId);
+  const identities = writeTargets(await store.people.listIdentities(data.workspaceId, data.personId));
   let writesQueued = 0;
   let tasksCreated = 0;
   const wakeWriteback = new Set<string>();

@@ -34,13 +34,16 @@ export async function runSyncJob(data: SyncJobData, deps: JobDeps): Promise<Sync
           crmId: pulled.crmId,
           person: { ...pulled.person, id: pulled.crmId },
           crmValues: pulled.writableValues,
+          pulled: true,
+          ...(pulled.formerly ? { formerly: pulled.formerly } : {}),
         }),
       ),
     );
+    const retired = await repos.people.retireRecords(installation.workspaceId, installation.id, page.removed ?? []);
     const events = await resolveEventOwners(page.events, installation.id, installation.workspaceId, repos);
     const inserted = await repos.events.insertEvents(installation.id, events);
     if (page.next) await repos.checkpoints.setCheckpoint(installation.id, data.stream, page.next, new Date(deps.clock()));
-    return { ids: [...new Set([...personIds, ...inserted.personIds])], inserted: inserted.inserted };
+    return { ids: [...new Set([...personIds, ...retired, ...inserted.personIds])], inserted: inserted.inserted };
   });
 
   if (!data.firstRun) await deps.enqueue.score(toScore.ids.map((personId) => ({ workspaceId: installation.workspaceId, personId })));

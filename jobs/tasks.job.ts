@@ -5,6 +5,7 @@ import type { Person } from '../src/model/person';
 import { EVENT_LABELS } from '../src/engine/event-labels';
 import type { TasksJobData } from '../src/queue/job-data';
 import type { CrmTask } from '../src/sync/crm-connector';
+import { writeTargets } from '../src/sync/write-targets';
 
 const BATCH = 100;
 
@@ -25,7 +26,7 @@ export async function runTasksJob(data: TasksJobData, deps: JobDeps): Promise<{ 
   const tasks: Array<{ id: string; task: CrmTask }> = [];
   for (const record of pending) {
     const input = await store.state.loadPersonForScoring(data.workspaceId, record.personId);
-    const identity = (await store.people.listIdentities(data.workspaceId, record.personId)).find((i) => i.installationId === installation.id);
+    const identity = writeTargets(await store.people.listIdentities(data.workspaceId, record.personId)).find((i) => i.installationId === installation.id);
     if (!input || !identity || (identity.objectType !== 'contact' && identity.objectType !== 'lead')) {
       await store.tasks.markTaskFailed(installation.id, record.id, 'the person no longer has a record in this CRM');
       failed++;

@@ -6,7 +6,7 @@ export { migrate, loadMigrations, findMigrationsDir, type Migration } from './mi
 export { SecretBox, type Sealed } from './secret-box';
 export { StoreError, type StoreErrorCode } from './store-error';
 export * from './records';
-export type { PersonUpsert } from './repositories/person.repository';
+export type { PersonUpsert, RetiredRecord } from './repositories/person.repository';
 export type { EventInsert, InsertEventsResult } from './repositories/event.repository';
 export type { ScoringInput } from './repositories/state.repository';
 export type { NewTask } from './repositories/task.repository';

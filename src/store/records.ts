@@ -87,6 +87,8 @@ export interface PersonIdentity extends CrmRecordRef {
   personId: string;
   /** The CRM's values of the properties Leadstage writes, as last pulled. */
   crmValues: Record<string, string | null>;
+  /** Why the record is no longer written to (converted, deleted, merged), or null while live. */
+  retiredReason?: 'converted' | 'deleted' | 'merged' | null;
 }
 
 export interface StoredState {

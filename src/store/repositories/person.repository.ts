@@ -3,6 +3,7 @@ import type { Person } from '../../model/person';
 import type { Session } from '../db.types';
 import { toJson } from '../json.util';
 import { lockWorkspace } from '../locks';
+import { mergePeople } from './person-merge';
 import type { CrmRecordRef, PersonIdentity } from '../records';
 import { StoreError } from '../store-error';
 
@@ -11,6 +12,20 @@ export interface PersonUpsert extends CrmRecordRef {
   person: Person;
   /** The CRM's current values of the properties Leadstage writes (see migration 002). */
   crmValues?: Record<string, string | null>;
+  /**
+   * The record itself was pulled (not just named by an event): a record retired as deleted comes
+   * back to life (restored from the recycle bin). Converted records stay retired.
+   */
+  pulled?: boolean;
+  /** Earlier records of this human in the same installation (a converted lead): see migration 003. */
+  formerly?: { objectType: string; crmId: string }[];
+}
+
+/** A record deleted in the CRM or merged into `mergedInto` (same installation). */
+export interface RetiredRecord {
+  objectType: string;
+  crmId: string;
+  mergedInto?: { objectType: string; crmId: string } | undefined;
 }
 
 export function normalizeEmail(email: string | null | undefined): string | null {
@@ -65,6 +80,7 @@ export class PersonRepository {
         [workspaceId, records.map((r) => r.installationId), records.map((r) => r.objectType), records.map((r) => r.crmId)],
       );
       for (const row of known.rows) personOf[row.ord - 1] = row.personId;
+      await adoptFormerRecords(tx, workspaceId, records, personOf);
 
       // 2. Same record twice in the batch: one person. 3. Email within the workspace.
       const byIdentity = new Map<string, string>();
@@ -131,6 +147,8 @@ export class PersonRepository {
           records.some((r) => r.crmValues !== undefined),
         ],
       );
+      await reactivateDeleted(tx, records);
+      await retireFormerRecords(tx, workspaceId, records, personOf);
       // 6. An email-only person (made for an event that arrived before its contact) with the same
       //    email as a record matched by identity is the same human: move its events over, drop it.
       const pairs = records
@@ -155,6 +173,47 @@ export class PersonRepository {
         }
       }
       return personOf as string[];
+    });
+  }
+
+  /**
+   * Records the CRM deleted or merged away: their identities are retired (kept for history and for
+   * events that still name them, never written to). A merge also folds the loser's person into the
+   * survivor's, or links the survivor record to the loser's person when it has not been pulled yet.
+   * Returns the people whose records changed, to be re-scored.
+   */
+  async retireRecords(workspaceId: string, installationId: string, removed: readonly RetiredRecord[]): Promise<string[]> {
+    if (removed.length === 0) return [];
+    return this.db.transaction(async (tx) => {
+      await lockWorkspace(tx, 'people', workspaceId);
+      await assertInstallationsInWorkspace(tx, workspaceId, [{ installationId, objectType: '', crmId: '' }]);
+      const affected = new Set<string>();
+      for (const record of removed) {
+        const loser = await personOfIdentity(tx, installationId, record);
+        if (!loser) continue; // never seen: nothing of ours points at it
+        let keep = loser;
+        if (record.mergedInto) {
+          const survivor = await personOfIdentity(tx, installationId, record.mergedInto);
+          if (survivor) {
+            await mergePeople(tx, workspaceId, survivor, loser);
+            keep = survivor;
+          } else {
+            await tx.query(
+              `INSERT INTO person_identities (installation_id, object_type, crm_id, workspace_id, person_id)
+               VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+              [installationId, record.mergedInto.objectType, record.mergedInto.crmId, workspaceId, loser],
+            );
+          }
+        }
+        await tx.query(
+          `UPDATE person_identities SET retired_at = now(), retired_reason = $4
+            WHERE installation_id = $1 AND object_type = $2 AND crm_id = $3 AND retired_at IS NULL`,
+          [installationId, record.objectType, record.crmId, record.mergedInto ? 'merged' : 'deleted'],
+        );
+        affected.delete(loser);
+        affected.add(keep);
+      }
+      return [...affected];
     });
   }
 
@@ -198,7 +257,7 @@ export class PersonRepository {
     const { rows } = options.installationId
       ? await this.db.query<{ id: string }>(
           `SELECT DISTINCT person_id AS id FROM person_identities
-            WHERE workspace_id = $1 AND installation_id = $2 AND ($3::uuid IS NULL OR person_id > $3::uuid)
+            WHERE workspace_id = $1 AND installation_id = $2 AND retired_at IS NULL AND ($3::uuid IS NULL OR person_id > $3::uuid)
             ORDER BY person_id LIMIT $4`,
           [workspaceId, options.installationId, options.afterId ?? null, options.limit],
         )
@@ -235,17 +294,78 @@ export class PersonRepository {
     return rows[0]?.personId ?? null;
   }
 
-  /** Every CRM record linked to the person: where a decision must be written back. */
-  async listIdentities(workspaceId: string, personId: string): Promise<PersonIdentity[]> {
+  /**
+   * The person's live CRM records (where a decision is written back); retired ones (converted,
+   * deleted, merged away) only with `includeRetired`.
+   */
+  async listIdentities(workspaceId: string, personId: string, options: { includeRetired?: boolean } = {}): Promise<PersonIdentity[]> {
     const { rows } = await this.db.query<PersonIdentity>(
       `SELECT person_id AS "personId", installation_id AS "installationId", object_type AS "objectType", crm_id AS "crmId",
-              crm_values AS "crmValues"
-         FROM person_identities WHERE workspace_id = $1 AND person_id = $2
+              crm_values AS "crmValues", retired_reason AS "retiredReason"
+         FROM person_identities WHERE workspace_id = $1 AND person_id = $2 AND ($3 OR retired_at IS NULL)
         ORDER BY installation_id, object_type, crm_id`,
-      [workspaceId, personId],
+      [workspaceId, personId, options.includeRetired === true],
     );
     return rows;
   }
+}
+
+async function personOfIdentity(tx: Session, installationId: string, record: { objectType: string; crmId: string }): Promise<string | null> {
+  const { rows } = await tx.query<{ personId: string }>(
+    'SELECT person_id AS "personId" FROM person_identities WHERE installation_id = $1 AND object_type = $2 AND crm_id = $3',
+    [installationId, record.objectType, record.crmId],
+  );
+  return rows[0]?.personId ?? null;
+}
+
+/**
+ * A converted record's person is its earlier record's person: the history started there. When the
+ * new record was already a person of its own (pulled before the conversion was seen), that person
+ * is folded into the earlier one, so the decision history survives the conversion.
+ */
+async function adoptFormerRecords(tx: Session, workspaceId: string, records: readonly PersonUpsert[], personOf: (string | undefined)[]): Promise<void> {
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i]!;
+    for (const former of record.formerly ?? []) {
+      const formerPerson = await personOfIdentity(tx, record.installationId, former);
+      if (!formerPerson) continue;
+      const current = personOf[i];
+      if (current && current !== formerPerson) {
+        await mergePeople(tx, workspaceId, formerPerson, current);
+        for (let j = 0; j < personOf.length; j++) if (personOf[j] === current) personOf[j] = formerPerson;
+      }
+      personOf[i] = formerPerson;
+    }
+  }
+}
+
+/** Links each earlier record to its person, retired as converted (inserted if never seen). */
+async function retireFormerRecords(tx: Session, workspaceId: string, records: readonly PersonUpsert[], personOf: readonly (string | undefined)[]): Promise<void> {
+  const rows = records.flatMap((record, i) =>
+    (record.formerly ?? []).map((former) => ({ installationId: record.installationId, ...former, personId: personOf[i]! })),
+  );
+  if (rows.length === 0) return;
+  await tx.query(
+    `INSERT INTO person_identities (installation_id, object_type, crm_id, workspace_id, person_id, retired_at, retired_reason)
+     SELECT x.installation_id, x.object_type, x.crm_id, $1, x.person_id, now(), 'converted'
+       FROM unnest($2::uuid[], $3::text[], $4::text[], $5::uuid[]) AS x(installation_id, object_type, crm_id, person_id)
+     ON CONFLICT (installation_id, object_type, crm_id)
+     DO UPDATE SET person_id = excluded.person_id, retired_at = now(), retired_reason = 'converted'`,
+    [workspaceId, rows.map((r) => r.installationId), rows.map((r) => r.objectType), rows.map((r) => r.crmId), rows.map((r) => r.personId)],
+  );
+}
+
+/** A pulled record retired as deleted is back (restored in the CRM): it is live again. */
+async function reactivateDeleted(tx: Session, records: readonly PersonUpsert[]): Promise<void> {
+  const pulled = records.filter((r) => r.pulled === true);
+  if (pulled.length === 0) return;
+  await tx.query(
+    `UPDATE person_identities pi SET retired_at = NULL, retired_reason = NULL
+       FROM unnest($1::uuid[], $2::text[], $3::text[]) AS x(installation_id, object_type, crm_id)
+      WHERE pi.installation_id = x.installation_id AND pi.object_type = x.object_type AND pi.crm_id = x.crm_id
+        AND pi.retired_reason = 'deleted'`,
+    [pulled.map((r) => r.installationId), pulled.map((r) => r.objectType), pulled.map((r) => r.crmId)],
+  );
 }
 
 async function assertInstallationsInWorkspace(tx: Session, workspaceId: string, records: readonly CrmRecordRef[]): Promise<void> {
