@@ -98,6 +98,10 @@ async function main(): Promise<void> {
     // gathering a batch, or waiting for a retry time, is not waiting for quota)
     const pending = (['sync', 'writeback', 'tasks'] as const).some((q) => counts[q].waiting + counts[q].active > 0);
     windows.push({ requests: standard - lastStandard, pending });
+    if (process.env.BENCH_TRACE) {
+      const active = (['sync', 'score', 'writeback', 'tasks'] as const).map((q) => `${q} ${counts[q].waiting}/${counts[q].active}/${counts[q].delayed}`).join('  ');
+      console.log(`  window ${String(windows.length).padStart(3)}: ${String(standard - lastStandard).padStart(3)} requests  ${pending ? 'pending' : 'idle   '}  ${active}`);
+    }
     lastStandard = standard;
   }, WINDOW_MS);
 

@@ -2,6 +2,7 @@ import type { JobDeps } from '../src/app/job-deps';
 import type { Decision } from '../src/model/decision';
 import type { ScoreJobData } from '../src/queue/job-data';
 import type { Installation } from '../src/store';
+import type { OutboxWrite } from '../src/store/repositories/outbox.repository';
 import { hashWrite, planWrite } from '../src/sync/write-plan';
 import { writeTargets } from '../src/sync/write-targets';
 import { parseDuration } from '../src/util/duration.util';
@@ -15,55 +16,80 @@ export interface ScoreResult {
   tasksCreated: number;
 }
 
+export interface ScoreBatchResult {
+  decisions: Map<string, Decision>;
+  writesQueued: number;
+  tasksCreated: number;
+}
+
 /**
- * `score`: recompute one person with the workspace's rulebook, queue the CRM writes that changed
- * for each system the person lives in, reserve the first-touch task of an SQL, and save the
- * decision with its transition.
+ * `score`: recompute people with the workspace's rulebook, queue the CRM writes that changed for
+ * each system they live in, reserve the first-touch task of an SQL, and save the decisions with
+ * their transitions. A job names one person (an incremental change) or a page of them (a first
+ * sync, a rulebook change): a page costs a fixed handful of statements, not a few per person.
  */
-export async function runScoreJob(data: ScoreJobData, deps: JobDeps): Promise<ScoreResult | null> {
+export async function runScoreJob(data: ScoreJobData, deps: JobDeps): Promise<ScoreResult | ScoreBatchResult | null> {
+  if ('personIds' in data) return runScoreBatch(data.workspaceId, data.personIds, deps);
+  const result = await runScoreBatch(data.workspaceId, [data.personId], deps);
+  const decision = result.decisions.get(data.personId);
+  return decision ? { decision, writesQueued: result.writesQueued, tasksCreated: result.tasksCreated } : null;
+}
+
+export async function runScoreBatch(workspaceId: string, personIds: readonly string[], deps: JobDeps): Promise<ScoreBatchResult> {
   const { store } = deps;
   const now = deps.clock();
-  const engine = await deps.engineFor(data.workspaceId);
+  const engine = await deps.engineFor(workspaceId);
   const horizon = parseDuration(engine.rulebook.decay.horizon);
-  const input = await store.state.loadPersonForScoring(data.workspaceId, data.personId, { eventsSince: new Date(now - horizon) });
-  if (!input) return null; // deleted or merged away since the job was queued
+  const firstTouch = parseDuration(engine.rulebook.sla.first_touch);
+  // people deleted or merged away since the job was queued are simply absent
+  const inputs = await store.state.loadPeopleForScoring(workspaceId, personIds, { eventsSince: new Date(now - horizon) });
+  const identitiesOf = await store.people.listIdentitiesOf(workspaceId, [...inputs.keys()]);
 
-  const decision = engine.evaluate(input.person, input.events, input.state?.decision ?? null, now);
+  const decisions = new Map<string, Decision>();
+  const writesByInstallation = new Map<string, OutboxWrite[]>();
+  const tasks: Array<{ installationId: string; personId: string; handoffKey: string; dueAt: string }> = [];
+  const installations = new Map<string, Installation>();
+  for (const [personId, input] of inputs) {
+    const decision = engine.evaluate(input.person, input.events, input.state?.decision ?? null, now);
+    decisions.set(personId, decision);
+    const slaDueAt = decision.slaStartAt ? new Date(Date.parse(decision.slaStartAt) + firstTouch).toISOString() : null;
+    for (const identity of writeTargets(identitiesOf.get(personId) ?? [])) {
+      const installation = installations.get(identity.installationId) ?? (await deps.installation(workspaceId, identity.installationId));
+      installations.set(installation.id, installation);
+      const connector = await deps.connectorFor(installation);
+      const current = { crmId: identity.crmId, objectType: identity.objectType as 'contact' | 'lead', current: identity.crmValues };
+      const write = planWrite(connector, current, connector.propertiesFor(decision, slaDueAt));
+      if (write) {
+        const list = writesByInstallation.get(installation.id) ?? [];
+        list.push({ personId, payload: { ...write }, hash: hashWrite(write) });
+        writesByInstallation.set(installation.id, list);
+      }
+      // not only on the transition: a retry after a crash between these steps must still get its task
+      if (decision.stage === 'sql' && slaDueAt && TASK_PROVIDERS.has(installation.provider)) {
+        // one task per handoff: the key is the person and the moment their SLA started
+        tasks.push({ installationId: installation.id, personId, handoffKey: `${personId}:sql:${decision.slaStartAt}`, dueAt: slaDueAt });
+      }
+    }
+  }
 
-  const slaDueAt = decision.slaStartAt ? new Date(Date.parse(decision.slaStartAt) + parseDuration(engine.rulebook.sla.first_touch)).toISOString() : null;
-  const identities = writeTargets(await store.people.listIdentities(data.workspaceId, data.personId));
   let writesQueued = 0;
   let tasksCreated = 0;
   const wakeWriteback = new Set<string>();
   const wakeTasks = new Set<string>();
-  const installations = new Map<string, Installation>();
-  for (const identity of identities) {
-    const installation = installations.get(identity.installationId) ?? (await deps.installation(data.workspaceId, identity.installationId));
-    installations.set(installation.id, installation);
-    if (identity.objectType !== 'contact' && identity.objectType !== 'lead') continue;
-    const connector = await deps.connectorFor(installation);
-    const write = planWrite(connector, { crmId: identity.crmId, objectType: identity.objectType, current: identity.crmValues }, connector.propertiesFor(decision, slaDueAt));
-    if (write) {
-      const queued = await store.outbox.enqueueWrites(installation.id, [{ personId: data.personId, payload: { ...write }, hash: hashWrite(write) }], new Date(now));
-      writesQueued += queued;
-      if (queued > 0) wakeWriteback.add(installation.id);
-    }
-    // not only on the transition: a retry after a crash between these steps must still get its task
-    if (decision.stage === 'sql' && slaDueAt && TASK_PROVIDERS.has(installation.provider)) {
-      // one task per handoff: the key is the person and the moment their SLA started
-      const { task, created } = await store.tasks.createTaskIfAbsent(installation.id, {
-        handoffKey: `${data.personId}:sql:${decision.slaStartAt}`,
-        personId: data.personId,
-        dueAt: slaDueAt,
-      });
-      if (created) tasksCreated++;
-      if (task.status === 'pending') wakeTasks.add(installation.id);
-    }
+  for (const [installationId, writes] of writesByInstallation) {
+    const queued = await store.outbox.enqueueWrites(installationId, writes, new Date(now));
+    writesQueued += queued;
+    if (queued > 0) wakeWriteback.add(installationId);
+  }
+  for (const { installationId, ...task } of tasks) {
+    const { task: record, created } = await store.tasks.createTaskIfAbsent(installationId, task);
+    if (created) tasksCreated++;
+    if (record.status === 'pending') wakeTasks.add(installationId);
   }
   // saved after the idempotent steps above, so a crash before this line is redone whole; the
-  // writeback and tasks jobs start only now, so they read this decision, not the previous one
-  await store.state.saveDecision(data.workspaceId, decision, new Date(now));
-  for (const installationId of wakeWriteback) await deps.enqueue.writeback({ workspaceId: data.workspaceId, installationId });
-  for (const installationId of wakeTasks) await deps.enqueue.tasks({ workspaceId: data.workspaceId, installationId });
-  return { decision, writesQueued, tasksCreated };
+  // writeback and tasks jobs start only now, so they read these decisions, not the previous ones
+  await store.state.saveDecisions(workspaceId, [...decisions.values()], new Date(now));
+  for (const installationId of wakeWriteback) await deps.enqueue.writeback({ workspaceId, installationId });
+  for (const installationId of wakeTasks) await deps.enqueue.tasks({ workspaceId, installationId });
+  return { decisions, writesQueued, tasksCreated };
 }

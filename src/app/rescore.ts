@@ -14,7 +14,7 @@ export async function enqueueRescore(store: Store, enqueue: Enqueuer, workspaceI
   for (;;) {
     const ids = await store.people.listPersonIds(workspaceId, { ...(installationId ? { installationId } : {}), afterId, limit: PAGE });
     if (ids.length === 0) return total;
-    await enqueue.score(ids.map((personId) => ({ workspaceId, personId })));
+    await enqueue.scoreBatch(workspaceId, ids);
     total += ids.length;
     afterId = ids[ids.length - 1]!;
   }

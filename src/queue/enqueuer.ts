@@ -4,7 +4,9 @@ import type { QueueName, ScoreJobData, SyncJobData, TasksJobData, WritebackJobDa
 /** What jobs may enqueue; a small interface so job code is tested without Redis. */
 export interface Enqueuer {
   sync(data: SyncJobData): Promise<void>;
-  score(items: readonly ScoreJobData[]): Promise<void>;
+  score(items: readonly { workspaceId: string; personId: string }[]): Promise<void>;
+  /** A page of people scored in one job (a first sync's people page, a rescore): not de-duplicated. */
+  scoreBatch(workspaceId: string, personIds: readonly string[]): Promise<void>;
   /** `delayMs`: when writes are waiting for a retry time, come back then. */
   writeback(data: WritebackJobData, delayMs?: number): Promise<void>;
   tasks(data: TasksJobData, delayMs?: number): Promise<void>;
@@ -23,6 +25,9 @@ const RETRY: JobsOptions = {
  * same job and go out in full CRM batches (100 per HubSpot call) instead of one call each.
  */
 const GATHER_MS = 2_000;
+
+/** People per batch score job: one CRM write batch's worth (HubSpot 100, Salesforce 200 → two jobs). */
+export const SCORE_BATCH = 100;
 
 /**
  * The BullMQ side. Score jobs are de-duplicated per person with keepLastIfActive: a burst of changes
@@ -45,6 +50,13 @@ export function bullmqEnqueuer(queues: Record<QueueName, Queue>): Enqueuer {
           opts: { ...RETRY, deduplication: { id: `score-${data.personId}`, keepLastIfActive: true } },
         })),
       );
+    },
+    async scoreBatch(workspaceId, personIds) {
+      const jobs: { name: string; data: ScoreJobData; opts: JobsOptions }[] = [];
+      for (let i = 0; i < personIds.length; i += SCORE_BATCH) {
+        jobs.push({ name: 'score-batch', data: { workspaceId, personIds: personIds.slice(i, i + SCORE_BATCH) }, opts: RETRY });
+      }
+      if (jobs.length > 0) await queues.score.addBulk(jobs);
     },
     async writeback(data, delayMs = GATHER_MS) {
       await queues.writeback.add('writeback', data, {

@@ -20,10 +20,8 @@ export interface SyncJobData {
   firstRun?: boolean;
 }
 
-export interface ScoreJobData {
-  workspaceId: string;
-  personId: string;
-}
+/** One person (an incremental change, de-duplicated per person) or a page of people scored together. */
+export type ScoreJobData = { workspaceId: string; personId: string } | { workspaceId: string; personIds: string[] };
 
 export interface WritebackJobData {
   workspaceId: string;

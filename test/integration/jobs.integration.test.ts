@@ -47,6 +47,7 @@ function recordingEnqueuer() {
   const enqueue: Enqueuer = {
     sync: async (data) => void calls.push(['sync', data]),
     score: async (items) => void items.forEach((item) => calls.push(['score', item])),
+    scoreBatch: async (workspaceId, personIds) => void personIds.forEach((personId) => calls.push(['score', { workspaceId, personId }])),
     writeback: async (data) => void calls.push(['writeback', data]),
     tasks: async (data) => void calls.push(['tasks', data]),
   };

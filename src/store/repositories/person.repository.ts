@@ -294,6 +294,11 @@ export class PersonRepository {
     return rows[0]?.personId ?? null;
   }
 
+  /** The live CRM records of each of a page of people (people with none are absent). */
+  listIdentitiesOf(workspaceId: string, personIds: readonly string[]): Promise<Map<string, PersonIdentity[]>> {
+    return listLiveIdentities(this.db, workspaceId, personIds);
+  }
+
   /**
    * The person's live CRM records (where a decision is written back); retired ones (converted,
    * deleted, merged away) only with `includeRetired`.
@@ -308,6 +313,25 @@ export class PersonRepository {
     );
     return rows;
   }
+}
+
+/** listIdentities for a page of people in one statement (live records only). */
+export async function listLiveIdentities(db: Session, workspaceId: string, personIds: readonly string[]): Promise<Map<string, PersonIdentity[]>> {
+  const result = new Map<string, PersonIdentity[]>();
+  if (personIds.length === 0) return result;
+  const { rows } = await db.query<PersonIdentity>(
+    `SELECT person_id AS "personId", installation_id AS "installationId", object_type AS "objectType", crm_id AS "crmId",
+            crm_values AS "crmValues", retired_reason AS "retiredReason"
+       FROM person_identities WHERE workspace_id = $1 AND person_id = ANY($2::uuid[]) AND retired_at IS NULL
+      ORDER BY person_id, installation_id, object_type, crm_id`,
+    [workspaceId, personIds],
+  );
+  for (const row of rows) {
+    const list = result.get(row.personId);
+    if (list) list.push(row);
+    else result.set(row.personId, [row]);
+  }
+  return result;
 }
 
 async function personOfIdentity(tx: Session, installationId: string, record: { objectType: string; crmId: string }): Promise<string | null> {
