@@ -1,5 +1,6 @@
 import type { JobDeps } from '../src/app/job-deps';
 import { enqueueRescore } from '../src/app/rescore';
+import { firstSyncPhases } from '../src/sync/first-sync-phases';
 import type { SyncJobData } from '../src/queue/job-data';
 import type { PulledEvent, StreamCursor } from '../src/sync/crm-connector';
 import type { EventInsert, PersonUpsert, Repositories } from '../src/store';
@@ -43,15 +44,28 @@ export async function runSyncJob(data: SyncJobData, deps: JobDeps): Promise<Sync
     const events = await resolveEventOwners(page.events, installation.id, installation.workspaceId, repos);
     const inserted = await repos.events.insertEvents(installation.id, events);
     if (page.next) await repos.checkpoints.setCheckpoint(installation.id, data.stream, page.next, new Date(deps.clock()));
-    return { ids: [...new Set([...personIds, ...retired, ...inserted.personIds])], inserted: inserted.inserted };
+    return {
+      ids: [...new Set([...personIds, ...retired, ...inserted.personIds])],
+      people: [...new Set([...personIds, ...retired])],
+      inserted: inserted.inserted,
+    };
   });
 
+  const phases = firstSyncPhases(connector);
+  const phase = phases.findIndex((streams) => streams.includes(data.stream));
   if (!data.firstRun) await deps.enqueue.score(toScore.ids.map((personId) => ({ workspaceId: installation.workspaceId, personId })));
+  // the last phase of a phased first sync: engagement is stored, so this page's people are final
+  else if (phases.length > 1 && phase === phases.length - 1) await deps.enqueue.scoreBatch(installation.workspaceId, toScore.people);
   const more = page.more ?? page.next !== null;
   if (more) await deps.enqueue.sync({ ...data, runNow });
   else if (data.then.length > 0) await deps.enqueue.sync({ ...data, stream: data.then[0]!, then: data.then.slice(1), runNow });
-  else if (data.firstRun && (await firstRunComplete(store, installation.id, data.stream, connector.streams))) {
-    await enqueueRescore(store, deps.enqueue, installation.workspaceId, installation.id);
+  else if (data.firstRun && (await phaseComplete(store, installation.id, data.stream, phases[phase] ?? connector.streams))) {
+    const next = phases[phase + 1];
+    if (next) {
+      for (const stream of next) await deps.enqueue.sync({ ...data, stream, then: [], runNow });
+    } else if (phases.length === 1) {
+      await enqueueRescore(store, deps.enqueue, installation.workspaceId, installation.id);
+    }
   }
 
   deps.logger.debug('sync page stored', {
@@ -69,11 +83,12 @@ type Repos = Repositories;
 const FIRST_RUN_MARK = 'first-run:';
 
 /**
- * A first sync pulls its streams side by side; each marks itself caught up, and whichever finishes
- * last sees every mark and starts the scoring. (Two finishing at once may both start it: score jobs
- * are de-duplicated per person and writes by value, so that costs nothing in the CRM.)
+ * A first sync pulls a phase's streams side by side; each marks itself caught up, and whichever
+ * finishes last sees every mark and starts what comes next. (Two finishing at once may both start
+ * it: sync jobs are de-duplicated per stream, score jobs save the newest decision and writes go
+ * out by value, so that costs nothing in the CRM.)
  */
-async function firstRunComplete(store: JobDeps['store'], installationId: string, stream: string, streams: readonly string[]): Promise<boolean> {
+async function phaseComplete(store: JobDeps['store'], installationId: string, stream: string, streams: readonly string[]): Promise<boolean> {
   await store.checkpoints.setCheckpoint(installationId, `${FIRST_RUN_MARK}${stream}`, { caughtUp: true });
   const marked = new Set((await store.checkpoints.listCheckpoints(installationId)).map((c) => c.stream));
   return streams.every((name) => marked.has(`${FIRST_RUN_MARK}${name}`));

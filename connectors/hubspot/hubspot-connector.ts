@@ -60,6 +60,8 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): CrmCon
   return {
     provider: 'hubspot',
     streams: HUBSPOT_STREAMS,
+    // engagement first (it names people by email or contact id), then the contacts, scored page by page
+    firstSyncPhases: [HUBSPOT_STREAMS.filter((stream) => stream !== 'contacts'), ['contacts']],
     ensureSchema: () => ensureSchema(http, mappings, options.logger),
     async pull(stream: string, cursor: StreamCursor | null, context: PullContext): Promise<PullPage> {
       return markCaughtUp(await pullStream(stream, cursor, context.now), context.now);

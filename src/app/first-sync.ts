@@ -1,21 +1,25 @@
 import type { Queue } from 'bullmq';
 import type { QueueName } from '../queue/job-data';
 import type { Installation } from '../store';
+import { firstSyncPhases } from '../sync/first-sync-phases';
 import type { Runtime } from './runtime';
 
 /**
- * Starts an installation's first full sync: every stream at once, each page enqueuing the next, all
- * ending at the same instant. Events that arrive before their person get a person of their own
- * that the contact joins later, so order does not matter; everyone is scored once at the end.
+ * Starts an installation's first full sync: the first phase's streams at once (see
+ * CrmConnector.firstSyncPhases), each page enqueuing the next, all ending at the same instant; the
+ * sync job starts the next phase when one is caught up. Events that arrive before their person get
+ * a person of their own that the record joins later, so nothing is lost whatever the order.
  */
 export async function startFirstSync(runtime: Runtime, installation: Installation): Promise<void> {
   const connector = await runtime.deps.connectorFor(installation);
   await connector.ensureSchema();
   const runNow = runtime.deps.clock();
-  for (const stream of connector.streams) {
+  const [first = connector.streams] = firstSyncPhases(connector);
+  for (const stream of first) {
     await runtime.enqueue.sync({ workspaceId: installation.workspaceId, installationId: installation.id, stream, then: [], firstRun: true, runNow });
   }
 }
+
 
 export interface QueueCounts {
   waiting: number;

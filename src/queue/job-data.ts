@@ -14,8 +14,9 @@ export interface SyncJobData {
    */
   runNow?: number;
   /**
-   * A first sync: people are scored once, when every stream has been pulled, instead of after each
-   * page (which would score and write each person once per stream that mentions them).
+   * A first sync: people are scored once, when their engagement is already stored (the pages of the
+   * connector's last first-sync phase, or everyone at the end), instead of after each page of each
+   * stream that mentions them (which would score and write each person several times).
    */
   firstRun?: boolean;
 }

@@ -109,6 +109,14 @@ export interface CrmConnector {
   readonly provider: 'hubspot' | 'salesforce' | 'marketo' | 'pardot';
   /** Streams in the order a first sync pulls them: people first, so events can be matched to them. */
   readonly streams: readonly string[];
+  /**
+   * How a first sync orders its streams: each phase's streams are pulled side by side, and the next
+   * phase starts when all of them are caught up. The last phase must carry the people: with the
+   * engagement already stored, each of its pages is scored (and written back) as soon as it lands,
+   * so scoring overlaps the pull and every person is written once. Without phases, all streams run
+   * at once and everyone is scored at the end.
+   */
+  readonly firstSyncPhases?: readonly (readonly string[])[];
   /** Creates the CRM-side fields Leadstage writes (property group, custom properties) if missing. */
   ensureSchema(): Promise<void>;
   /** One page of a stream from a cursor (null: from the beginning). */
