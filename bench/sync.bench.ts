@@ -1,11 +1,12 @@
 /**
- * npm run bench:sync [-- --contacts 20000 --window-ms 1000]
+ * npm run bench:sync [-- --contacts 20000 --window-ms 10000 --max-per-window 110]
  *
  * A first sync of a HubSpot portal with engagement, against the sandbox enforcing HubSpot's request
- * rate (110 per window; the window is compressed from 10 s to 1 s so the run takes about a minute:
- * utilisation is a ratio). The sandbox runs in its own process so the app's memory is measured
- * alone, and the store is PGlite on disk (or DATABASE_URL), so memory reflects pages streaming
- * through, not a database held in RAM. Then a re-sync with nothing changed.
+ * rate: 110 per 10 s, the public-app limit, by default. A compressed window (`--window-ms 1000`)
+ * runs faster but measures this machine's database and CPU more than the quota. The sandbox runs in
+ * its own process so the app's memory is measured alone, and the store is PGlite on disk (or
+ * DATABASE_URL), so memory reflects pages streaming through, not a database held in RAM. Then a
+ * re-sync with nothing changed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -23,7 +24,7 @@ import { withSafetyMargin } from '../src/rate-limit';
 const { values } = parseArgs({
   options: {
     contacts: { type: 'string', default: '20000' },
-    'window-ms': { type: 'string', default: '1000' },
+    'window-ms': { type: 'string', default: '10000' },
     'max-per-window': { type: 'string', default: '110' },
   },
 });
@@ -85,7 +86,10 @@ async function main(): Promise<void> {
 
   console.log(`Sync benchmark: ${CONTACTS.toLocaleString('en-US')} contacts, HubSpot limit ${MAX} requests per ${WINDOW_MS} ms (+ search ${SEARCH_MAX}/s), store ${env.DATABASE_URL ? 'PostgreSQL' : 'PGlite on disk'}`);
 
-  // sample once per window: requests the sandbox answered, and whether API work was pending
+  // sample once a second (or once per window if shorter): requests the sandbox answered, and
+  // whether API work was pending; each sample's share of the quota is MAX × sample / window
+  const SAMPLE_MS = Math.min(1_000, WINDOW_MS);
+  const allowedPerSample = (MAX * SAMPLE_MS) / WINDOW_MS;
   let peakRss = 0;
   const windows: Array<{ requests: number; pending: boolean }> = [];
   let lastStandard = 0;
@@ -100,10 +104,10 @@ async function main(): Promise<void> {
     windows.push({ requests: standard - lastStandard, pending });
     if (process.env.BENCH_TRACE) {
       const active = (['sync', 'score', 'writeback', 'tasks'] as const).map((q) => `${q} ${counts[q].waiting}/${counts[q].active}/${counts[q].delayed}`).join('  ');
-      console.log(`  window ${String(windows.length).padStart(3)}: ${String(standard - lastStandard).padStart(3)} requests  ${pending ? 'pending' : 'idle   '}  ${active}`);
+      console.log(`  sample ${String(windows.length).padStart(3)}: ${String(standard - lastStandard).padStart(3)} requests  ${pending ? 'pending' : 'idle   '}  ${active}`);
     }
     lastStandard = standard;
-  }, WINDOW_MS);
+  }, SAMPLE_MS);
 
   const syncStarted = Date.now();
   await startFirstSync(runtime, installation!);
@@ -120,16 +124,16 @@ async function main(): Promise<void> {
   const recordErrors = await runtime.store.outbox.listRecordErrors(installation!.id);
   const own429 = first.requests.byStatus['429'] ?? 0;
   const busy = windows.filter((w) => w.pending);
-  // the first and last windows are partial
+  // the first and last samples are partial
   const measured = busy.slice(1, -1);
-  const utilisation = measured.length ? measured.reduce((total, w) => total + w.requests, 0) / (measured.length * MAX) : 0;
+  const utilisation = measured.length ? measured.reduce((total, w) => total + w.requests, 0) / (measured.length * allowedPerSample) : 0;
 
   console.log(`\nFirst sync`);
   console.log(`  time                     ${syncSeconds.toFixed(1)} s   (${(CONTACTS / syncSeconds).toFixed(0)} contacts/s)`);
   console.log(`  API calls                ${first.requests.total} (${sum(first, isSearch)} searches)`);
   console.log(`  contact writes           ${written} in ${writes} batch calls (minimum ${Math.ceil(written / 100)})`);
   console.log(`  tasks                    ${tasks} in ${taskCreates} batch calls (minimum ${Math.ceil(tasks / 100)})`);
-  console.log(`  quota utilisation        ${(utilisation * 100).toFixed(1)}% of ${MAX}/window over ${measured.length} windows with API work pending (target ≥ 90%)`);
+  console.log(`  quota utilisation        ${(utilisation * 100).toFixed(1)}% of ${MAX} per ${WINDOW_MS} ms over ${((measured.length * SAMPLE_MS) / 1000).toFixed(0)} s with API work pending (target ≥ 90%)`);
   console.log(`  429s from our pacing     ${own429} (target 0)`);
   console.log(`  responses by status      ${JSON.stringify(first.requests.byStatus)}; record errors ${recordErrors.length}${recordErrors[0] ? ` (first: ${recordErrors[0].code} ${recordErrors[0].message})` : ''}`);
   console.log(`  peak RSS (app process)   ${(peakRss / 1024 / 1024).toFixed(0)} MB (target < 300 MB, flat across portal sizes)`);

@@ -2,8 +2,8 @@ import type { JobDeps } from '../src/app/job-deps';
 import { enqueueRescore } from '../src/app/rescore';
 import { firstSyncPhases } from '../src/sync/first-sync-phases';
 import type { SyncJobData } from '../src/queue/job-data';
-import type { PulledEvent, StreamCursor } from '../src/sync/crm-connector';
-import type { EventInsert, PersonUpsert, Repositories } from '../src/store';
+import type { PullPage, PulledEvent, StreamCursor } from '../src/sync/crm-connector';
+import type { EventInsert, Installation, PersonUpsert, Repositories } from '../src/store';
 
 export interface SyncPageResult {
   people: number;
@@ -12,20 +12,70 @@ export interface SyncPageResult {
   caughtUp: boolean;
 }
 
+/** Pages one sync job pulls before handing on: long enough to keep a pipeline full, short enough to share workers. */
+export const PAGES_PER_JOB = 10;
+
 /**
- * `sync`: pull one page → store its people and events → checkpoint → enqueue the next page and the
- * affected people's scores. The checkpoint is written in the same transaction as the page, so a
- * crash either loses the whole page (pulled again) or none of it.
+ * `sync`: pull a page → store its people and events with the checkpoint → enqueue the affected
+ * people's scores, for up to `PAGES_PER_JOB` pages, then hand on to the next job. The next page is
+ * pulled while this one is stored, so API calls and database work overlap and a stream's cursor
+ * chain runs at the quota, not at request latency plus store time. The checkpoint is written in
+ * the page's transaction: a crash loses the whole page (pulled again) or none of it, and a page
+ * pulled ahead but never stored is simply pulled again from the checkpoint.
  */
 export async function runSyncJob(data: SyncJobData, deps: JobDeps): Promise<SyncPageResult> {
   const { store } = deps;
   const installation = await deps.installation(data.workspaceId, data.installationId);
   const connector = await deps.connectorFor(installation);
-  const cursor = await store.checkpoints.getCheckpoint<StreamCursor>(installation.id, data.stream);
   const runNow = data.runNow ?? deps.clock();
-  const page = await connector.pull(data.stream, cursor, { now: runNow });
+  const limit = deps.syncPagesPerJob ?? PAGES_PER_JOB;
+  const phases = firstSyncPhases(connector);
+  const phase = phases.findIndex((streams) => streams.includes(data.stream));
+  const pull = (cursor: StreamCursor | null) => connector.pull(data.stream, cursor, { now: runNow });
+  const totals: SyncPageResult = { people: 0, events: 0, newEvents: 0, caughtUp: false };
 
-  const toScore = await store.transaction(async (repos) => {
+  let ahead: Promise<PullPage> | null = pull(await store.checkpoints.getCheckpoint<StreamCursor>(installation.id, data.stream));
+  for (let pages = 1; ahead; pages++) {
+    const page: PullPage = await ahead;
+    const more = page.more ?? page.next !== null;
+    ahead = more && page.next && pages < limit ? pull(page.next) : null;
+    // a failed pull ahead surfaces when awaited, after this page is safely stored
+    ahead?.catch(() => undefined);
+
+    const stored = await storePage(page, data, installation, deps);
+    totals.people += page.people.length;
+    totals.events += page.events.length;
+    totals.newEvents += stored.inserted;
+    if (!data.firstRun) await deps.enqueue.score(stored.ids.map((personId) => ({ workspaceId: installation.workspaceId, personId })));
+    // the last phase of a phased first sync: engagement is stored, so this page's people are final
+    else if (phases.length > 1 && phase === phases.length - 1) await deps.enqueue.scoreBatch(installation.workspaceId, stored.people);
+    deps.logger.debug('sync page stored', {
+      installationId: installation.id,
+      stream: data.stream,
+      people: page.people.length,
+      events: page.events.length,
+      newEvents: stored.inserted,
+    });
+
+    if (more && !ahead) await deps.enqueue.sync({ ...data, runNow });
+    if (more) continue;
+    totals.caughtUp = true;
+    if (data.then.length > 0) await deps.enqueue.sync({ ...data, stream: data.then[0]!, then: data.then.slice(1), runNow });
+    else if (data.firstRun && (await phaseComplete(store, installation.id, data.stream, phases[phase] ?? connector.streams))) {
+      const next = phases[phase + 1];
+      if (next) {
+        for (const stream of next) await deps.enqueue.sync({ ...data, stream, then: [], runNow });
+      } else if (phases.length === 1) {
+        await enqueueRescore(store, deps.enqueue, installation.workspaceId, installation.id);
+      }
+    }
+  }
+  return totals;
+}
+
+/** One page, its events and its checkpoint in one transaction. */
+async function storePage(page: PullPage, data: SyncJobData, installation: Installation, deps: JobDeps): Promise<{ ids: string[]; people: string[]; inserted: number }> {
+  return deps.store.transaction(async (repos) => {
     const personIds = await repos.people.upsertPeople(
       installation.workspaceId,
       page.people.map(
@@ -50,32 +100,6 @@ export async function runSyncJob(data: SyncJobData, deps: JobDeps): Promise<Sync
       inserted: inserted.inserted,
     };
   });
-
-  const phases = firstSyncPhases(connector);
-  const phase = phases.findIndex((streams) => streams.includes(data.stream));
-  if (!data.firstRun) await deps.enqueue.score(toScore.ids.map((personId) => ({ workspaceId: installation.workspaceId, personId })));
-  // the last phase of a phased first sync: engagement is stored, so this page's people are final
-  else if (phases.length > 1 && phase === phases.length - 1) await deps.enqueue.scoreBatch(installation.workspaceId, toScore.people);
-  const more = page.more ?? page.next !== null;
-  if (more) await deps.enqueue.sync({ ...data, runNow });
-  else if (data.then.length > 0) await deps.enqueue.sync({ ...data, stream: data.then[0]!, then: data.then.slice(1), runNow });
-  else if (data.firstRun && (await phaseComplete(store, installation.id, data.stream, phases[phase] ?? connector.streams))) {
-    const next = phases[phase + 1];
-    if (next) {
-      for (const stream of next) await deps.enqueue.sync({ ...data, stream, then: [], runNow });
-    } else if (phases.length === 1) {
-      await enqueueRescore(store, deps.enqueue, installation.workspaceId, installation.id);
-    }
-  }
-
-  deps.logger.debug('sync page stored', {
-    installationId: installation.id,
-    stream: data.stream,
-    people: page.people.length,
-    events: page.events.length,
-    newEvents: toScore.inserted,
-  });
-  return { people: page.people.length, events: page.events.length, newEvents: toScore.inserted, caughtUp: !more };
 }
 
 type Repos = Repositories;

@@ -17,4 +17,6 @@ export interface JobDeps {
   installation(workspaceId: string, installationId: string): Promise<Installation>;
   /** How long a claim on outbox writes lasts: a crashed writer's writes are taken over after it. */
   outboxLeaseMs?: number;
+  /** Pages one sync job pulls before handing on to the next job (default PAGES_PER_JOB). */
+  syncPagesPerJob?: number;
 }

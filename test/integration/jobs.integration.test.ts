@@ -94,11 +94,45 @@ describe('jobs', () => {
 
   it('sync stores a page, checkpoints it, enqueues the next page and the scores', async () => {
     connector.pages.contacts = [{ people: [persona('101', 'a@northfield.com'), persona('102', 'b@northfield.com')], events: [], next: { after: '102' } }];
-    const result = await runSyncJob(syncData(), deps);
+    const result = await runSyncJob(syncData(), { ...deps, syncPagesPerJob: 1 });
     expect(result).toMatchObject({ people: 2, caughtUp: false });
     expect(await t.store.checkpoints.getCheckpoint(installation.id, 'contacts')).toEqual({ after: '102' });
     expect(recorder.calls.filter(([kind]) => kind === 'score')).toHaveLength(2);
     expect(recorder.calls).toContainEqual(['sync', { ...syncData(), runNow: NOW }]);
+  });
+
+  it('sync pulls the next page while storing one, checkpoints each, and hands on after its page budget', async () => {
+    const cursors: unknown[] = [];
+    const pull = connector.pull.bind(connector);
+    connector.pull = async (stream, cursor) => {
+      cursors.push(cursor);
+      return pull(stream);
+    };
+    connector.pages.contacts = [
+      { people: [persona('101', 'a@northfield.com')], events: [], next: { after: '101' } },
+      { people: [persona('102', 'b@northfield.com')], events: [], next: { after: '102' } },
+      { people: [persona('103', 'c@northfield.com')], events: [], next: { after: '103' } },
+    ];
+    const result = await runSyncJob(syncData(), { ...deps, syncPagesPerJob: 2 });
+    expect(result).toMatchObject({ people: 2, caughtUp: false });
+    expect(cursors).toEqual([null, { after: '101' }]); // the third page is left for the next job
+    expect(await t.store.checkpoints.getCheckpoint(installation.id, 'contacts')).toEqual({ after: '102' });
+    expect(connector.pages.contacts).toHaveLength(1);
+    expect(recorder.calls.filter(([kind]) => kind === 'sync')).toEqual([['sync', { ...syncData(), runNow: NOW }]]);
+  });
+
+  it('sync keeps a stored page when the page pulled ahead fails; the next run resumes after it', async () => {
+    connector.pages.contacts = [{ people: [persona('101', 'a@northfield.com')], events: [], next: { after: '101' } }];
+    const pull = connector.pull.bind(connector);
+    let calls = 0;
+    connector.pull = async (stream) => {
+      calls += 1;
+      if (calls === 2) throw Object.assign(new Error('HubSpot 503'), { status: 503 });
+      return pull(stream);
+    };
+    await expect(runSyncJob(syncData(), deps)).rejects.toThrow('HubSpot 503');
+    expect(await t.store.checkpoints.getCheckpoint(installation.id, 'contacts')).toEqual({ after: '101' });
+    expect(await t.store.people.findByEmail(installation.workspaceId, 'a@northfield.com')).toHaveLength(1);
   });
 
   it('sync moves to the next stream when caught up, keeping the checkpoint', async () => {

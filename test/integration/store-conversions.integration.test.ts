@@ -1,7 +1,7 @@
 import { writeTargets } from '../../src/sync/write-targets';
 import { DRIVER, decision, openTestStore, person, seedWorkspace, type TestStore } from './support/store-harness';
 
-const event = (id: string, occurredAt: string) => ({ id, type: 'sales_call', occurredAt, source: 'salesforce', properties: {} });
+const event = (id: string, occurredAt: string) => ({ id, type: 'sales_call' as const, occurredAt, source: 'salesforce', properties: {} });
 
 describe(`store: converted, merged and deleted CRM records (${DRIVER})`, () => {
   let t: TestStore;

@@ -111,8 +111,11 @@ interface ContactRow {
 
 async function toPeople(deps: ContactsStreamDeps, rows: ContactRow[]): Promise<PulledPerson[]> {
   const companyIds = rows.flatMap((r) => (r.companyId ? [r.companyId] : []));
-  const companies = await readCompanies(deps.http, companyIds, deps.mappings.companyProperties);
-  const deals = await countDeals(deps.http, new Map(rows.filter((r) => r.dealIds.length > 0).map((r) => [r.contact.id, r.dealIds])));
+  // independent reads: side by side, so a page costs one round trip less
+  const [companies, deals] = await Promise.all([
+    readCompanies(deps.http, companyIds, deps.mappings.companyProperties),
+    countDeals(deps.http, new Map(rows.filter((r) => r.dealIds.length > 0).map((r) => [r.contact.id, r.dealIds]))),
+  ]);
   return rows.map((r) =>
     contactToPerson(r.contact, r.companyId ? companies.get(r.companyId) : undefined, deals.get(r.contact.id) ?? { open: 0, won: 0 }, deps.mappings));
 }
