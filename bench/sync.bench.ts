@@ -104,7 +104,9 @@ async function main(): Promise<void> {
     windows.push({ requests: standard - lastStandard, pending });
     if (process.env.BENCH_TRACE) {
       const active = (['sync', 'score', 'writeback', 'tasks'] as const).map((q) => `${q} ${counts[q].waiting}/${counts[q].active}/${counts[q].delayed}`).join('  ');
-      console.log(`  sample ${String(windows.length).padStart(3)}: ${String(standard - lastStandard).padStart(3)} requests  ${pending ? 'pending' : 'idle   '}  ${active}`);
+      const memory = process.memoryUsage();
+      const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
+      console.log(`  sample ${String(windows.length).padStart(3)}: ${String(standard - lastStandard).padStart(3)} requests  ${pending ? 'pending' : 'idle   '}  ${active}  rss ${mb(memory.rss)} heap ${mb(memory.heapUsed)}/${mb(memory.heapTotal)} ext ${mb(memory.external)}`);
     }
     lastStandard = standard;
   }, SAMPLE_MS);
@@ -116,6 +118,7 @@ async function main(): Promise<void> {
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
 
+  if (process.env.BENCH_HEAPSNAPSHOT) console.log(`heap snapshot: ${(await import('node:v8')).writeHeapSnapshot(process.env.BENCH_HEAPSNAPSHOT)}`);
   const first = await sandboxStats(sandbox.url);
   const writes = first.requests.byEndpoint['POST /crm/v3/objects/contacts/batch/update'] ?? 0;
   const taskCreates = first.requests.byEndpoint['POST /crm/v3/objects/tasks/batch/create'] ?? 0;

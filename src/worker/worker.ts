@@ -18,8 +18,12 @@ const HANDLERS: { [Q in QueueName]: (data: JobDataByQueue[Q], deps: JobDeps) => 
   tasks: runTasksJob,
 };
 
-/** Scoring is CPU-light and I/O-bound on the store; a first sync pulls its six streams side by side (the shared limiter paces them). */
-const CONCURRENCY: Record<QueueName, number> = { sync: 8, score: 16, writeback: 2, tasks: 2 };
+/**
+ * A first sync pulls its streams side by side (the shared limiter paces them). Score jobs are
+ * database-bound and may carry a page of 100 people each: eight at a time keep the store busy while
+ * holding at most a few hundred people's events in memory.
+ */
+const CONCURRENCY: Record<QueueName, number> = { sync: 8, score: 8, writeback: 2, tasks: 2 };
 
 export interface WorkerSet {
   workers: Worker[];
