@@ -5,39 +5,14 @@
  * CONTRACT between the SOQL module (parse/evaluate) and the sandbox server (data source, paging).
  * The implementation lives in the sibling files; this file only re-exports it.
  */
-export type SoqlFieldType =
-  | 'id' | 'reference' | 'string' | 'textarea' | 'email' | 'phone' | 'url' | 'picklist'
-  | 'boolean' | 'int' | 'double' | 'currency' | 'percent' | 'date' | 'datetime';
+export type {
+  SoqlDataSource,
+  SoqlFieldDescribe,
+  SoqlFieldType,
+  SoqlObjectDescribe,
+  SoqlRow,
+} from './data-source';
 
-export interface SoqlFieldDescribe {
-  /** API name as Salesforce spells it (`SystemModstamp`, `Leadstage_Stage__c`). */
-  name: string;
-  type: SoqlFieldType;
-  /** For `reference` fields: the relationship name used in dot paths (`Account` for `AccountId`, `Who` for `WhoId`). */
-  relationshipName?: string;
-  /** For `reference` fields: the sObjects it may point at (polymorphic: several, e.g. Who → Lead, Contact). */
-  referenceTo?: string[];
-}
-
-export interface SoqlObjectDescribe {
-  name: string;
-  fields: SoqlFieldDescribe[];
-  /** Child relationships usable in sub-queries: `OpportunityContactRoles` → OpportunityContactRole.OpportunityId. */
-  childRelationships: { relationshipName: string; childSObject: string; field: string }[];
-}
-
-/** Rows are plain objects keyed by the field's API name; dates/datetimes are ISO strings (`2026-11-27T12:00:00.000+0000`). */
-export type SoqlRow = Record<string, unknown>;
-
-export interface SoqlDataSource {
-  /** The sObject's describe, or undefined for an unknown sObject (→ INVALID_TYPE). Names are case-insensitive. */
-  describe(sobject: string): SoqlObjectDescribe | undefined;
-  /** Every row of an sObject; deleted rows (IsDeleted = true) are included only for queryAll. */
-  rows(sobject: string, options: { includeDeleted: boolean }): Iterable<SoqlRow>;
-  /** A row by id, for parent dot paths (`Account.Industry`, `Who.Type`); undefined if absent. */
-  byId(id: string): { sobject: string; row: SoqlRow } | undefined;
-}
-
-export { SoqlError, type SoqlErrorCode } from './soql-error';
+export { SoqlError, type SoqlErrorCode, type SoqlPosition } from './soql-error';
 export { parseSoql, type SoqlQuery } from './parser';
 export { executeSoql, type SoqlResult, type SoqlResultRecord, type ExecuteOptions } from './evaluate';
