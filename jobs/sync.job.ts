@@ -76,7 +76,7 @@ export async function runSyncJob(data: SyncJobData, deps: JobDeps): Promise<Sync
 /** One page, its events and its checkpoint in one transaction. */
 async function storePage(page: PullPage, data: SyncJobData, installation: Installation, deps: JobDeps): Promise<{ ids: string[]; people: string[]; inserted: number }> {
   return deps.store.transaction(async (repos) => {
-    const personIds = await repos.people.upsertPeople(
+    const { personIds, changed } = await repos.people.upsertPeopleTracked(
       installation.workspaceId,
       page.people.map(
         (pulled): PersonUpsert => ({
@@ -95,7 +95,9 @@ async function storePage(page: PullPage, data: SyncJobData, installation: Instal
     const inserted = await repos.events.insertEvents(installation.id, events);
     if (page.next) await repos.checkpoints.setCheckpoint(installation.id, data.stream, page.next, new Date(deps.clock()));
     return {
-      ids: [...new Set([...personIds, ...retired, ...inserted.personIds])],
+      // worth re-scoring: people whose record says something new, merged records, new engagement
+      ids: [...new Set([...changed, ...retired, ...inserted.personIds])],
+      // a first sync's people page: everyone on it is scored, changed or not
       people: [...new Set([...personIds, ...retired])],
       inserted: inserted.inserted,
     };

@@ -26,7 +26,7 @@ class ScriptedConnector implements CrmConnector {
   tasks: CrmTask[][] = [];
   writeOutcome: (write: CrmWrite) => WriteOutcome = (write) => ({ crmId: write.crmId, status: 'ok' });
   async ensureSchema() {}
-  async pull(stream: string): Promise<PullPage> {
+  async pull(stream: string, _cursor?: unknown): Promise<PullPage> {
     return this.pages[stream]?.shift() ?? { people: [], events: [], next: null };
   }
   propertiesFor(decision: Parameters<CrmConnector['propertiesFor']>[0], slaDueAt: string | null) {
@@ -104,7 +104,7 @@ describe('jobs', () => {
   it('sync pulls the next page while storing one, checkpoints each, and hands on after its page budget', async () => {
     const cursors: unknown[] = [];
     const pull = connector.pull.bind(connector);
-    connector.pull = async (stream, cursor) => {
+    connector.pull = async (stream: string, cursor?: unknown) => {
       cursors.push(cursor);
       return pull(stream);
     };
@@ -125,7 +125,7 @@ describe('jobs', () => {
     connector.pages.contacts = [{ people: [persona('101', 'a@northfield.com')], events: [], next: { after: '101' } }];
     const pull = connector.pull.bind(connector);
     let calls = 0;
-    connector.pull = async (stream) => {
+    connector.pull = async (stream: string) => {
       calls += 1;
       if (calls === 2) throw Object.assign(new Error('HubSpot 503'), { status: 503 });
       return pull(stream);
@@ -133,6 +133,20 @@ describe('jobs', () => {
     await expect(runSyncJob(syncData(), deps)).rejects.toThrow('HubSpot 503');
     expect(await t.store.checkpoints.getCheckpoint(installation.id, 'contacts')).toEqual({ after: '101' });
     expect(await t.store.people.findByEmail(installation.workspaceId, 'a@northfield.com')).toHaveLength(1);
+  });
+
+  it('sync re-scores only people whose record says something new', async () => {
+    const page = () => ({ people: [persona('101', 'a@northfield.com'), persona('102', 'b@northfield.com')], events: [], next: null });
+    connector.pages.contacts = [page()];
+    await runSyncJob({ ...syncData(), then: [] }, deps);
+    expect(recorder.calls.filter(([kind]) => kind === 'score')).toHaveLength(2);
+
+    recorder.calls.length = 0;
+    // the same records again (our own write-back echoing, new CRM values of our fields) and one real change
+    connector.pages.contacts = [{ ...page(), people: [{ ...persona('101', 'a@northfield.com'), writableValues: { leadstage_stage: 'mql' } }, persona('102', 'b@northfield.com', { title: 'COO' })] }];
+    await runSyncJob({ ...syncData(), then: [] }, deps);
+    const scored = recorder.calls.filter(([kind]) => kind === 'score').map(([, data]) => (data as { personId: string }).personId);
+    expect(scored).toEqual([await t.store.people.findByIdentity(installation.id, 'contact', '102')]);
   });
 
   it('sync moves to the next stream when caught up, keeping the checkpoint', async () => {

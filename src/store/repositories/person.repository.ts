@@ -62,8 +62,18 @@ export class PersonRepository {
    * Returns the person id of each record, in input order.
    */
   async upsertPeople(workspaceId: string, records: readonly PersonUpsert[]): Promise<string[]> {
-    if (records.length === 0) return [];
+    return (await this.upsertPeopleTracked(workspaceId, records)).personIds;
+  }
+
+  /**
+   * upsertPeople, also telling which people changed: new, linked to a new record, merged, or with
+   * different canonical values than stored. A re-pulled record that says nothing new (often just
+   * our own write-back echoing) needs no re-scoring, so an unchanged re-sync writes nothing.
+   */
+  async upsertPeopleTracked(workspaceId: string, records: readonly PersonUpsert[]): Promise<{ personIds: string[]; changed: Set<string> }> {
+    if (records.length === 0) return { personIds: [], changed: new Set() };
     return this.db.transaction(async (tx) => {
+      const changed = new Set<string>();
       await lockWorkspace(tx, 'people', workspaceId);
       await assertInstallationsInWorkspace(tx, workspaceId, records);
 
@@ -80,7 +90,7 @@ export class PersonRepository {
         [workspaceId, records.map((r) => r.installationId), records.map((r) => r.objectType), records.map((r) => r.crmId)],
       );
       for (const row of known.rows) personOf[row.ord - 1] = row.personId;
-      await adoptFormerRecords(tx, workspaceId, records, personOf);
+      await adoptFormerRecords(tx, workspaceId, records, personOf, changed);
 
       // 2. Same record twice in the batch: one person. 3. Email within the workspace.
       const byIdentity = new Map<string, string>();
@@ -111,14 +121,17 @@ export class PersonRepository {
         snapshots.set(id, { ...mergeSnapshot(snapshots.get(id) ?? {}, record.person), id });
       });
       const ids = [...snapshots.keys()];
-      await tx.query(
+      const upserted = await tx.query<{ id: string }>(
         `INSERT INTO people (id, workspace_id, email_normalized, snapshot)
          SELECT x.id, $1, x.email, x.snapshot::jsonb FROM unnest($2::uuid[], $3::text[], $4::text[]) AS x(id, email, snapshot)
          ON CONFLICT (id) DO UPDATE
             SET snapshot = people.snapshot || jsonb_strip_nulls(excluded.snapshot),
                 email_normalized = COALESCE(excluded.email_normalized, people.email_normalized),
                 updated_at = now()
-          WHERE people.workspace_id = excluded.workspace_id`,
+          WHERE people.workspace_id = excluded.workspace_id
+            AND (people.snapshot IS DISTINCT FROM people.snapshot || jsonb_strip_nulls(excluded.snapshot)
+                 OR people.email_normalized IS DISTINCT FROM COALESCE(excluded.email_normalized, people.email_normalized))
+         RETURNING id`,
         [
           workspaceId,
           ids,
@@ -126,17 +139,19 @@ export class PersonRepository {
           ids.map((id) => toJson(snapshots.get(id))),
         ],
       );
+      for (const row of upserted.rows) changed.add(row.id);
 
       // 5. Link every CRM record to its person (existing links already point to it) and keep the
       //    record's current values of the properties Leadstage writes.
-      await tx.query(
+      const linked = await tx.query<{ personId: string; inserted: boolean }>(
         `INSERT INTO person_identities (installation_id, object_type, crm_id, workspace_id, person_id, crm_values)
          SELECT x.installation_id, x.object_type, x.crm_id, $1, x.person_id, COALESCE(x.crm_values::jsonb, '{}')
            FROM unnest($2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::text[])
                 AS x(installation_id, object_type, crm_id, person_id, crm_values)
          ON CONFLICT (installation_id, object_type, crm_id)
          DO UPDATE SET crm_values = COALESCE(excluded.crm_values, person_identities.crm_values)
-          WHERE $7`,
+          WHERE $7
+         RETURNING person_id AS "personId", (xmax = 0) AS inserted`,
         [
           workspaceId,
           records.map((r) => r.installationId),
@@ -147,6 +162,7 @@ export class PersonRepository {
           records.some((r) => r.crmValues !== undefined),
         ],
       );
+      for (const row of linked.rows) if (row.inserted) changed.add(row.personId);
       await reactivateDeleted(tx, records);
       await retireFormerRecords(tx, workspaceId, records, personOf);
       // 6. An email-only person (made for an event that arrived before its contact) with the same
@@ -172,7 +188,7 @@ export class PersonRepository {
           await tx.query('DELETE FROM people WHERE workspace_id = $1 AND id = ANY($2::uuid[])', [workspaceId, merges.map((m) => m.dropped)]);
         }
       }
-      return personOf as string[];
+      return { personIds: personOf as string[], changed };
     });
   }
 
@@ -347,7 +363,13 @@ async function personOfIdentity(tx: Session, installationId: string, record: { o
  * new record was already a person of its own (pulled before the conversion was seen), that person
  * is folded into the earlier one, so the decision history survives the conversion.
  */
-async function adoptFormerRecords(tx: Session, workspaceId: string, records: readonly PersonUpsert[], personOf: (string | undefined)[]): Promise<void> {
+async function adoptFormerRecords(
+  tx: Session,
+  workspaceId: string,
+  records: readonly PersonUpsert[],
+  personOf: (string | undefined)[],
+  changed: Set<string>,
+): Promise<void> {
   for (let i = 0; i < records.length; i++) {
     const record = records[i]!;
     for (const former of record.formerly ?? []) {
@@ -358,6 +380,7 @@ async function adoptFormerRecords(tx: Session, workspaceId: string, records: rea
         await mergePeople(tx, workspaceId, formerPerson, current);
         for (let j = 0; j < personOf.length; j++) if (personOf[j] === current) personOf[j] = formerPerson;
       }
+      if (personOf[i] !== formerPerson) changed.add(formerPerson);
       personOf[i] = formerPerson;
     }
   }
