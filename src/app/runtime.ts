@@ -6,7 +6,7 @@ import { createMetrics, type Metrics } from '../metrics/metrics';
 import { bullmqEnqueuer, type Enqueuer } from '../queue/enqueuer';
 import type { QueueName } from '../queue/job-data';
 import { createQueues } from '../queue/queues';
-import { DEFAULT_HUBSPOT_POLICY, createRedisRateLimiter, withSafetyMargin, type RateLimiter, type RatePolicy } from '../rate-limit';
+import { DEFAULT_HUBSPOT_POLICY, DEFAULT_SALESFORCE_POLICY, createRedisRateLimiter, withSafetyMargin, type RateLimiter, type RatePolicy } from '../rate-limit';
 import { SecretBox, createStore, type Installation, type Provider, type Store } from '../store';
 import { createConnectorFactory } from './connector-factory';
 import { createEngineCache } from './engine-cache';
@@ -70,7 +70,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const clock = options.clock ?? Date.now;
   // one limiter for all processes: the request budget of an installation lives in Redis
   const limiter = createRedisRateLimiter(redis, { prefix });
-  const ratePolicies: Partial<Record<Provider, RatePolicy>> = { hubspot: withSafetyMargin(DEFAULT_HUBSPOT_POLICY), ...options.ratePolicies };
+  const ratePolicies: Partial<Record<Provider, RatePolicy>> = {
+    hubspot: withSafetyMargin(DEFAULT_HUBSPOT_POLICY),
+    salesforce: DEFAULT_SALESFORCE_POLICY,
+    ...options.ratePolicies,
+  };
   const installations = new Map<string, Installation>();
   const deps: JobDeps = {
     store,
@@ -79,7 +83,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     enqueue,
     engineFor: createEngineCache(store),
     ...(options.outboxLeaseMs ? { outboxLeaseMs: options.outboxLeaseMs } : {}),
-    connectorFor: createConnectorFactory({ store, box, metrics, logger, limiter, ratePolicies }),
+    connectorFor: createConnectorFactory({ store, box, metrics, logger, limiter, ratePolicies, redis, prefix }),
     async installation(workspaceId, installationId) {
       let installation = installations.get(installationId);
       if (!installation) {

@@ -8,4 +8,5 @@ export { parseRetryAfter } from './parse-retry-after.util';
 export type { PauseReason, RateLimiter, RateLimitStatus } from './rate-limiter';
 export type { RatePolicy, RequestKind, WindowLimit } from './rate-policy';
 export { createRedisRateLimiter, type RedisRateLimiterOptions } from './redis-rate-limiter';
+export { DEFAULT_SALESFORCE_POLICY, SALESFORCE_POLICIES, type SalesforcePolicyName } from './salesforce-policies.constant';
 export { withSafetyMargin } from './safety-margin.util';

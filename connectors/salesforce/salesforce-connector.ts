@@ -1,0 +1,68 @@
+/**
+ * `createSalesforceConnector()`: the CrmConnector (src/sync/crm-connector.ts) for Salesforce. The
+ * transport is a SalesforceApi (salesforce-api.ts on jsforce: limiter, daily headroom, token refresh
+ * with rotation under a cross-process lock, error mapping); the streams (streams/), the writers
+ * (write/) and the schema setup (schema/) depend on that interface only.
+ */
+import type { Decision } from '../../src/model/decision';
+import type { FieldMapping } from '../../src/store/records';
+import type { CrmConnector, CrmTask, CrmWrite, PullContext, PullPage, StreamCursor } from '../../src/sync/crm-connector';
+import { salesforceMappings } from './mapping';
+import { createSalesforceApi, type SalesforceApiOptions } from './salesforce-api';
+import type { SalesforceApi } from './salesforce-api.types';
+import { ensureSchema } from './schema/ensure-schema';
+import { OrgSchema } from './schema/org-schema';
+import { forgetDescribes, pullStream, SALESFORCE_STREAMS, type SalesforceStreamOptions } from './streams';
+import { propertiesFor } from './write/properties-for';
+import { RecordWriter } from './write/record-writer';
+import { TaskWriter } from './write/task-writer';
+
+export interface SalesforceConnectorLogger {
+  warn(message: string, meta?: Record<string, unknown>): void;
+  error?(message: string, meta?: Record<string, unknown>): void;
+  debug?(message: string, meta?: Record<string, unknown>): void;
+}
+
+export interface SalesforceConnectorOptions {
+  /** Names the installation in errors, lock keys and quota errors. */
+  installationId: string;
+  /** How to reach the org (a jsforce-based transport is built), or a ready SalesforceApi (tests). */
+  api: SalesforceApi | Omit<SalesforceApiOptions, 'installationId'>;
+  /** The installation's mappings from the store; they override config/mappings/salesforce.default.yaml entry by entry. */
+  mappings?: readonly FieldMapping[];
+  streamOptions?: Omit<SalesforceStreamOptions, 'logger'>;
+  logger?: SalesforceConnectorLogger;
+}
+
+function isApi(value: SalesforceConnectorOptions['api']): value is SalesforceApi {
+  return typeof (value as SalesforceApi).query === 'function';
+}
+
+export function createSalesforceConnector(options: SalesforceConnectorOptions): CrmConnector {
+  const { installationId, logger } = options;
+  const api = isApi(options.api) ? options.api : createSalesforceApi({ ...options.api, installationId });
+  const mappings = salesforceMappings(options.mappings ?? []);
+  const schema = new OrgSchema(api);
+  const records = new RecordWriter(api, mappings, schema, logger);
+  const tasks = new TaskWriter(api, logger);
+  const streamOptions: SalesforceStreamOptions = { ...(options.streamOptions ?? {}), ...(logger ? { logger } : {}) };
+
+  return {
+    provider: 'salesforce',
+    streams: SALESFORCE_STREAMS,
+    async ensureSchema(): Promise<void> {
+      try {
+        await ensureSchema({ installationId, api, schema, mappings, logger });
+      } finally {
+        // fields may have been created: the streams describe again before selecting them
+        forgetDescribes(api);
+      }
+    },
+    pull: (stream: string, cursor: StreamCursor | null, context: PullContext): Promise<PullPage> =>
+      pullStream(api, mappings, stream, cursor, context, streamOptions),
+    propertiesFor: (decision: Decision, slaDueAt: string | null) => propertiesFor(decision, slaDueAt, mappings),
+    writePolicyFor: (property: string) => mappings.writePolicyFor(property),
+    write: (writes: readonly CrmWrite[]) => records.write(writes),
+    createTasks: (list: readonly CrmTask[]) => tasks.createTasks(list),
+  };
+}

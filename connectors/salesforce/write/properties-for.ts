@@ -1,0 +1,86 @@
+/**
+ * A Decision → the Salesforce fields that carry it, by the write mappings (SPEC.md §4,
+ * config/mappings/salesforce.default.yaml). Values are in the form the pull side reads them back
+ * (`comparableText`: integers as plain digits, datetimes as ISO with milliseconds), so the outbox's
+ * "only what changed" comparison is exact; text is cut to its field's length.
+ *
+ * The contract gives no object type here, so the result covers Lead and Contact together (the
+ * record writer drops, per record, what its object does not map, e.g. Status on a Contact). The
+ * native Lead Status is the target of the stage's transition; the writer moves it only from the
+ * transition's listed current statuses (a status a rep chose is never overwritten).
+ */
+import type { Decision, Reason } from '../../../src/model/decision';
+import type { SalesforceFieldMappings } from '../mapping/field-mappings';
+import type { SalesforceFieldMapping } from '../mapping/mapping-schema';
+import { leadstageField } from '../schema/leadstage-fields.constant';
+
+/** Number(5,0) holds ±99,999. */
+const NUMBER_LIMIT = 99_999;
+
+function integer(value: number): string {
+  const n = Math.max(-NUMBER_LIMIT, Math.min(NUMBER_LIMIT, Math.round(value)));
+  return String(Object.is(n, -0) ? 0 : n);
+}
+
+function isoTime(value: string | null | undefined): string | undefined {
+  if (!value) return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
+
+function fit(text: string, length: number | undefined): string {
+  if (length === undefined || text.length <= length) return text;
+  return `${text.slice(0, Math.max(0, length - 1))}…`;
+}
+
+/** "+40 requested a demo", one per line. */
+export function formatReasons(reasons: readonly Reason[]): string {
+  return reasons.map((r) => `${r.points >= 0 ? '+' : ''}${Math.round(r.points * 100) / 100} ${r.text}`).join('\n');
+}
+
+function valueFor(mapping: SalesforceFieldMapping, mappings: SalesforceFieldMappings, decision: Decision, slaDueAt: string | null): string | undefined {
+  switch (mapping.canonicalField) {
+    case 'stage':
+      return mapping.values?.[decision.stage] ?? decision.stage;
+    case 'leadStatus':
+      // the transition's target; the writer checks the lead's current status against its `from`
+      return mappings.leadStatusTransitions.find((t) => t.stage === decision.stage)?.to;
+    case 'score':
+      return integer(decision.score);
+    case 'fitScore':
+      return integer(decision.fit.score);
+    case 'engagementScore':
+      return integer(decision.engagement.score);
+    case 'fitGrade':
+      return decision.fit.grade;
+    case 'priority':
+      return decision.priority;
+    case 'reasons':
+      return formatReasons(decision.reasons);
+    case 'rulebookVersion':
+      return decision.rulebookVersion;
+    case 'mqlDate':
+      return isoTime(decision.enteredAt.mql);
+    case 'sqlDate':
+      return isoTime(decision.enteredAt.sql);
+    case 'mqlTier':
+      return decision.mqlTier ?? undefined;
+    case 'slaDue':
+      return isoTime(slaDueAt);
+    case 'slaStatus':
+      return slaDueAt ? 'pending' : undefined;
+    default:
+      return undefined;
+  }
+}
+
+export function propertiesFor(decision: Decision, slaDueAt: string | null, mappings: SalesforceFieldMappings): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const mapping of [...mappings.writable('lead'), ...mappings.writable('contact')]) {
+    if (mapping.crmProperty in out) continue;
+    const value = valueFor(mapping, mappings, decision, slaDueAt);
+    if (value === undefined) continue;
+    out[mapping.crmProperty] = fit(value, leadstageField(mapping.crmProperty)?.length);
+  }
+  return out;
+}

@@ -1,0 +1,222 @@
+/**
+ * `write()`: Lead and Contact updates through sObject Collections (`PATCH /composite/sobjects`,
+ * `allOrNone: false`), at most 200 records per call, records of one type contiguous, no record twice
+ * in one call; exactly one outcome per input, in input order.
+ *
+ * - Policies are enforced again against `current` (`never` dropped, `if_empty` only when empty), and
+ *   a property the record's object does not map (Status on a Contact) is dropped.
+ * - Lead Status moves only along a configured transition, from one of its listed current statuses,
+ *   to a value that is active in the org's picklist (read once from describe).
+ * - A Lead that becomes SQL while a queue owns it (OwnerId 00G…) is sent in a call of its own with
+ *   `Sforce-Auto-Assign: TRUE`, so the org's lead assignment rule gives it a user owner (SPEC.md §4:
+ *   "assigned to the record owner, or by an assignment rule when there is none"). Every other update
+ *   says FALSE: REST would otherwise run the assignment rules on every Lead update and move owners.
+ *   The owner is read fresh (one query per batch that has such handoffs), never from the pull.
+ * - Per record: success → ok; transient errors (UNABLE_TO_LOCK_ROW…) → retry; anything else →
+ *   failed, naming the record and field. A whole call that fails → thrown (the job retries; the
+ *   quota error delays it); a 400 for the whole call is bisected so one bad record does not fail 199.
+ */
+import type { CrmWrite, WriteOutcome } from '../../../src/sync/crm-connector';
+import { DailyQuotaExhaustedError } from '../../../src/rate-limit/daily-quota-exhausted-error';
+import { LEAD_STATUS_FIELD, type SalesforceFieldMappings } from '../mapping/field-mappings';
+import { SalesforceApiError } from '../salesforce-api-error';
+import type { SalesforceApi, SfRecordWrite, SfSaveResult } from '../salesforce-api.types';
+import { leadstageField } from '../schema/leadstage-fields.constant';
+import type { OrgSchema } from '../schema/org-schema';
+import { currentOwners, isQueueId } from './record-owners';
+
+export const COLLECTION_LIMIT = 200;
+const SOBJECT = { lead: 'Lead', contact: 'Contact' } as const;
+
+/** Per-record codes that clear by themselves; all others are shown to the admin, not retried forever. */
+export const TRANSIENT_RECORD_CODES = new Set([
+  'UNABLE_TO_LOCK_ROW', 'ALL_OR_NONE_OPERATION_ROLLED_BACK', 'SERVER_UNAVAILABLE', 'REQUEST_RUNNING_TOO_LONG', 'UNKNOWN_EXCEPTION',
+  'QUERY_TIMEOUT', 'TXN_SECURITY_METERING_ERROR',
+]);
+
+type Outcome = { status: 'ok' } | { status: 'retry'; error: string } | { status: 'failed'; code: string; error: string };
+
+export interface RecordWriterLogger {
+  warn(message: string, meta?: Record<string, unknown>): void;
+  debug?(message: string, meta?: Record<string, unknown>): void;
+}
+
+interface Update {
+  index: number;
+  record: SfRecordWrite & { id: string };
+  /** A queue-owned Lead becoming SQL: sent with Sforce-Auto-Assign TRUE. */
+  autoAssign: boolean;
+}
+
+export class RecordWriter {
+  constructor(
+    private readonly api: Pick<SalesforceApi, 'updateRecords' | 'query' | 'queryMore'>,
+    private readonly mappings: SalesforceFieldMappings,
+    private readonly schema: OrgSchema,
+    private readonly logger?: RecordWriterLogger,
+  ) {}
+
+  async write(writes: readonly CrmWrite[]): Promise<WriteOutcome[]> {
+    const outcomes: Outcome[] = writes.map(() => ({ status: 'ok' }));
+    const updates: Update[] = [];
+    const handoffs: Update[] = [];
+    for (const [index, write] of writes.entries()) {
+      if (write.objectType !== 'lead' && write.objectType !== 'contact') {
+        outcomes[index] = { status: 'failed', code: 'UNSUPPORTED_OBJECT_TYPE', error: `Salesforce connector writes Leads and Contacts, not ${String(write.objectType)} records` };
+        continue;
+      }
+      let fields: SfRecordWrite['fields'];
+      try {
+        fields = await this.fieldsOf(write);
+      } catch (error) {
+        if (error instanceof FieldValueError) {
+          outcomes[index] = { status: 'failed', code: 'INVALID_VALUE', error: error.message };
+          continue;
+        }
+        throw error;
+      }
+      if (Object.keys(fields).length === 0) continue;
+      const update: Update = { index, record: { type: SOBJECT[write.objectType], id: write.crmId, fields }, autoAssign: false };
+      updates.push(update);
+      if (write.objectType === 'lead' && this.becomesSql(write)) handoffs.push(update);
+    }
+
+    if (handoffs.length > 0) {
+      const owners = await currentOwners(this.api, 'Lead', handoffs.map((u) => u.record.id));
+      for (const update of handoffs) update.autoAssign = isQueueId(owners.get(update.record.id));
+    }
+
+    for (const autoAssign of [false, true]) {
+      const group = updates.filter((u) => u.autoAssign === autoAssign);
+      for (const call of collectionCalls(group)) {
+        for (const [index, outcome] of await this.send(call, autoAssign)) outcomes[index] = outcome;
+      }
+    }
+    return writes.map((w, i) => ({ crmId: w.crmId, ...outcomes[i]! }));
+  }
+
+  /** The record's fields as Salesforce takes them, after policies, per-object mapping and Lead Status rules. */
+  private async fieldsOf(write: CrmWrite): Promise<SfRecordWrite['fields']> {
+    const objectType = write.objectType as 'lead' | 'contact';
+    const fields: SfRecordWrite['fields'] = {};
+    for (const [name, value] of Object.entries(write.properties)) {
+      const mapping = this.mappings.writeMappingFor(name, objectType);
+      if (!mapping) {
+        this.logger?.debug?.('Salesforce write: property not mapped for this object, dropped', { crmId: write.crmId, objectType, property: name });
+        continue;
+      }
+      if (mapping.writePolicy === 'never') continue;
+      const current = write.current[name] ?? write.current[mapping.crmProperty];
+      if (mapping.writePolicy === 'if_empty' && current !== undefined && current !== null && current !== '') continue;
+      if (objectType === 'lead' && mapping.crmProperty.toLowerCase() === LEAD_STATUS_FIELD.toLowerCase()) {
+        if (!(await this.statusMayMove(write, current ?? null, value))) continue;
+      }
+      fields[mapping.crmProperty] = toFieldValue(mapping.crmProperty, value, write);
+    }
+    return fields;
+  }
+
+  /** Only along a transition to `value`, from one of its listed statuses, to an active picklist value. */
+  private async statusMayMove(write: CrmWrite, current: string | null, value: string): Promise<boolean> {
+    const mapping = this.mappings.writeMappingFor(LEAD_STATUS_FIELD, 'lead');
+    if (!mapping || mapping.writePolicy !== 'always') return false;
+    if (current === null || current.trim() === '') return false;
+    const now = current.trim().toLowerCase();
+    const target = value.trim().toLowerCase();
+    if (now === target) return false;
+    const allowed = this.mappings.leadStatusTransitions.some(
+      (t) => t.to.trim().toLowerCase() === target && t.from.some((f) => f.trim().toLowerCase() === now),
+    );
+    if (!allowed) return false;
+    const active = (await this.schema.activeValues('Lead', LEAD_STATUS_FIELD)).map((v) => v.toLowerCase());
+    if (!active.includes(target)) {
+      this.logger?.warn('Lead Status not written: not an active value of the org\'s picklist', { crmId: write.crmId, status: value });
+      return false;
+    }
+    return true;
+  }
+
+  /** The write sets the stage field to the SQL value (only changes are written: this is the move to SQL). */
+  private becomesSql(write: CrmWrite): boolean {
+    const stage = this.mappings.writable('lead').find((m) => m.canonicalField === 'stage');
+    if (!stage) return false;
+    const value = write.properties[stage.crmProperty];
+    return value !== undefined && value === (stage.values?.sql ?? 'sql');
+  }
+
+  private async send(call: readonly Update[], autoAssign: boolean): Promise<Map<number, Outcome>> {
+    const out = new Map<number, Outcome>();
+    let results: SfSaveResult[];
+    try {
+      results = await this.api.updateRecords(call.map((u) => u.record), { autoAssign });
+    } catch (error) {
+      if (error instanceof DailyQuotaExhaustedError || !(error instanceof SalesforceApiError) || error.retryable) throw error;
+      if (call.length > 1) {
+        const middle = Math.ceil(call.length / 2);
+        for (const half of [call.slice(0, middle), call.slice(middle)]) {
+          for (const [index, outcome] of await this.send(half, autoAssign)) out.set(index, outcome);
+        }
+        return out;
+      }
+      const only = call[0]!;
+      out.set(only.index, { status: 'failed', code: error.errorCode, error: `${only.record.type} ${only.record.id}: ${error.message}` });
+      return out;
+    }
+    call.forEach((update, i) => out.set(update.index, recordOutcome(`${update.record.type} ${update.record.id}`, results[i])));
+    return out;
+  }
+}
+
+class FieldValueError extends Error {}
+
+/** Leadstage's Number fields go out as numbers; an empty string clears a field; the rest as text. */
+function toFieldValue(field: string, value: string, write: CrmWrite): string | number | null {
+  if (value === '') return null;
+  if (leadstageField(field)?.type === 'Number') {
+    const n = Number(value);
+    if (!Number.isFinite(n)) throw new FieldValueError(`${write.objectType} ${write.crmId} field ${field}: "${value.slice(0, 40)}" is not a number`);
+    return n;
+  }
+  return value;
+}
+
+/** One record's result; `who` names it in messages ("Lead 00Q…"). */
+export function recordOutcome(who: string, result: SfSaveResult | undefined): Outcome {
+  if (!result) return { status: 'retry', error: `${who}: Salesforce returned no result for this record` };
+  if (result.success) return { status: 'ok' };
+  const first = result.errors[0];
+  if (!first) return { status: 'retry', error: `${who}: Salesforce reported a failure without an error` };
+  const text = result.errors.map((e) => `${e.statusCode}${e.fields && e.fields.length > 0 ? ` (field ${e.fields.join(', ')})` : ''}: ${e.message}`).join('; ');
+  if (result.errors.every((e) => TRANSIENT_RECORD_CODES.has(e.statusCode))) return { status: 'retry', error: `${who}: ${text}` };
+  const permanent = result.errors.find((e) => !TRANSIENT_RECORD_CODES.has(e.statusCode)) ?? first;
+  return { status: 'failed', code: permanent.statusCode, error: `${who}: ${text}` };
+}
+
+/**
+ * Splits updates into calls of at most 200 records with each type contiguous (Leads, then Contacts:
+ * at most two type chunks, well under Salesforce's ten) and no record twice in one call; a repeated
+ * record goes to a later call, so its writes land in input order.
+ */
+export function collectionCalls<T extends { record: { type: string; id?: string | undefined } }>(updates: readonly T[], limit = COLLECTION_LIMIT): T[][] {
+  const calls: { items: T[]; ids: Set<string> }[] = [];
+  for (const update of updates) {
+    const id = update.record.id ?? '';
+    // the first call after every call that already holds this record
+    let from = 0;
+    calls.forEach((c, i) => {
+      if (c.ids.has(id)) from = i + 1;
+    });
+    let target = calls.slice(from).find((c) => c.items.length < limit);
+    if (!target) {
+      target = { items: [], ids: new Set() };
+      calls.push(target);
+    }
+    target.items.push(update);
+    target.ids.add(id);
+  }
+  return calls.map((c) => [...c.items].sort((a, b) => typeOrder(a.record.type) - typeOrder(b.record.type)));
+}
+
+function typeOrder(type: string): number {
+  return type === 'Lead' ? 0 : type === 'Contact' ? 1 : 2;
+}

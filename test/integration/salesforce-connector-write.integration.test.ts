@@ -1,0 +1,324 @@
+/**
+ * The Salesforce connector's write side against the sandbox (connectors/salesforce/sandbox) over
+ * loopback, through the real transport on jsforce, with real Redis for the refresh lock:
+ * ensureSchema creates the Leadstage fields (and lists setup steps when it may not), decisions land
+ * as field values, per-record failures come back per record, a queue-owned Lead handed to sales gets
+ * a user owner from the assignment rule, Tasks are created once however often createTasks runs, an
+ * expired access token is refreshed once across two connectors (two processes) sharing a token
+ * store and the Redis lock with the rotated refresh token saved, and REQUEST_LIMIT_EXCEEDED and the
+ * daily headroom become the quota error the worker delays on.
+ */
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { createSalesforceConnector, type SalesforceConnectorOptions } from '../../connectors/salesforce';
+import { createRedisRefreshLock } from '../../connectors/salesforce/auth/redis-refresh-lock';
+import { createInMemoryTokenStore, type SalesforceTokens, type TokenStore } from '../../connectors/salesforce/auth/token-store';
+import { createSalesforceApi } from '../../connectors/salesforce/salesforce-api';
+import { SalesforceApiError } from '../../connectors/salesforce/salesforce-api-error';
+import { startSalesforceSandbox, type Row, type SalesforceSandbox, type SeedDescription } from '../../connectors/salesforce/sandbox';
+import { SalesforceSchemaSetupRequired } from '../../connectors/salesforce/schema/schema-setup-required.error';
+import type { Decision } from '../../src/model/decision';
+import { DailyQuotaExhaustedError } from '../../src/rate-limit/daily-quota-exhausted-error';
+import type { CrmConnector, CrmTask, CrmWrite } from '../../src/sync/crm-connector';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const LEADSTAGE_FIELD_COUNT = 13 * 2 + 1;
+
+function decision(overrides: Partial<Decision> = {}): Decision {
+  return {
+    personId: 'p-1', stage: 'sql', mqlTier: 'tier-1', excluded: null, fit: { score: 55, grade: 'A' }, engagement: { score: 62.5 },
+    score: 117.5, priority: 'hot',
+    reasons: [{ text: 'requested a demo', points: 40 }, { text: 'viewed pricing (3×)', points: 15 }, { text: 'unsubscribed', points: -10 }],
+    missingForHandoff: [], transition: null, rulebookVersion: '2026.11-default-1',
+    enteredAt: { mql: '2026-11-20T10:00:00Z', sql: '2026-11-26T09:30:00Z' }, recycledAt: null, history: [], slaStartAt: '2026-11-27T11:45:00Z',
+    ...overrides,
+  };
+}
+
+function task(key: string, crmId: string, overrides: Partial<CrmTask> = {}): CrmTask {
+  return {
+    key, crmId, objectType: 'lead', ownerId: null, subject: 'First touch: requested a demo', body: 'Why:\n  +40 requested a demo',
+    dueAt: '2026-11-27T12:15:00.000Z', priority: 'high', type: 'call', ...overrides,
+  };
+}
+
+describe('Salesforce connector: writes, tasks, schema, auth and limits (sandbox)', () => {
+  let sandbox: SalesforceSandbox;
+  let seed: SeedDescription;
+  let redis: Redis;
+  const prefix = `test-sf-write-${randomUUID()}`;
+  const redisConnections: Redis[] = [];
+  const row = (id: string): Row => sandbox.store.find(id)!.row;
+
+  /** Each connector its own token pair: refresh tokens rotate, so two connectors must not share one by accident. */
+  function connector(overrides: Partial<SalesforceConnectorOptions['api']> = {}, installationId = 'inst-sf-write'): CrmConnector {
+    const tokens = sandbox.issueTokens();
+    return createSalesforceConnector({
+      installationId,
+      api: {
+        instanceUrl: sandbox.instanceUrl, loginUrl: sandbox.loginUrl, version: sandbox.apiVersion,
+        clientId: sandbox.clientId, clientSecret: sandbox.clientSecret, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken,
+        clock: () => sandbox.clock.now(),
+        ...overrides,
+      },
+    });
+  }
+
+  function lock() {
+    const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+    redisConnections.push(connection);
+    return createRedisRefreshLock(connection, { prefix });
+  }
+
+  beforeAll(async () => {
+    sandbox = await startSalesforceSandbox({ port: 0, leads: 200, contacts: 60, clock: 'frozen' });
+    seed = sandbox.describeSeed();
+    redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  });
+  afterAll(async () => {
+    for (const connection of redisConnections) connection.disconnect();
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
+    await sandbox.close();
+  });
+  afterEach(() => sandbox.faults.reset());
+
+  describe('schema', () => {
+    it('creates every Leadstage field once, visible in describe; a second run creates nothing', async () => {
+      const c = connector();
+      await c.ensureSchema();
+      expect(sandbox.stats().tooling.customFieldsCreated).toBe(LEADSTAGE_FIELD_COUNT);
+      const leadFields = sandbox.store.table('Lead')!.def.fields.map((f) => f.name);
+      expect(leadFields).toEqual(expect.arrayContaining(['Leadstage_Stage__c', 'Leadstage_Reasons__c', 'Leadstage_SLA_Due__c', 'Leadstage_MQL_Tier__c']));
+      expect(sandbox.store.table('Task')!.def.fields.find((f) => f.name === 'Leadstage_Key__c')).toMatchObject({ externalId: true, unique: true, length: 80 });
+      await connector().ensureSchema();
+      expect(sandbox.stats().tooling.customFieldsCreated).toBe(LEADSTAGE_FIELD_COUNT);
+    });
+
+    it('when the user may not customise the org, lists the setup steps for every missing field', async () => {
+      const locked = await startSalesforceSandbox({ port: 0, leads: 10, contacts: 10, clock: 'frozen', allowMetadata: false });
+      try {
+        const c = createSalesforceConnector({
+          installationId: 'inst-locked',
+          api: {
+            instanceUrl: locked.instanceUrl, loginUrl: locked.loginUrl, clientId: locked.clientId, clientSecret: locked.clientSecret,
+            accessToken: locked.accessToken, refreshToken: locked.refreshToken,
+          },
+        });
+        const error = (await c.ensureSchema().catch((e: unknown) => e)) as SalesforceSchemaSetupRequired;
+        expect(error).toBeInstanceOf(SalesforceSchemaSetupRequired);
+        expect(error.missing).toHaveLength(LEADSTAGE_FIELD_COUNT);
+        expect(error.message).toContain('Setup → Object Manager → Lead → Fields & Relationships → New → Data Type "Text", Field Label "Leadstage Stage", Length 40');
+        expect(error.message).toContain('Setup → Object Manager → Activity → Fields & Relationships → New → Data Type "Text", Field Label "Leadstage Key", Length 80');
+        expect(error.message).toContain('INSUFFICIENT_ACCESS');
+      } finally {
+        await locked.close();
+      }
+    });
+  });
+
+  describe('writes', () => {
+    let c: CrmConnector;
+    beforeAll(async () => {
+      c = connector();
+      await c.ensureSchema();
+    });
+
+    it('writes a decision as Leadstage field values and moves Lead Status along its transition', async () => {
+      const leadId = seed.kinds.demoRequest[0]!;
+      const contactId = seed.kinds.customer[0]!;
+      expect(row(leadId).Status).toBe('Open - Not Contacted');
+      const properties = c.propertiesFor(decision(), '2026-11-27T12:15:00Z');
+      const outcomes = await c.write([
+        { crmId: leadId, objectType: 'lead', properties, current: { Status: 'Open - Not Contacted' } },
+        { crmId: contactId, objectType: 'contact', properties, current: {} },
+      ]);
+      expect(outcomes).toEqual([{ crmId: leadId, status: 'ok' }, { crmId: contactId, status: 'ok' }]);
+      expect(row(leadId)).toMatchObject({
+        Leadstage_Stage__c: 'sql', Leadstage_Score__c: 118, Leadstage_Fit_Grade__c: 'A', Leadstage_Priority__c: 'hot',
+        Leadstage_Reasons__c: '+40 requested a demo\n+15 viewed pricing (3×)\n-10 unsubscribed', Status: 'Working - Contacted',
+      });
+      expect(String(row(leadId).Leadstage_SLA_Due__c)).toMatch(/^2026-11-27T12:15:00/);
+      expect(row(contactId)).toMatchObject({ Leadstage_Stage__c: 'sql', Leadstage_Engagement_Score__c: 63 });
+      expect(row(contactId)).not.toHaveProperty('Status');
+    });
+
+    it('reports per-record failures per record, in input order, and writes the rest', async () => {
+      const ok = seed.kinds.mqlPersona[0]!;
+      const validation = seed.kinds.mqlPersona[1]!;
+      const deleted = seed.kinds.deletedLead[0]!;
+      const converted = seed.records.find((r) => r.kind === 'convertedOpportunity' && r.leadId)!.leadId!;
+      sandbox.faults.set({ recordFailIds: [validation] });
+      const writes: CrmWrite[] = [
+        { crmId: ok, objectType: 'lead', properties: { Leadstage_Stage__c: 'mql' }, current: {} },
+        { crmId: validation, objectType: 'lead', properties: { Leadstage_Stage__c: 'mql' }, current: {} },
+        { crmId: deleted, objectType: 'lead', properties: { Leadstage_Stage__c: 'mql' }, current: {} },
+        { crmId: ok, objectType: 'lead', properties: { Leadstage_Fit_Grade__c: 'TOO-LONG-GRADE' }, current: {} },
+        { crmId: converted, objectType: 'lead', properties: { Leadstage_Stage__c: 'mql' }, current: {} },
+      ];
+      const outcomes = await c.write(writes);
+      expect(outcomes.map((o) => o.crmId)).toEqual(writes.map((w) => w.crmId));
+      expect(outcomes[0]).toEqual({ crmId: ok, status: 'ok' });
+      expect(outcomes[1]).toMatchObject({ status: 'failed', code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION' });
+      expect(outcomes[2]).toMatchObject({ status: 'failed', code: 'ENTITY_IS_DELETED' });
+      expect(outcomes[3]).toMatchObject({ status: 'failed', code: 'STRING_TOO_LONG', error: expect.stringContaining(`Lead ${ok}: STRING_TOO_LONG (field Leadstage_Fit_Grade__c)`) });
+      expect(outcomes[4]).toMatchObject({ status: 'failed', code: 'CANNOT_UPDATE_CONVERTED_LEAD' });
+      expect(row(ok).Leadstage_Stage__c).toBe('mql');
+    });
+
+    it('a 503 for the whole call is thrown for the job to retry', async () => {
+      sandbox.faults.set({ failNext: 1, errorStatus: 503 });
+      const error = await c.write([{ crmId: seed.kinds.mqlPersona[0]!, objectType: 'lead', properties: { Leadstage_Priority__c: 'warm' }, current: {} }]).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SalesforceApiError);
+      expect(error).toMatchObject({ status: 503, retryable: true });
+    });
+
+    it('batches 450 writes into ≤200-record calls without assignment rules', async () => {
+      const before = sandbox.stats().composite;
+      const leads = [...sandbox.store.rows('Lead', { includeDeleted: false })].filter((r) => r.IsConverted !== true).slice(0, 150).map((r) => String(r.Id));
+      const contacts = [...sandbox.store.rows('Contact', { includeDeleted: false })].slice(0, 50).map((r) => String(r.Id));
+      const writes: CrmWrite[] = [];
+      for (let i = 0; i < 450; i++) {
+        const crmId = i % 4 === 0 ? contacts[i % contacts.length]! : leads[i % leads.length]!;
+        writes.push({ crmId, objectType: crmId.startsWith('003') ? 'contact' : 'lead', properties: { Leadstage_Score__c: String(i) }, current: {} });
+      }
+      const owners = new Map(leads.map((id) => [id, row(id).OwnerId]));
+      const outcomes = await c.write(writes);
+      expect(outcomes.every((o) => o.status === 'ok')).toBe(true);
+      const after = sandbox.stats().composite;
+      expect(after.records - before.records).toBe(450);
+      // ≤200 per call; a record written again goes to a later call, so there may be more than three
+      expect(after.requests - before.requests).toBeGreaterThanOrEqual(3);
+      expect(after.requests - before.requests).toBeLessThanOrEqual(5);
+      // the last write of each record wins
+      const lastIndex = writes.map((w) => w.crmId).lastIndexOf(leads[149]!);
+      expect(row(leads[149]!).Leadstage_Score__c).toBe(lastIndex);
+      // Sforce-Auto-Assign FALSE: no queue-owned lead was reassigned by a plain score update
+      for (const [id, owner] of owners) expect(row(id).OwnerId).toBe(owner);
+    });
+
+    it('a queue-owned Lead handed to sales gets a user owner from the assignment rule', async () => {
+      const leadId = seed.kinds.queueHotLead[0]!;
+      expect(String(row(leadId).OwnerId)).toMatch(/^00G/);
+      const [outcome] = await c.write([{ crmId: leadId, objectType: 'lead', properties: { Leadstage_Stage__c: 'sql' }, current: {} }]);
+      expect(outcome).toEqual({ crmId: leadId, status: 'ok' });
+      expect(String(row(leadId).OwnerId)).toMatch(/^005/);
+    });
+  });
+
+  describe('tasks', () => {
+    it('creates each Task once, even when createTasks runs twice and two workers race', async () => {
+      const c = connector();
+      await c.ensureSchema();
+      const leadId = seed.kinds.webinarHeavy[0]!;
+      const contactId = seed.kinds.customer[1]!;
+      const tasks = [
+        task(`p-1:sql:${randomUUID()}`, leadId),
+        task(`p-2:sql:${randomUUID()}`, contactId, { objectType: 'contact', priority: 'medium', type: 'email' }),
+      ];
+      const [first, second] = await Promise.all([c.createTasks(tasks), connector().createTasks(tasks)]);
+      const third = await c.createTasks(tasks);
+      expect(first.map((o) => o.status)).toEqual(['ok', 'ok']);
+      expect(second).toEqual(first);
+      expect(third).toEqual(first);
+      const rows = [...sandbox.store.rows('Task', { includeDeleted: true })].filter((r) => tasks.some((t) => t.key === r.Leadstage_Key__c));
+      expect(rows).toHaveLength(2);
+      const leadTask = rows.find((r) => r.WhoId === leadId)!;
+      expect(leadTask).toMatchObject({
+        Subject: 'First touch: requested a demo', Status: 'Not Started', Priority: 'High', TaskSubtype: 'Call', ActivityDate: '2026-11-27',
+        IsReminderSet: true, OwnerId: row(leadId).OwnerId,
+      });
+      expect(rows.find((r) => r.WhoId === contactId)).toMatchObject({ Priority: 'Normal', TaskSubtype: 'Email', OwnerId: row(contactId).OwnerId });
+    });
+
+    it('a Task for a queue-owned Lead goes to the user the assignment rule picks', async () => {
+      const leadId = seed.kinds.queueHotLead[1]!;
+      expect(String(row(leadId).OwnerId)).toMatch(/^00G/);
+      const [outcome] = await connector().createTasks([task(`p-3:sql:${randomUUID()}`, leadId, { ownerId: String(row(leadId).OwnerId) })]);
+      expect(outcome).toMatchObject({ status: 'ok' });
+      const owner = String(row(leadId).OwnerId);
+      expect(owner).toMatch(/^005/);
+      expect(sandbox.store.find((outcome as { crmTaskId: string }).crmTaskId)!.row.OwnerId).toBe(owner);
+    });
+  });
+
+  describe('auth', () => {
+    it('an expired access token is refreshed once across two connectors sharing a token store and the Redis lock', async () => {
+      const issued = sandbox.issueTokens();
+      const saved: SalesforceTokens[] = [];
+      const memory = createInMemoryTokenStore({ accessToken: issued.accessToken, refreshToken: issued.refreshToken, instanceUrl: sandbox.instanceUrl });
+      const store: TokenStore = { load: () => memory.load(), save: async (t) => { saved.push(t); await memory.save(t); } };
+      const a = connector({ accessToken: issued.accessToken, refreshToken: issued.refreshToken, tokenStore: store, refreshLock: lock() });
+      const b = connector({ accessToken: issued.accessToken, refreshToken: issued.refreshToken, tokenStore: store, refreshLock: lock() });
+      await Promise.all([a.ensureSchema(), b.ensureSchema()]);
+      const grantsBefore = sandbox.stats().oauth.refreshGrants;
+      sandbox.expireTokens();
+      const leadId = seed.kinds.mqlPersona[0]!;
+      const [ra, rb] = await Promise.all([
+        a.write([{ crmId: leadId, objectType: 'lead', properties: { Leadstage_Priority__c: 'cold' }, current: {} }]),
+        b.createTasks([task(`p-4:sql:${randomUUID()}`, leadId)]),
+      ]);
+      expect(ra[0]!.status).toBe('ok');
+      expect(rb[0]!.status).toBe('ok');
+      expect(sandbox.stats().oauth.refreshGrants - grantsBefore).toBe(1);
+      expect(saved).toHaveLength(1);
+      expect(saved[0]!.refreshToken).not.toBe(issued.refreshToken);
+      expect(saved[0]!.accessToken).not.toBe(issued.accessToken);
+      // rotation: the first refresh token is spent; whoever still holds it is told to reconnect
+      sandbox.expireTokens();
+      const stale = createSalesforceApi({
+        installationId: 'inst-stale', instanceUrl: sandbox.instanceUrl, loginUrl: sandbox.loginUrl, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret,
+        accessToken: issued.accessToken, refreshToken: issued.refreshToken, readLimitsOnFirstUse: false,
+      });
+      const error = (await stale.query('SELECT Id FROM Lead LIMIT 1').catch((e: unknown) => e)) as SalesforceApiError;
+      expect(error).toMatchObject({ retryable: false, errorCode: 'invalid_grant', message: 'Salesforce refused the refresh token for inst-stale: reconnect the org' });
+      expect(error.message).not.toContain(issued.refreshToken);
+      // the saved pair keeps working
+      await a.write([{ crmId: leadId, objectType: 'lead', properties: { Leadstage_Priority__c: 'warm' }, current: {} }]);
+      expect(sandbox.stats().oauth.refreshGrants - grantsBefore).toBe(2);
+    });
+  });
+
+  describe('limits', () => {
+    it('REQUEST_LIMIT_EXCEEDED becomes the quota error the worker delays on', async () => {
+      const c = connector();
+      await c.ensureSchema();
+      sandbox.faults.set({ limitExceeded: true });
+      const error = await c.write([{ crmId: seed.kinds.mqlPersona[0]!, objectType: 'lead', properties: { Leadstage_Priority__c: 'hot' }, current: {} }]).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DailyQuotaExhaustedError);
+      expect(error).toMatchObject({ installationId: 'inst-sf-write', source: 'crm' });
+      expect((error as DailyQuotaExhaustedError).resetsAt).toBe(sandbox.clock.now() + 3_600_000);
+    });
+
+    it('stops at 90% of the org\'s daily budget without calling Salesforce', async () => {
+      const small = await startSalesforceSandbox({ port: 0, leads: 10, contacts: 10, clock: 'frozen', dailyApiLimit: 40, withLeadstageFields: true });
+      try {
+        const c = createSalesforceConnector({
+          installationId: 'inst-small',
+          api: {
+            instanceUrl: small.instanceUrl, loginUrl: small.loginUrl, clientId: small.clientId, clientSecret: small.clientSecret,
+            accessToken: small.accessToken, refreshToken: small.refreshToken, clock: () => small.clock.now(),
+          },
+        });
+        const leadId = [...small.store.rows('Lead', { includeDeleted: false })][0]!.Id as string;
+        let error: unknown;
+        let written = 0;
+        for (let i = 0; i < 60 && !error; i++) {
+          error = await c.write([{ crmId: leadId, objectType: 'lead', properties: { Leadstage_Score__c: String(i) }, current: {} }])
+            .then((outcomes) => {
+              written += outcomes.filter((o) => o.status === 'ok').length;
+            }, (e: unknown) => e);
+        }
+        expect(error).toBeInstanceOf(DailyQuotaExhaustedError);
+        expect(error).toMatchObject({ source: 'counted' });
+        // 90% of 40: the connector stopped itself; Salesforce never had to refuse
+        expect(small.stats().apiCalls).toBeLessThanOrEqual(36);
+        expect(written).toBeGreaterThanOrEqual(30);
+        expect(small.stats().limitExceeded.total).toBe(0);
+      } finally {
+        await small.close();
+      }
+    });
+  });
+});
