@@ -50,7 +50,8 @@ export async function readPortalFunnel(basePath: string, accessToken: string): P
   return funnel;
 }
 
-export function renderFunnel(title: string, funnel: PortalFunnel): string[] {
+/** `people`: what the CRM calls them ("contacts" in HubSpot, "leads + contacts" in Salesforce). */
+export function renderFunnel(title: string, funnel: PortalFunnel, people = 'contacts', taskTarget = 'contact'): string[] {
   const lines = [title, ''];
   lines.push(`${'stage'.padEnd(14)}${'hot'.padStart(7)}${'warm'.padStart(7)}${'cold'.padStart(7)}${'total'.padStart(8)}`);
   for (const stage of STAGE_ORDER) {
@@ -61,9 +62,9 @@ export function renderFunnel(title: string, funnel: PortalFunnel): string[] {
     const cold = row.get('cold') ?? 0;
     lines.push(`${stage.padEnd(14)}${String(hot).padStart(7)}${String(warm).padStart(7)}${String(cold).padStart(7)}${String(hot + warm + cold).padStart(8)}`);
   }
-  lines.push(`${'contacts'.padEnd(14)}${String(funnel.contacts).padStart(29)}${funnel.unscored ? `  (${funnel.unscored} not scored)` : ''}`);
+  lines.push(`${people.padEnd(14)}${String(funnel.contacts).padStart(29)}${funnel.unscored ? `  (${funnel.unscored} not scored)` : ''}`);
   lines.push('', 'Exclusions and detours by reason');
   for (const [reason, count] of [...funnel.exclusions].sort((a, b) => b[1] - a[1])) lines.push(`  ${String(count).padStart(5)}  ${reason}`);
-  lines.push('', `Rep tasks created: ${funnel.tasks} (${funnel.tasksAssociated} associated to their contact)`);
+  lines.push('', `Rep tasks created: ${funnel.tasks} (${funnel.tasksAssociated} associated to their ${taskTarget})`);
   return lines;
 }

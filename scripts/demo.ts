@@ -1,13 +1,16 @@
 /**
- * npm run demo [-- --contacts 2000 --once --port 3000]
+ * npm run demo [-- --contacts 2000 --leads 1000 --sf-contacts 1000 --once --port 3000]
  *
- * Starts the HubSpot sandbox (a seeded B2B portal on loopback), the web server and a worker; runs
- * the first sync; scores everyone; writes back; shows progress; then prints the funnel read back
- * from the sandbox, as a rep would see it. Keeps serving until Ctrl-C; --once exits after the first
- * pass, with exit code 0 only if every write landed. Needs only Node and Redis.
+ * Starts two sandboxes on loopback, a seeded HubSpot portal (marketing) and a seeded Salesforce org
+ * (sales), connected as two installations of one company; the web server and a worker; runs both
+ * first syncs side by side; scores everyone with the one rulebook; writes back; shows progress; then
+ * prints each system's funnel read back through its API, as a rep would see it. Keeps serving until
+ * Ctrl-C; --once exits after the first pass, with exit code 0 only if every write and task landed.
+ * Needs only Node and Redis.
  */
 import { parseArgs } from 'node:util';
 import { startHubSpotSandbox } from '../connectors/hubspot/sandbox';
+import { startSalesforceSandbox } from '../connectors/salesforce/sandbox';
 import { ensureInstallations } from '../src/app/bootstrap';
 import { startFirstSync, waitForIdle, type QueueCounts } from '../src/app/first-sync';
 import { RedisUnavailableError, createRuntime } from '../src/app/runtime';
@@ -17,10 +20,13 @@ import { createLogger } from '../src/log/logger';
 import { withSafetyMargin } from '../src/rate-limit';
 import type { QueueName } from '../src/queue/job-data';
 import { readPortalFunnel, renderFunnel } from './demo-funnel';
+import { readOrgFunnel } from './demo-funnel-salesforce';
 
 const { values } = parseArgs({
   options: {
     contacts: { type: 'string', default: '2000' },
+    leads: { type: 'string', default: '1000' },
+    'sf-contacts': { type: 'string', default: '1000' },
     once: { type: 'boolean', default: false },
     port: { type: 'string' },
   },
@@ -42,6 +48,13 @@ async function main(): Promise<number> {
   });
   const sandboxNow = sandbox.clock.now();
   console.log(`HubSpot sandbox: ${sandbox.url} with ${contacts.toLocaleString('en-US')} contacts (portal time ${new Date(sandboxNow).toISOString()})`);
+  // the org's history ends at the same instant as the portal's, so one clock serves both
+  const org = await startSalesforceSandbox({ port: 0, leads: Number(values.leads), contacts: Number(values['sf-contacts']), now: sandboxNow });
+  console.log(`Salesforce sandbox: ${org.url} with ${org.seedCounts.Lead?.toLocaleString('en-US')} leads and ${org.seedCounts.Contact?.toLocaleString('en-US')} contacts`);
+  const closeSandboxes = async () => {
+    await sandbox.close();
+    await org.close();
+  };
 
   let runtime;
   try {
@@ -54,7 +67,7 @@ async function main(): Promise<number> {
       ratePolicies: { hubspot: withSafetyMargin(policy) },
     });
   } catch (error) {
-    await sandbox.close();
+    await closeSandboxes();
     if (error instanceof RedisUnavailableError) {
       console.error(error.message);
       return 1;
@@ -64,10 +77,20 @@ async function main(): Promise<number> {
   const serving = await serve(runtime, { web: true, worker: true, port: values.port ? Number(values.port) : 0 });
   console.log(`Leadstage web: ${serving.url} (/healthz, /readyz, /metrics)`);
 
-  const [installation] = await ensureInstallations(runtime.store, runtime.box, 'Demo company', env.RULEBOOK_PATH, [
+  // one company, two systems: one workspace, one rulebook, one person across both
+  const installations = await ensureInstallations(runtime.store, runtime.box, 'Demo company', env.RULEBOOK_PATH, [
     { provider: 'hubspot', externalAccountId: 'demo-portal', displayName: 'Demo HubSpot portal', credentials: { accessToken: sandbox.token, basePath: sandbox.url } },
+    {
+      provider: 'salesforce',
+      externalAccountId: org.orgId,
+      displayName: 'Demo Salesforce org',
+      credentials: {
+        instanceUrl: org.instanceUrl, loginUrl: org.loginUrl, clientId: org.clientId, clientSecret: org.clientSecret,
+        accessToken: org.accessToken, refreshToken: org.refreshToken, apiVersion: org.apiVersion,
+      },
+    },
   ]);
-  await startFirstSync(runtime, installation!);
+  for (const installation of installations) await startFirstSync(runtime, installation);
 
   // completed counts come from the metrics (BullMQ keeps only the last completed jobs)
   let lastPrinted = 0;
@@ -81,30 +104,47 @@ async function main(): Promise<number> {
       console.log(line);
     }
   };
-  console.log('First sync: pulling contacts and engagement, scoring, writing back');
+  console.log('First sync of both systems: pulling people and engagement, scoring, writing back');
   await waitForIdle(runtime.queues, { timeoutMs: 15 * 60_000, pollMs: 500, onProgress: (counts) => void progress(counts) });
   if (process.stdout.isTTY) process.stdout.write('\n');
 
-  const backlog = await runtime.store.outbox.outboxBacklog(installation!.id);
-  const errors = await runtime.store.outbox.listRecordErrors(installation!.id);
-  const failedTasks = (await runtime.store.tasks.listPendingTasks(installation!.id)).length;
-  const funnel = await readPortalFunnel(sandbox.url, sandbox.token);
   const elapsed = ((Date.now() - started) / 1000).toFixed(1);
-  console.log('');
-  for (const line of renderFunnel(`Funnel in the HubSpot portal, read back through its API (${elapsed} s)`, funnel)) console.log(line);
-  const stats = sandbox.stats();
-  console.log(`\nHubSpot API calls: ${stats.requests.total} (${stats.requests.byStatus["429"] ?? 0} answered 429); writes pending: ${backlog.pending}; record errors: ${errors.length}; tasks not created: ${failedTasks}`);
+  let allLanded = true;
+  for (const installation of installations) {
+    const backlog = await runtime.store.outbox.outboxBacklog(installation.id);
+    const errors = await runtime.store.outbox.listRecordErrors(installation.id);
+    const failedTasks = (await runtime.store.tasks.listPendingTasks(installation.id)).length;
+    console.log('');
+    if (installation.provider === 'hubspot') {
+      const funnel = await readPortalFunnel(sandbox.url, sandbox.token);
+      for (const line of renderFunnel(`Funnel in the HubSpot portal, read back through its API (${elapsed} s)`, funnel)) console.log(line);
+      const stats = sandbox.stats();
+      console.log(`HubSpot API calls: ${stats.requests.total} (${stats.requests.byStatus['429'] ?? 0} answered 429); writes pending: ${backlog.pending}; record errors: ${errors.length}; tasks not created: ${failedTasks}`);
+      allLanded &&= funnel.unscored === 0;
+    } else {
+      const funnel = await readOrgFunnel({ instanceUrl: org.instanceUrl, accessToken: org.issueTokens().accessToken, apiVersion: org.apiVersion });
+      for (const line of renderFunnel('Funnel in the Salesforce org (open leads and contacts), read back with SOQL', funnel, 'people', 'lead or contact')) console.log(line);
+      const stats = org.stats();
+      console.log(`Salesforce API calls: ${stats.apiCalls}; writes pending: ${backlog.pending}; record errors: ${errors.length}; tasks not created: ${failedTasks}`);
+    }
+    if (errors[0]) console.log(`  first record error: ${errors[0].code} ${errors[0].message}`);
+    allLanded &&= backlog.pending === 0 && errors.length === 0 && failedTasks === 0;
+  }
+  const people = await runtime.store.db.query<{ n: number; both: number }>(
+    `SELECT count(*)::int AS n, count(*) FILTER (WHERE (SELECT count(DISTINCT installation_id) FROM person_identities pi WHERE pi.person_id = p.id) > 1)::int AS both
+       FROM people p`,
+  );
+  console.log(`\nOne company, one funnel: ${people.rows[0]?.n} people in the workspace, ${people.rows[0]?.both} of them in both systems`);
 
-  const allLanded = backlog.pending === 0 && errors.length === 0 && failedTasks === 0 && funnel.unscored === 0;
   if (values.once) {
     await serving.stop();
-    await sandbox.close();
+    await closeSandboxes();
     return allLanded ? 0 : 1;
   }
   console.log(`\nServing until Ctrl-C: ${serving.url}/metrics`);
   stopOnSignals(async () => {
     await serving.stop();
-    await sandbox.close();
+    await closeSandboxes();
   }, (line) => console.log(line));
   await new Promise(() => undefined);
   return 0;

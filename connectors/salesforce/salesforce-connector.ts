@@ -50,6 +50,10 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
   return {
     provider: 'salesforce',
     streams: SALESFORCE_STREAMS,
+    // engagement first (campaign members and rep tasks name their lead or contact), then the people,
+    // each page scored as it lands; opportunities and accounts start at the first sync's end (the
+    // contacts stream already reads deals and account fields)
+    firstSyncPhases: [['campaign_members', 'tasks', 'opportunities', 'accounts'], ['leads', 'contacts']],
     async ensureSchema(): Promise<void> {
       try {
         await ensureSchema({ installationId, api, schema, mappings, logger });

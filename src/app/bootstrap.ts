@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { parseRulebook } from '../rulebook/load';
 import type { Installation, Provider, SecretBox, Store } from '../store';
-import { sealCredentials, type CrmCredentials } from './credentials';
+import { sealCredentials, type CrmCredentials, type SalesforceCredentials } from './credentials';
 
 export interface ConnectSystem {
   provider: Provider;
   /** HubSpot portal id, Salesforce org id, … */
   externalAccountId: string;
   displayName: string;
-  credentials: CrmCredentials;
+  credentials: CrmCredentials | SalesforceCredentials;
 }
 
 /**
