@@ -1,0 +1,64 @@
+/** What every route handler may use: the org, the clock, auth, limits, faults, cursors, jobs and counters. */
+import type { Request, Response } from 'express';
+import type { SandboxClock } from '../../hubspot/sandbox/clock';
+import type { Prng } from '../../hubspot/sandbox/prng';
+import type { ApiLimits } from './api-limits';
+import type { AuthServer } from './auth';
+import type { BulkQueryJobs } from './bulk-jobs';
+import type { Faults } from './faults';
+import type { LeadAssignment } from './lead-assignment';
+import type { OrgStore } from './org-store';
+import type { QueryCursors } from './query-cursors';
+import type { DeserializationMode, WriteEnv } from './record-writes';
+import type { SeedDescription } from './seed-showcase';
+import type { SandboxStats } from './stats';
+
+export interface SandboxContext {
+  store: OrgStore;
+  clock: SandboxClock;
+  faults: Faults;
+  limits: ApiLimits;
+  stats: SandboxStats;
+  auth: AuthServer;
+  cursors: QueryCursors;
+  bulk: BulkQueryJobs;
+  assignment: LeadAssignment;
+  /** Seeded generator for per-request randomness (record-fail ratio, error ids). */
+  prng: Prng;
+  orgId: string;
+  /** The base URL once listening (`http://127.0.0.1:<port>`). */
+  url(): string;
+  describeSeed(): SeedDescription;
+  /** An admin grants edit access to custom fields (all, or one `Object.Field__c`). */
+  grantFieldAccess(fullName?: string): number;
+  settings: {
+    /** Tooling API custom fields allowed (false → 403 INSUFFICIENT_ACCESS). */
+    allowMetadata: boolean;
+    deserializationErrors: DeserializationMode;
+    /** Field-level security the integration user gets on fields it creates through the Tooling API. */
+    customFieldAccess: 'edit' | 'read' | 'none';
+  };
+}
+
+/** The running user of an authenticated request (set by the auth middleware). */
+export function userOf(res: Response): string {
+  return res.locals.userId as string;
+}
+
+/** `v62.0` → 62 (the path's API version). */
+export function apiVersionOf(req: Request): string {
+  return String(req.params.version ?? 'v62.0').replace(/^v/, '');
+}
+
+/** The write environment for one request: running user, clock, faults, assignment rule. */
+export function writeEnvFor(ctx: SandboxContext, res: Response): WriteEnv {
+  return {
+    store: ctx.store,
+    now: () => ctx.clock.now(),
+    userId: userOf(res),
+    recordFails: (id) => ctx.faults.recordFails(id),
+    assignment: ctx.assignment,
+    deserialization: ctx.settings.deserializationErrors,
+    onAutoAssigned: () => void (ctx.stats.counters.writes.autoAssigned += 1),
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * The gate every REST API request passes, in Salesforce's order: count it, add injected latency,
+ * check the session (401 INVALID_SESSION_ID), apply the org's limits and the limitExceeded switch
+ * (403 REQUEST_LIMIT_EXCEEDED), stamp `Sforce-Limit-Info`, then maybe an injected 5xx. Handlers only
+ * see authenticated, admitted requests.
+ */
+import type { RequestHandler } from 'express';
+import type { SandboxContext } from './context';
+import { invalidSession, requestLimitExceeded, restError, SalesforceError } from './errors';
+
+export function countRequests(ctx: SandboxContext): RequestHandler {
+  return (req, res, next) => {
+    // the full path now: routers mounted on /services/data/:version strip their prefix from req.path
+    const path = req.originalUrl.split('?')[0] ?? req.path;
+    res.on('finish', () => ctx.stats.request(req.method, path, res.statusCode));
+    next();
+  };
+}
+
+export function injectLatency(ctx: SandboxContext): RequestHandler {
+  return (req, _res, next) => {
+    if (!ctx.faults.applies(req.path)) return next();
+    const ms = ctx.faults.latency();
+    if (ms <= 0) return next();
+    ctx.stats.counters.faults.latencyAddedMs += ms;
+    setTimeout(next, ms);
+  };
+}
+
+/** `Authorization: Bearer <token>` (or Salesforce's older `OAuth <token>`). */
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = /^(?:Bearer|OAuth)\s+(\S+)\s*$/i.exec(header ?? '');
+  return match?.[1];
+}
+
+export function requireSession(ctx: SandboxContext): RequestHandler {
+  return (req, res, next) => {
+    const token = bearerToken(req.get('authorization'));
+    const userId = token === undefined ? undefined : ctx.auth.userOf(token);
+    if (token === undefined || userId === undefined) {
+      ctx.stats.counters.unauthorized += 1;
+      throw invalidSession();
+    }
+    res.locals.token = token;
+    res.locals.userId = userId;
+    next();
+  };
+}
+
+export function enforceLimits(ctx: SandboxContext): RequestHandler {
+  return (req, res, next) => {
+    if (ctx.faults.limitExceeded && ctx.faults.applies(req.path)) {
+      ctx.stats.limitExceeded('fault');
+      ctx.stats.counters.faults.limitExceeded += 1;
+      res.set('Sforce-Limit-Info', ctx.limits.limitInfo());
+      throw requestLimitExceeded();
+    }
+    const decision = ctx.limits.admit();
+    res.set('Sforce-Limit-Info', ctx.limits.limitInfo());
+    if (!decision.ok) {
+      ctx.stats.limitExceeded(decision.reason);
+      throw requestLimitExceeded(decision.message);
+    }
+    ctx.stats.counters.apiCalls += 1;
+    ctx.limits.started();
+    res.on('close', () => ctx.limits.finished());
+    next();
+  };
+}
+
+const PROXY_502 = '<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1><p>The proxy server received an invalid response from an upstream server.</p></body></html>';
+
+export function injectServerErrors(ctx: SandboxContext): RequestHandler {
+  return (req, _res, next) => {
+    const status = ctx.faults.applies(req.path) ? ctx.faults.serverError() : undefined;
+    if (status === undefined) return next();
+    ctx.stats.counters.faults.serverErrors += 1;
+    if (status === 503) throw restError(503, 'SERVER_UNAVAILABLE', 'Server temporarily unavailable. Please try again later. (sandbox fault)');
+    if (status === 502) throw new SalesforceError(502, [], { contentType: 'text/html', text: PROXY_502 });
+    const errorId = `${ctx.prng.int(100000000, 999999999)}-${ctx.prng.int(10000, 99999)} (${-ctx.prng.int(100000000, 999999999)})`;
+    throw restError(500, 'UNKNOWN_EXCEPTION', `An unexpected error occurred. Please include this ErrorId if you contact support: ${errorId}`);
+  };
+}

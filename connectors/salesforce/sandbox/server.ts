@@ -1,0 +1,299 @@
+/**
+ * `startSalesforceSandbox()`: an HTTP server on 127.0.0.1 that answers Salesforce's REST, OAuth,
+ * Tooling and Bulk API 2.0 paths with a seeded org, so the real jsforce (pointed at it through
+ * `loginUrl`/`instanceUrl`) runs against it unchanged in the demo, end-to-end tests and the sync
+ * benchmark. See README.md for the endpoint list. It imports nothing from `src/`: it stands in for
+ * Salesforce, it is not part of Leadstage.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import express, { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
+import { createClock, type ClockMode, type SandboxClock } from '../../hubspot/sandbox/clock';
+import { Prng } from '../../hubspot/sandbox/prng';
+import { ApiLimits, DEFAULT_API_LIMITS, type ApiLimitOptions } from './api-limits';
+import { AuthServer } from './auth';
+import { BulkQueryJobs } from './bulk-jobs';
+import type { SandboxContext } from './context';
+import { LEADSTAGE_FIELDS } from './custom-fields';
+import { notFound, SalesforceError } from './errors';
+import { Faults, type FaultSettings } from './faults';
+import { LeadAssignment } from './lead-assignment';
+import { countRequests, enforceLimits, injectLatency, injectServerErrors, requireSession } from './middleware';
+import { standardObjects } from './object-catalog';
+import { OrgStore } from './org-store';
+import { QueryCursors } from './query-cursors';
+import type { DeserializationMode } from './record-writes';
+import { adminRouter } from './routes/admin';
+import { bulkQueryRouter } from './routes/bulk-query';
+import { compositeRouter } from './routes/composite';
+import { oauthRouter } from './routes/oauth';
+import { queryRouter } from './routes/query';
+import { sobjectsRouter } from './routes/sobjects';
+import { createCustomFieldNow, toolingRouter } from './routes/tooling';
+import { resourcesRouter, versionsRouter } from './routes/versions';
+import { seedOrg, type SeedCounts } from './seed';
+import { ORG_ID, INTEGRATION_USER } from './seed-catalog';
+import { DEFAULT_NOW, DEFAULT_SEED, describeSeed, resolveSeedOptions, type SeedDescription } from './seed-showcase';
+import { SoqlError } from './soql';
+import { SandboxStats, type StatsSnapshot } from './stats';
+
+export const DEFAULT_CLIENT_ID = '3MVG9LeadstageSandboxConsumerKey';
+export const DEFAULT_CLIENT_SECRET = 'LeadstageSandboxConsumerSecret';
+export const DEFAULT_ACCESS_TOKEN_TTL_MS = 2 * 3_600_000;
+export const SANDBOX_API_VERSION = '62.0';
+
+export interface SalesforceSandboxOptions {
+  /** 0 (default) picks a free port. The server listens on 127.0.0.1 only. */
+  port?: number;
+  seed?: number;
+  /** Seeded leads (default 1,000; up to 200,000). */
+  leads?: number;
+  /** Seeded contacts (default 1,000; up to 200,000). */
+  contacts?: number;
+  /** Where the seeded history ends and the clock starts (default 2026-11-27T12:00:00Z). */
+  now?: string | number | Date;
+  /** `running` (default) ticks with wall time from `now`; `frozen` moves only when set; or your own clock. */
+  clock?: ClockMode | SandboxClock;
+  /** Monotonic time source (ms) for the rateLimit window and bulk job delays (default performance.now). */
+  monotonic?: () => number;
+  /** Create Leadstage's custom fields at start, as if the connector's setup had run (default false). */
+  withLeadstageFields?: boolean;
+  /** The integration user may create custom fields through the Tooling API (default true). */
+  allowMetadata?: boolean;
+  clientId?: string;
+  clientSecret?: string;
+  /** Access-token lifetime in sandbox-clock ms (default 2 h). */
+  accessTokenTtlMs?: number;
+  /** Refresh token rotation (default true). */
+  rotateRefreshTokens?: boolean;
+  /** Reusing a retired refresh token: 'reject' (default) or 'revoke-family' (also kills its live tokens). */
+  refreshTokenReuse?: 'reject' | 'revoke-family';
+  /** Requests per rolling 24 h of sandbox time (default 100,000). */
+  dailyApiLimit?: number;
+  /** Bulk API 2.0 query jobs per rolling 24 h (default 10,000). */
+  dailyBulkQueryJobs?: number;
+  /** Optional fixed window (real time), off by default: Salesforce has no per-second limit. */
+  rateLimit?: { maxPerWindow: number; windowMs: number };
+  /** Optional cap on requests in flight (real Salesforce caps long-running ones). */
+  maxConcurrent?: number;
+  /** Real-time ms until a Bulk API 2.0 query job reports JobComplete (default 0: at once). */
+  bulkJobDelayMs?: number;
+  /** Rows per Bulk API 2.0 results page when the request has no maxRecords (default 100,000). */
+  bulkResultsPageSize?: number;
+  /** Open query cursors kept per access token, oldest dropped (default 50). */
+  maxCursorsPerToken?: number;
+  /** Unknown fields / wrong JSON types in writes: fail the request (Salesforce, default) or only the record. */
+  deserializationErrors?: DeserializationMode;
+  /**
+   * Field-level security on fields the integration user creates through the Tooling API: 'edit'
+   * (default), 'read' (describe says not createable/updateable) or 'none' (invisible to describe, SOQL and
+   * writes, yet a second create is DUPLICATE_DEVELOPER_NAME) until `grantFieldAccess()`.
+   */
+  customFieldAccess?: 'edit' | 'read' | 'none';
+  faults?: Partial<FaultSettings>;
+}
+
+export interface SalesforceSandbox {
+  /** `http://127.0.0.1:<port>`: both the login URL and the instance URL. */
+  url: string;
+  loginUrl: string;
+  instanceUrl: string;
+  port: number;
+  apiVersion: string;
+  clientId: string;
+  clientSecret: string;
+  /** A live access token and refresh token of the integration user, issued at start. */
+  accessToken: string;
+  refreshToken: string;
+  orgId: string;
+  userId: string;
+  store: OrgStore;
+  clock: SandboxClock;
+  faults: Faults;
+  limits: ApiLimits;
+  auth: AuthServer;
+  /** Record counts per sObject right after seeding. */
+  seedCounts: SeedCounts;
+  stats(): StatsSnapshot;
+  resetStats(): void;
+  describeSeed(): SeedDescription;
+  /** A new access/refresh token pair for the integration user. */
+  issueTokens(): { accessToken: string; refreshToken: string };
+  /** An authorization code for `grant_type=authorization_code` (optionally bound to a redirect URI / PKCE challenge). */
+  issueAuthorizationCode(options?: { redirectUri?: string; codeChallenge?: string }): string;
+  /** Invalidates every access token issued so far (refresh tokens keep working). */
+  expireTokens(): number;
+  /** An admin grants edit access to custom fields (all, or one `Object.Field__c`); returns how many changed. */
+  grantFieldAccess(fullName?: string): number;
+  close(): Promise<void>;
+}
+
+function parseNow(now: SalesforceSandboxOptions['now']): number {
+  const ms = now instanceof Date ? now.getTime() : typeof now === 'number' ? now : Date.parse(now ?? DEFAULT_NOW);
+  if (Number.isNaN(ms)) throw new Error(`now must be a date, epoch milliseconds or an ISO 8601 string, got ${String(now)}`);
+  return ms;
+}
+
+const handleErrors = (ctx: SandboxContext): ErrorRequestHandler => (err, _req, res, _next) => {
+  let error: SalesforceError;
+  if (err instanceof SalesforceError) error = err;
+  else if (err instanceof SoqlError) error = new SalesforceError(400, err.toBody());
+  else if ((err as { type?: string }).type === 'entity.parse.failed') {
+    error = new SalesforceError(400, [{ message: `Unexpected character in JSON body: ${(err as Error).message}`, errorCode: 'JSON_PARSER_ERROR' }]);
+  } else if ((err as { type?: string }).type === 'entity.too.large') {
+    error = new SalesforceError(413, [{ message: 'Request body too large', errorCode: 'JSON_PARSER_ERROR' }]);
+  } else {
+    const errorId = `${ctx.prng.int(100000000, 999999999)}-${ctx.prng.int(10000, 99999)}`;
+    error = new SalesforceError(500, [{ message: `Sandbox bug (${errorId}): ${(err as Error).message}`, errorCode: 'UNKNOWN_EXCEPTION' }]);
+  }
+  if (error.raw) {
+    res.status(error.status).type(error.raw.contentType).send(error.raw.text);
+    return;
+  }
+  res.status(error.status).json(error.body);
+};
+
+/** Salesforce refuses request URIs over 16,384 bytes (long `IN (...)` lists in a GET query hit this). */
+export const MAX_URI_BYTES = 16_384;
+
+const checkVersion: RequestHandler = (req, _res, next) => {
+  if (!/^v\d{2,3}\.\d$/.test(String(req.params.version))) throw notFound();
+  if (Buffer.byteLength(req.originalUrl) > MAX_URI_BYTES) {
+    throw new SalesforceError(414, [{ message: `URI Too Long: the request URI is longer than ${MAX_URI_BYTES} bytes`, errorCode: 'URI_TOO_LONG' }]);
+  }
+  next();
+};
+
+export function createSandboxApp(ctx: SandboxContext): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.use(express.json({ limit: '20mb' }), adminRouter(ctx));
+  app.use(countRequests(ctx), injectLatency(ctx), versionsRouter(), oauthRouter(ctx));
+  const api = Router({ mergeParams: true });
+  api.use(checkVersion, requireSession(ctx), enforceLimits(ctx), injectServerErrors(ctx));
+  for (const router of [resourcesRouter, queryRouter, sobjectsRouter, compositeRouter, toolingRouter, bulkQueryRouter]) api.use(router(ctx));
+  app.use('/services/data/:version', api);
+  app.use(() => {
+    throw notFound();
+  });
+  app.use(handleErrors(ctx));
+  return app;
+}
+
+/** Gives the integration user edit access to custom fields (all, or one `Object.Field__c`). */
+export function grantFieldAccess(store: OrgStore, fullName?: string): number {
+  let changed = 0;
+  for (const def of store.objects()) {
+    for (const field of def.fields) {
+      if (!field.custom || (field.createable && field.updateable && !field.hidden)) continue;
+      const object = def.name === 'Task' ? 'Activity' : def.name;
+      if (fullName !== undefined && fullName.toLowerCase() !== `${object}.${field.name}`.toLowerCase() && fullName.toLowerCase() !== `${def.name}.${field.name}`.toLowerCase()) continue;
+      store.setFieldAccess(store.table(def.name)!, field, 'edit');
+      changed++;
+    }
+  }
+  return changed;
+}
+
+export async function startSalesforceSandbox(options: SalesforceSandboxOptions = {}): Promise<SalesforceSandbox> {
+  const now = parseNow(options.now);
+  const seedOptions = resolveSeedOptions({ seed: options.seed ?? DEFAULT_SEED, leads: options.leads, contacts: options.contacts, now });
+  const clock = typeof options.clock === 'object' ? options.clock : createClock(now, options.clock ?? 'running');
+  const monotonic = options.monotonic ?? (() => performance.now());
+  const store = new OrgStore(standardObjects());
+  const seedCounts = seedOrg(store, seedOptions);
+  if (options.withLeadstageFields) {
+    for (const spec of LEADSTAGE_FIELDS) createCustomFieldNow({ store }, spec.fullName, spec.metadata, { at: now, by: INTEGRATION_USER.id });
+  }
+  let baseUrl = '';
+  const auth = new AuthServer(
+    {
+      clientId: options.clientId ?? DEFAULT_CLIENT_ID,
+      clientSecret: options.clientSecret ?? DEFAULT_CLIENT_SECRET,
+      accessTokenTtlMs: options.accessTokenTtlMs ?? DEFAULT_ACCESS_TOKEN_TTL_MS,
+      rotateRefreshTokens: options.rotateRefreshTokens ?? true,
+      refreshTokenReuse: options.refreshTokenReuse ?? 'reject',
+    },
+    clock,
+    Prng.for(seedOptions.seed, 0x0a07),
+    { orgId: ORG_ID, userId: INTEGRATION_USER.id, instanceUrl: () => baseUrl },
+  );
+  const faults = new Faults(Prng.for(seedOptions.seed, 0xfa17), () => auth.expireAccessTokens());
+  if (options.faults) faults.set(options.faults);
+  const limitOptions: ApiLimitOptions = {
+    ...DEFAULT_API_LIMITS,
+    ...(options.dailyApiLimit !== undefined ? { dailyApiLimit: options.dailyApiLimit } : {}),
+    ...(options.dailyBulkQueryJobs !== undefined ? { dailyBulkQueryJobs: options.dailyBulkQueryJobs } : {}),
+    ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+    ...(options.maxConcurrent !== undefined ? { maxConcurrent: options.maxConcurrent } : {}),
+  };
+  const limits = new ApiLimits(limitOptions, () => clock.now(), monotonic);
+  const ctx: SandboxContext = {
+    store,
+    clock,
+    faults,
+    limits,
+    stats: new SandboxStats(),
+    auth,
+    cursors: new QueryCursors(() => clock.now(), options.maxCursorsPerToken ?? 50),
+    bulk: new BulkQueryJobs(
+      { delayMs: options.bulkJobDelayMs ?? 0, defaultPageSize: options.bulkResultsPageSize ?? 100_000, maxJobs: 100 },
+      monotonic,
+    ),
+    assignment: new LeadAssignment(store),
+    prng: Prng.for(seedOptions.seed, 0xc0de),
+    orgId: ORG_ID,
+    url: () => baseUrl,
+    describeSeed: () => describeSeed(seedOptions),
+    grantFieldAccess: (fullName) => grantFieldAccess(store, fullName),
+    settings: {
+      allowMetadata: options.allowMetadata ?? true,
+      deserializationErrors: options.deserializationErrors ?? 'request',
+      customFieldAccess: options.customFieldAccess ?? 'edit',
+    },
+  };
+  const initial = auth.issueInitialTokens();
+
+  // a larger header limit than Node's 16 KB, so an over-long URI gets Salesforce's 414, not Node's 431
+  const server = http.createServer({ maxHeaderSize: 64 * 1024 }, createSandboxApp(ctx));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  baseUrl = `http://127.0.0.1:${port}`;
+  return {
+    url: baseUrl,
+    loginUrl: baseUrl,
+    instanceUrl: baseUrl,
+    port,
+    apiVersion: SANDBOX_API_VERSION,
+    clientId: auth.options.clientId,
+    clientSecret: auth.options.clientSecret,
+    accessToken: initial.accessToken,
+    refreshToken: initial.refreshToken,
+    orgId: ORG_ID,
+    userId: INTEGRATION_USER.id,
+    store,
+    clock,
+    faults,
+    limits,
+    auth,
+    seedCounts,
+    stats: () => ctx.stats.snapshot(),
+    resetStats: () => ctx.stats.reset(),
+    describeSeed: () => describeSeed(seedOptions),
+    issueTokens: () => auth.issueInitialTokens(),
+    issueAuthorizationCode: (codeOptions = {}) => auth.issueAuthorizationCode(codeOptions),
+    expireTokens: () => faults.expireTokens(),
+    grantFieldAccess: (fullName) => grantFieldAccess(store, fullName),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        // Keep-alive connections from undici would otherwise hold close() open.
+        server.closeAllConnections();
+      }),
+  };
+}
