@@ -26,6 +26,8 @@ export interface RateLimiter {
    * shortens one already in place. `daily` makes `acquire` reject instead of wait.
    */
   pause(installationId: string, untilMs: number, reason: PauseReason): Promise<void>;
+  /** Lifts a pause at once (the CRM's budget was raised or freed earlier than we assumed). */
+  resume(installationId: string): Promise<void>;
   /** `policy` says which day `usedToday` counts (its `dailyResetsAt`). */
   status(installationId: string, policy: RatePolicy): Promise<RateLimitStatus>;
 }

@@ -105,6 +105,10 @@ export function createRedisRateLimiter(redis: Redis, options: RedisRateLimiterOp
       await run(PAUSE_SCRIPT, [keys(installationId).pause], [scriptNow(), Math.ceil(untilMs), reason]);
     },
 
+    async resume(installationId) {
+      await redis.del(keys(installationId).pause);
+    },
+
     async status(installationId, policy): Promise<RateLimitStatus> {
       const key = keys(installationId);
       const resetsAt = (policy.dailyResetsAt ?? nextMidnight)(localNow());

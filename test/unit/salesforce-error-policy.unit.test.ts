@@ -18,6 +18,7 @@ function limiter() {
     pause: async (installationId, untilMs, reason) => {
       pauses.push({ installationId, untilMs, reason });
     },
+    resume: async () => undefined,
     status: async () => ({ pausedUntil: null, reason: null, usedInWindow: { standard: 0, search: 0 }, usedToday: 0 }),
   };
   return { l, pauses };
