@@ -7,7 +7,8 @@ import type { TasksJobData } from '../src/queue/job-data';
 import type { CrmTask } from '../src/sync/crm-connector';
 import { writeTargets } from '../src/sync/write-targets';
 
-const BATCH = 100;
+/** Tasks per create call when the connector does not say (CrmConnector.writeBatchSize). */
+const DEFAULT_BATCH = 100;
 
 /**
  * `tasks`: create the reserved rep tasks in the CRM, in batches. The task row was reserved under its
@@ -22,7 +23,8 @@ export async function runTasksJob(data: TasksJobData, deps: JobDeps): Promise<{ 
   let failed = 0;
   let retry = false;
 
-  const pending = await store.tasks.listPendingTasks(installation.id, BATCH);
+  const batch = connector.writeBatchSize ?? DEFAULT_BATCH;
+  const pending = await store.tasks.listPendingTasks(installation.id, batch);
   const tasks: Array<{ id: string; task: CrmTask }> = [];
   for (const record of pending) {
     const input = await store.state.loadPersonForScoring(data.workspaceId, record.personId);
@@ -61,7 +63,7 @@ export async function runTasksJob(data: TasksJobData, deps: JobDeps): Promise<{ 
       } else retry = true;
     }
   }
-  if (retry || pending.length === BATCH) await deps.enqueue.tasks(data, retry ? 15_000 : 0);
+  if (retry || pending.length === batch) await deps.enqueue.tasks(data, retry ? 15_000 : 0);
   return { created, failed };
 }
 

@@ -2,7 +2,8 @@ import type { JobDeps } from '../src/app/job-deps';
 import type { WritebackJobData } from '../src/queue/job-data';
 import type { CrmWrite } from '../src/sync/crm-connector';
 
-const BATCH = 100;
+/** Records per write call when the connector does not say (CrmConnector.writeBatchSize). */
+const DEFAULT_BATCH = 100;
 /** How long a part batch may wait for company: one gather period of the queue (enqueuer.ts). */
 const GATHER_MS = 2_000;
 const RETRY_BASE_MS = 15_000;
@@ -24,6 +25,7 @@ export async function runWritebackJob(data: WritebackJobData, deps: JobDeps): Pr
   const installation = await deps.installation(data.workspaceId, data.installationId);
   const connector = await deps.connectorFor(installation);
   const result: WritebackResult = { written: 0, retrying: 0, failed: 0 };
+  const batch = connector.writeBatchSize ?? DEFAULT_BATCH;
 
   for (;;) {
     const now = new Date(deps.clock());
@@ -31,11 +33,11 @@ export async function runWritebackJob(data: WritebackJobData, deps: JobDeps): Pr
     const backlog = await store.outbox.readyBacklog(installation.id, now);
     if (backlog.ready === 0) break;
     const waited = now.getTime() - Date.parse(backlog.readySince!);
-    if (backlog.ready < BATCH && waited < GATHER_MS) {
+    if (backlog.ready < batch && waited < GATHER_MS) {
       await deps.enqueue.writeback(data, GATHER_MS - waited);
       return result;
     }
-    const items = await store.outbox.claimOutbox(installation.id, BATCH, { now, ...(deps.outboxLeaseMs ? { leaseMs: deps.outboxLeaseMs } : {}) });
+    const items = await store.outbox.claimOutbox(installation.id, batch, { now, ...(deps.outboxLeaseMs ? { leaseMs: deps.outboxLeaseMs } : {}) });
     if (items.length === 0) break;
     const writes = items.map((item) => item.payload as unknown as CrmWrite);
     let outcomes;

@@ -60,6 +60,7 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): CrmCon
   return {
     provider: 'hubspot',
     streams: HUBSPOT_STREAMS,
+    writeBatchSize: 100, // batch update and batch create take 100 inputs
     // engagement first (it names people by email or contact id), then the contacts, scored page by page
     firstSyncPhases: [HUBSPOT_STREAMS.filter((stream) => stream !== 'contacts'), ['contacts']],
     ensureSchema: () => ensureSchema(http, mappings, options.logger),

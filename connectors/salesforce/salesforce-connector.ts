@@ -50,6 +50,8 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
   return {
     provider: 'salesforce',
     streams: SALESFORCE_STREAMS,
+    // sObject Collections take 200 records a call (the writers split anything larger)
+    writeBatchSize: 200,
     // engagement first (campaign members and rep tasks name their lead or contact), then the people,
     // each page scored as it lands; opportunities and accounts start at the first sync's end (the
     // contacts stream already reads deals and account fields)

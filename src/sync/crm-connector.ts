@@ -125,6 +125,12 @@ export interface CrmConnector {
   propertiesFor(decision: Decision, slaDueAt: string | null): Record<string, string>;
   /** The admin's write policy for a CRM property (default: always). */
   writePolicyFor?(property: string): 'always' | 'if_empty' | 'never';
+  /**
+   * Records per write call the CRM accepts (HubSpot batch update 100, Salesforce sObject Collections
+   * 200): the writer gathers this many before a call, so a full write-back makes the fewest calls.
+   * Default 100.
+   */
+  readonly writeBatchSize?: number;
   /** Writes in CRM-sized batches; one outcome per input, in input order. */
   write(writes: readonly CrmWrite[]): Promise<WriteOutcome[]>;
   /** Creates rep tasks in batches; one outcome per input, in input order. */
