@@ -10,7 +10,7 @@
  */
 import { parseArgs } from 'node:util';
 import { startHubSpotSandbox } from '../connectors/hubspot/sandbox';
-import { startSalesforceSandbox } from '../connectors/salesforce/sandbox';
+import { sharedFromHubSpot, startSalesforceSandbox } from '../connectors/salesforce/sandbox';
 import { ensureInstallations } from '../src/app/bootstrap';
 import { startFirstSync, waitForIdle, type QueueCounts } from '../src/app/first-sync';
 import { RedisUnavailableError, createRuntime } from '../src/app/runtime';
@@ -32,6 +32,9 @@ const { values } = parseArgs({
   },
 });
 
+/** HubSpot contacts that are also Salesforce leads or contacts (every 5th; at most half the org). */
+const SHARED_PEOPLE = 300;
+
 async function main(): Promise<number> {
   const env = loadEnv();
   const contacts = Number(values.contacts);
@@ -48,9 +51,13 @@ async function main(): Promise<number> {
   });
   const sandboxNow = sandbox.clock.now();
   console.log(`HubSpot sandbox: ${sandbox.url} with ${contacts.toLocaleString('en-US')} contacts (portal time ${new Date(sandboxNow).toISOString()})`);
-  // the org's history ends at the same instant as the portal's, so one clock serves both
-  const org = await startSalesforceSandbox({ port: 0, leads: Number(values.leads), contacts: Number(values['sf-contacts']), now: sandboxNow });
-  console.log(`Salesforce sandbox: ${org.url} with ${org.seedCounts.Lead?.toLocaleString('en-US')} leads and ${org.seedCounts.Contact?.toLocaleString('en-US')} contacts`);
+  // the org's history ends at the same instant as the portal's, so one clock serves both; and, as in a
+  // real company, people marketing handed to sales are in both systems under the same email
+  const leads = Number(values.leads);
+  const sfContacts = Number(values['sf-contacts']);
+  const shared = { people: sharedFromHubSpot(sandbox.store.seed, { count: Math.min(SHARED_PEOPLE, Math.floor((leads + sfContacts) / 2)) }) };
+  const org = await startSalesforceSandbox({ port: 0, leads, contacts: sfContacts, now: sandboxNow, shared });
+  console.log(`Salesforce sandbox: ${org.url} with ${org.seedCounts.Lead?.toLocaleString('en-US')} leads and ${org.seedCounts.Contact?.toLocaleString('en-US')} contacts, ${shared.people.length} of them people of the HubSpot portal`);
   const closeSandboxes = async () => {
     await sandbox.close();
     await org.close();

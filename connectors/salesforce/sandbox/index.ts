@@ -8,6 +8,7 @@ export {
   DEFAULT_NOW, type SeedDescription, type SeedOptions, type ShowcaseKind, type ShowcaseRecord,
 } from './seed-showcase';
 export { seedOrg, type SeedCounts } from './seed';
+export { sharedFromHubSpot, type SharedPeople, type SharedPerson, type SharedRecord } from './seed-shared';
 export {
   ORG_ID, ORG_NAME, USERS, QUEUES, INBOUND_QUEUE, ENTERPRISE_QUEUE, NURTURE_QUEUE, INTEGRATION_USER, CAMPAIGNS, COMPETITORS,
   SF_TARGET_INDUSTRIES, SF_NON_TARGET_INDUSTRIES, REPS,

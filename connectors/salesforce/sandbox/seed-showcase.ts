@@ -5,6 +5,7 @@
  * every 7th contact index, so the first page of a query is not all showcase records.
  */
 import { KEY_PREFIXES, makeId } from './ids';
+import { placeSharedPeople, resolveSharedPeople, type SharedPeople, type SharedPlacement, type SharedRecord } from './seed-shared';
 
 export const DEFAULT_SEED = 20261127;
 export const DEFAULT_LEADS = 1000;
@@ -18,6 +19,8 @@ export interface SeedOptions {
   contacts: number;
   /** The moment the seeded history ends (epoch ms). */
   now: number;
+  /** People some leads and contacts become (seed-shared.ts); none by default. */
+  shared: SharedPeople;
 }
 
 export function resolveSeedOptions(options: Partial<SeedOptions>): SeedOptions {
@@ -30,7 +33,7 @@ export function resolveSeedOptions(options: Partial<SeedOptions>): SeedOptions {
     }
   }
   if (!Number.isFinite(now)) throw new Error(`now must be a valid time, got ${String(options.now)}`);
-  return { seed: options.seed ?? DEFAULT_SEED, leads, contacts, now };
+  return { seed: options.seed ?? DEFAULT_SEED, leads, contacts, now, shared: resolveSharedPeople(options.shared) };
 }
 
 /** What each kind is, for test failure messages and the README. */
@@ -127,6 +130,17 @@ export function showcasePlan(options: Pick<SeedOptions, 'leads' | 'contacts'>): 
   return records;
 }
 
+/** Which lead or contact each shared person is; showcase positions are never used. */
+export function sharedPlan(options: Pick<SeedOptions, 'leads' | 'contacts' | 'shared'>): SharedPlacement[] {
+  const showcaseLeads = new Set<number>();
+  const showcaseContacts = new Set<number>();
+  for (const record of showcasePlan(options)) {
+    for (const index of [record.leadIndex, record.masterLeadIndex]) if (index !== undefined) showcaseLeads.add(index);
+    if (record.contactIndex !== undefined) showcaseContacts.add(record.contactIndex);
+  }
+  return placeSharedPeople(options.shared, { leads: options.leads, contacts: options.contacts, showcaseLeads, showcaseContacts });
+}
+
 export interface SeedDescription {
   seed: number;
   leads: number;
@@ -137,6 +151,8 @@ export interface SeedDescription {
   /** The same records with their related ids (lead, contact, account, opportunity, master record). */
   records: ShowcaseRecord[];
   definitions: typeof SHOWCASE_KINDS;
+  /** The records that are shared people (`shared` option), in the order the people were given. */
+  shared: SharedRecord[];
 }
 
 export function describeSeed(options: Partial<SeedOptions> = {}): SeedDescription {
@@ -155,5 +171,6 @@ export function describeSeed(options: Partial<SeedOptions> = {}): SeedDescriptio
       return rest;
     }),
     definitions: SHOWCASE_KINDS,
+    shared: sharedPlan(resolved).map(({ email, sobject, id }) => ({ email, sobject, id })),
   };
 }

@@ -2,7 +2,8 @@
  * The deterministic synthetic org: users and queues, lead statuses, campaigns, accounts, leads and
  * contacts with what happened to them over the last ~120 days (campaign responses, rep-logged calls
  * and emails, conversions, opportunities won and lost, merges and deletes). Same `(seed, leads,
- * contacts, now)` → same org, record for record. Every record gets a per-record PRNG
+ * contacts, now, shared)` → same org, record for record; `shared` people (seed-shared.ts) take over
+ * some leads and contacts. Every record gets a per-record PRNG
  * (`Prng.for(seed, stream, index)`), so adding a field to leads never reshuffles accounts.
  *
  * Seeding is eager (SOQL reads every row anyway): 20,000 leads + 20,000 contacts with their
@@ -24,7 +25,8 @@ import {
   SF_COMPANY_NAME_PARTS, SF_NON_TARGET_INDUSTRIES, SF_TARGET_INDUSTRIES, TRADE_SHOW_CAMPAIGNS, USERS, WEBINAR_CAMPAIGNS,
   type CampaignKey, type SeedUser,
 } from './seed-catalog';
-import { resolveSeedOptions, SHOWCASE_ACCOUNTS, showcasePlan, type SeedOptions, type ShowcaseRecord } from './seed-showcase';
+import type { SharedPerson } from './seed-shared';
+import { resolveSeedOptions, SHOWCASE_ACCOUNTS, sharedPlan, showcasePlan, type SeedOptions, type ShowcaseRecord } from './seed-showcase';
 import { sfDate, sfDateTime } from './sf-time';
 
 const DAY = 86_400_000;
@@ -86,6 +88,8 @@ interface Skeleton {
   emailDomain: string;
   personalStyle: boolean;
   showcase: ShowcaseRecord | undefined;
+  /** The person of another system this record is (seed-shared.ts). */
+  shared: SharedPerson | undefined;
   converted: boolean;
   disposal: 'merged' | 'deleted' | undefined;
 }
@@ -120,6 +124,14 @@ function phoneFor(prng: Prng, country: CountryInfo): string {
   return `${country.phonePrefix} ${prng.int(200, 989)} ${prng.int(200, 989)} ${prng.int(1000, 9999)}`;
 }
 
+/** The seeded record becomes the shared person (name, title, country); its owner, account and history stay. */
+function asSharedPerson(s: Skeleton, person: SharedPerson): Skeleton {
+  return {
+    ...s, first: person.firstName, last: person.lastName, title: person.title ?? s.title,
+    country: person.country !== undefined ? COUNTRIES[person.country]! : s.country, shared: person,
+  };
+}
+
 /** Builds the org into the store; returns the record count per sObject. */
 export function seedOrg(store: OrgStore, options: Partial<SeedOptions> = {}): SeedCounts {
   const seeder = new OrgSeeder(store, resolveSeedOptions(options));
@@ -135,6 +147,9 @@ class OrgSeeder {
   /** Showcase records by the lead / contact index they occupy (a merged lead's survivor included). */
   private readonly showcaseLeads = new Map<number, ShowcaseRecord>();
   private readonly showcaseContacts = new Map<number, ShowcaseRecord>();
+  /** Shared people by the lead / contact index they become. */
+  private readonly sharedLeads = new Map<number, SharedPerson>();
+  private readonly sharedContacts = new Map<number, SharedPerson>();
   private readonly usedEmails = new Set<string>();
   private readonly companies: SeedCompany[] = [];
   private readonly buckets: Record<Segment, SeedCompany[]> = {
@@ -159,6 +174,11 @@ class OrgSeeder {
       if (record.leadIndex !== undefined) this.showcaseLeads.set(record.leadIndex, record);
       if (record.masterLeadIndex !== undefined) this.showcaseLeads.set(record.masterLeadIndex, record);
       if (record.contactIndex !== undefined) this.showcaseContacts.set(record.contactIndex, record);
+    }
+    for (const placement of sharedPlan(options)) {
+      (placement.sobject === 'Lead' ? this.sharedLeads : this.sharedContacts).set(placement.index, placement.person);
+      // a generated address never takes a shared person's
+      this.usedEmails.add(placement.email.toLowerCase());
     }
   }
 
@@ -361,7 +381,8 @@ class OrgSeeder {
       : fit === 'competitor' ? prng.pick(['Product Manager', 'Solutions Engineer', 'Sales Engineer', 'Marketing Manager'])
       : prng.pick(PERSONA_TITLES);
     return {
-      fit, behaviour, company, country, first, last, title, emailDomain, personalStyle, showcase: undefined, converted: false, disposal: undefined,
+      fit, behaviour, company, country, first, last, title, emailDomain, personalStyle, showcase: undefined, shared: undefined, converted: false,
+      disposal: undefined,
     };
   }
 
@@ -379,7 +400,9 @@ class OrgSeeder {
     else if (BUYER_FITS.has(fit) && prng.chance(FAST_TRACK.has(behaviour) ? 0.35 : behaviour === 'webinar' || behaviour === 'event' ? 0.14 : 0.05)) {
       skeleton.converted = true;
     }
-    return skeleton;
+    const shared = this.sharedLeads.get(index);
+    // a shared person is a live lead: sales works it in Salesforce while marketing nurtures it elsewhere
+    return shared ? { ...asSharedPerson(skeleton, shared), converted: false, disposal: undefined } : skeleton;
   }
 
   private showcaseLeadSkeleton(prng: Prng, record: ShowcaseRecord, index: number): Skeleton {
@@ -413,7 +436,7 @@ class OrgSeeder {
   /** Converted leads become contacts at evenly spread contact indexes that are not showcase ones. */
   private planConversions(skeletons: Skeleton[]): void {
     const candidates: number[] = [];
-    for (let j = 0; j < this.options.contacts; j++) if (!this.showcaseContacts.has(j)) candidates.push(j);
+    for (let j = 0; j < this.options.contacts; j++) if (!this.showcaseContacts.has(j) && !this.sharedContacts.has(j)) candidates.push(j);
     const converted = skeletons.flatMap((s, i) => (s.converted && !s.showcase ? [i] : []));
     const step = converted.length > 0 ? Math.max(1, candidates.length / converted.length) : 1;
     converted.forEach((leadIndex, k) => {
@@ -449,6 +472,8 @@ class OrgSeeder {
     } else if (mergedShowcase) {
       // the survivor of a showcase merge has the merged lead's address
       email = mergedShowcase.Email as string;
+    } else if (s.shared) {
+      email = s.shared.email;
     } else {
       const local = s.personalStyle ? `${ascii(s.first).charAt(0)}${ascii(s.last)}${(index * 37) % 97}` : `${ascii(s.first)}.${ascii(s.last)}`;
       email = this.uniqueEmail(local, s.emailDomain);
@@ -490,12 +515,19 @@ class OrgSeeder {
     // a rep who logs calls with the webinar-heavy lead has their number (no extra draw: the seed stays the same)
     const hasPhone = kind === 'demoRequest' || kind === 'queueHotLead' || prng.chance(s.personalStyle ? 0.5 : 0.75) || kind === 'webinarHeavy';
     const place = prng.pick(s.country.cities);
+    const phone = hasPhone ? phoneFor(prng, s.country) : null;
     const bounced = s.behaviour === 'bounced';
+    let website = company ? `https://www.${company.domain}` : null;
+    if (s.shared?.company !== undefined) {
+      // the shared person's company, and its site when their address is at its domain
+      const domain = s.shared.email.split('@')[1]!.toLowerCase();
+      website = (PERSONAL_EMAIL_DOMAINS as readonly string[]).includes(domain) ? null : `https://www.${domain}`;
+    }
 
     const row = this.insert(this.t.Lead!, {
-      Id: id, FirstName: s.first, LastName: s.last, Name: `${s.first} ${s.last}`, Title: s.title, Company: companyName,
+      Id: id, FirstName: s.first, LastName: s.last, Name: `${s.first} ${s.last}`, Title: s.title, Company: s.shared?.company ?? companyName,
       City: place.city, State: place.state, Country: s.country.name, CountryCode: s.country.code,
-      Phone: hasPhone ? phoneFor(prng, s.country) : null, Email: email, Website: company ? `https://www.${company.domain}` : null,
+      Phone: s.shared?.phone ?? phone, Email: email, Website: website,
       LeadSource: leadSource, Status: status, Industry: company?.industry ?? null, Rating: rating,
       AnnualRevenue: company && prng.chance(0.6) ? company.revenue : null,
       NumberOfEmployees: company ? company.employees : s.fit === 'self-employed' ? 1 : null,
@@ -564,6 +596,7 @@ class OrgSeeder {
     const prng = Prng.for(seed, STREAM.contact, index);
     const id = makeId(KEY_PREFIXES.Contact, index);
     const showcase = this.showcaseContacts.get(index);
+    const shared = this.sharedContacts.get(index);
     const conversion = this.conversionByContact(index);
     let s: Skeleton;
     let created: number;
@@ -583,27 +616,28 @@ class OrgSeeder {
       behaviour = showcase ? 'customer' : sk.weighted(CONTACT_BEHAVIOUR_WEIGHTS);
       const company = showcase ? this.companies[showcase.accountIndex!] : this.companyFor(sk, fit);
       s = this.skeleton(sk, fit, behaviour, company);
+      if (shared) s = asSharedPerson(s, shared);
       created = behaviour === 'customer' ? now - prng.int(150, 600) * DAY : now - between(prng, DAY, 400 * DAY);
       if (showcase) created = now - 200 * DAY;
-      email = this.uniqueEmail(`${ascii(s.first)}.${ascii(s.last)}`, s.emailDomain);
+      email = shared ? shared.email : this.uniqueEmail(`${ascii(s.first)}.${ascii(s.last)}`, s.emailDomain);
       leadSource = prng.pick(['Web', 'Partner Referral', 'Trade Show', 'Webinar', 'Phone Inquiry', 'Other'] as const);
     }
     const company = s.company;
     const owner = company?.owner ?? prng.pick(INSIDE_REPS);
     const place = prng.pick(s.country.cities);
+    const phone = conversion?.leadRow ? conversion.leadRow.Phone : prng.chance(0.8) ? phoneFor(prng, s.country) : null;
     const bounced = behaviour === 'bounced';
     const row = this.insert(this.t.Contact!, {
       Id: id, AccountId: company?.id ?? null, FirstName: s.first, LastName: s.last, Name: `${s.first} ${s.last}`,
       MailingCity: place.city, MailingState: place.state, MailingCountry: s.country.name, MailingCountryCode: s.country.code,
-      Phone: conversion?.leadRow ? conversion.leadRow.Phone : prng.chance(0.8) ? phoneFor(prng, s.country) : null,
-      Email: email, Title: s.title, Department: prng.pick(['Operations', 'Maintenance', 'Engineering', 'Reliability', 'Plant Management']),
+      Phone: shared?.phone ?? phone, Email: email, Title: s.title, Department: prng.pick(['Operations', 'Maintenance', 'Engineering', 'Reliability', 'Plant Management']),
       LeadSource: leadSource, OwnerId: owner.id, HasOptedOutOfEmail: behaviour === 'unsubscribed',
       EmailBouncedReason: bounced ? '550 5.1.1 The email account that you tried to reach does not exist' : null,
       EmailBouncedDate: bounced ? sfDateTime(between(prng, created, now)) : null,
     }, created, created, owner.id);
     let modified = created;
     const roll = prng.float();
-    if (!showcase && !conversion && roll < 0.004 && index > 0) {
+    if (!showcase && !conversion && !shared && roll < 0.004 && index > 0) {
       // merged into the contact before it (same email), or deleted
       const masterId = makeId(KEY_PREFIXES.Contact, index - 1);
       const masterRow = this.t.Contact!.rows.get(masterId);
@@ -615,7 +649,7 @@ class OrgSeeder {
       row.LastModifiedDate = row.SystemModstamp = sfDateTime(deletedAt);
       return;
     }
-    if (!showcase && !conversion && roll < 0.007) {
+    if (!showcase && !conversion && !shared && roll < 0.007) {
       row.IsDeleted = true;
       row.LastModifiedDate = row.SystemModstamp = sfDateTime(between(prng, created + HOUR, now - HOUR));
       return;

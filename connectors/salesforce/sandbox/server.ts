@@ -34,6 +34,7 @@ import { createCustomFieldNow, toolingRouter } from './routes/tooling';
 import { resourcesRouter, versionsRouter } from './routes/versions';
 import { seedOrg, type SeedCounts } from './seed';
 import { ORG_ID, INTEGRATION_USER } from './seed-catalog';
+import type { SharedPeople } from './seed-shared';
 import { DEFAULT_NOW, DEFAULT_SEED, describeSeed, resolveSeedOptions, type SeedDescription } from './seed-showcase';
 import { SoqlError } from './soql';
 import { SandboxStats, type StatsSnapshot } from './stats';
@@ -53,6 +54,11 @@ export interface SalesforceSandboxOptions {
   contacts?: number;
   /** Where the seeded history ends and the clock starts (default 2026-11-27T12:00:00Z). */
   now?: string | number | Date;
+  /**
+   * People this org shares with another system (e.g. `sharedFromHubSpot(hubspot.store.seed, {count})`):
+   * that many seeded leads and contacts become them, same email and name; `describeSeed().shared` says which.
+   */
+  shared?: SharedPeople;
   /** `running` (default) ticks with wall time from `now`; `frozen` moves only when set; or your own clock. */
   clock?: ClockMode | SandboxClock;
   /** Monotonic time source (ms) for the rateLimit window and bulk job delays (default performance.now). */
@@ -199,7 +205,9 @@ export function grantFieldAccess(store: OrgStore, fullName?: string): number {
 
 export async function startSalesforceSandbox(options: SalesforceSandboxOptions = {}): Promise<SalesforceSandbox> {
   const now = parseNow(options.now);
-  const seedOptions = resolveSeedOptions({ seed: options.seed ?? DEFAULT_SEED, leads: options.leads, contacts: options.contacts, now });
+  const seedOptions = resolveSeedOptions({
+    seed: options.seed ?? DEFAULT_SEED, leads: options.leads, contacts: options.contacts, now, ...(options.shared ? { shared: options.shared } : {}),
+  });
   const clock = typeof options.clock === 'object' ? options.clock : createClock(now, options.clock ?? 'running');
   const monotonic = options.monotonic ?? (() => performance.now());
   const store = new OrgStore(standardObjects());

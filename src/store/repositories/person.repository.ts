@@ -91,6 +91,7 @@ export class PersonRepository {
       );
       for (const row of known.rows) personOf[row.ord - 1] = row.personId;
       await adoptFormerRecords(tx, workspaceId, records, personOf, changed);
+      await joinByEmail(tx, workspaceId, emails, personOf, changed);
 
       // 2. Same record twice in the batch: one person. 3. Email within the workspace.
       const byIdentity = new Map<string, string>();
@@ -426,4 +427,40 @@ async function assertInstallationsInWorkspace(tx: Session, workspaceId: string, 
   if (foreign.length > 0) {
     throw new StoreError('not_in_workspace', `installation ${foreign.join(', ')} is not part of workspace ${workspaceId}`);
   }
+}
+
+/**
+ * A record known by identity may bring an email another person of the workspace holds: its person
+ * was made for an event that named the record before its page arrived (no email then), while the
+ * other system's record made the other person. Same human: fold the other person into this one.
+ */
+async function joinByEmail(tx: Session, workspaceId: string, emails: readonly (string | null)[], personOf: (string | undefined)[], changed: Set<string>): Promise<void> {
+  const wanted = [...new Set(emails.filter((e, i): e is string => e !== null && personOf[i] !== undefined))];
+  if (wanted.length === 0) return;
+  const { rows } = await tx.query<{ id: string; email: string }>(
+    `SELECT id, email_normalized AS email FROM people WHERE workspace_id = $1 AND email_normalized = ANY($2::text[]) ORDER BY created_at, id`,
+    [workspaceId, wanted],
+  );
+  if (rows.length === 0) return;
+  const holders = new Map<string, string[]>();
+  for (const row of rows) holders.set(row.email, [...(holders.get(row.email) ?? []), row.id]);
+  const into = new Map<string, string>();
+  const resolve = (id: string): string => {
+    let at = id;
+    while (into.has(at)) at = into.get(at)!;
+    return at;
+  };
+  for (let i = 0; i < emails.length; i++) {
+    const email = emails[i];
+    if (!email || personOf[i] === undefined) continue;
+    const keep = resolve(personOf[i]!);
+    for (const other of holders.get(email) ?? []) {
+      const drop = resolve(other);
+      if (drop === keep) continue;
+      await mergePeople(tx, workspaceId, keep, drop);
+      into.set(drop, keep);
+      changed.add(keep);
+    }
+  }
+  for (let i = 0; i < personOf.length; i++) if (personOf[i] !== undefined) personOf[i] = resolve(personOf[i]!);
 }
