@@ -1,16 +1,21 @@
 /**
- * npm run bench:sync [-- --contacts 20000 --window-ms 10000 --max-per-window 110]
+ * npm run bench:sync [-- --crm hubspot|salesforce|both] [--contacts 20000 --window-ms 10000 --max-per-window 110]
+ *                    [--leads 10000 --sf-contacts 10000]
  *
- * A first sync of a HubSpot portal with engagement, against the sandbox enforcing HubSpot's request
+ * Both CRMs by default: HubSpot here, then Salesforce (sync-salesforce.bench.ts, which
+ * `npm run bench:sync:salesforce` runs alone) in a process of its own with this one's Node flags,
+ * the worker's deployed heap budget, so each run's peak RSS is its own.
+ *
+ * HubSpot: a first sync of a HubSpot portal with engagement, against the sandbox enforcing HubSpot's request
  * rate: 110 per 10 s, the public-app limit, by default. A compressed window (`--window-ms 1000`)
  * runs faster but measures this machine's database and CPU more than the quota. The sandbox runs in
  * its own process so the app's memory is measured alone, and the store is PGlite on disk (or
  * DATABASE_URL), so memory reflects pages streaming through, not a database held in RAM. Then a
  * re-sync with nothing changed.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureInstallations } from '../src/app/bootstrap';
@@ -20,14 +25,23 @@ import { serve } from '../src/app/serve';
 import { loadEnv } from '../src/config/env';
 import { createLogger } from '../src/log/logger';
 import { withSafetyMargin } from '../src/rate-limit';
+import { startSandboxProcess, type SandboxProcess } from './sandbox-process';
 
+const CRMS = ['hubspot', 'salesforce', 'both'] as const;
 const { values } = parseArgs({
   options: {
+    crm: { type: 'string', default: 'both' },
+    // HubSpot
     contacts: { type: 'string', default: '20000' },
     'window-ms': { type: 'string', default: '10000' },
     'max-per-window': { type: 'string', default: '110' },
+    // Salesforce (sync-salesforce.bench.ts)
+    leads: { type: 'string', default: '10000' },
+    'sf-contacts': { type: 'string', default: '10000' },
   },
 });
+const CRM = values.crm as (typeof CRMS)[number];
+if (!CRMS.includes(CRM)) throw new Error(`--crm must be one of ${CRMS.join(', ')}, got "${values.crm}"`);
 const CONTACTS = Number(values.contacts);
 const WINDOW_MS = Number(values['window-ms']);
 const MAX = Number(values['max-per-window']);
@@ -39,23 +53,15 @@ interface Stats {
   requests: { total: number; byEndpoint: Record<string, number>; byStatus: Record<string, number> };
 }
 
-async function startSandbox(): Promise<{ url: string; token: string; child: ChildProcess }> {
+async function startSandbox(): Promise<{ url: string; token: string; process: SandboxProcess }> {
   const token = `bench-${process.pid}`;
-  const child = spawn(
-    process.execPath,
-    [join(__dirname, '..', 'connectors', 'hubspot', 'sandbox', 'main.js'), '--port', '0', '--contacts', String(CONTACTS), '--window-ms', String(WINDOW_MS), '--max-per-window', String(MAX), '--search-max', String(SEARCH_MAX), '--token', token, '--now', new Date(PORTAL_NOW).toISOString()],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+  const ready = /on (http:\/\/127\.0\.0\.1:\d+)/;
+  const sandbox = await startSandboxProcess(
+    join(__dirname, '..', 'connectors', 'hubspot', 'sandbox', 'main.js'),
+    ['--port', '0', '--contacts', String(CONTACTS), '--window-ms', String(WINDOW_MS), '--max-per-window', String(MAX), '--search-max', String(SEARCH_MAX), '--token', token, '--now', new Date(PORTAL_NOW).toISOString()],
+    ready,
   );
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
-  });
-  return { url, token, child };
+  return { url: ready.exec(sandbox.banner)![1]!, token, process: sandbox };
 }
 
 async function sandboxStats(url: string): Promise<Stats> {
@@ -65,7 +71,7 @@ async function sandboxStats(url: string): Promise<Stats> {
 const sum = (stats: Stats, test: (endpoint: string) => boolean) =>
   Object.entries(stats.requests.byEndpoint).reduce((total, [endpoint, n]) => total + (test(endpoint) ? n : 0), 0);
 
-async function main(): Promise<void> {
+async function benchHubSpot(): Promise<void> {
   const sandbox = await startSandbox();
   const dataDir = mkdtempSync(join(tmpdir(), 'leadstage-bench-'));
   const env = loadEnv({ ...process.env, NODE_ENV: 'production', LEADSTAGE_SECRET_KEY: 'a'.repeat(64) });
@@ -84,7 +90,7 @@ async function main(): Promise<void> {
     { provider: 'hubspot', externalAccountId: `bench-${process.pid}`, displayName: 'Bench portal', credentials: { accessToken: sandbox.token, basePath: sandbox.url } },
   ]);
 
-  console.log(`Sync benchmark: ${CONTACTS.toLocaleString('en-US')} contacts, HubSpot limit ${MAX} requests per ${WINDOW_MS} ms (+ search ${SEARCH_MAX}/s), store ${env.DATABASE_URL ? 'PostgreSQL' : 'PGlite on disk'}`);
+  console.log(`Sync benchmark: ${CONTACTS.toLocaleString('en-US')} contacts, HubSpot limit ${MAX} requests per ${WINDOW_MS} ms (+ search ${SEARCH_MAX}/s), store ${env.DATABASE_URL ? 'PostgreSQL' : 'PGlite on disk'}, load average ${loadavg().map((n) => n.toFixed(2)).join(' / ')}`);
 
   // sample once a second (or once per window if shorter): requests the sandbox answered, and
   // whether API work was pending; each sample's share of the quota is MAX × sample / window
@@ -159,12 +165,26 @@ async function main(): Promise<void> {
   console.log(`  writes                   ${resyncWrites} (target 0)`);
 
   await serving.stop();
-  sandbox.child.kill('SIGTERM');
+  sandbox.process.stop();
   rmSync(dataDir, { recursive: true, force: true });
 }
 
+/** The Salesforce benchmark in a child process with this process's Node flags; resolves with its exit code. */
+function benchSalesforce(): Promise<number> {
+  const script = join(__dirname, 'sync-salesforce.bench.js');
+  const child = spawn(process.execPath, [...process.execArgv, script, '--leads', values.leads, '--sf-contacts', values['sf-contacts']], { stdio: 'inherit' });
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
+}
+
+async function main(): Promise<number> {
+  if (CRM !== 'salesforce') await benchHubSpot();
+  if (CRM === 'hubspot') return 0;
+  if (CRM === 'both') console.log('');
+  return benchSalesforce();
+}
+
 void main().then(
-  () => process.exit(0),
+  (code) => process.exit(code),
   (error: unknown) => {
     console.error(error);
     process.exit(1);
