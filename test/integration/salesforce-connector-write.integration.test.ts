@@ -198,12 +198,12 @@ describe('Salesforce connector: writes, tasks, schema, auth and limits (sandbox)
       for (const [id, owner] of owners) expect(row(id).OwnerId).toBe(owner);
     });
 
-    it('a queue-owned Lead handed to sales gets a user owner from the assignment rule', async () => {
+    it('a queue-owned Lead handed to sales keeps its queue on write-back (the rule runs with its Task)', async () => {
       const leadId = seed.kinds.queueHotLead[0]!;
       expect(String(row(leadId).OwnerId)).toMatch(/^00G/);
       const [outcome] = await c.write([{ crmId: leadId, objectType: 'lead', properties: { Leadstage_Stage__c: 'sql' }, current: {} }]);
       expect(outcome).toEqual({ crmId: leadId, status: 'ok' });
-      expect(String(row(leadId).OwnerId)).toMatch(/^005/);
+      expect(String(row(leadId).OwnerId)).toMatch(/^00G/);
     });
   });
 

@@ -2,7 +2,7 @@
  * The record writer (write/record-writer.ts) against a fake SalesforceApi: sObject Collections of at
  * most 200 records with types contiguous, one outcome per input in input order, per-record errors
  * classified, whole-call failures, write policies, Lead Status transitions, and the queue-owned
- * Lead handoff with Sforce-Auto-Assign.
+ * Lead handoff left to the task writer (Sforce-Auto-Assign FALSE on every update).
  */
 import { salesforceMappings } from '../../connectors/salesforce/mapping';
 import { SalesforceApiError } from '../../connectors/salesforce/salesforce-api-error';
@@ -180,24 +180,17 @@ describe('Salesforce record writer', () => {
     expect(logs).toEqual([]);
   });
 
-  it('a queue-owned Lead becoming SQL is sent alone with Sforce-Auto-Assign TRUE; everything else FALSE', async () => {
+  it('never runs the assignment rule: every update says Sforce-Auto-Assign FALSE, one call for all', async () => {
     const api = new FakeApi();
     api.owners.set(leadId(1), '00G000000000001AAA');
-    api.owners.set(leadId(2), '005000000000001AAA');
     const outcomes = await writer(api).w.write([
       write(leadId(1), { Leadstage_Stage__c: 'sql', Leadstage_Score__c: '90' }),
       write(leadId(2), { Leadstage_Stage__c: 'sql' }),
-      write(leadId(3), { Leadstage_Stage__c: 'mql' }),
       write(contactId(4), { Leadstage_Stage__c: 'sql' }),
     ]);
-    // one owner read, for the two Leads that became SQL
-    expect(api.queries).toHaveLength(1);
-    expect(api.queries[0]).toMatch(/^SELECT Id, OwnerId FROM Lead WHERE Id IN \(/);
-    expect(api.updates.map((u) => [u.autoAssign, u.records.map((r) => r.id)])).toEqual([
-      [false, [leadId(2), leadId(3), contactId(4)]],
-      [true, [leadId(1)]],
-    ]);
-    expect(outcomes.map((o) => o.status)).toEqual(['ok', 'ok', 'ok', 'ok']);
+    expect(api.queries).toHaveLength(0); // no owner reads: the task writer assigns queue-owned Leads
+    expect(api.updates.map((u) => [u.autoAssign, u.records.map((r) => r.id)])).toEqual([[false, [leadId(1), leadId(2), contactId(4)]]]);
+    expect(outcomes.map((o) => o.status)).toEqual(['ok', 'ok', 'ok']);
   });
 
   it('an empty write is ok without a call; an unsupported object type fails alone', async () => {

@@ -106,6 +106,22 @@ describe('Salesforce task writer', () => {
     expect(toTaskRecord(task('k'), owner).fields).not.toHaveProperty('OwnerId');
   });
 
+  it('looks up existing keys at most 100 per query, so the GET stays under Salesforce\'s 16 KB URL limit', async () => {
+    const api = new FakeApi();
+    const soql: string[] = [];
+    const query = api.query.bind(api);
+    api.query = async (text, options) => {
+      soql.push(text);
+      return query(text, options);
+    };
+    const keys = Array.from({ length: 200 }, (_, i) => `${'9b2f6c1e-4d7a-4b8e-9f10-2a3b4c5d6e7f'}:sql:2026-11-27T23:${String(i % 60).padStart(2, '0')}:${String(i).padStart(2, '0')}.000Z`);
+    const outcomes = await new TaskWriter(api).createTasks(keys.map((key) => task(key)));
+    expect(outcomes.every((o) => o.status === 'ok')).toBe(true);
+    const lookups = soql.filter((q) => q.includes('FROM Task'));
+    expect(lookups).toHaveLength(2);
+    for (const q of lookups) expect(encodeURIComponent(q).length).toBeLessThan(16_384 - 200);
+  });
+
   it('running twice creates each Task once (the second run finds the keys)', async () => {
     const api = new FakeApi();
     api.owners.set(LEAD, USER);

@@ -27,7 +27,8 @@ export type ResolvedStreamOptions = Required<Omit<SalesforceStreamOptions, 'logg
 
 export const DEFAULT_STREAM_OPTIONS: Omit<ResolvedStreamOptions, 'sleep' | 'logger'> = {
   bulkThreshold: 10_000,
-  bulkPageSize: 5_000,
+  // as REST pages: two people streams side by side, each holding a page ahead, stay within the heap budget
+  bulkPageSize: 2_000,
   bulkWaitMs: 30_000,
   bulkPollMs: 2_000,
   batchSize: 2_000,

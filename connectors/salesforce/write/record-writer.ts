@@ -7,11 +7,10 @@
  *   a property the record's object does not map (Status on a Contact) is dropped.
  * - Lead Status moves only along a configured transition, from one of its listed current statuses,
  *   to a value that is active in the org's picklist (read once from describe).
- * - A Lead that becomes SQL while a queue owns it (OwnerId 00G…) is sent in a call of its own with
- *   `Sforce-Auto-Assign: TRUE`, so the org's lead assignment rule gives it a user owner (SPEC.md §4:
- *   "assigned to the record owner, or by an assignment rule when there is none"). Every other update
- *   says FALSE: REST would otherwise run the assignment rules on every Lead update and move owners.
- *   The owner is read fresh (one query per batch that has such handoffs), never from the pull.
+ * - Every update says `Sforce-Auto-Assign: FALSE`: REST would otherwise run the assignment rules on
+ *   every Lead update and move owners. A queue-owned Lead handed to sales is assigned by the org's
+ *   rule when its first-touch Task is created (task-writer.ts), where the new owner is needed; doing
+ *   it here too cost an extra collection call of a few records per batch.
  * - Per record: success → ok; transient errors (UNABLE_TO_LOCK_ROW…) → retry; anything else →
  *   failed, naming the record and field. A whole call that fails → thrown (the job retries; the
  *   quota error delays it); a 400 for the whole call is bisected so one bad record does not fail 199.
@@ -23,7 +22,6 @@ import { SalesforceApiError } from '../salesforce-api-error';
 import type { SalesforceApi, SfRecordWrite, SfSaveResult } from '../salesforce-api.types';
 import { leadstageField } from '../schema/leadstage-fields.constant';
 import type { OrgSchema } from '../schema/org-schema';
-import { currentOwners, isQueueId } from './record-owners';
 
 export const COLLECTION_LIMIT = 200;
 const SOBJECT = { lead: 'Lead', contact: 'Contact' } as const;
@@ -59,7 +57,6 @@ export class RecordWriter {
   async write(writes: readonly CrmWrite[]): Promise<WriteOutcome[]> {
     const outcomes: Outcome[] = writes.map(() => ({ status: 'ok' }));
     const updates: Update[] = [];
-    const handoffs: Update[] = [];
     for (const [index, write] of writes.entries()) {
       if (write.objectType !== 'lead' && write.objectType !== 'contact') {
         outcomes[index] = { status: 'failed', code: 'UNSUPPORTED_OBJECT_TYPE', error: `Salesforce connector writes Leads and Contacts, not ${String(write.objectType)} records` };
@@ -78,19 +75,10 @@ export class RecordWriter {
       if (Object.keys(fields).length === 0) continue;
       const update: Update = { index, record: { type: SOBJECT[write.objectType], id: write.crmId, fields }, autoAssign: false };
       updates.push(update);
-      if (write.objectType === 'lead' && this.becomesSql(write)) handoffs.push(update);
     }
 
-    if (handoffs.length > 0) {
-      const owners = await currentOwners(this.api, 'Lead', handoffs.map((u) => u.record.id));
-      for (const update of handoffs) update.autoAssign = isQueueId(owners.get(update.record.id));
-    }
-
-    for (const autoAssign of [false, true]) {
-      const group = updates.filter((u) => u.autoAssign === autoAssign);
-      for (const call of collectionCalls(group)) {
-        for (const [index, outcome] of await this.send(call, autoAssign)) outcomes[index] = outcome;
-      }
+    for (const call of collectionCalls(updates)) {
+      for (const [index, outcome] of await this.send(call, false)) outcomes[index] = outcome;
     }
     return writes.map((w, i) => ({ crmId: w.crmId, ...outcomes[i]! }));
   }
@@ -136,13 +124,6 @@ export class RecordWriter {
     return true;
   }
 
-  /** The write sets the stage field to the SQL value (only changes are written: this is the move to SQL). */
-  private becomesSql(write: CrmWrite): boolean {
-    const stage = this.mappings.writable('lead').find((m) => m.canonicalField === 'stage');
-    if (!stage) return false;
-    const value = write.properties[stage.crmProperty];
-    return value !== undefined && value === (stage.values?.sql ?? 'sql');
-  }
 
   private async send(call: readonly Update[], autoAssign: boolean): Promise<Map<number, Outcome>> {
     const out = new Map<number, Outcome>();

@@ -29,6 +29,8 @@ const SUBJECT_LIMIT = 255;
 /** Task.Description is a 32,000-character text area. */
 const DESCRIPTION_LIMIT = 32_000;
 const KEY_LIMIT = TASK_KEY_FIELD.length ?? 80;
+/** Task keys per lookup query: 100 keys of up to 80 characters, URL-encoded, stay well under 16 KB. */
+const KEYS_PER_QUERY = 100;
 const PRIORITY = { high: 'High', medium: 'Normal', low: 'Low' } as const;
 const SUBTYPE = { call: 'Call', email: 'Email', todo: 'Task' } as const;
 const SOBJECT = { lead: 'Lead', contact: 'Contact' } as const;
@@ -71,18 +73,23 @@ export class TaskWriter {
     const found = new Map<string, string>();
     if (keys.length === 0) return found;
     const field = TASK_KEY_FIELD.name;
-    let page = await this.api.query<SfRecord & { Id: string }>(
-      `SELECT Id, ${field} FROM Task WHERE ${field} IN (${keys.map(soqlLiteral).join(', ')})`,
-      includeDeleted ? { includeDeleted: true } : {},
-    );
-    for (;;) {
-      for (const record of page.records) {
-        const key = record[field];
-        if (typeof key === 'string' && !found.has(key)) found.set(key, record.Id);
+    // the query travels in a GET URL, which Salesforce caps at 16 KB: keys go in chunks
+    for (let start = 0; start < keys.length; start += KEYS_PER_QUERY) {
+      const chunk = keys.slice(start, start + KEYS_PER_QUERY);
+      let page = await this.api.query<SfRecord & { Id: string }>(
+        `SELECT Id, ${field} FROM Task WHERE ${field} IN (${chunk.map(soqlLiteral).join(', ')})`,
+        includeDeleted ? { includeDeleted: true } : {},
+      );
+      for (;;) {
+        for (const record of page.records) {
+          const key = record[field];
+          if (typeof key === 'string' && !found.has(key)) found.set(key, record.Id);
+        }
+        if (page.done || !page.nextRecordsUrl) break;
+        page = await this.api.queryMore(page.nextRecordsUrl);
       }
-      if (page.done || !page.nextRecordsUrl) return found;
-      page = await this.api.queryMore(page.nextRecordsUrl);
     }
+    return found;
   }
 
   private async create(batch: readonly CrmTask[]): Promise<Map<string, Outcome>> {
