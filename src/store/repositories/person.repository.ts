@@ -438,7 +438,11 @@ async function joinByEmail(tx: Session, workspaceId: string, emails: readonly (s
   const wanted = [...new Set(emails.filter((e, i): e is string => e !== null && personOf[i] !== undefined))];
   if (wanted.length === 0) return;
   const { rows } = await tx.query<{ id: string; email: string }>(
-    `SELECT id, email_normalized AS email FROM people WHERE workspace_id = $1 AND email_normalized = ANY($2::text[]) ORDER BY created_at, id`,
+    // people with no CRM record yet (made for an email-only event) are folded more cheaply in step 6
+    `SELECT id, email_normalized AS email FROM people
+      WHERE workspace_id = $1 AND email_normalized = ANY($2::text[])
+        AND EXISTS (SELECT 1 FROM person_identities pi WHERE pi.person_id = people.id)
+      ORDER BY created_at, id`,
     [workspaceId, wanted],
   );
   if (rows.length === 0) return;
