@@ -1,32 +1,61 @@
+import { DERIVED_FIELDS } from '../rulebook/fields';
 import type { Condition } from '../rulebook/schema';
-import { compileFieldReader, type Facts, type FieldValue } from './facts';
+import type { ConditionMemo } from './condition-memo';
+import { compileFieldReader, domainOf, type Facts, type FieldValue } from './facts';
+import { isBlankText, trimmed } from './text';
 
 export type Predicate = (facts: Facts) => boolean;
 type Lists = Readonly<Record<string, readonly string[]>>;
+type Test = (value: FieldValue, facts: Facts) => boolean;
 
-const normalise = (value: string | number): string | number => (typeof value === 'string' ? value.trim().toLowerCase() : value);
-const isEmpty = (value: FieldValue): boolean => value === null || value === undefined || (typeof value === 'string' && value.trim() === '');
+// where a value stands against a set of values
+const MEMBER = 1;
+const OUTSIDE = 2;
+const NEITHER = 3;
+
+const normalise = (value: string | number): string | number => (typeof value === 'string' ? trimmed(value).toLowerCase() : value);
+const isEmpty = (value: FieldValue): boolean => value === null || value === undefined || (typeof value === 'string' && isBlankText(value));
 
 /**
  * Compiles a rulebook condition into a predicate. String comparisons ignore case and surrounding
  * space. `not_in` / `not_in_list` are false for an empty field: "country not served" must not fire
  * when the country is unknown (use `present: false` to test emptiness).
  */
-export function compileCondition(condition: Condition, lists: Lists): Predicate {
+export function compileCondition(condition: Condition, lists: Lists, memo?: ConditionMemo): Predicate {
+  // plain loops: `parts.every((part) => part(facts))` allocated a closure on every call
   if (condition.all) {
-    const parts = condition.all.map((child) => compileCondition(child, lists));
-    return (facts) => parts.every((part) => part(facts));
+    const parts = condition.all.map((child) => compileCondition(child, lists, memo));
+    return (facts) => {
+      for (let i = 0; i < parts.length; i++) if (!parts[i]!(facts)) return false;
+      return true;
+    };
   }
   if (condition.any) {
-    const parts = condition.any.map((child) => compileCondition(child, lists));
-    return (facts) => parts.some((part) => part(facts));
+    const parts = condition.any.map((child) => compileCondition(child, lists, memo));
+    return (facts) => {
+      for (let i = 0; i < parts.length; i++) if (parts[i]!(facts)) return true;
+      return false;
+    };
   }
   if (condition.not) {
-    const inner = compileCondition(condition.not, lists);
+    const inner = compileCondition(condition.not, lists, memo);
     return (facts) => !inner(facts);
   }
-  const read = compileFieldReader(condition.field!);
-  const tests: Array<(value: FieldValue) => boolean> = [];
+  const field = condition.field!;
+  const read = compileFieldReader(field);
+  const tests: Test[] = [];
+  // string work is remembered per evaluation (condition-memo.ts), for person fields only
+  const remember = memo && !(DERIVED_FIELDS as readonly string[]).includes(field) ? memo : undefined;
+  /** The test `compute(value) === wanted`, answered from the memo when this evaluation has asked before. */
+  const memoised = (key: string, compute: (value: FieldValue) => number, wanted: number): Test => {
+    if (!remember) return (value) => compute(value) === wanted;
+    const slot = remember.slotFor(`${field}\u0000${key}`);
+    return (value, facts) => {
+      let known = remember.get(slot, facts);
+      if (known === -1) known = remember.set(slot, facts, compute(value));
+      return known === wanted;
+    };
+  };
 
   if (condition.present !== undefined) {
     const wanted = condition.present;
@@ -40,14 +69,18 @@ export function compileCondition(condition: Condition, lists: Lists): Predicate 
       tests.push((value) => !isEmpty(value) && (typeof value === 'boolean' ? value === target : normalise(value as string | number) === target));
     }
   }
-  const membership = (values: readonly (string | number)[], negate: boolean) => {
+  // in and not_in on the same values share one answer: member, outside, or neither (empty or boolean)
+  const membership = (values: readonly (string | number)[], wanted: number) => {
     const set = new Set(values.map(normalise));
-    tests.push((value) => !isEmpty(value) && typeof value !== 'boolean' && set.has(normalise(value as string | number)) !== negate);
+    const key = `member\u0000${JSON.stringify([...set].map((item) => [typeof item, item]).sort())}`;
+    const placeOf = (value: FieldValue) =>
+      isEmpty(value) || typeof value === 'boolean' ? NEITHER : set.has(normalise(value as string | number)) ? MEMBER : OUTSIDE;
+    tests.push(memoised(key, placeOf, wanted));
   };
-  if (condition.in) membership(condition.in, false);
-  if (condition.not_in) membership(condition.not_in, true);
-  if (condition.in_list) membership(lists[condition.in_list] ?? [], false);
-  if (condition.not_in_list) membership(lists[condition.not_in_list] ?? [], true);
+  if (condition.in) membership(condition.in, MEMBER);
+  if (condition.not_in) membership(condition.not_in, OUTSIDE);
+  if (condition.in_list) membership(lists[condition.in_list] ?? [], MEMBER);
+  if (condition.not_in_list) membership(lists[condition.not_in_list] ?? [], OUTSIDE);
 
   const numeric = (compare: (value: number) => boolean) =>
     tests.push((value) => typeof value === 'number' && Number.isFinite(value) && compare(value));
@@ -56,7 +89,9 @@ export function compileCondition(condition: Condition, lists: Lists): Predicate 
   if (condition.lte !== undefined) numeric((value) => value <= condition.lte!);
   if (condition.lt !== undefined) numeric((value) => value < condition.lt!);
 
-  const pattern = (regex: RegExp) => tests.push((value) => typeof value === 'string' && regex.test(value));
+  const pattern = (regex: RegExp) => {
+    tests.push(memoised(`regex\u0000${regex.source}`, (value) => (typeof value === 'string' && regex.test(value) ? 1 : 0), 1));
+  };
   if (condition.matches !== undefined) pattern(new RegExp(condition.matches, 'i'));
   if (condition.matches_list !== undefined) {
     const sources = (lists[condition.matches_list] ?? []).map((item) => `(?:${item})`);
@@ -64,16 +99,17 @@ export function compileCondition(condition: Condition, lists: Lists): Predicate 
   }
   if (condition.domain_in_list !== undefined) {
     const matchDomain = compileDomainMatcher(lists[condition.domain_in_list] ?? []);
-    tests.push((value) => typeof value === 'string' && matchDomain(value));
+    tests.push(memoised(`domain\u0000${condition.domain_in_list}`, (value) => (typeof value === 'string' && matchDomain(value) ? 1 : 0), 1));
   }
 
   if (tests.length === 1) {
     const only = tests[0]!;
-    return (facts) => only(read(facts));
+    return (facts) => only(read(facts), facts);
   }
   return (facts) => {
     const value = read(facts);
-    return tests.every((test) => test(value));
+    for (let i = 0; i < tests.length; i++) if (!tests[i]!(value, facts)) return false;
+    return true;
   };
 }
 
@@ -90,15 +126,17 @@ export function compileDomainMatcher(entries: readonly string[]): (value: string
     else if (clean.startsWith('.')) suffixes.push(clean);
     else exact.add(clean);
   }
+  // the lengths of the listed domains: a parent domain of another length cannot be listed, so it
+  // is not cut out of the string and looked up
+  const lengths = new Set([...exact].map((domain) => domain.length));
   return (value) => {
-    const at = value.lastIndexOf('@');
-    const domain = (at === -1 ? value : value.slice(at + 1)).trim().toLowerCase();
+    const domain = domainOf(value);
     if (!domain) return false;
     if (exact.has(domain)) return true;
-    for (const suffix of suffixes) if (domain.endsWith(suffix)) return true;
+    for (let i = 0; i < suffixes.length; i++) if (domain.endsWith(suffixes[i]!)) return true;
     // a subdomain of a listed domain (mail.gmail.com) counts as that domain
     for (let dot = domain.indexOf('.'); dot !== -1; dot = domain.indexOf('.', dot + 1)) {
-      if (exact.has(domain.slice(dot + 1))) return true;
+      if (lengths.has(domain.length - dot - 1) && exact.has(domain.slice(dot + 1))) return true;
     }
     return false;
   };

@@ -4,13 +4,36 @@ import { parseDuration } from '../util/duration.util';
 /** Multiplier for points earned `ageMs` ago (SPEC.md §3.6): old interest fades. */
 export type DecayFunction = (ageMs: number) => number;
 
+const NONE = 0;
+const HALF_LIFE = 1;
+const STEPPED = 2;
+
+/**
+ * A decay model reduced to its constants. The scoring loop calls `decayFactor` on these instead of
+ * a closure per model: one call site then sees one function, which the compiler can inline.
+ */
+export interface Decay {
+  kind: typeof NONE | typeof HALF_LIFE | typeof STEPPED;
+  /** Half-life: ln 2 per millisecond of half-life. */
+  rate: number;
+  /** Stepped: the share kept per step, and the step length. */
+  keep: number;
+  every: number;
+}
+
+export function compileDecayModel(model: DecayModel): Decay {
+  if (model === 'none') return { kind: NONE, rate: 0, keep: 1, every: 1 };
+  if ('half_life' in model) return { kind: HALF_LIFE, rate: Math.LN2 / parseDuration(model.half_life), keep: 1, every: 1 };
+  return { kind: STEPPED, rate: 0, keep: 1 - model.percent / 100, every: parseDuration(model.every) };
+}
+
+export function decayFactor(decay: Decay, ageMs: number): number {
+  if (decay.kind === HALF_LIFE) return Math.exp(-decay.rate * ageMs);
+  if (decay.kind === NONE) return 1;
+  return decay.keep ** Math.floor(ageMs / decay.every);
+}
+
 export function compileDecay(model: DecayModel): DecayFunction {
-  if (model === 'none') return () => 1;
-  if ('half_life' in model) {
-    const rate = Math.LN2 / parseDuration(model.half_life);
-    return (ageMs) => Math.exp(-rate * ageMs);
-  }
-  const keep = 1 - model.percent / 100;
-  const every = parseDuration(model.every);
-  return (ageMs) => keep ** Math.floor(ageMs / every);
+  const decay = compileDecayModel(model);
+  return (ageMs) => decayFactor(decay, ageMs);
 }

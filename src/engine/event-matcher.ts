@@ -1,32 +1,43 @@
-import type { EngagementEvent, EventType } from '../model/event';
+import type { EngagementEvent } from '../model/event';
 import type { EventMatch } from '../rulebook/schema';
 import { globsToRegExp } from '../util/glob.util';
+import { typeMaskOf } from './event-types';
+import type { Timeline } from './timeline';
 
-/** Tests the property part of a match; the type part is handled by indexing rules by type. */
+/** Tests the property part of a match; the type part is a bit mask over type codes (event-types.ts). */
 export type PropertyTest = (event: EngagementEvent) => boolean;
 
-const ALWAYS: PropertyTest = () => true;
-
-type Read = (event: EngagementEvent) => unknown;
-
-/** Well-known properties are read directly (a monomorphic load); others by key. */
-const KNOWN_READERS: Record<string, Read> = {
-  url: (event) => event.properties.url,
-  formId: (event) => event.properties.formId,
-  formName: (event) => event.properties.formName,
-  assetTitle: (event) => event.properties.assetTitle,
-  contentStage: (event) => event.properties.contentStage,
-};
-
-function readerFor(key: string): (event: EngagementEvent) => string | null {
-  const read: Read = KNOWN_READERS[key] ?? ((event) => event.properties[key]);
-  return (event) => {
-    const value = read(event);
-    return value === undefined || value === null ? null : typeof value === 'string' ? value : String(value);
-  };
+/** A compiled match: its types as a mask, and the property test, or null when any event of those types matches. */
+export interface CompiledMatch {
+  typeMask: number;
+  test: PropertyTest | null;
 }
 
-export function compileEventMatch(match: EventMatch): { types: readonly EventType[]; test: PropertyTest } {
+type Read = (event: EngagementEvent) => unknown;
+type ReadText = (event: EngagementEvent) => string | null;
+
+/** Property values as the tests see them: text, or null when absent. */
+function textOf(value: unknown): string | null {
+  return value === undefined || value === null ? null : typeof value === 'string' ? value : String(value);
+}
+
+/** Well-known properties are read directly (a monomorphic load, one call per test); others by key. */
+const KNOWN_READERS: Record<string, ReadText> = {
+  url: (event) => textOf(event.properties.url),
+  formId: (event) => textOf(event.properties.formId),
+  formName: (event) => textOf(event.properties.formName),
+  assetTitle: (event) => textOf(event.properties.assetTitle),
+  contentStage: (event) => textOf(event.properties.contentStage),
+};
+
+function readerFor(key: string): ReadText {
+  if (Object.hasOwn(KNOWN_READERS, key)) return KNOWN_READERS[key]!;
+  // any other key, looked up as it always was (an inherited name such as `toString` included)
+  const read: Read = (KNOWN_READERS as Record<string, Read | undefined>)[key] ?? ((event) => event.properties[key]);
+  return (event) => textOf(read(event));
+}
+
+export function compileEventMatch(match: EventMatch): CompiledMatch {
   const tests: PropertyTest[] = [];
   const glob = (key: string, globs: readonly string[] | undefined) => {
     if (!globs) return;
@@ -57,14 +68,16 @@ export function compileEventMatch(match: EventMatch): { types: readonly EventTyp
   }
   for (const [key, globs] of Object.entries(match.properties ?? {})) glob(key, globs);
 
-  if (tests.length === 0) return { types: match.types, test: ALWAYS };
-  if (tests.length === 1) return { types: match.types, test: tests[0]! };
-  return { types: match.types, test: (event) => tests.every((test) => test(event)) };
+  const typeMask = typeMaskOf(match.types);
+  if (tests.length === 0) return { typeMask, test: null };
+  if (tests.length === 1) return { typeMask, test: tests[0]! };
+  return { typeMask, test: (event) => tests.every((test) => test(event)) };
 }
 
-/** A whole match (type and properties) as one test, for signals and fast-track lists. */
-export function compileFullMatch(match: EventMatch): PropertyTest {
-  const { types, test } = compileEventMatch(match);
-  const typeSet = new Set<string>(types);
-  return (event) => typeSet.has(event.type) && test(event);
+/**
+ * Whether the timeline's `i`-th event satisfies a compiled match, type and properties. The event
+ * itself is only read when the type fits and there are properties to test.
+ */
+export function matchesAt(match: CompiledMatch, timeline: Timeline, i: number): boolean {
+  return ((match.typeMask >>> timeline.types[i]!) & 1) === 1 && (match.test === null || match.test(timeline.input[timeline.order[i]!]!));
 }

@@ -1,10 +1,13 @@
 import type { Person } from '../model/person';
+import { trimmed } from './text';
 
 /**
  * What conditions read: the person plus, once computed, fit and engagement. One object per
  * evaluation; derived values are filled in as the engine gets to them.
  */
 export interface Facts {
+  /** A number no other evaluation shares: what memoised condition results are valid for. */
+  evaluation: number;
   person: Person;
   emailDomain: string | null;
   fitScore: number;
@@ -18,8 +21,27 @@ export type FieldReader = (facts: Facts) => FieldValue;
 
 export function emailDomainOf(email: string | null | undefined): string | null {
   if (!email) return null;
-  const at = email.lastIndexOf('@');
-  return at === -1 ? null : email.slice(at + 1).trim().toLowerCase() || null;
+  splitAddress(email);
+  return lastHasAt ? lastDomain || null : null;
+}
+
+/** The lower-cased domain of an email address, or a bare domain as given (domain lists accept both). */
+export function domainOf(value: string): string {
+  splitAddress(value);
+  return lastDomain;
+}
+
+// an evaluation derives the person's email domain for the facts and for each domain list the
+// exclusions test: split the address once
+let lastAddress = '';
+let lastDomain = '';
+let lastHasAt = false;
+function splitAddress(value: string): void {
+  if (value === lastAddress) return;
+  const at = value.lastIndexOf('@');
+  lastHasAt = at !== -1;
+  lastDomain = trimmed(lastHasAt ? value.slice(at + 1) : value).toLowerCase();
+  lastAddress = value;
 }
 
 /** How many BANT answers equal `answer` (yes or no), as the rep filled them in. */
@@ -65,6 +87,34 @@ export function compileFieldReader(field: string): FieldReader {
     const name = field.slice('attributes.'.length);
     return (facts) => facts.person.attributes?.[name];
   }
-  const key = field as keyof Person;
+  return compilePersonFieldReader(field as keyof Person);
+}
+
+/** Reads `person[key]` as it stands, whatever the key (no derived or dotted fields). */
+export function compilePersonFieldReader(key: keyof Person): FieldReader {
+  if (Object.hasOwn(PERSON_READERS, key)) return PERSON_READERS[key]!;
   return (facts) => facts.person[key] as FieldValue;
 }
+
+/**
+ * Person fields read by name. One closure reading `person[key]` for every field made that load
+ * megamorphic (the load site sees every key) and it showed up in the engine profile; a reader per
+ * field is a plain property load.
+ */
+const PERSON_READERS: Record<string, FieldReader> = {
+  id: (facts) => facts.person.id,
+  email: (facts) => facts.person.email,
+  firstName: (facts) => facts.person.firstName,
+  lastName: (facts) => facts.person.lastName,
+  title: (facts) => facts.person.title,
+  company: (facts) => facts.person.company,
+  employees: (facts) => facts.person.employees,
+  annualRevenue: (facts) => facts.person.annualRevenue,
+  industry: (facts) => facts.person.industry,
+  country: (facts) => facts.person.country,
+  ipCountry: (facts) => facts.person.ipCountry,
+  phone: (facts) => facts.person.phone,
+  ownerId: (facts) => facts.person.ownerId,
+  leadStatus: (facts) => facts.person.leadStatus,
+  crmStage: (facts) => facts.person.crmStage,
+};

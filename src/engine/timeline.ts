@@ -1,60 +1,97 @@
 import type { EngagementEvent } from '../model/event';
 import { parseIsoMillis } from '../util/iso-time.util';
+import { typeCodeOf } from './event-types';
+import { createIdSet } from './id-set';
 
 /**
  * A person's events as the engine uses them: de-duplicated by id (connectors re-deliver), limited
  * to [from, now] (nothing from the future counts, which is also what makes back-tests honest), and
  * in time order. Parallel arrays keep the hot loop free of per-event allocations.
+ *
+ * The arrays are scratch space reused by every evaluation (evaluation is synchronous): only the
+ * first `length` entries belong to the current call, and a timeline must not be kept past it.
+ * Events are referred to by their position in `input` rather than copied into a long-lived array:
+ * storing fresh objects into an old one costs a write barrier per event.
  */
 export interface Timeline {
-  events: EngagementEvent[];
-  times: number[];
+  input: readonly EngagementEvent[];
+  /** Position in `input` of each event kept, in time order. */
+  order: Int32Array;
+  times: Float64Array;
+  /** Each event's type as a code (event-types.ts), looked up once here for every later pass. */
+  types: Uint8Array;
+  length: number;
 }
 
-// reused across calls (evaluation is synchronous), so de-duplication allocates nothing per person
-const seen = new Set<string>();
+const scratch: Timeline = { input: [], order: new Int32Array(64), times: new Float64Array(64), types: new Uint8Array(64), length: 0 };
+const seen = createIdSet();
 
 export function buildTimeline(input: readonly EngagementEvent[], from: number, now: number): Timeline {
-  const events: EngagementEvent[] = [];
-  const times: number[] = [];
-  const dedupe = input.length > 1;
-  if (dedupe) seen.clear();
+  const count = input.length;
+  if (scratch.times.length < count) {
+    const size = Math.max(count, 2 * scratch.times.length);
+    scratch.order = new Int32Array(size);
+    scratch.times = new Float64Array(size);
+    scratch.types = new Uint8Array(size);
+  }
+  const { order, times, types } = scratch;
+  scratch.input = input;
+  touch(input, count);
+  seen.reset(input, count);
+  let length = 0;
   let sorted = true;
-  for (const event of input) {
-    if (dedupe) {
-      if (seen.has(event.id)) continue;
-      seen.add(event.id);
-    }
+  for (let i = 0; i < count; i++) {
+    const event = input[i]!;
+    // the first occurrence in input order wins, even when it falls outside the window
+    if (!seen.addFirst(i)) continue;
     const t = parseIsoMillis(event.occurredAt);
     if (!(t >= from && t <= now)) continue;
-    if (sorted && times.length > 0 && t < times[times.length - 1]!) sorted = false;
-    events.push(event);
-    times.push(t);
+    if (sorted && length > 0 && t < times[length - 1]!) sorted = false;
+    order[length] = i;
+    times[length] = t;
+    types[length] = typeCodeOf(event.type);
+    length++;
   }
-  if (!sorted) sortByTime(events, times);
-  return { events, times };
+  scratch.length = length;
+  if (!sorted) sortByTime(scratch);
+  return scratch;
 }
 
 /**
- * Insertion sort on the two parallel arrays: people have tens of events, usually almost in order
- * already, where it beats Array#sort and allocates nothing.
+ * Reads what the loop above will read, in a loop so light that the processor has many events'
+ * memory loads in flight at once: events fresh from a page of input are mostly not in cache, and
+ * the dedupe-and-parse loop otherwise waits for them one at a time.
  */
-function sortByTime(events: EngagementEvent[], times: number[]): void {
-  for (let i = 1; i < times.length; i++) {
+let touched = 0; // written so the compiler cannot drop the loop as unused
+function touch(input: readonly EngagementEvent[], count: number): void {
+  let sum = 0;
+  for (let i = 0; i < count; i++) {
+    const event = input[i]!;
+    sum += event.id.length + event.occurredAt.length;
+  }
+  touched = sum;
+}
+
+/**
+ * Insertion sort on the parallel arrays: people have tens of events, usually almost in order
+ * already, where it beats Array#sort and allocates nothing. Ties in time are broken by id so the
+ * result never depends on input order.
+ */
+function sortByTime({ input, order, times, types, length }: Timeline): void {
+  for (let i = 1; i < length; i++) {
     const t = times[i]!;
-    const event = events[i]!;
+    const position = order[i]!;
+    const type = types[i]!;
+    const id = input[position]!.id;
     let j = i - 1;
-    while (j >= 0 && (times[j]! > t || (times[j] === t && compareIds(events[j]!, event) > 0))) {
+    while (j >= 0 && (times[j]! > t || (times[j] === t && input[order[j]!]!.id > id))) {
       times[j + 1] = times[j]!;
-      events[j + 1] = events[j]!;
+      order[j + 1] = order[j]!;
+      types[j + 1] = types[j]!;
       j--;
     }
     times[j + 1] = t;
-    events[j + 1] = event;
+    order[j + 1] = position;
+    types[j + 1] = type;
   }
-}
-
-/** Ties in time are broken by id so the result never depends on input order. */
-function compareIds(a: EngagementEvent, b: EngagementEvent): number {
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
