@@ -5,6 +5,7 @@
  * Optional values that are absent are left out rather than cleared: the SLA job and reps may own them.
  */
 import type { Decision, Reason } from '../../../src/model/decision';
+import { decisionValue, reasonLines } from '../../../src/sync/decision-values';
 import type { Stage } from '../../../src/model/stage';
 import type { FieldMappings } from '../mapping/field-mappings';
 import { WRITABLE_LIFECYCLE_STAGES } from '../mapping/lifecycle-stage.util';
@@ -19,15 +20,8 @@ function number(value: number): string {
   return String(Math.round(value * 100) / 100);
 }
 
-function isoTime(value: string | null | undefined): string | undefined {
-  if (!value) return undefined;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
-}
-
 export function formatReasons(reasons: readonly Reason[]): string {
-  const lines = reasons.map((r) => `${r.points >= 0 ? '+' : ''}${number(r.points)} ${r.text}`);
-  const text = lines.join('\n');
+  const text = reasonLines(reasons);
   return text.length > TEXTAREA_LIMIT ? `${text.slice(0, TEXTAREA_LIMIT - 1)}…` : text;
 }
 
@@ -46,32 +40,10 @@ function valueFor(mapping: HubSpotFieldMapping, decision: Decision, slaDueAt: st
     case 'leadStatus':
       // Leadstage only ever says "unqualified"; every other status is the rep's.
       return decision.stage === 'disqualified' ? (mapping.values?.disqualified ?? 'UNQUALIFIED') : undefined;
-    case 'score':
-      return number(decision.score);
-    case 'fitScore':
-      return number(decision.fit.score);
-    case 'engagementScore':
-      return number(decision.engagement.score);
-    case 'fitGrade':
-      return decision.fit.grade;
-    case 'priority':
-      return decision.priority;
     case 'reasons':
       return formatReasons(decision.reasons);
-    case 'rulebookVersion':
-      return decision.rulebookVersion;
-    case 'mqlDate':
-      return isoTime(decision.enteredAt.mql);
-    case 'sqlDate':
-      return isoTime(decision.enteredAt.sql);
-    case 'mqlTier':
-      return decision.mqlTier ?? undefined;
-    case 'slaDue':
-      return isoTime(slaDueAt);
-    case 'slaStatus':
-      return slaDueAt ? 'pending' : undefined;
     default:
-      return undefined;
+      return decisionValue(mapping.canonicalField, decision, slaDueAt, number);
   }
 }
 

@@ -9,7 +9,8 @@
  * native Lead Status is the target of the stage's transition; the writer moves it only from the
  * transition's listed current statuses (a status a rep chose is never overwritten).
  */
-import type { Decision, Reason } from '../../../src/model/decision';
+import type { Decision } from '../../../src/model/decision';
+import { decisionValue } from '../../../src/sync/decision-values';
 import type { SalesforceFieldMappings } from '../mapping/field-mappings';
 import type { SalesforceFieldMapping } from '../mapping/mapping-schema';
 import { leadstageField } from '../schema/leadstage-fields.constant';
@@ -22,20 +23,9 @@ function integer(value: number): string {
   return String(Object.is(n, -0) ? 0 : n);
 }
 
-function isoTime(value: string | null | undefined): string | undefined {
-  if (!value) return undefined;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
-}
-
-function fit(text: string, length: number | undefined): string {
+function clipToLength(text: string, length: number | undefined): string {
   if (length === undefined || text.length <= length) return text;
   return `${text.slice(0, Math.max(0, length - 1))}…`;
-}
-
-/** "+40 requested a demo", one per line. */
-export function formatReasons(reasons: readonly Reason[]): string {
-  return reasons.map((r) => `${r.points >= 0 ? '+' : ''}${Math.round(r.points * 100) / 100} ${r.text}`).join('\n');
 }
 
 function valueFor(mapping: SalesforceFieldMapping, mappings: SalesforceFieldMappings, decision: Decision, slaDueAt: string | null): string | undefined {
@@ -45,32 +35,8 @@ function valueFor(mapping: SalesforceFieldMapping, mappings: SalesforceFieldMapp
     case 'leadStatus':
       // the transition's target; the writer checks the lead's current status against its `from`
       return mappings.leadStatusTransitions.find((t) => t.stage === decision.stage)?.to;
-    case 'score':
-      return integer(decision.score);
-    case 'fitScore':
-      return integer(decision.fit.score);
-    case 'engagementScore':
-      return integer(decision.engagement.score);
-    case 'fitGrade':
-      return decision.fit.grade;
-    case 'priority':
-      return decision.priority;
-    case 'reasons':
-      return formatReasons(decision.reasons);
-    case 'rulebookVersion':
-      return decision.rulebookVersion;
-    case 'mqlDate':
-      return isoTime(decision.enteredAt.mql);
-    case 'sqlDate':
-      return isoTime(decision.enteredAt.sql);
-    case 'mqlTier':
-      return decision.mqlTier ?? undefined;
-    case 'slaDue':
-      return isoTime(slaDueAt);
-    case 'slaStatus':
-      return slaDueAt ? 'pending' : undefined;
     default:
-      return undefined;
+      return decisionValue(mapping.canonicalField, decision, slaDueAt, integer);
   }
 }
 
@@ -80,7 +46,7 @@ export function propertiesFor(decision: Decision, slaDueAt: string | null, mappi
     if (mapping.crmProperty in out) continue;
     const value = valueFor(mapping, mappings, decision, slaDueAt);
     if (value === undefined) continue;
-    out[mapping.crmProperty] = fit(value, leadstageField(mapping.crmProperty)?.length);
+    out[mapping.crmProperty] = clipToLength(value, leadstageField(mapping.crmProperty)?.length);
   }
   return out;
 }

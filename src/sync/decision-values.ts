@@ -1,0 +1,51 @@
+import type { Decision, Reason } from '../model/decision';
+
+/**
+ * The values of a decision that every CRM writes the same way, by the canonical output field a
+ * write mapping names. The stage and the native lead status are each CRM's own (HubSpot's
+ * forward-only lifecyclestage, Salesforce's Lead Status transitions), and so is the number format
+ * (`formatNumber`), so connectors handle those and fall back to this for the rest. Undefined means
+ * "leave the field alone".
+ */
+export function decisionValue(field: string, decision: Decision, slaDueAt: string | null, formatNumber: (value: number) => string): string | undefined {
+  switch (field) {
+    case 'score':
+      return formatNumber(decision.score);
+    case 'fitScore':
+      return formatNumber(decision.fit.score);
+    case 'engagementScore':
+      return formatNumber(decision.engagement.score);
+    case 'fitGrade':
+      return decision.fit.grade;
+    case 'priority':
+      return decision.priority;
+    case 'reasons':
+      return reasonLines(decision.reasons);
+    case 'rulebookVersion':
+      return decision.rulebookVersion;
+    case 'mqlDate':
+      return isoTime(decision.enteredAt.mql);
+    case 'sqlDate':
+      return isoTime(decision.enteredAt.sql);
+    case 'mqlTier':
+      return decision.mqlTier ?? undefined;
+    case 'slaDue':
+      return isoTime(slaDueAt);
+    case 'slaStatus':
+      return slaDueAt ? 'pending' : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** "+40 requested a demo", one per line, points to two decimals. */
+export function reasonLines(reasons: readonly Reason[]): string {
+  return reasons.map((r) => `${r.points >= 0 ? '+' : ''}${Math.round(r.points * 100) / 100} ${r.text}`).join('\n');
+}
+
+/** ISO 8601 with milliseconds (how both CRMs read datetimes back), or undefined for none/invalid. */
+export function isoTime(value: string | null | undefined): string | undefined {
+  if (!value) return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
