@@ -8,8 +8,12 @@ import { Client } from '@hubspot/api-client';
 import { toHubSpotApiError } from './hubspot-api-error';
 
 export type RequestKind = 'standard' | 'search';
-/** Resolves when a request of that kind may go out (a later issue plugs in a Redis-shared limiter). */
-export type FetchLimiter = (kind: RequestKind) => Promise<void>;
+/**
+ * Resolves when a request of that kind may go out, optionally with a function to call once its
+ * response is in (the shared limiter then counts the slot from the response, not the grant).
+ */
+export type FetchLimiter = (kind: RequestKind) => Promise<Settle | void>;
+export type Settle = () => Promise<void>;
 
 export interface HubSpotHttpOptions {
   accessToken: string;
@@ -45,17 +49,19 @@ export class HubSpotHttp {
 
   /** A typed SDK call. `endpoint` names it in errors, e.g. `POST /crm/v3/objects/contacts/search`. */
   async sdk<T>(kind: RequestKind, endpoint: string, call: (client: Client) => Promise<T>): Promise<T> {
-    await this.limiter?.(kind);
+    const settle = await this.limiter?.(kind);
     try {
       return await call(this.client);
     } catch (error) {
       throw toHubSpotApiError(error, endpoint, this.accessToken);
+    } finally {
+      await settle?.();
     }
   }
 
   /** A JSON call through `apiRequest`, which resolves whatever the status; non-2xx is thrown here. */
   async json<T>(kind: RequestKind, endpoint: string, request: JsonRequest): Promise<T> {
-    await this.limiter?.(kind);
+    const settle = await this.limiter?.(kind);
     let status: number;
     let headers: Record<string, string>;
     let text: string;
@@ -71,6 +77,8 @@ export class HubSpotHttp {
       text = await response.text();
     } catch (error) {
       throw toHubSpotApiError(error, endpoint, this.accessToken);
+    } finally {
+      await settle?.();
     }
     let body: unknown = text;
     try {

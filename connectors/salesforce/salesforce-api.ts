@@ -31,7 +31,8 @@ import type {
 
 export type SalesforceRequestKind = 'standard' | 'bulk';
 /** Resolves when a request of that kind may go out (the runtime's Redis-shared limiter). */
-export type SalesforceFetchLimiter = (kind: SalesforceRequestKind) => Promise<void>;
+/** Resolves when a request may go out, optionally with a function to call once its response is in. */
+export type SalesforceFetchLimiter = (kind: SalesforceRequestKind) => Promise<(() => Promise<void>) | void>;
 
 export const DEFAULT_API_VERSION = '62.0';
 
@@ -192,7 +193,7 @@ export function createSalesforceApi(options: SalesforceApiOptions): SalesforceAp
 
   async function send<T>(kind: SalesforceRequestKind, endpoint: string, request: SendRequest, responseType?: string, skipBudget = false): Promise<Sent<T>> {
     if (!skipBudget) await checkBudget();
-    await options.fetchLimiter?.(kind);
+    const settle = await options.fetchLimiter?.(kind);
     const http = new HttpApi(conn, {
       ...(responseType ? { responseType } : {}),
       retry: { maxRetries: options.transportRetries ?? 0 },
@@ -218,6 +219,7 @@ export function createSalesforceApi(options: SalesforceApiOptions): SalesforceAp
       throw toSalesforceApiError(error, { endpoint, status: last?.statusCode ?? null, secrets: secrets(), quota, now: clock() });
     } finally {
       trackHeaders(last?.headers);
+      await settle?.();
     }
   }
 

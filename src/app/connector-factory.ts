@@ -30,8 +30,8 @@ interface BuildContext {
   store: Store;
   box: SecretBox;
   logger: Logger;
-  /** Waits for the installation's shared request budget, then counts the call. */
-  beforeRequest: (kind: RequestKind) => Promise<void>;
+  /** Waits for the installation's shared request budget, counts the call, and gives what to call when its response is in. */
+  beforeRequest: (kind: RequestKind) => Promise<() => Promise<void>>;
   refreshLock: RefreshLock;
 }
 
@@ -102,9 +102,11 @@ export function createConnectorFactory(deps: ConnectorFactoryDeps): (installatio
       const build = BUILDERS[installation.provider];
       const policy = deps.ratePolicies[installation.provider];
       if (!build || !policy) return Promise.reject(new Error(`no connector for provider "${installation.provider}" yet`));
+      // the slot is held until the response is in: see RateLimiter.lease
       const beforeRequest = async (kind: RequestKind) => {
-        await deps.limiter.acquire(installation.id, policy, kind);
+        const lease = await deps.limiter.lease(installation.id, policy, kind);
         deps.metrics.apiCalls.inc({ provider: installation.provider, kind });
+        return lease.settle;
       };
       connector = openCredentials(deps.store, deps.box, installation).then((credentials) =>
         build(credentials, { installation, store: deps.store, box: deps.box, logger: deps.logger, beforeRequest, refreshLock }),

@@ -38,7 +38,11 @@ export const ACQUIRE_RESULT = {
 
 /**
  * KEYS: window of this kind, daily counter, pause. ARGV: now, windowMs, max, daily max (-1: none),
- * ms the daily counter must outlive, a unique member.
+ * ms the daily counter must outlive, a unique member, ms the grant is held beyond its window while
+ * its request is in flight (0: counted from the grant; SETTLE_SCRIPT ends the hold).
+ *
+ * A slot freed by a settle frees earlier than an in-flight entry's score says, so the wait returned
+ * is never longer than one window: whoever waits then looks again rather than oversleeping.
  */
 export const ACQUIRE_SCRIPT = script(`
 local pausedUntil = redis.call('HMGET', KEYS[3], 'until', 'reason')
@@ -55,14 +59,28 @@ local max = tonumber(ARGV[3])
 if used >= max then
   -- the grant whose exit leaves max-1 others in the window; more than max are possible only after max was lowered
   local freeing = redis.call('ZRANGE', KEYS[1], used - max, used - max, 'WITHSCORES')
-  return {1, tonumber(freeing[2]) - now}
+  return {1, math.min(tonumber(freeing[2]) - now, tonumber(ARGV[2]))}
 end
 local windowMs = tonumber(ARGV[2])
-redis.call('ZADD', KEYS[1], now + windowMs, ARGV[6])
-redis.call('PEXPIRE', KEYS[1], windowMs)
+local holdMs = tonumber(ARGV[7]) or 0
+redis.call('ZADD', KEYS[1], now + windowMs + holdMs, ARGV[6])
+redis.call('PEXPIRE', KEYS[1], windowMs + holdMs)
 redis.call('INCR', KEYS[2])
 redis.call('PEXPIRE', KEYS[2], ARGV[5])
 return {0, now}
+`);
+
+/**
+ * KEYS: window of one kind. ARGV: now, windowMs, member. A held grant's request has its response:
+ * it leaves the window one window from now. The CRM counted it when it arrived, which was before
+ * now, so by then the CRM's window has let it go too, however late the request reached the CRM.
+ * (A grant whose hold already lapsed is added back: counting it again errs on the safe side.)
+ */
+export const SETTLE_SCRIPT = script(`
+local windowMs = tonumber(ARGV[2])
+redis.call('ZADD', KEYS[1], now + windowMs, ARGV[3])
+if redis.call('PTTL', KEYS[1]) < windowMs then redis.call('PEXPIRE', KEYS[1], windowMs) end
+return 1
 `);
 
 /** KEYS: pause. ARGV: now, until, reason. The later pause wins, so none is cut short. */

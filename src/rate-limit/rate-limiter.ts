@@ -13,6 +13,17 @@ export interface RateLimitStatus {
   usedToday: number;
 }
 
+/** A slot held while its request is in flight (`RateLimiter.lease`). */
+export interface Lease {
+  /** Epoch ms on the limiter's clock. */
+  grantedAt: number;
+  /**
+   * Call once the response is in, or the request failed: the slot leaves the window one window
+   * later. Never rejects; calling it again does nothing.
+   */
+  settle(): Promise<void>;
+}
+
 /** One API budget per installation, shared by every process that holds a limiter on the same Redis and prefix. */
 export interface RateLimiter {
   /**
@@ -21,6 +32,14 @@ export interface RateLimiter {
    * day's budget is spent or the installation is paused for the day.
    */
   acquire(installationId: string, policy: RatePolicy, kind: RequestKind): Promise<number>;
+  /**
+   * Like `acquire`, but the slot counts from the response rather than the grant: the CRM counts a
+   * request when it arrives, which may be well after the grant (a busy event loop, a slow network),
+   * so a window counted from grants can let a window's worth arrive closer together than the CRM
+   * allows. Counting until one window after the response cannot: every request the CRM still
+   * counts is still counted here. Costs one window's share of the request latency.
+   */
+  lease(installationId: string, policy: RatePolicy, kind: RequestKind): Promise<Lease>;
   /**
    * Stops all processes from calling the installation until `untilMs` (epoch ms). A pause never
    * shortens one already in place. `daily` makes `acquire` reject instead of wait.

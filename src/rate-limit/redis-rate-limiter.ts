@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { DailyQuotaExhaustedError } from './daily-quota-exhausted-error';
 import { nextMidnight } from './next-midnight.util';
-import { ACQUIRE_RESULT, ACQUIRE_SCRIPT, PAUSE_SCRIPT, STATUS_SCRIPT, type RedisScript } from './rate-limit-scripts';
-import type { PauseReason, RateLimiter, RateLimitStatus } from './rate-limiter';
+import { ACQUIRE_RESULT, ACQUIRE_SCRIPT, PAUSE_SCRIPT, SETTLE_SCRIPT, STATUS_SCRIPT, type RedisScript } from './rate-limit-scripts';
+import type { Lease, PauseReason, RateLimiter, RateLimitStatus } from './rate-limiter';
 import type { RatePolicy, RequestKind, WindowLimit } from './rate-policy';
 
 /**
@@ -26,6 +26,11 @@ export interface RedisRateLimiterOptions {
  * and race for one slot. Small against any window, so utilisation hardly changes.
  */
 const MAX_JITTER_MS = 5;
+/**
+ * How long a leased slot stays taken past its window if its settle never comes (the process died
+ * mid-request): long enough for any request to reach the CRM, short enough to lose one slot briefly.
+ */
+const IN_FLIGHT_HOLD_MS = 60_000;
 /** The daily counter outlives its day by this much, so `status` still reads it around the reset. */
 const DAILY_KEY_GRACE_MS = 3_600_000;
 /**
@@ -69,35 +74,51 @@ export function createRedisRateLimiter(redis: Redis, options: RedisRateLimiterOp
     }
   }
 
-  return {
-    async acquire(installationId, policy, kind) {
-      const limit = policy[kind];
-      checkLimit(limit, kind);
-      const key = keys(installationId);
-      const resetsAtOf = policy.dailyResetsAt ?? nextMidnight;
-      for (;;) {
-        const now = localNow();
-        const resetsAt = resetsAtOf(now);
-        const reply = (await run(
-          ACQUIRE_SCRIPT,
-          [key.window(kind), key.daily(resetsAt), key.pause],
-          [scriptNow(), limit.windowMs, limit.max, policy.daily ?? -1, resetsAt - now + DAILY_KEY_GRACE_MS, randomUUID()],
-        )) as [number, number];
-        const [result, value] = reply;
-        switch (result) {
-          case ACQUIRE_RESULT.granted:
-            return value;
-          case ACQUIRE_RESULT.wait:
-            await sleep(value + Math.floor(random() * MAX_JITTER_MS));
-            break;
-          case ACQUIRE_RESULT.pausedForDay:
-            throw new DailyQuotaExhaustedError(installationId, value, 'crm');
-          case ACQUIRE_RESULT.dailyBudgetSpent:
-            throw new DailyQuotaExhaustedError(installationId, resetsAt, 'counted');
-          default:
-            throw new Error(`rate-limit script answered ${JSON.stringify(reply)}`);
-        }
+  /** Waits for a slot and records `member` in it; `holdMs` keeps it taken while the request is in flight. */
+  async function grant(installationId: string, policy: RatePolicy, kind: RequestKind, member: string, holdMs: number): Promise<number> {
+    const limit = policy[kind];
+    checkLimit(limit, kind);
+    const key = keys(installationId);
+    const resetsAtOf = policy.dailyResetsAt ?? nextMidnight;
+    for (;;) {
+      const now = localNow();
+      const resetsAt = resetsAtOf(now);
+      const reply = (await run(
+        ACQUIRE_SCRIPT,
+        [key.window(kind), key.daily(resetsAt), key.pause],
+        [scriptNow(), limit.windowMs, limit.max, policy.daily ?? -1, resetsAt - now + DAILY_KEY_GRACE_MS, member, holdMs],
+      )) as [number, number];
+      const [result, value] = reply;
+      switch (result) {
+        case ACQUIRE_RESULT.granted:
+          return value;
+        case ACQUIRE_RESULT.wait:
+          await sleep(value + Math.floor(random() * MAX_JITTER_MS));
+          break;
+        case ACQUIRE_RESULT.pausedForDay:
+          throw new DailyQuotaExhaustedError(installationId, value, 'crm');
+        case ACQUIRE_RESULT.dailyBudgetSpent:
+          throw new DailyQuotaExhaustedError(installationId, resetsAt, 'counted');
+        default:
+          throw new Error(`rate-limit script answered ${JSON.stringify(reply)}`);
       }
+    }
+  }
+
+  return {
+    acquire: (installationId, policy, kind) => grant(installationId, policy, kind, randomUUID(), 0),
+
+    async lease(installationId, policy, kind): Promise<Lease> {
+      const member = randomUUID();
+      const grantedAt = await grant(installationId, policy, kind, member, IN_FLIGHT_HOLD_MS);
+      let settled: Promise<void> | null = null;
+      const settle = (): Promise<void> =>
+        (settled ??= run(SETTLE_SCRIPT, [keys(installationId).window(kind)], [scriptNow(), policy[kind].windowMs, member]).then(
+          () => undefined,
+          // the request is done whatever Redis says: an unsettled slot frees when its hold lapses
+          () => undefined,
+        ));
+      return { grantedAt, settle };
     },
 
     async pause(installationId, untilMs, reason) {

@@ -141,6 +141,65 @@ describe('rate limiter on an injected clock', () => {
     await expect(second.acquire('inst-a', SMALL, 'standard')).resolves.toBe(midnight);
   });
 
+  describe('leases: a slot counted until one window after its response', () => {
+    it('frees a slot one window after its settle, not after its grant', async () => {
+      const rl = limiter();
+      const first = await rl.lease('inst-a', SMALL, 'standard');
+      now = START + 300; // its response arrives 300 ms after the grant
+      await first.settle();
+      await first.settle(); // a second settle does not move it again
+      for (const offset of [1_000, 2_000]) {
+        now = START + offset;
+        await rl.acquire('inst-a', SMALL, 'standard');
+      }
+      await expect(rl.acquire('inst-a', SMALL, 'standard')).resolves.toBe(START + 10_300);
+      expect(slept).toEqual([8_300]);
+    });
+
+    it('holds an unsettled slot while its request is in flight, looking again each window, until the hold lapses', async () => {
+      const rl = limiter();
+      for (let i = 0; i < 3; i++) await rl.lease('inst-a', SMALL, 'standard'); // never settled: the process died mid-request
+      await expect(rl.acquire('inst-a', SMALL, 'standard')).resolves.toBe(START + 70_000);
+      // never one long sleep past a settle that could come any moment: one window at a time
+      expect(slept).toEqual([10_000, 10_000, 10_000, 10_000, 10_000, 10_000, 10_000]);
+    });
+
+    /**
+     * A CRM that counts arrivals in its own rolling window, and requests that reach it late: the
+     * first request of every other burst takes 150 ms to arrive (a busy event loop), the rest at once.
+     * Counted from grants, the window frees before the CRM's does; counted from responses, never.
+     */
+    async function mostArrivalsInOneWindow(send: (kind: 'standard') => Promise<() => Promise<void>>): Promise<number> {
+      const windowMs = SMALL.standard.windowMs;
+      const arrivals: number[] = [];
+      for (let i = 0; i < 12; i++) {
+        const settle = await send('standard');
+        now += i % 6 === 0 ? 150 : 0;
+        arrivals.push(now);
+        now += 20; // the response
+        await settle();
+      }
+      let most = 0;
+      for (let i = 0; i < arrivals.length; i++) most = Math.max(most, arrivals.filter((t) => t > arrivals[i]! - windowMs && t <= arrivals[i]!).length);
+      return most;
+    }
+
+    it('keeps a CRM that counts arrivals within its limit however late requests arrive', async () => {
+      const rl = limiter();
+      const leased = async () => (await rl.lease('inst-a', SMALL, 'standard')).settle;
+      expect(await mostArrivalsInOneWindow(leased)).toBe(SMALL.standard.max);
+    });
+
+    it('(control) counted from grants, the same traffic overruns the CRM window', async () => {
+      const rl = limiter();
+      const granted = async () => {
+        await rl.acquire('inst-b', SMALL, 'standard');
+        return async () => undefined;
+      };
+      expect(await mostArrivalsInOneWindow(granted)).toBeGreaterThan(SMALL.standard.max);
+    });
+  });
+
   it('puts only ids in Redis keys, and refuses anything that is not an id', async () => {
     const rl = limiter();
     await rl.acquire('0b7e2a44-5d1c-4a8e-9a51-3c7f0f7d2e10', SMALL, 'standard');

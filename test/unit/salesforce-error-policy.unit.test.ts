@@ -15,6 +15,7 @@ function limiter() {
   const pauses: { installationId: string; untilMs: number; reason: PauseReason }[] = [];
   const l: RateLimiter = {
     acquire: async () => NOW,
+    lease: async () => ({ grantedAt: NOW, settle: async () => undefined }),
     pause: async (installationId, untilMs, reason) => {
       pauses.push({ installationId, untilMs, reason });
     },
