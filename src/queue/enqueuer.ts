@@ -30,6 +30,13 @@ const GATHER_MS = 2_000;
 export const SCORE_BATCH = 100;
 
 /**
+ * Bulk work (a first sync's pages, a whole-workspace rescore) runs at this BullMQ priority. Jobs
+ * without a priority are always taken first, so another installation's incremental sync or score
+ * never queues behind a 500,000-contact backfill: it waits at most for a worker slot to free up.
+ */
+export const BULK_PRIORITY = 10;
+
+/**
  * The BullMQ side. Score jobs are de-duplicated per person with keepLastIfActive: a burst of changes
  * gives one run, and a change that lands while the person is being scored gives exactly one more.
  * Writeback and tasks are de-duplicated per installation the same way, so they batch.
@@ -39,7 +46,7 @@ export function bullmqEnqueuer(queues: Record<QueueName, Queue>): Enqueuer {
     async sync(data) {
       // one page of a stream at a time per installation: a scheduled run that fires while a chain is
       // still paging joins it instead of pulling the same pages twice
-      await queues.sync.add('sync', data, { ...RETRY, deduplication: { id: `sync-${data.installationId}-${data.stream}`, keepLastIfActive: true } });
+      await queues.sync.add('sync', data, { ...RETRY, ...(data.firstRun ? { priority: BULK_PRIORITY } : {}), deduplication: { id: `sync-${data.installationId}-${data.stream}`, keepLastIfActive: true } });
     },
     async score(items) {
       if (items.length === 0) return;
@@ -54,7 +61,7 @@ export function bullmqEnqueuer(queues: Record<QueueName, Queue>): Enqueuer {
     async scoreBatch(workspaceId, personIds) {
       const jobs: { name: string; data: ScoreJobData; opts: JobsOptions }[] = [];
       for (let i = 0; i < personIds.length; i += SCORE_BATCH) {
-        jobs.push({ name: 'score-batch', data: { workspaceId, personIds: personIds.slice(i, i + SCORE_BATCH) }, opts: RETRY });
+        jobs.push({ name: 'score-batch', data: { workspaceId, personIds: personIds.slice(i, i + SCORE_BATCH) }, opts: { ...RETRY, priority: BULK_PRIORITY } });
       }
       if (jobs.length > 0) await queues.score.addBulk(jobs);
     },
