@@ -1,6 +1,6 @@
 import { Engine as RulesEngine } from 'json-rules-engine';
 import { compileDomainMatcher } from '../src/engine/condition';
-import { compileDecay, type DecayFunction } from '../src/engine/decay';
+import { compileDecay, decayClock, type DecayFunction } from '../src/engine/decay';
 import { emailDomainOf } from '../src/engine/facts';
 import type { EngagementEvent } from '../src/model/event';
 import type { Person } from '../src/model/person';
@@ -53,12 +53,13 @@ export function createRulesEnginePeer(rulebook: Rulebook) {
     let fitTotal = 0;
     for (const event of fit.events) fitTotal += Number(event.params!.points);
 
-    // de-duplicate, keep the horizon, order by time: as the engine does
+    // de-duplicate, keep the horizon, order by time, fade as of the day's start: as the engine does
+    const fadedAt = decayClock(now);
     const seen = new Set<string>();
     const timed = events
       .filter((event) => !seen.has(event.id) && seen.add(event.id))
       .map((event) => ({ event, t: Date.parse(event.occurredAt) }))
-      .filter(({ t }) => t >= now - horizon && t <= now)
+      .filter(({ t }) => t >= fadedAt - horizon && t <= now)
       .sort((a, b) => a.t - b.t);
 
     const matchedRules: number[] = [];
@@ -81,7 +82,7 @@ export function createRulesEnginePeer(rulebook: Rulebook) {
         window.push({ t, points: magnitude });
         windows.set(index, window);
       }
-      engagement += earned * rule.decay(now - t);
+      engagement += earned * rule.decay(fadedAt - t);
     }
     return {
       fitScore: Math.min(Math.max(Math.round(fitTotal), 0), rulebook.fit.max),

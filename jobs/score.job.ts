@@ -1,10 +1,12 @@
 import type { JobDeps } from '../src/app/job-deps';
+import { enqueueRescore } from '../src/app/rescore';
 import type { Decision } from '../src/model/decision';
 import type { ScoreJobData } from '../src/queue/job-data';
 import type { Installation } from '../src/store';
 import type { OutboxWrite } from '../src/store/repositories/outbox.repository';
 import { hashWrite, planWrite } from '../src/sync/write-plan';
 import { writeTargets } from '../src/sync/write-targets';
+import { horizonStart } from '../src/engine/decay';
 import { parseDuration } from '../src/util/duration.util';
 
 /** Providers that hold reps' tasks (marketing automation platforms are engagement sources only). */
@@ -28,7 +30,9 @@ export interface ScoreBatchResult {
  * their transitions. A job names one person (an incremental change) or a page of them (a first
  * sync, a rulebook change): a page costs a fixed handful of statements, not a few per person.
  */
-export async function runScoreJob(data: ScoreJobData, deps: JobDeps): Promise<ScoreResult | ScoreBatchResult | null> {
+export async function runScoreJob(data: ScoreJobData, deps: JobDeps): Promise<ScoreResult | ScoreBatchResult | { queued: number } | null> {
+  // a day of decay (engine/decay.ts): everyone is re-scored in bulk pages; only changed values are written
+  if ('rescore' in data) return { queued: await enqueueRescore(deps.store, deps.enqueue, data.workspaceId) };
   if ('personIds' in data) return runScoreBatch(data.workspaceId, data.personIds, deps);
   const result = await runScoreBatch(data.workspaceId, [data.personId], deps);
   const decision = result.decisions.get(data.personId);
@@ -42,7 +46,7 @@ export async function runScoreBatch(workspaceId: string, personIds: readonly str
   const horizon = parseDuration(engine.rulebook.decay.horizon);
   const firstTouch = parseDuration(engine.rulebook.sla.first_touch);
   // people deleted or merged away since the job was queued are simply absent
-  const inputs = await store.state.loadPeopleForScoring(workspaceId, personIds, { eventsSince: new Date(now - horizon) });
+  const inputs = await store.state.loadPeopleForScoring(workspaceId, personIds, { eventsSince: new Date(horizonStart(now, horizon)) });
   const identitiesOf = await store.people.listIdentitiesOf(workspaceId, [...inputs.keys()]);
 
   const decisions = new Map<string, Decision>();

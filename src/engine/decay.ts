@@ -27,7 +27,26 @@ export function compileDecayModel(model: DecayModel): Decay {
   return { kind: STEPPED, rate: 0, keep: 1 - model.percent / 100, every: parseDuration(model.every) };
 }
 
+const DAY_MS = 86_400_000;
+
+/**
+ * The instant decay and the horizon are measured from: the start of the current UTC day. Scores
+ * fade once a day, not every minute, so scoring the same person again later the same day gives the
+ * same scores and reasons (an unchanged re-sync writes nothing), and the nightly decay rescore
+ * writes what a day of fading changed. Engagement from today counts in full.
+ */
+export function decayClock(now: number): number {
+  return Math.floor(now / DAY_MS) * DAY_MS;
+}
+
+/** The oldest engagement that still counts at `now`: the horizon moves with `decayClock`, once a day. */
+export function horizonStart(now: number, horizonMs: number): number {
+  return decayClock(now) - horizonMs;
+}
+
+/** `ageMs` from `decayClock`: negative for today's engagement, which has not faded yet. */
 export function decayFactor(decay: Decay, ageMs: number): number {
+  if (ageMs <= 0) return 1;
   if (decay.kind === HALF_LIFE) return Math.exp(-decay.rate * ageMs);
   if (decay.kind === NONE) return 1;
   return decay.keep ** Math.floor(ageMs / decay.every);

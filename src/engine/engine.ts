@@ -6,7 +6,7 @@ import type { Rulebook } from '../rulebook/schema';
 import { parseDuration } from '../util/duration.util';
 import { compileCondition, type Predicate } from './condition';
 import { createConditionMemo } from './condition-memo';
-import { compileDecayModel, type Decay } from './decay';
+import { compileDecayModel, decayClock, horizonStart, type Decay } from './decay';
 import { compileEngagementRules, ruleContributions, type Contribution } from './engagement';
 import { EVENT_LABELS } from './event-labels';
 import { compileEventMatch, matchesAt } from './event-matcher';
@@ -134,7 +134,9 @@ export function compileRulebook(rulebook: Rulebook): Engine {
 
     // after a recycle, only engagement since then can re-qualify the person
     const recycledAt = previous?.stage === 'nurture' && previous.recycledAt ? Date.parse(previous.recycledAt) : -Infinity;
-    const since = Math.max(now - horizon, recycledAt + 1);
+    // decay and the horizon move once a day (decay.ts), everything else runs on the exact clock
+    const fadedAt = decayClock(now);
+    const since = Math.max(horizonStart(now, horizon), recycledAt + 1);
     const timeline = buildTimeline(events, since, now);
     const eventsConsidered = timeline.length;
 
@@ -157,8 +159,8 @@ export function compileRulebook(rulebook: Rulebook): Engine {
     facts.fitScore = clamp(Math.round(fitTotal), 0, rulebook.fit.max);
     facts.fitGrade = gradeOf(facts.fitScore);
 
-    scoreEngagement.score(timeline, now);
-    detectSignals.detect(timeline, now);
+    scoreEngagement.score(timeline, fadedAt);
+    detectSignals.detect(timeline, fadedAt);
     facts.engagementScore = clamp(Math.round(engagementTotal()), 0, rulebook.engagement.max);
     facts.score = Math.round(facts.fitScore * fitWeight + facts.engagementScore * engagementWeight);
 

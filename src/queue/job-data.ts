@@ -21,8 +21,14 @@ export interface SyncJobData {
   firstRun?: boolean;
 }
 
-/** One person (an incremental change, de-duplicated per person) or a page of people scored together. */
-export type ScoreJobData = { workspaceId: string; personId: string } | { workspaceId: string; personIds: string[] };
+/**
+ * One person (an incremental change, de-duplicated per person), a page of people scored together,
+ * or the nightly decay rescore of a whole workspace (which queues the pages).
+ */
+export type ScoreJobData =
+  | { workspaceId: string; personId: string }
+  | { workspaceId: string; personIds: string[] }
+  | { workspaceId: string; rescore: 'decay' };
 
 export interface WritebackJobData {
   workspaceId: string;

@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import type { SyncJobData } from './job-data';
+import type { ScoreJobData, SyncJobData } from './job-data';
 
 /**
  * Periodic incremental sync per installation, created from this one place (BullMQ advises a single
@@ -7,4 +7,16 @@ import type { SyncJobData } from './job-data';
  */
 export async function scheduleIncrementalSync(syncQueue: Queue, data: SyncJobData, everyMs: number): Promise<void> {
   await syncQueue.upsertJobScheduler(`sync-${data.installationId}`, { every: everyMs }, { name: 'sync', data });
+}
+
+/**
+ * The nightly decay rescore of a workspace, five minutes after scores fade (00:00 UTC, engine/decay.ts),
+ * so the CRM shows each day's decayed scores although nothing new happened. The job only queues
+ * bulk-priority pages, so incremental work still goes first.
+ */
+export const DECAY_RESCORE_PATTERN = '5 0 * * *';
+
+export async function scheduleDecayRescore(scoreQueue: Queue, workspaceId: string): Promise<void> {
+  const data: ScoreJobData = { workspaceId, rescore: 'decay' };
+  await scoreQueue.upsertJobScheduler(`decay-${workspaceId}`, { pattern: DECAY_RESCORE_PATTERN, tz: 'UTC' }, { name: 'rescore', data });
 }

@@ -235,6 +235,46 @@ describe('jobs', () => {
     expect(await t.store.outbox.outboxBacklog(installation.id)).toMatchObject({ pending: 0 });
   });
 
+  it('the nightly decay rescore queues everyone in bulk pages; later the same day nothing is written, the next day the faded scores are', async () => {
+    const DAY_MS = 86_400_000;
+    const engaged = (id: string, type: 'webinar_attended' | 'page_view', daysAgo: number, url?: string): PullPage['events'][number] => ({
+      who: { crmId: '101', objectType: 'contact' as const },
+      event: { id, type, occurredAt: new Date(NOW - daysAgo * DAY_MS).toISOString(), source: 'hubspot', properties: url ? { url } : {} },
+    });
+    const events = [engaged('w1', 'webinar_attended', 3), engaged('w2', 'webinar_attended', 10), engaged('p1', 'page_view', 2, '/pricing'), engaged('p2', 'page_view', 4, '/pricing')];
+    await syncAndScore([persona('101', 'a@northfield.com'), persona('102', 'b@northfield.com')], events);
+    await runWritebackJob(writebackData(), afterGather());
+    const written = () => new Map(connector.writes.flat().map((write) => [write.crmId, write.properties]));
+    // the CRM now holds what was written
+    recorder.calls.length = 0;
+    await syncAndScore([
+      { ...persona('101', 'a@northfield.com'), writableValues: written().get('101')! },
+      { ...persona('102', 'b@northfield.com'), writableValues: written().get('102')! },
+    ]);
+    expect(recorder.calls).toEqual([]);
+    const firstScore = Number(written().get('101')!.leadstage_score);
+
+    const rescoreAt = async (at: number) => {
+      const at_ = { ...deps, clock: () => at };
+      recorder.calls.length = 0;
+      expect(await runScoreJob({ workspaceId: installation.workspaceId, rescore: 'decay' }, at_)).toEqual({ queued: 2 });
+      const queued = recorder.calls.filter(([kind]) => kind === 'score').map(([, data]) => (data as { personId: string }).personId);
+      expect(queued).toHaveLength(2);
+      recorder.calls.length = 0;
+      await runScoreJob({ workspaceId: installation.workspaceId, personIds: queued }, at_);
+      return recorder.calls.filter(([kind]) => kind === 'writeback');
+    };
+    // 23:30 the same day: scores fade once a day, so nothing changed and nothing is queued
+    expect(await rescoreAt(Date.parse('2026-11-27T23:30:00Z'))).toEqual([]);
+    // 00:05 the next day: the engaged contact's score faded and is written; the other did not change
+    const writesBefore = connector.writes.length;
+    expect(await rescoreAt(Date.parse('2026-11-28T00:05:00Z'))).toHaveLength(1);
+    await runWritebackJob(writebackData(), { ...deps, clock: () => Date.parse('2026-11-28T00:05:10Z') });
+    const next = connector.writes.slice(writesBefore).flat();
+    expect(next.map((write) => write.crmId)).toEqual(['101']);
+    expect(Number(next[0]!.properties.leadstage_score)).toBeLessThan(firstScore);
+  });
+
   it('score reserves one first-touch task per handoff, due 30 minutes after the request, however often it runs', async () => {
     const [personId] = await syncAndScore(
       [persona('101', 'a@northfield.com')],

@@ -142,8 +142,9 @@ describe('engagement: caps, decay, horizon', () => {
     ];
     rulebook.engagement.max = 1000;
     const engine = engineFrom(rulebook);
+    // ages count from the start of the scoring day: NOW is noon, so an event "10 days ago" is 9.5 days old
     const points = (type: 'page_view' | 'email_click' | 'unsubscribe', daysAgo: number) =>
-      engine.explain(person(), [event(type, daysAgo)], null, NOW).engagement[0]!.points;
+      engine.explain(person(), [event(type, daysAgo + 0.5)], null, NOW).engagement[0]!.points;
     expect(points('page_view', 0)).toBe(40);
     expect(points('page_view', 10)).toBe(20);
     expect(points('page_view', 20)).toBe(10);
@@ -151,6 +152,30 @@ describe('engagement: caps, decay, horizon', () => {
     expect(points('email_click', 31)).toBe(20);
     expect(points('email_click', 61)).toBe(10);
     expect(points('unsubscribe', 300)).toBe(-5);
+  });
+
+  it('fades once a day: the same people score alike all day, and a day of decay shows the next day', () => {
+    const rulebook = baseRulebook();
+    rulebook.decay = { horizon: '30d', default: { half_life: '10d' }, groups: {} };
+    rulebook.engagement.rules = [{ id: 'visit', match: { types: ['page_view'] }, points: 40, reason: 'visited {count} pages' }];
+    rulebook.engagement.max = 1000;
+    const engine = engineFrom(rulebook);
+    const events = [event('page_view', 3.2), event('page_view', 9.7), event('page_view', 29.6), event('page_view', 0.45)];
+    const startOfDay = Date.parse('2026-11-27T00:00:00Z');
+    const at = (ms: number) => {
+      const { score, engagement, reasons } = engine.evaluate(person(), events, null, ms);
+      return { score, engagement, reasons };
+    };
+    const morning = at(startOfDay + 2 * 3_600_000); // 02:00, after today's 01:12 visit
+    // minutes and hours later the same day: identical scores and reason text (nothing to write)
+    expect(at(NOW)).toEqual(morning);
+    expect(at(startOfDay + 86_399_000)).toEqual(morning);
+    // today's visit counts in full: decay did not touch it
+    expect(morning.engagement.score).toBeGreaterThan(40);
+    // the next day: the older visits faded and the one 29.6 days before noon left the 30-day horizon
+    const tomorrow = at(startOfDay + 86_400_000 + 60_000);
+    expect(tomorrow.engagement.score).toBeLessThan(morning.engagement.score);
+    expect(tomorrow.reasons).not.toEqual(morning.reasons);
   });
 
   it('ignores engagement older than the horizon and events in the future', () => {

@@ -2,7 +2,7 @@ import { ensureInstallations } from '../../app/bootstrap';
 import { createRuntime } from '../../app/runtime';
 import { serve, stopOnSignals } from '../../app/serve';
 import { startFirstSync } from '../../app/first-sync';
-import { scheduleIncrementalSync } from '../../queue/schedules';
+import { scheduleDecayRescore, scheduleIncrementalSync } from '../../queue/schedules';
 import { loadEnv } from '../../config/env';
 import { registerSecret } from '../../log/redact';
 import type { CommandIo } from './command';
@@ -40,7 +40,8 @@ export function serveCommand(roles: { web: boolean; worker: boolean }) {
         { workspaceId: installation!.workspaceId, installationId: installation!.id, stream: connector.streams[0]!, then: connector.streams.slice(1) },
         SYNC_EVERY_MS,
       );
-      io.out(`hubspot: first sync started; incremental sync every ${SYNC_EVERY_MS / 60_000} minutes`);
+      await scheduleDecayRescore(runtime.queues.score, installation!.workspaceId);
+      io.out(`hubspot: first sync started; incremental sync every ${SYNC_EVERY_MS / 60_000} minutes; decayed scores rescored nightly at 00:05 UTC`);
     }
     stopOnSignals(serving.stop, (line) => io.err(line));
     await new Promise(() => undefined); // serve until a signal
