@@ -1,6 +1,7 @@
 import type { JobDeps } from '../src/app/job-deps';
 import { enqueueRescore } from '../src/app/rescore';
 import { firstSyncPhases } from '../src/sync/first-sync-phases';
+import { firstSyncRunning, markCaughtUpAndCheckPhase } from '../src/sync/first-sync-marks';
 import type { SyncJobData } from '../src/queue/job-data';
 import type { PullPage, PulledEvent, StreamCursor } from '../src/sync/crm-connector';
 import type { EventInsert, Installation, PersonUpsert, Repositories } from '../src/store';
@@ -10,6 +11,8 @@ export interface SyncPageResult {
   events: number;
   newEvents: number;
   caughtUp: boolean;
+  /** A scheduled run that found the installation's first sync still running, and pulled nothing. */
+  skipped?: boolean;
 }
 
 /** Pages one sync job pulls before handing on: long enough to keep a pipeline full, short enough to share workers. */
@@ -33,6 +36,10 @@ export async function runSyncJob(data: SyncJobData, deps: JobDeps): Promise<Sync
   const phase = phases.findIndex((streams) => streams.includes(data.stream));
   const pull = (cursor: StreamCursor | null) => connector.pull(data.stream, cursor, { now: runNow });
   const totals: SyncPageResult = { people: 0, events: 0, newEvents: 0, caughtUp: false };
+  if (data.scheduled && (await firstSyncRunning(store.checkpoints, installation.id, connector.streams))) {
+    deps.logger.debug('scheduled sync skipped: the first sync is still running', { installationId: installation.id, stream: data.stream });
+    return { ...totals, skipped: true };
+  }
 
   let ahead: Promise<PullPage> | null = pull(await store.checkpoints.getCheckpoint<StreamCursor>(installation.id, data.stream));
   for (let pages = 1; ahead; pages++) {
@@ -61,7 +68,7 @@ export async function runSyncJob(data: SyncJobData, deps: JobDeps): Promise<Sync
     if (more) continue;
     totals.caughtUp = true;
     if (data.then.length > 0) await deps.enqueue.sync({ ...data, stream: data.then[0]!, then: data.then.slice(1), runNow });
-    else if (data.firstRun && (await phaseComplete(store, installation.id, data.stream, phases[phase] ?? connector.streams))) {
+    else if (data.firstRun && (await markCaughtUpAndCheckPhase(store.checkpoints, installation.id, data.stream, phases[phase] ?? connector.streams))) {
       const next = phases[phase + 1];
       if (next) {
         for (const stream of next) await deps.enqueue.sync({ ...data, stream, then: [], runNow });
@@ -105,20 +112,6 @@ async function storePage(page: PullPage, data: SyncJobData, installation: Instal
 }
 
 type Repos = Repositories;
-
-const FIRST_RUN_MARK = 'first-run:';
-
-/**
- * A first sync pulls a phase's streams side by side; each marks itself caught up, and whichever
- * finishes last sees every mark and starts what comes next. (Two finishing at once may both start
- * it: sync jobs are de-duplicated per stream, score jobs save the newest decision and writes go
- * out by value, so that costs nothing in the CRM.)
- */
-async function phaseComplete(store: JobDeps['store'], installationId: string, stream: string, streams: readonly string[]): Promise<boolean> {
-  await store.checkpoints.setCheckpoint(installationId, `${FIRST_RUN_MARK}${stream}`, { caughtUp: true });
-  const marked = new Set((await store.checkpoints.listCheckpoints(installationId)).map((c) => c.stream));
-  return streams.every((name) => marked.has(`${FIRST_RUN_MARK}${name}`));
-}
 
 /**
  * Events name their person by CRM id or by email. A CRM id not seen yet becomes a person linked to

@@ -2,6 +2,7 @@ import type { Queue } from 'bullmq';
 import type { QueueName } from '../queue/job-data';
 import type { Installation } from '../store';
 import { firstSyncPhases } from '../sync/first-sync-phases';
+import { markFirstSyncStarted } from '../sync/first-sync-marks';
 import type { Runtime } from './runtime';
 
 /**
@@ -14,6 +15,7 @@ export async function startFirstSync(runtime: Runtime, installation: Installatio
   const connector = await runtime.deps.connectorFor(installation);
   await connector.ensureSchema();
   const runNow = runtime.deps.clock();
+  await markFirstSyncStarted(runtime.store.checkpoints, installation.id, new Date(runNow));
   const [first = connector.streams] = firstSyncPhases(connector);
   for (const stream of first) {
     await runtime.enqueue.sync({ workspaceId: installation.workspaceId, installationId: installation.id, stream, then: [], firstRun: true, runNow });

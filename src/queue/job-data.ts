@@ -19,6 +19,8 @@ export interface SyncJobData {
    * stream that mentions them (which would score and write each person several times).
    */
   firstRun?: boolean;
+  /** Fired by the installation's job scheduler: skipped while its first sync is still running. */
+  scheduled?: boolean;
 }
 
 /**

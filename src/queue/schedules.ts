@@ -6,7 +6,7 @@ import type { ScoreJobData, SyncJobData } from './job-data';
  * writer for job schedulers). The scheduler id is the installation, so upserting is idempotent.
  */
 export async function scheduleIncrementalSync(syncQueue: Queue, data: SyncJobData, everyMs: number): Promise<void> {
-  await syncQueue.upsertJobScheduler(`sync-${data.installationId}`, { every: everyMs }, { name: 'sync', data });
+  await syncQueue.upsertJobScheduler(`sync-${data.installationId}`, { every: everyMs }, { name: 'sync', data: { ...data, scheduled: true } });
 }
 
 /**

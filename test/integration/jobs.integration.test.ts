@@ -5,6 +5,7 @@ import { runSyncJob } from '../../jobs/sync.job';
 import { runTasksJob } from '../../jobs/tasks.job';
 import { runWritebackJob } from '../../jobs/writeback.job';
 import { createEngineCache } from '../../src/app/engine-cache';
+import { markFirstSyncStarted } from '../../src/sync/first-sync-marks';
 import type { JobDeps } from '../../src/app/job-deps';
 import { createLogger } from '../../src/log/logger';
 import type { Enqueuer } from '../../src/queue/enqueuer';
@@ -155,6 +156,26 @@ describe('jobs', () => {
     await runSyncJob(syncData(), deps);
     expect(await t.store.checkpoints.getCheckpoint(installation.id, 'contacts')).toEqual({ since: 5 });
     expect(recorder.calls).toEqual([['sync', { ...syncData(), stream: 'form_submissions', then: [], runNow: NOW }]]);
+  });
+
+  it('a scheduled sync stays out of a running first sync, and runs once every stream of it is caught up', async () => {
+    const scheduled = { ...syncData(), scheduled: true };
+    await markFirstSyncStarted(t.store.checkpoints, installation.id, new Date(NOW));
+    connector.pages.contacts = [{ people: [persona('101', 'a@northfield.com')], events: [], next: { after: '101' } }];
+    expect(await runSyncJob(scheduled, deps)).toMatchObject({ skipped: true, people: 0 });
+    expect(connector.pages.contacts).toHaveLength(1); // nothing pulled
+    expect(recorder.calls).toEqual([]);
+    // the first sync's own jobs are not held back
+    const firstRun = { ...syncData(), then: [], firstRun: true, runNow: NOW };
+    expect(await runSyncJob(firstRun, { ...deps, syncPagesPerJob: 1 })).toMatchObject({ people: 1 });
+    connector.pages.contacts = [{ people: [], events: [], next: null }];
+    await runSyncJob(firstRun, deps);
+    connector.pages.form_submissions = [{ people: [], events: [], next: null }];
+    await runSyncJob({ ...firstRun, stream: 'form_submissions' }, deps);
+    // every stream caught up: the next scheduled run pulls
+    connector.pages.contacts = [{ people: [persona('102', 'b@northfield.com')], events: [], next: null }];
+    expect(await runSyncJob(scheduled, deps)).toMatchObject({ people: 1, caughtUp: true });
+    expect((await runSyncJob(scheduled, deps)).skipped).toBeUndefined();
   });
 
   it('sync never drops an event: an unknown email or CRM id becomes a person that the contact joins later', async () => {
