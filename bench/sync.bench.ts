@@ -25,6 +25,7 @@ import { serve } from '../src/app/serve';
 import { loadEnv } from '../src/config/env';
 import { createLogger } from '../src/log/logger';
 import { withSafetyMargin } from '../src/rate-limit';
+import { heaviestQueries, queryStatsEnabled } from '../src/store/query-stats';
 import { startSandboxProcess, type SandboxProcess } from './sandbox-process';
 
 const CRMS = ['hubspot', 'salesforce', 'both'] as const;
@@ -146,6 +147,7 @@ async function benchHubSpot(): Promise<void> {
   console.log(`  429s from our pacing     ${own429} (target 0)`);
   console.log(`  responses by status      ${JSON.stringify(first.requests.byStatus)}; record errors ${recordErrors.length}${recordErrors[0] ? ` (first: ${recordErrors[0].code} ${recordErrors[0].message})` : ''}`);
   console.log(`  peak RSS (app process)   ${(peakRss / 1024 / 1024).toFixed(0)} MB (target < 300 MB, flat across portal sizes)`);
+  if (queryStatsEnabled()) printHeaviestQueries();
   console.log(`  calls by endpoint        ${Object.entries(first.requests.byEndpoint).filter(([e]) => !e.includes('__sandbox')).sort((a, b) => b[1] - a[1]).map(([e, n]) => `${e} ${n}`).join('; ')}`);
 
   // a re-sync with nothing changed in the portal: only reads; writes only where time itself changed
@@ -167,6 +169,14 @@ async function benchHubSpot(): Promise<void> {
   await serving.stop();
   sandbox.process.stop();
   rmSync(dataDir, { recursive: true, force: true });
+}
+
+/** LEADSTAGE_QUERY_STATS=1 (PostgreSQL): where the store's time went during the first sync. */
+function printHeaviestQueries(): void {
+  console.log('  heaviest statements      total ms / calls / max ms');
+  for (const q of heaviestQueries(12)) {
+    console.log(`    ${q.totalMs.toFixed(0).padStart(8)} ${String(q.calls).padStart(6)} ${q.maxMs.toFixed(0).padStart(6)}  ${q.sql.slice(0, 150)}`);
+  }
 }
 
 /** The Salesforce benchmark in a child process with this process's Node flags; resolves with its exit code. */

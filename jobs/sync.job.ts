@@ -77,6 +77,11 @@ export async function runSyncJob(data: SyncJobData, deps: JobDeps): Promise<Sync
       }
     }
   }
+  // a first sync grows the tables faster than autovacuum re-analyzes them
+  if (data.firstRun) {
+    const analyzed = await store.statistics.refreshIfStale(deps.clock());
+    if (analyzed.length > 0) deps.logger.debug('planner statistics refreshed', { tables: analyzed });
+  }
   return totals;
 }
 

@@ -1,6 +1,7 @@
 import { Pool, types as pgTypes, type PoolClient, type CustomTypesConfig } from 'pg';
 import type { Database, QueryResult, Session } from './db.types';
 import { PG_OID, isoTimestampParser, normalizeParams, parseInt8 } from './value-parsers';
+import { queryStatsEnabled, recordQuery } from './query-stats';
 
 export interface PgDriverOptions {
   url: string;
@@ -26,7 +27,9 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 type Runner = Pick<PoolClient, 'query'> | Pool;
 
 async function run<T>(runner: Runner, sql: string, params: readonly unknown[] = []): Promise<QueryResult<T>> {
+  const started = queryStatsEnabled() ? performance.now() : 0;
   const result = await runner.query(sql, normalizeParams(params));
+  if (started) recordQuery(sql, performance.now() - started);
   return { rows: result.rows as T[], rowCount: result.rowCount ?? result.rows.length };
 }
 

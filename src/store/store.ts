@@ -1,6 +1,7 @@
 import { openDatabase } from './db';
 import type { Database, Session } from './db.types';
 import { migrate } from './migrate';
+import { plannerStatistics, type PlannerStatistics } from './planner-statistics';
 import { CheckpointRepository } from './repositories/checkpoint.repository';
 import { EventRepository } from './repositories/event.repository';
 import { InstallationRepository } from './repositories/installation.repository';
@@ -27,6 +28,8 @@ export interface Repositories {
 
 export interface Store extends Repositories {
   db: Database;
+  /** Keeps the planner's statistics current while a first sync grows the tables. */
+  statistics: PlannerStatistics;
   /** Runs fn in one transaction with repositories bound to it: all of it commits, or none. */
   transaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -73,6 +76,7 @@ export async function createStore(options: CreateStoreOptions = {}): Promise<Sto
   }
   return {
     db,
+    statistics: plannerStatistics(db),
     ...createRepositories(db),
     transaction: (fn) => db.transaction((tx) => fn(createRepositories(tx))),
     close: () => db.close(),
