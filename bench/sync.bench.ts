@@ -156,7 +156,7 @@ async function benchHubSpot(): Promise<void> {
   const connector = await runtime.deps.connectorFor(installation!);
   const resyncStarted = Date.now();
   await runtime.enqueue.sync({ workspaceId: installation!.workspaceId, installationId: installation!.id, stream: connector.streams[0]!, then: connector.streams.slice(1) });
-  await waitForIdle(runtime.queues, { timeoutMs: 10 * 60_000, pollMs: 200 });
+  await waitForIdle(runtime.queues, { timeoutMs: 30 * 60_000, pollMs: 200 });
   const after = await sandboxStats(sandbox.url);
   const delta = (endpoint: string) => (after.requests.byEndpoint[endpoint] ?? 0) - (before.requests.byEndpoint[endpoint] ?? 0);
   const resyncCalls = after.requests.total - before.requests.total;
