@@ -64,7 +64,8 @@ end
 local windowMs = tonumber(ARGV[2])
 local holdMs = tonumber(ARGV[7]) or 0
 redis.call('ZADD', KEYS[1], now + windowMs + holdMs, ARGV[6])
-redis.call('PEXPIRE', KEYS[1], windowMs + holdMs)
+-- never shorten the key's life below a held grant's
+if redis.call('PTTL', KEYS[1]) < windowMs + holdMs then redis.call('PEXPIRE', KEYS[1], windowMs + holdMs) end
 redis.call('INCR', KEYS[2])
 redis.call('PEXPIRE', KEYS[2], ARGV[5])
 return {0, now}

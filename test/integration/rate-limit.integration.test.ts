@@ -164,6 +164,14 @@ describe('rate limiter on an injected clock', () => {
       expect(slept).toEqual([10_000, 10_000, 10_000, 10_000, 10_000, 10_000, 10_000]);
     });
 
+    it('keeps a held slot when a grant without a hold shares its window', async () => {
+      const rl = limiter();
+      await rl.lease('inst-a', SMALL, 'standard');
+      await rl.acquire('inst-a', SMALL, 'standard');
+      const ttl = await connections[0]!.pttl(`${prefix}:rate-limit:{inst-a}:standard`);
+      expect(ttl).toBeGreaterThan(SMALL.standard.windowMs + 50_000);
+    });
+
     /**
      * A CRM that counts arrivals in its own rolling window, and requests that reach it late: the
      * first request of every other burst takes 150 ms to arrive (a busy event loop), the rest at once.
