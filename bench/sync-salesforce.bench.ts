@@ -18,15 +18,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
+import { integrationUserCredentials } from '../connectors/salesforce/sandbox';
 import type { StatsSnapshot } from '../connectors/salesforce/sandbox/stats';
 import { ensureInstallations } from '../src/app/bootstrap';
-import { queueCounts, startFirstSync, waitForIdle } from '../src/app/first-sync';
+import { queueCounts, waitForIdle } from '../src/app/first-sync';
 import { createRuntime } from '../src/app/runtime';
 import { serve } from '../src/app/serve';
 import { loadEnv } from '../src/config/env';
 import { createLogger } from '../src/log/logger';
 import { SALESFORCE_POLICIES } from '../src/rate-limit';
 import { sandboxJson, startSandboxProcess } from './sandbox-process';
+import { timedFirstSync } from './timed-first-sync';
 
 const { values } = parseArgs({
   options: {
@@ -65,6 +67,8 @@ interface Limits {
 
 interface Org {
   url: string;
+  loginUrl: string;
+  instanceUrl: string;
   clientId: string;
   clientSecret: string;
   accessToken: string;
@@ -91,6 +95,9 @@ async function startOrg(): Promise<Org> {
   const identity = await sandboxJson<{ organization_id: string }>(`${url}/services/oauth2/userinfo`, { headers: { authorization: `Bearer ${accessToken}` } });
   return {
     url,
+    // the sandbox is both the login and the instance host
+    loginUrl: url,
+    instanceUrl: url,
     clientId: field(/clientId=(\S+)/),
     clientSecret: field(/clientSecret=(\S+)/),
     accessToken,
@@ -137,10 +144,7 @@ async function main(): Promise<void> {
       provider: 'salesforce',
       externalAccountId: org.orgId,
       displayName: 'Bench org',
-      credentials: {
-        instanceUrl: org.url, loginUrl: org.url, clientId: org.clientId, clientSecret: org.clientSecret,
-        accessToken: org.accessToken, refreshToken: org.refreshToken, apiVersion: org.apiVersion,
-      },
+      credentials: integrationUserCredentials(org),
     },
   ]);
 
@@ -173,10 +177,7 @@ async function main(): Promise<void> {
     lastCalls = stats.apiCalls;
   }, 1_000);
 
-  const syncStarted = Date.now();
-  await startFirstSync(runtime, installation!);
-  await waitForIdle(runtime.queues, { timeoutMs: 30 * 60_000, pollMs: 200 });
-  const syncSeconds = (Date.now() - syncStarted) / 1000;
+  const syncSeconds = await timedFirstSync(runtime, installation!);
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
 

@@ -19,7 +19,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureInstallations } from '../src/app/bootstrap';
-import { queueCounts, startFirstSync, waitForIdle } from '../src/app/first-sync';
+import { queueCounts, waitForIdle } from '../src/app/first-sync';
 import { createRuntime } from '../src/app/runtime';
 import { serve } from '../src/app/serve';
 import { loadEnv } from '../src/config/env';
@@ -27,6 +27,7 @@ import { createLogger } from '../src/log/logger';
 import { withSafetyMargin } from '../src/rate-limit';
 import { heaviestQueries, queryStatsEnabled } from '../src/store/query-stats';
 import { startSandboxProcess, type SandboxProcess } from './sandbox-process';
+import { timedFirstSync } from './timed-first-sync';
 
 const CRMS = ['hubspot', 'salesforce', 'both'] as const;
 const { values } = parseArgs({
@@ -118,10 +119,7 @@ async function benchHubSpot(): Promise<void> {
     lastStandard = standard;
   }, SAMPLE_MS);
 
-  const syncStarted = Date.now();
-  await startFirstSync(runtime, installation!);
-  await waitForIdle(runtime.queues, { timeoutMs: 30 * 60_000, pollMs: 200 });
-  const syncSeconds = (Date.now() - syncStarted) / 1000;
+  const syncSeconds = await timedFirstSync(runtime, installation!);
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
 

@@ -10,7 +10,7 @@
  */
 import { parseArgs } from 'node:util';
 import { startHubSpotSandbox } from '../connectors/hubspot/sandbox';
-import { sharedFromHubSpot, startSalesforceSandbox } from '../connectors/salesforce/sandbox';
+import { integrationUserCredentials, sharedFromHubSpot, startSalesforceSandbox } from '../connectors/salesforce/sandbox';
 import { ensureInstallations } from '../src/app/bootstrap';
 import { startFirstSync, waitForIdle, type QueueCounts } from '../src/app/first-sync';
 import { RedisUnavailableError, createRuntime } from '../src/app/runtime';
@@ -91,10 +91,7 @@ async function main(): Promise<number> {
       provider: 'salesforce',
       externalAccountId: org.orgId,
       displayName: 'Demo Salesforce org',
-      credentials: {
-        instanceUrl: org.instanceUrl, loginUrl: org.loginUrl, clientId: org.clientId, clientSecret: org.clientSecret,
-        accessToken: org.accessToken, refreshToken: org.refreshToken, apiVersion: org.apiVersion,
-      },
+      credentials: integrationUserCredentials(org),
     },
   ]);
   for (const installation of installations) await startFirstSync(runtime, installation);

@@ -60,19 +60,17 @@ export class ReasonRanking {
 
   private grow(): void {
     const size = 2 * this.points.length;
-    const kinds = new Int8Array(size);
-    kinds.set(this.kinds);
-    this.kinds = kinds;
-    const indexes = new Int32Array(size);
-    indexes.set(this.indexes);
-    this.indexes = indexes;
-    const points = new Float64Array(size);
-    points.set(this.points);
-    this.points = points;
-    const magnitudes = new Float64Array(size);
-    magnitudes.set(this.magnitudes);
-    this.magnitudes = magnitudes;
+    this.kinds = grown(this.kinds, new Int8Array(size));
+    this.indexes = grown(this.indexes, new Int32Array(size));
+    this.points = grown(this.points, new Float64Array(size));
+    this.magnitudes = grown(this.magnitudes, new Float64Array(size));
   }
+}
+
+/** `into` (larger) holding `from`'s values at the start. */
+function grown<T extends Int8Array | Int32Array | Float64Array>(from: T, into: T): T {
+  into.set(from);
+  return into;
 }
 
 /** A rule's reason names the activity; the count says how often it was counted. */

@@ -11,14 +11,10 @@ export interface QueryStat {
 }
 
 const stats = new Map<string, QueryStat>();
-let enabled = process.env.LEADSTAGE_QUERY_STATS === '1';
+const enabled = process.env.LEADSTAGE_QUERY_STATS === '1';
 
 export function queryStatsEnabled(): boolean {
   return enabled;
-}
-
-export function enableQueryStats(on = true): void {
-  enabled = on;
 }
 
 export function recordQuery(sql: string, ms: number): void {

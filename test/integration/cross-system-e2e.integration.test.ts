@@ -3,7 +3,7 @@ import { Client } from '@hubspot/api-client';
 import { Connection } from 'jsforce';
 import { describeSeed as describeHubSpotSeed, SeedPortal, startHubSpotSandbox, type HubSpotSandbox } from '../../connectors/hubspot/sandbox';
 import {
-  describeSeed, OrgStore, seedOrg, sharedFromHubSpot, standardObjects, startSalesforceSandbox, type SalesforceSandbox, type SharedRecord,
+  describeSeed, integrationUserCredentials, OrgStore, seedOrg, sharedFromHubSpot, standardObjects, startSalesforceSandbox, type SalesforceSandbox, type SharedRecord,
 } from '../../connectors/salesforce/sandbox';
 import { ensureInstallations } from '../../src/app/bootstrap';
 import { startFirstSync, waitForIdle } from '../../src/app/first-sync';
@@ -111,10 +111,7 @@ describe(`HubSpot and Salesforce end to end, one workspace (${process.env.DATABA
         provider: 'salesforce',
         externalAccountId: `${org.orgId}-${RUN}`,
         displayName: 'Sales org',
-        credentials: {
-          instanceUrl: org.instanceUrl, loginUrl: org.loginUrl, clientId: org.clientId, clientSecret: org.clientSecret,
-          accessToken: org.accessToken, refreshToken: org.refreshToken, apiVersion: org.apiVersion,
-        },
+        credentials: integrationUserCredentials(org),
       },
     ])) as [Installation, Installation];
     await Promise.all([startFirstSync(runtime, hubspot), startFirstSync(runtime, salesforce)]);

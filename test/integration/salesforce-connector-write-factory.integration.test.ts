@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { startSalesforceSandbox, type SalesforceSandbox } from '../../connectors/salesforce/sandbox';
+import { integrationUserCredentials, startSalesforceSandbox, type SalesforceSandbox } from '../../connectors/salesforce/sandbox';
 import { createConnectorFactory } from '../../src/app/connector-factory';
 import { asSalesforceCredentials, openCredentials, sealCredentials, type SalesforceCredentials } from '../../src/app/credentials';
 import { createLogger } from '../../src/log/logger';
@@ -31,10 +31,7 @@ describe('connector factory: Salesforce installations', () => {
     test = await openTestStore();
     redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
     installation = (await seedWorkspace(test.store, 'Acme', ['salesforce'])).installations[0]!;
-    const credentials: SalesforceCredentials = {
-      instanceUrl: sandbox.instanceUrl, loginUrl: sandbox.loginUrl, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret,
-      accessToken: sandbox.accessToken, refreshToken: sandbox.refreshToken, apiVersion: sandbox.apiVersion,
-    };
+    const credentials: SalesforceCredentials = integrationUserCredentials(sandbox);
     await test.store.installations.setCredentials(installation.workspaceId, installation.id, sealCredentials(box, installation.id, credentials));
   });
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import './support/native-pglite';
 import { Connection } from 'jsforce';
-import { describeSeed, startSalesforceSandbox, type SalesforceSandbox } from '../../connectors/salesforce/sandbox';
+import { describeSeed, integrationUserCredentials, startSalesforceSandbox, type SalesforceSandbox } from '../../connectors/salesforce/sandbox';
 import { ensureInstallations } from '../../src/app/bootstrap';
 import { startFirstSync, waitForIdle } from '../../src/app/first-sync';
 import { createRuntime, type Runtime } from '../../src/app/runtime';
@@ -68,10 +68,7 @@ describe(`Salesforce end to end (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PG
         provider: 'salesforce',
         externalAccountId: `${org.orgId}-${RUN}`,
         displayName: 'E2E org',
-        credentials: {
-          instanceUrl: org.instanceUrl, loginUrl: org.loginUrl, clientId: org.clientId, clientSecret: org.clientSecret,
-          accessToken: org.accessToken, refreshToken: org.refreshToken, apiVersion: org.apiVersion,
-        },
+        credentials: integrationUserCredentials(org),
       },
     ])) as [Installation];
     await startFirstSync(runtime, installation);

@@ -1,6 +1,6 @@
 /** Public surface of the Salesforce sandbox. */
 export {
-  startSalesforceSandbox, createSandboxApp, MAX_URI_BYTES, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_ACCESS_TOKEN_TTL_MS, SANDBOX_API_VERSION,
+  startSalesforceSandbox, createSandboxApp, integrationUserCredentials, MAX_URI_BYTES, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_ACCESS_TOKEN_TTL_MS, SANDBOX_API_VERSION,
   type SalesforceSandbox, type SalesforceSandboxOptions,
 } from './server';
 export {

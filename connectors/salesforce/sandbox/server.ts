@@ -100,6 +100,17 @@ export interface SalesforceSandboxOptions {
   faults?: Partial<FaultSettings>;
 }
 
+/**
+ * What an installation connecting to this org stores: the integration user's tokens and the
+ * connected app, with the sandbox as both login and instance host.
+ */
+export function integrationUserCredentials(
+  sandbox: Pick<SalesforceSandbox, 'instanceUrl' | 'loginUrl' | 'clientId' | 'clientSecret' | 'accessToken' | 'refreshToken' | 'apiVersion'>,
+) {
+  const { instanceUrl, loginUrl, clientId, clientSecret, accessToken, refreshToken, apiVersion } = sandbox;
+  return { instanceUrl, loginUrl, clientId, clientSecret, accessToken, refreshToken, apiVersion };
+}
+
 export interface SalesforceSandbox {
   /** `http://127.0.0.1:<port>`: both the login URL and the instance URL. */
   url: string;
