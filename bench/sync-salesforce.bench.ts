@@ -18,8 +18,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
-import { integrationUserCredentials } from '../connectors/salesforce/sandbox';
-import type { StatsSnapshot } from '../connectors/salesforce/sandbox/stats';
+import { integrationUserCredentials } from '../sandboxes/salesforce';
+import type { StatsSnapshot } from '../sandboxes/salesforce/stats';
 import { ensureInstallations } from '../src/app/bootstrap';
 import { queueCounts, waitForIdle } from '../src/app/first-sync';
 import { createRuntime } from '../src/app/runtime';
@@ -82,7 +82,7 @@ interface Org {
 
 /** The sandbox in a child process; its banner carries the credentials, the userinfo endpoint the org id. */
 async function startOrg(): Promise<Org> {
-  const script = join(__dirname, '..', 'connectors', 'salesforce', 'sandbox', 'main.js');
+  const script = join(__dirname, '..', 'sandboxes', 'salesforce', 'main.js');
   const sandbox = await startSandboxProcess(script, ['--port', '0', '--leads', String(LEADS), '--contacts', String(CONTACTS), '--now', ORG_NOW], /^Admin: /m);
   const field = (pattern: RegExp) => {
     const match = pattern.exec(sandbox.banner);

@@ -59,7 +59,7 @@ async function startSandbox(): Promise<{ url: string; token: string; process: Sa
   const token = `bench-${process.pid}`;
   const ready = /on (http:\/\/127\.0\.0\.1:\d+)/;
   const sandbox = await startSandboxProcess(
-    join(__dirname, '..', 'connectors', 'hubspot', 'sandbox', 'main.js'),
+    join(__dirname, '..', 'sandboxes', 'hubspot', 'main.js'),
     ['--port', '0', '--contacts', String(CONTACTS), '--window-ms', String(WINDOW_MS), '--max-per-window', String(MAX), '--search-max', String(SEARCH_MAX), '--token', token, '--now', new Date(PORTAL_NOW).toISOString()],
     ready,
   );

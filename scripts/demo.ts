@@ -9,8 +9,8 @@
  * Needs only Node and Redis.
  */
 import { parseArgs } from 'node:util';
-import { startHubSpotSandbox } from '../connectors/hubspot/sandbox';
-import { integrationUserCredentials, sharedFromHubSpot, startSalesforceSandbox } from '../connectors/salesforce/sandbox';
+import { startHubSpotSandbox } from '../sandboxes/hubspot';
+import { integrationUserCredentials, sharedFromHubSpot, startSalesforceSandbox } from '../sandboxes/salesforce';
 import { ensureInstallations } from '../src/app/bootstrap';
 import { startFirstSync, waitForIdle, type QueueCounts } from '../src/app/first-sync';
 import { RedisUnavailableError, createRuntime } from '../src/app/runtime';

@@ -1,10 +1,10 @@
 import './support/native-pglite';
 import { Client } from '@hubspot/api-client';
 import { Connection } from 'jsforce';
-import { describeSeed as describeHubSpotSeed, SeedPortal, startHubSpotSandbox, type HubSpotSandbox } from '../../connectors/hubspot/sandbox';
+import { describeSeed as describeHubSpotSeed, SeedPortal, startHubSpotSandbox, type HubSpotSandbox } from '../../sandboxes/hubspot';
 import {
   describeSeed, integrationUserCredentials, OrgStore, seedOrg, sharedFromHubSpot, standardObjects, startSalesforceSandbox, type SalesforceSandbox, type SharedRecord,
-} from '../../connectors/salesforce/sandbox';
+} from '../../sandboxes/salesforce';
 import { ensureInstallations } from '../../src/app/bootstrap';
 import { startFirstSync, waitForIdle } from '../../src/app/first-sync';
 import { createRuntime, type Runtime } from '../../src/app/runtime';

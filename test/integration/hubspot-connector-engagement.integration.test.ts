@@ -5,7 +5,7 @@
  * whole history.
  */
 import { createHubSpotConnector } from '../../connectors/hubspot';
-import { FORM_IDS, startHubSpotSandbox, type HubSpotSandbox, type SeedDescription } from '../../connectors/hubspot/sandbox';
+import { FORM_IDS, startHubSpotSandbox, type HubSpotSandbox, type SeedDescription } from '../../sandboxes/hubspot';
 import { EventSchema } from '../../src/model/event';
 import type { CrmConnector, PulledEvent, StreamCursor } from '../../src/sync/crm-connector';
 

@@ -5,7 +5,7 @@
  * requests when the mapping allows it), write policies, and rep tasks that are created once.
  */
 import { createHubSpotConnector, type HubSpotFieldMapping } from '../../connectors/hubspot';
-import { startHubSpotSandbox, type HubSpotSandbox, type SeedDescription } from '../../connectors/hubspot/sandbox';
+import { startHubSpotSandbox, type HubSpotSandbox, type SeedDescription } from '../../sandboxes/hubspot';
 import type { Decision } from '../../src/model/decision';
 import type { CrmConnector, CrmTask, CrmWrite } from '../../src/sync/crm-connector';
 

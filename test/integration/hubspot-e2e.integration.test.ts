@@ -1,6 +1,6 @@
 import './support/native-pglite';
 import { Client } from '@hubspot/api-client';
-import { startHubSpotSandbox, describeSeed } from '../../connectors/hubspot/sandbox';
+import { startHubSpotSandbox, describeSeed } from '../../sandboxes/hubspot';
 import { ensureInstallations } from '../../src/app/bootstrap';
 import { startFirstSync, waitForIdle } from '../../src/app/first-sync';
 import { createRuntime, type Runtime } from '../../src/app/runtime';

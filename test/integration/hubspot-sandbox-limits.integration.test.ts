@@ -3,7 +3,7 @@
  * on an injected monotonic clock, so nothing here sleeps except the latency-fault check.
  */
 import { Client } from '@hubspot/api-client';
-import { startHubSpotSandbox, type HubSpotSandbox, type HubSpotSandboxOptions } from '../../connectors/hubspot/sandbox';
+import { startHubSpotSandbox, type HubSpotSandbox, type HubSpotSandboxOptions } from '../../sandboxes/hubspot';
 
 type ApiError = { code: number; body: Record<string, unknown>; headers: Record<string, string> };
 

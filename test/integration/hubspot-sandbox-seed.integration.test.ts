@@ -7,7 +7,7 @@ import { Client } from '@hubspot/api-client';
 import {
   COMPETITOR_DOMAINS, FORM_IDS, PERSONAL_EMAIL_DOMAINS, SeedPortal, TARGET_INDUSTRIES, NON_TARGET_INDUSTRIES,
   startHubSpotSandbox, describeSeed, type HubSpotSandbox,
-} from '../../connectors/hubspot/sandbox';
+} from '../../sandboxes/hubspot';
 
 const NOW = Date.parse('2026-11-27T12:00:00Z');
 const DAY = 86_400_000;

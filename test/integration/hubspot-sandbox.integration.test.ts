@@ -4,7 +4,7 @@
  * properties and groups, tasks and their associations, auth.
  */
 import { Client } from '@hubspot/api-client';
-import { startHubSpotSandbox, type HubSpotSandbox } from '../../connectors/hubspot/sandbox';
+import { startHubSpotSandbox, type HubSpotSandbox } from '../../sandboxes/hubspot';
 
 type ApiError = { code: number; body: Record<string, unknown> };
 

@@ -7,7 +7,7 @@
  */
 import { salesforceMappings } from '../../connectors/salesforce/mapping';
 import { createSalesforceApi, type SalesforceApiHandle } from '../../connectors/salesforce/salesforce-api';
-import { startSalesforceSandbox, type SalesforceSandbox, type SeedDescription } from '../../connectors/salesforce/sandbox';
+import { startSalesforceSandbox, type SalesforceSandbox, type SeedDescription } from '../../sandboxes/salesforce';
 import { pullStream, SALESFORCE_STREAMS, type SalesforceStreamOptions } from '../../connectors/salesforce/streams';
 import type { PulledEvent, PulledPerson, PullPage, RemovedRecord, StreamCursor } from '../../src/sync/crm-connector';
 

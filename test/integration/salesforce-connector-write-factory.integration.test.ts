@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { integrationUserCredentials, startSalesforceSandbox, type SalesforceSandbox } from '../../connectors/salesforce/sandbox';
+import { integrationUserCredentials, startSalesforceSandbox, type SalesforceSandbox } from '../../sandboxes/salesforce';
 import { createConnectorFactory } from '../../src/app/connector-factory';
 import { asSalesforceCredentials, openCredentials, sealCredentials, type SalesforceCredentials } from '../../src/app/credentials';
 import { createLogger } from '../../src/log/logger';

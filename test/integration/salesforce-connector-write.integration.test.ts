@@ -1,5 +1,5 @@
 /**
- * The Salesforce connector's write side against the sandbox (connectors/salesforce/sandbox) over
+ * The Salesforce connector's write side against the sandbox (sandboxes/salesforce) over
  * loopback, through the real transport on jsforce, with real Redis for the refresh lock:
  * ensureSchema creates the Leadstage fields (and lists setup steps when it may not), decisions land
  * as field values, per-record failures come back per record, a queue-owned Lead handed to sales gets
@@ -15,7 +15,7 @@ import { createRedisRefreshLock } from '../../connectors/salesforce/auth/redis-r
 import { createInMemoryTokenStore, type SalesforceTokens, type TokenStore } from '../../connectors/salesforce/auth/token-store';
 import { createSalesforceApi } from '../../connectors/salesforce/salesforce-api';
 import { SalesforceApiError } from '../../connectors/salesforce/salesforce-api-error';
-import { startSalesforceSandbox, type Row, type SalesforceSandbox, type SeedDescription } from '../../connectors/salesforce/sandbox';
+import { startSalesforceSandbox, type Row, type SalesforceSandbox, type SeedDescription } from '../../sandboxes/salesforce';
 import { SalesforceSchemaSetupRequired } from '../../connectors/salesforce/schema/schema-setup-required.error';
 import type { Decision } from '../../src/model/decision';
 import { DailyQuotaExhaustedError } from '../../src/rate-limit/daily-quota-exhausted-error';

@@ -1,6 +1,6 @@
 import './support/native-pglite';
 import { Connection } from 'jsforce';
-import { describeSeed, integrationUserCredentials, startSalesforceSandbox, type SalesforceSandbox } from '../../connectors/salesforce/sandbox';
+import { describeSeed, integrationUserCredentials, startSalesforceSandbox, type SalesforceSandbox } from '../../sandboxes/salesforce';
 import { ensureInstallations } from '../../src/app/bootstrap';
 import { startFirstSync, waitForIdle } from '../../src/app/first-sync';
 import { createRuntime, type Runtime } from '../../src/app/runtime';

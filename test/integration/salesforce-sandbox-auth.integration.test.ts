@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Connection, OAuth2 } from 'jsforce';
-import { startSalesforceSandbox, type SalesforceSandbox, type SalesforceSandboxOptions } from '../../connectors/salesforce/sandbox';
+import { startSalesforceSandbox, type SalesforceSandbox, type SalesforceSandboxOptions } from '../../sandboxes/salesforce';
 
 type SfError = Error & { errorCode?: string; name: string };
 type Row = Record<string, unknown> & { Id: string };

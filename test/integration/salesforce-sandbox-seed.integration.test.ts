@@ -7,8 +7,8 @@ import { Connection } from 'jsforce';
 import {
   describeSeed, INBOUND_QUEUE, LEAD_STATUSES, normalizeId, OrgStore, seedOrg, SF_NON_TARGET_INDUSTRIES, SF_TARGET_INDUSTRIES,
   SHOWCASE_KINDS, standardObjects, startSalesforceSandbox, type Row, type SalesforceSandbox,
-} from '../../connectors/salesforce/sandbox';
-import { COMPETITOR_DOMAINS, PERSONA_TITLES, PERSONAL_EMAIL_DOMAINS } from '../../connectors/hubspot/sandbox/seed-catalog';
+} from '../../sandboxes/salesforce';
+import { COMPETITOR_DOMAINS, PERSONA_TITLES, PERSONAL_EMAIL_DOMAINS } from '../../sandboxes/hubspot/seed-catalog';
 
 type Rec = Record<string, unknown> & { Id: string };
 

@@ -7,7 +7,7 @@ import { Connection } from 'jsforce';
 import {
   COLLECTION_LIMIT_MESSAGE, INBOUND_QUEUE, KEY_PREFIXES, makeId, startSalesforceSandbox, TOTAL_REQUESTS_EXCEEDED, type SalesforceSandbox,
   type SalesforceSandboxOptions,
-} from '../../connectors/salesforce/sandbox';
+} from '../../sandboxes/salesforce';
 
 type SfError = Error & { errorCode?: string; data?: unknown };
 type SaveResult = { id?: string; success: boolean; errors: { statusCode: string; message: string; fields: string[] }[]; created?: boolean };

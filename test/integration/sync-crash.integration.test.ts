@@ -5,7 +5,7 @@ import { startFirstSync, waitForIdle } from '../../src/app/first-sync';
 import type { Runtime } from '../../src/app/runtime';
 import type { Installation } from '../../src/store';
 import { connect, contactsAtStage, startRuntime, startSandbox, tasksPerContact, uniqueRun, unwrittenContacts } from './support/sync-harness';
-import type { HubSpotSandbox } from '../../connectors/hubspot/sandbox';
+import type { HubSpotSandbox } from '../../sandboxes/hubspot';
 
 /**
  * A worker killed with SIGKILL mid-sync, and another killed mid-write-back: the next worker resumes

@@ -1,4 +1,4 @@
-import type { HubSpotSandbox } from '../../connectors/hubspot/sandbox';
+import type { HubSpotSandbox } from '../../sandboxes/hubspot';
 import { startFirstSync, waitForIdle } from '../../src/app/first-sync';
 import type { Runtime } from '../../src/app/runtime';
 import { serve, type Serving } from '../../src/app/serve';

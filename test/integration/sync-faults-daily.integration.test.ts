@@ -1,5 +1,5 @@
 import type { Job } from 'bullmq';
-import type { HubSpotSandbox } from '../../connectors/hubspot/sandbox';
+import type { HubSpotSandbox } from '../../sandboxes/hubspot';
 import { queueCounts, startFirstSync } from '../../src/app/first-sync';
 import type { Runtime } from '../../src/app/runtime';
 import { serve, type Serving } from '../../src/app/serve';

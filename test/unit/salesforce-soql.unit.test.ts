@@ -9,7 +9,7 @@ import {
   type SoqlObjectDescribe,
   type SoqlResult,
   type SoqlRow,
-} from '../../connectors/salesforce/sandbox/soql';
+} from '../../sandboxes/salesforce/soql';
 
 // ---- a tiny org: describes, rows, and the data source the sandbox server would provide ----
 

@@ -1,6 +1,6 @@
 import './native-pglite';
 import type { Redis } from 'ioredis';
-import { startHubSpotSandbox, type HubSpotSandbox, type HubSpotSandboxOptions } from '../../../connectors/hubspot/sandbox';
+import { startHubSpotSandbox, type HubSpotSandbox, type HubSpotSandboxOptions } from '../../../sandboxes/hubspot';
 import { ensureInstallations } from '../../../src/app/bootstrap';
 import { queueCounts, type QueueCounts } from '../../../src/app/first-sync';
 import { createRuntime, type Runtime, type RuntimeOptions } from '../../../src/app/runtime';

@@ -1,6 +1,6 @@
 /**
  * Runs the sandbox from a shell:
- *   npx tsx connectors/salesforce/sandbox/main.ts --port 4020 --leads 1000 --contacts 1000
+ *   npx tsx sandboxes/salesforce/main.ts --port 4020 --leads 1000 --contacts 1000
  * Options: --port, --leads, --contacts, --seed, --now, --client-id, --client-secret, --daily,
  * --bulk-jobs-daily, --max-per-window, --window-ms, --max-concurrent, --token-ttl-ms, --bulk-delay-ms,
  * --with-leadstage-fields, --no-metadata, --frozen-clock, and --shared-from-hubspot-seed <seed>
@@ -8,7 +8,7 @@
  * with that seed and contact count. Ctrl-C stops it.
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_CONTACTS as DEFAULT_HUBSPOT_CONTACTS, SeedPortal } from '../../hubspot/sandbox/seed';
+import { DEFAULT_CONTACTS as DEFAULT_HUBSPOT_CONTACTS, SeedPortal } from '../hubspot/seed';
 import { sharedFromHubSpot } from './seed-shared';
 import { startSalesforceSandbox } from './server';
 

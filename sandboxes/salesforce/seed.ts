@@ -9,11 +9,11 @@
  * Seeding is eager (SOQL reads every row anyway): 20,000 leads + 20,000 contacts with their
  * campaign members and tasks build in about a second and take a few hundred bytes per row.
  */
-import { Prng } from '../../hubspot/sandbox/prng';
+import { Prng } from '../hubspot/prng';
 import {
   COUNTRIES, NAMES, NON_PERSONA_TITLES, NON_US_COUNTRY_WEIGHTS, PERSONA_TITLES, PERSONAL_EMAIL_DOMAINS,
   SELF_EMPLOYED_TITLES, type CountryInfo,
-} from '../../hubspot/sandbox/seed-catalog';
+} from '../hubspot/seed-catalog';
 import { KEY_PREFIXES, makeId } from './ids';
 import {
   CAMPAIGN_MEMBER_STATUSES, CONTACT_ROLES, LEAD_STATUSES, OPPORTUNITY_STAGES, type LeadStatusValue,

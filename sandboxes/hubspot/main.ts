@@ -1,6 +1,6 @@
 /**
  * Runs the sandbox from a shell:
- *   npx tsx connectors/hubspot/sandbox/main.ts --port 4010 --contacts 2000
+ *   npx tsx sandboxes/hubspot/main.ts --port 4010 --contacts 2000
  * Options: --port, --contacts, --seed, --now, --token, --window-ms, --max-per-window, --search-max,
  * --daily, --frozen-clock. Ctrl-C stops it.
  */

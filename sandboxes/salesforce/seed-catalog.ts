@@ -4,7 +4,7 @@
  * meet the same people and rulebook; what differs is Salesforce's own vocabulary: the standard
  * Industry picklist, Lead Status values, campaigns and their member statuses, queues, rep-logged tasks.
  */
-import { COMPANY_NAME_PARTS, COMPETITOR_DOMAINS, OWNERS } from '../../hubspot/sandbox/seed-catalog';
+import { COMPANY_NAME_PARTS, COMPETITOR_DOMAINS, OWNERS } from '../hubspot/seed-catalog';
 import { KEY_PREFIXES, makeId } from './ids';
 
 export const ORG_ID = makeId(KEY_PREFIXES.Organization, 0);
