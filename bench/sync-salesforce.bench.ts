@@ -26,7 +26,7 @@ import { createRuntime } from '../src/app/runtime';
 import { serve } from '../src/app/serve';
 import { loadEnv } from '../src/config/env';
 import { createLogger } from '../src/log/logger';
-import { SALESFORCE_POLICIES } from '../src/rate-limit';
+import { SALESFORCE_POLICIES } from '../connectors/salesforce/rate-policies.constant';
 import { sandboxJson, startSandboxProcess } from './sandbox-process';
 import { timedFirstSync } from './timed-first-sync';
 

@@ -1,4 +1,4 @@
-import type { JobDeps } from '../src/app/job-deps';
+import type { JobDeps } from './job-deps';
 import { enqueueRescore } from '../src/app/rescore';
 import type { Decision } from '../src/model/decision';
 import type { ScoreJobData } from '../src/queue/job-data';
@@ -10,8 +10,6 @@ import { horizonStart } from '../src/engine/decay';
 import { parseDuration } from '../src/util/duration.util';
 
 /** Providers that hold reps' tasks (marketing automation platforms are engagement sources only). */
-const TASK_PROVIDERS = new Set(['hubspot', 'salesforce']);
-
 export interface ScoreResult {
   decision: Decision;
   writesQueued: number;
@@ -69,7 +67,7 @@ export async function runScoreBatch(workspaceId: string, personIds: readonly str
         writesByInstallation.set(installation.id, list);
       }
       // not only on the transition: a retry after a crash between these steps must still get its task
-      if (decision.stage === 'sql' && slaDueAt && TASK_PROVIDERS.has(installation.provider)) {
+      if (decision.stage === 'sql' && slaDueAt && deps.connectors.get(installation.provider).createsTasks) {
         // one task per handoff: the key is the person and the moment their SLA started
         tasks.push({ installationId: installation.id, personId, handoffKey: `${personId}:sql:${decision.slaStartAt}`, dueAt: slaDueAt });
       }

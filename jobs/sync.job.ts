@@ -1,9 +1,9 @@
-import type { JobDeps } from '../src/app/job-deps';
+import type { JobDeps } from './job-deps';
 import { enqueueRescore } from '../src/app/rescore';
 import { firstSyncPhases } from '../src/sync/first-sync-phases';
 import { firstSyncRunning, markCaughtUpAndCheckPhase } from '../src/sync/first-sync-marks';
 import type { SyncJobData } from '../src/queue/job-data';
-import type { PullPage, PulledEvent, StreamCursor } from '../src/sync/crm-connector';
+import type { PullPage, PulledEvent, StreamCursor } from '../src/connector/crm-connector';
 import type { EventInsert, Installation, PersonUpsert, Repositories } from '../src/store';
 
 export interface SyncPageResult {

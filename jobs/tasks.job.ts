@@ -1,10 +1,10 @@
-import type { JobDeps } from '../src/app/job-deps';
+import type { JobDeps } from './job-deps';
 import type { Decision } from '../src/model/decision';
 import type { EngagementEvent } from '../src/model/event';
 import type { Person } from '../src/model/person';
 import { EVENT_LABELS } from '../src/engine/event-labels';
 import type { TasksJobData } from '../src/queue/job-data';
-import type { CrmTask } from '../src/sync/crm-connector';
+import type { CrmTask } from '../src/connector/crm-connector';
 import { writeTargets } from '../src/sync/write-targets';
 
 /** Tasks per create call when the connector does not say (CrmConnector.writeBatchSize). */

@@ -1,6 +1,6 @@
-import type { JobDeps } from '../src/app/job-deps';
+import type { JobDeps } from './job-deps';
 import type { WritebackJobData } from '../src/queue/job-data';
-import type { CrmWrite } from '../src/sync/crm-connector';
+import type { CrmWrite } from '../src/connector/crm-connector';
 
 /** Records per write call when the connector does not say (CrmConnector.writeBatchSize). */
 const DEFAULT_BATCH = 100;

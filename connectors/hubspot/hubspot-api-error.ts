@@ -4,6 +4,9 @@
  * own class, so it is recognised by shape), from an `apiRequest` response, or from a fetch error.
  * Messages name the endpoint and HubSpot's own message, never the access token.
  */
+import { parseRetryAfter } from '../../src/rate-limit/parse-retry-after.util';
+import { classify429 } from './classify-429.util';
+
 export class HubSpotApiError extends Error {
   override readonly name = 'HubSpotApiError';
 
@@ -21,6 +24,11 @@ export class HubSpotApiError extends Error {
     /** From a Retry-After header, when HubSpot sent one (it is not documented for REST 429s). */
     readonly retryAfterMs: number | null = null,
     readonly correlationId: string | null = null,
+    /**
+     * For 429s: which budget HubSpot refused and until when (epoch ms), read once from the response
+     * where it arrived (classify-429.util.ts), so nobody downstream re-parses headers.
+     */
+    readonly refusal: { budget: 'window' | 'daily'; untilMs: number } | null = null,
   ) {
     super(message);
   }
@@ -48,14 +56,6 @@ function header(headers: Record<string, string> | undefined, name: string): stri
   return key === undefined ? undefined : headers[key];
 }
 
-/** Retry-After is seconds or an HTTP date; anything else is ignored. */
-export function parseRetryAfter(value: string | undefined, now: number = Date.now()): number | null {
-  if (value === undefined || value.trim() === '') return null;
-  if (/^\d+(\.\d+)?$/.test(value.trim())) return Math.round(Number(value) * 1000);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? null : Math.max(0, at - now);
-}
-
 /** Replaces every occurrence of the token, should HubSpot or a transport ever echo it. */
 function scrub(text: string, secret: string): string {
   return secret.length > 0 ? text.split(secret).join('[redacted]') : text;
@@ -69,7 +69,7 @@ function describeCause(error: unknown): string {
 }
 
 /** Converts whatever a call threw into a HubSpotApiError; an existing one passes through. */
-export function toHubSpotApiError(error: unknown, endpoint: string, accessToken: string): HubSpotApiError {
+export function toHubSpotApiError(error: unknown, endpoint: string, accessToken: string, now: number = Date.now()): HubSpotApiError {
   if (error instanceof HubSpotApiError) return error;
   if (!isApiExceptionLike(error)) {
     // No HTTP answer: the request may or may not have reached HubSpot, so it is worth retrying.
@@ -80,10 +80,15 @@ export function toHubSpotApiError(error: unknown, endpoint: string, accessToken:
   const category = field(body, 'category') ?? field(body, 'errorType');
   const policyName = status === 429 ? field(body, 'policyName') : null;
   const hubspotMessage = field(body, 'message') ?? (typeof body === 'string' && body !== '' ? body.slice(0, 500) : 'no message');
-  const retryAfterMs = parseRetryAfter(header(error.headers, 'retry-after'));
+  const retryAfterMs = parseRetryAfter(header(error.headers, 'retry-after'), now);
   // DAILY is a 429 too: retryable, but only after the portal's midnight; the caller reads policyName.
   const retryable = status === 429 || status >= 500 || status === 0;
   const policy = policyName ? ` (${policyName})` : category ? ` (${category})` : '';
   const message = scrub(`HubSpot ${endpoint} answered ${status}${policy}: ${hubspotMessage}`, accessToken);
-  return new HubSpotApiError(message, endpoint, status, retryable, category, policyName, retryAfterMs, field(body, 'correlationId'));
+  return new HubSpotApiError(message, endpoint, status, retryable, category, policyName, retryAfterMs, field(body, 'correlationId'), status === 429 ? refusalOf(body, error.headers, now) : null);
+}
+
+function refusalOf(body: unknown, headers: Record<string, string> | undefined, now: number): HubSpotApiError['refusal'] {
+  const action = classify429(body, headers, now);
+  return action.action === 'pause-daily' ? { budget: 'daily', untilMs: action.untilMs } : { budget: 'window', untilMs: now + action.waitMs };
 }

@@ -1,11 +1,11 @@
 /**
- * `createHubSpotConnector()`: the CrmConnector (src/sync/crm-connector.ts) for HubSpot, on the
+ * `createHubSpotConnector()`: the CrmConnector (src/connector/crm-connector.ts) for HubSpot, on the
  * official @hubspot/api-client. One SDK Client per connector; no SDK limiter or retries (they are
  * process-global): every request waits for the injected `fetchLimiter`, and failures surface as
  * HubSpotApiError for the jobs to retry or report.
  */
 import type { Decision } from '../../src/model/decision';
-import type { CrmConnector, CrmTask, CrmWrite, PullContext, PullPage, StreamCursor } from '../../src/sync/crm-connector';
+import type { CrmConnector, CrmTask, CrmWrite, PullContext, PullPage, StreamCursor } from '../../src/connector/crm-connector';
 import { HubSpotHttp, type FetchLimiter } from './hubspot-http';
 import { FieldMappings } from './mapping/field-mappings';
 import { loadHubSpotDefaultMappings } from './mapping/load-mappings';

@@ -4,6 +4,6 @@ export { HubSpotApiError } from './hubspot-api-error';
 export type { FetchLimiter, RequestKind } from './hubspot-http';
 export { loadHubSpotDefaultMappings, loadHubSpotMappingsFile, parseHubSpotMappings, HubSpotMappingError } from './mapping/load-mappings';
 export type { HubSpotFieldMapping } from './mapping/mapping-schema';
-export { normaliseCountry } from './mapping/country.util';
+export { normaliseCountry } from '../../src/connector/shared/country.util';
 export { LEADSTAGE_GROUP, LEADSTAGE_PROPERTIES } from './schema/leadstage-properties.constant';
 export { searchModifiedWindow, SEARCH_RESULT_CAP, type WindowCursor } from './streams/modified-window-search';

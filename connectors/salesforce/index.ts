@@ -6,8 +6,6 @@ export {
 export type * from './salesforce-api.types';
 export { SalesforceApiError } from './salesforce-api-error';
 export { createInMemoryTokenStore, type SalesforceTokens, type TokenStore } from './auth/token-store';
-export { createLocalRefreshLock, type RefreshLock } from './auth/refresh-lock';
-export { createRedisRefreshLock, RefreshLockTimeoutError, type RedisRefreshLockOptions } from './auth/redis-refresh-lock';
 export { TokenRefresher } from './auth/token-refresher';
 export { LEADSTAGE_FIELDS, TASK_KEY_FIELD } from './schema/leadstage-fields.constant';
 export { SalesforceSchemaSetupRequired } from './schema/schema-setup-required.error';

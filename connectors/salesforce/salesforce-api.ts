@@ -20,10 +20,10 @@ import { Connection } from 'jsforce';
 import { HttpApi } from 'jsforce/lib/http-api';
 import type { HttpRequest, HttpResponse } from 'jsforce/lib/types';
 import { DailyQuotaExhaustedError } from '../../src/rate-limit/daily-quota-exhausted-error';
-import { createLocalRefreshLock, type RefreshLock } from './auth/refresh-lock';
+import { createLocalRefreshLock, type RefreshLock } from '../../src/connector/refresh-lock';
 import { TokenRefresher } from './auth/token-refresher';
 import { createInMemoryTokenStore, type TokenStore } from './auth/token-store';
-import { parseCsv } from './rfc4180-csv.util';
+import { parseCsv } from '../../src/connector/shared/rfc4180-csv.util';
 import { DAY_MS, SalesforceApiError, scrubSecrets, toSalesforceApiError, type QuotaSettings } from './salesforce-api-error';
 import type {
   SalesforceApi, SfApiUsage, SfBulkJobState, SfDescribe, SfFieldDescribe, SfQueryOptions, SfQueryPage, SfRecord, SfRecordWrite, SfSaveResult,

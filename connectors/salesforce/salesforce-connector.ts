@@ -6,7 +6,7 @@
  */
 import type { Decision } from '../../src/model/decision';
 import type { FieldMapping } from '../../src/store/records';
-import type { CrmConnector, CrmTask, CrmWrite, PullContext, PullPage, StreamCursor } from '../../src/sync/crm-connector';
+import type { CrmConnector, CrmTask, CrmWrite, PullContext, PullPage, StreamCursor } from '../../src/connector/crm-connector';
 import { salesforceMappings } from './mapping';
 import { createSalesforceApi, type SalesforceApiOptions } from './salesforce-api';
 import type { SalesforceApi } from './salesforce-api.types';

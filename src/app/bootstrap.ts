@@ -1,14 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { parseRulebook } from '../rulebook/load';
 import type { Installation, Provider, SecretBox, Store } from '../store';
-import { sealCredentials, type CrmCredentials, type SalesforceCredentials } from './credentials';
+import { connectorRegistry } from '../../connectors/registry';
+import type { ConnectorRegistry } from '../connector/connector-registry';
+import { parseCredentials, sealCredentials } from './credentials';
 
 export interface ConnectSystem {
   provider: Provider;
-  /** HubSpot portal id, Salesforce org id, … */
+  /** The account's id in its system (a portal, an org): one installation per account. */
   externalAccountId: string;
   displayName: string;
-  credentials: CrmCredentials | SalesforceCredentials;
+  /** In the shape the provider's connector declares (checked before anything is stored). */
+  credentials: unknown;
 }
 
 /**
@@ -22,7 +25,12 @@ export async function ensureInstallations(
   workspaceName: string,
   rulebookPath: string,
   systems: readonly ConnectSystem[],
+  connectors: ConnectorRegistry = connectorRegistry,
 ): Promise<Installation[]> {
+  // refuse an unknown provider or credentials that do not fit before creating anything
+  const credentials = systems.map((system) =>
+    parseCredentials({ id: `(new ${system.externalAccountId})`, provider: system.provider, displayName: system.displayName }, connectors.get(system.provider).credentialsSchema, system.credentials),
+  );
   const existing = await Promise.all(systems.map((system) => store.installations.findByExternalAccount(system.provider, system.externalAccountId)));
   let workspaceId = existing.find((installation) => installation !== null)?.workspaceId;
   if (!workspaceId) {
@@ -43,7 +51,7 @@ export async function ensureInstallations(
         displayName: system.displayName,
         status: 'active',
       }));
-    await store.installations.setCredentials(installation.workspaceId, installation.id, sealCredentials(box, installation.id, system.credentials));
+    await store.installations.setCredentials(installation.workspaceId, installation.id, sealCredentials(box, installation.id, credentials[index]));
     installations.push((await store.installations.get(installation.workspaceId, installation.id))!);
   }
   return installations;

@@ -1,45 +1,43 @@
+import type { z } from 'zod';
 import type { Installation, Sealed, SecretBox, Store } from '../store';
 
-/** What a connector needs to reach its CRM. Kept sealed in the store; never logged or put in jobs. */
-export interface CrmCredentials {
-  accessToken: string;
-  /** API base URL: the vendor's by default, the local sandbox in the demo and tests. */
-  basePath?: string;
-}
-
 /**
- * A Salesforce org connected through the connected app (OAuth web-server flow). The access and
- * refresh tokens rotate: the connector re-seals the latest pair here after each refresh.
+ * A connector's credentials, kept sealed in the store; never logged or put in job data. Each
+ * connector declares their shape (ConnectorModule.credentialsSchema): they are parsed on the way in
+ * and on the way out, so a blob that does not fit is a clear error naming the fields, never a cast.
  */
-export interface SalesforceCredentials extends CrmCredentials {
-  /** `https://<my-domain>.my.salesforce.com` (from the token response's `instance_url`), or the sandbox. */
-  instanceUrl: string;
-  /** Token endpoint host: https://login.salesforce.com, https://test.salesforce.com for a Salesforce sandbox org. */
-  loginUrl?: string;
-  clientId: string;
-  clientSecret?: string;
-  refreshToken: string;
-  /** REST API version, e.g. "62.0" (default in the connector). */
-  apiVersion?: string;
-}
 
 /** The installation id binds the ciphertext to its row: copied elsewhere, it does not open. */
-export function sealCredentials(box: SecretBox, installationId: string, credentials: CrmCredentials | SalesforceCredentials): Sealed {
+export function sealCredentials(box: SecretBox, installationId: string, credentials: unknown): Sealed {
   return box.seal(JSON.stringify(credentials), installationId);
 }
 
-export async function openCredentials(store: Store, box: SecretBox, installation: Installation): Promise<CrmCredentials> {
+export async function openCredentials<C>(store: Store, box: SecretBox, installation: Installation, schema: z.ZodType<C>): Promise<C> {
   const sealed = await store.installations.getCredentials(installation.workspaceId, installation.id);
-  if (!sealed) throw new Error(`installation ${installation.id} (${installation.provider} ${installation.displayName}) has no credentials`);
-  return JSON.parse(box.open(sealed, installation.id)) as CrmCredentials;
+  if (!sealed) throw new CredentialsError(installation, 'has no credentials');
+  let opened: unknown;
+  try {
+    opened = JSON.parse(box.open(sealed, installation.id));
+  } catch {
+    throw new CredentialsError(installation, 'has credentials that are not readable JSON');
+  }
+  return parseCredentials(installation, schema, opened);
 }
 
-/** Checks the Salesforce fields are there; the error names the missing fields, never a value. */
-export function asSalesforceCredentials(credentials: CrmCredentials, installationId: string): SalesforceCredentials {
-  const c = credentials as Partial<SalesforceCredentials>;
-  const missing = (['instanceUrl', 'clientId', 'accessToken', 'refreshToken'] as const).filter((k) => typeof c[k] !== 'string' || c[k] === '');
-  if (missing.length > 0) {
-    throw new Error(`installation ${installationId}: Salesforce credentials lack ${missing.join(', ')}; reconnect the org`);
+/** Names each field that does not fit and why, never a value (values are secrets). */
+export function parseCredentials<C>(installation: Pick<Installation, 'id' | 'provider' | 'displayName'>, schema: z.ZodType<C>, value: unknown): C {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : '(credentials)'}: ${issue.code === 'unrecognized_keys' ? `unexpected ${issue.keys.join(', ')}` : issue.code}`);
+  throw new CredentialsError(installation, `has credentials that do not fit (${problems.join('; ')})`);
+}
+
+export class CredentialsError extends Error {
+  override readonly name = 'CredentialsError';
+  readonly code = 'CREDENTIALS_INVALID';
+  /** Retrying cannot help: an admin must reconnect the system. */
+  readonly retryable = false;
+  constructor(installation: Pick<Installation, 'id' | 'provider' | 'displayName'>, problem: string) {
+    super(`installation ${installation.id} (${installation.provider} ${installation.displayName}) ${problem}; reconnect it`);
   }
-  return c as SalesforceCredentials;
 }

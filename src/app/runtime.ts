@@ -6,11 +6,13 @@ import { createMetrics, type Metrics } from '../metrics/metrics';
 import { bullmqEnqueuer, type Enqueuer } from '../queue/enqueuer';
 import type { QueueName } from '../queue/job-data';
 import { createQueues } from '../queue/queues';
-import { DEFAULT_HUBSPOT_POLICY, DEFAULT_SALESFORCE_POLICY, createRedisRateLimiter, withSafetyMargin, type RateLimiter, type RatePolicy } from '../rate-limit';
+import { connectorRegistry } from '../../connectors/registry';
+import type { ConnectorRegistry } from '../connector/connector-registry';
+import { createRedisRateLimiter, type RateLimiter, type RatePolicy } from '../rate-limit';
 import { SecretBox, createStore, type Installation, type Provider, type Store } from '../store';
 import { createConnectorFactory } from './connector-factory';
 import { createEngineCache } from './engine-cache';
-import type { JobDeps } from './job-deps';
+import type { JobDeps } from '../../jobs/job-deps';
 import { loadSecretKey } from './secret-key';
 
 export interface RuntimeOptions {
@@ -22,8 +24,10 @@ export interface RuntimeOptions {
   /** `memory` for tests; default: LEADSTAGE_DATA_DIR (ignored when DATABASE_URL is set). */
   dataDir?: string;
   logger?: Logger;
-  /** Each CRM's request budget per installation (the demo compresses HubSpot's window). */
+  /** A request budget per installation of a provider, instead of its connector's default (the demo compresses a window). */
   ratePolicies?: Partial<Record<Provider, RatePolicy>>;
+  /** The connectors this runtime knows (default: connectors/registry.ts). */
+  connectors?: ConnectorRegistry;
   /** PostgreSQL only: a schema of its own (tests; several deployments on one server). */
   schema?: string;
   /** How long a worker's claim on outbox writes lasts before another may take them (default 5 min). */
@@ -43,6 +47,8 @@ export interface Runtime {
   prefix: string;
   limiter: RateLimiter;
   deps: JobDeps;
+  /** Sets one installation's request budget (self-hosted single-account mode chooses it explicitly). */
+  setRatePolicy(installationId: string, policy: RatePolicy): void;
   close(): Promise<void>;
 }
 
@@ -70,11 +76,10 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const clock = options.clock ?? Date.now;
   // one limiter for all processes: the request budget of an installation lives in Redis
   const limiter = createRedisRateLimiter(redis, { prefix });
-  const ratePolicies: Partial<Record<Provider, RatePolicy>> = {
-    hubspot: withSafetyMargin(DEFAULT_HUBSPOT_POLICY),
-    salesforce: DEFAULT_SALESFORCE_POLICY,
-    ...options.ratePolicies,
-  };
+  const connectors = options.connectors ?? connectorRegistry;
+  const installationPolicies = new Map<string, RatePolicy>();
+  const ratePolicyFor = (installation: Installation): RatePolicy =>
+    installationPolicies.get(installation.id) ?? options.ratePolicies?.[installation.provider] ?? connectors.get(installation.provider).defaultRatePolicy;
   const installations = new Map<string, Installation>();
   const deps: JobDeps = {
     store,
@@ -83,7 +88,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     enqueue,
     engineFor: createEngineCache(store),
     ...(options.outboxLeaseMs ? { outboxLeaseMs: options.outboxLeaseMs } : {}),
-    connectorFor: createConnectorFactory({ store, box, metrics, logger, limiter, ratePolicies, redis, prefix }),
+    connectorFor: createConnectorFactory({ store, box, metrics, logger, limiter, registry: connectors, ratePolicyFor, redis, prefix }),
+    connectors,
     async installation(workspaceId, installationId) {
       let installation = installations.get(installationId);
       if (!installation) {
@@ -106,6 +112,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     prefix,
     limiter,
     deps,
+    setRatePolicy: (installationId, policy) => installationPolicies.set(installationId, policy),
     async close() {
       await Promise.all(Object.values(queues).map((queue) => queue.close()));
       await store.close();

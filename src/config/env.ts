@@ -3,6 +3,8 @@ import { z } from 'zod';
 /**
  * Configuration comes from the environment only (twelve-factor), validated once at start-up.
  * A bad or missing variable stops the process with one message that lists every problem.
+ * A connector's own variables (self-hosted single-account mode) are its module's to read and check
+ * (ConnectorModule.fromEnvironment), so this file names no vendor.
  */
 const EnvSchema = z
   .object({
@@ -19,9 +21,6 @@ const EnvSchema = z
       .string()
       .refine((value) => decodeKey(value) !== null, 'expected 32 bytes as 64 hex characters or base64')
       .optional(),
-    /** Single-portal mode: a HubSpot private-app token and, for the sandbox, its base URL. */
-    HUBSPOT_ACCESS_TOKEN: z.string().min(1).optional(),
-    HUBSPOT_BASE_URL: z.url().optional(),
   });
 
 export type Env = z.infer<typeof EnvSchema>;

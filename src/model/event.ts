@@ -52,7 +52,7 @@ export const EventSchema = z.object({
   id: z.string().min(1),
   type: z.enum(EVENT_TYPES),
   occurredAt: isoDateTime,
-  /** Which system the event came from, e.g. `hubspot`, `salesforce`, `marketo`. */
+  /** Which system the event came from: the provider id of its connector (connectors/registry.ts). */
   source: z.string().min(1).default('unknown'),
   properties: EventPropertiesSchema.default({}),
 });

@@ -22,11 +22,11 @@ const RETRY: JobsOptions = {
 
 /**
  * Writes and tasks wait this long before their job runs, so the people scored meanwhile join the
- * same job and go out in full CRM batches (100 per HubSpot call) instead of one call each.
+ * same job and go out in full CRM batches (the connector's writeBatchSize) instead of one call each.
  */
 const GATHER_MS = 2_000;
 
-/** People per batch score job: one CRM write batch's worth (HubSpot 100, Salesforce 200 → two jobs). */
+/** People per batch score job: one CRM write batch's worth, or half of one for a CRM that takes 200. */
 export const SCORE_BATCH = 100;
 
 /**

@@ -1,5 +1,5 @@
 /**
- * The first instant after `now` at which the calendar date in `timeZone` changes: HubSpot's daily
+ * The first instant after `now` at which the calendar date in `timeZone` changes: a CRM's daily
  * limit resets at midnight in the account's timezone. Searched rather than computed from an offset,
  * so days of 23 or 25 hours and zones whose clocks skip midnight itself (DST at 00:00, e.g.
  * America/Santiago) come out right. Offsets are whole minutes in every current zone, so the date can

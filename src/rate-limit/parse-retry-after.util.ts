@@ -1,6 +1,6 @@
 /**
  * A Retry-After header in ms: delay-seconds or an HTTP date (RFC 9110 §10.2.3); null when absent or
- * unreadable. HubSpot does not document it for REST 429s, but we honour it when it comes.
+ * unreadable. Not every CRM documents it for its 429s, but we honour it when it comes.
  */
 export function parseRetryAfter(value: string | undefined, now: number): number | null {
   const text = value?.trim();

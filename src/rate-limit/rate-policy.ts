@@ -1,6 +1,7 @@
 /**
  * What a CRM allows one installation, as data: a rolling window per kind of request and a daily
- * budget. Provider figures live in `hubspot-policies.constant.ts`; the limiter knows no provider.
+ * budget. Each connector keeps its system's figures (`connectors/<name>/rate-policies.constant.ts`);
+ * the limiter knows no provider.
  */
 export type RequestKind = 'standard' | 'search';
 

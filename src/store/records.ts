@@ -14,8 +14,11 @@ export interface Workspace {
   createdAt: string;
 }
 
-export const PROVIDERS = ['hubspot', 'salesforce', 'marketo', 'pardot'] as const;
-export type Provider = (typeof PROVIDERS)[number];
+/**
+ * A connector's id (`connectors/registry.ts` lists them). The store keeps it as text: adding a
+ * connector needs no migration, and the app validates it against the registry at its edges.
+ */
+export type Provider = string;
 
 export const INSTALLATION_STATUSES = ['pending', 'active', 'paused', 'disconnected', 'error'] as const;
 export type InstallationStatus = (typeof INSTALLATION_STATUSES)[number];
@@ -24,7 +27,7 @@ export interface Installation {
   id: string;
   workspaceId: string;
   provider: Provider;
-  /** HubSpot portal id, Salesforce org id, Marketo munchkin id, Pardot business unit id. */
+  /** The account's id in its system (a portal, an org, a business unit): unique per provider. */
   externalAccountId: string;
   displayName: string;
   status: InstallationStatus;
@@ -41,18 +44,7 @@ export interface NewInstallation {
   credentials?: Sealed;
 }
 
-export type MappingDirection = 'read' | 'write' | 'both';
-export type WritePolicy = 'always' | 'if_empty' | 'never';
-
-export interface FieldMapping {
-  /** contact, lead, … : the CRM object the property lives on. */
-  objectType: string;
-  /** A canonical Person field (`title`, `employees`) or a Leadstage output (`stage`, `score`). */
-  canonicalField: string;
-  crmProperty: string;
-  direction: MappingDirection;
-  writePolicy: WritePolicy;
-}
+export type { FieldMapping, MappingDirection, WritePolicy } from '../connector/field-mapping';
 
 export type RulebookStatus = 'draft' | 'published' | 'archived';
 

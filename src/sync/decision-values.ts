@@ -2,8 +2,8 @@ import type { Decision, Reason } from '../model/decision';
 
 /**
  * The values of a decision that every CRM writes the same way, by the canonical output field a
- * write mapping names. The stage and the native lead status are each CRM's own (HubSpot's
- * forward-only lifecyclestage, Salesforce's Lead Status transitions), and so is the number format
+ * write mapping names. The stage and the native lead status are each CRM's own (a forward-only
+ * lifecycle property, lead status transitions), and so is the number format
  * (`formatNumber`), so connectors handle those and fall back to this for the rest. Undefined means
  * "leave the field alone".
  */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CrmConnector, CrmWrite } from './crm-connector';
+import type { CrmConnector, CrmWrite } from '../connector/crm-connector';
 
 /**
  * Turns the properties a decision wants in the CRM into the write actually needed: drops what the

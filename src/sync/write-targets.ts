@@ -2,7 +2,7 @@ import type { PersonIdentity } from '../store';
 
 /**
  * The one record per installation that carries a person's decision. A person can have several
- * live records in one CRM (a Salesforce lead and a contact with the same email, not converted):
+ * live records in one CRM (a lead and a contact with the same email, not converted):
  * the contact wins, because it is where sales works the person once it exists; ties go to the
  * lowest id so every worker picks the same record. Retired records never come in here.
  */

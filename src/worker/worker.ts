@@ -1,22 +1,10 @@
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { runScoreJob } from '../../jobs/score.job';
-import { runSyncJob } from '../../jobs/sync.job';
-import { runTasksJob } from '../../jobs/tasks.job';
-import { runWritebackJob } from '../../jobs/writeback.job';
-import type { JobDeps } from '../app/job-deps';
+import type { JobDeps } from '../../jobs/job-deps';
 import type { Metrics } from '../metrics/metrics';
 import type { RateLimiter } from '../rate-limit';
-import { decideOnError } from './crm-error-policy';
-import type { JobDataByQueue, QueueName } from '../queue/job-data';
-
-/** Each queue's handler: the job files are plain functions of (data, deps). */
-const HANDLERS: { [Q in QueueName]: (data: JobDataByQueue[Q], deps: JobDeps) => Promise<unknown> } = {
-  sync: runSyncJob,
-  score: runScoreJob,
-  writeback: runWritebackJob,
-  tasks: runTasksJob,
-};
+import { QUEUE_NAMES, type QueueName } from '../queue/job-data';
+import { runJob } from './run-job';
 
 /**
  * A first sync pulls its streams side by side (the shared limiter paces them). Score jobs are
@@ -41,30 +29,29 @@ export interface StallSettings {
 }
 
 export function startWorkers(connection: Redis, prefix: string, deps: JobDeps, metrics: Metrics, limiter: RateLimiter, stall?: StallSettings): WorkerSet {
-  const workers = (Object.keys(HANDLERS) as QueueName[]).map((queue) => {
+  const workers = QUEUE_NAMES.map((queue) => {
     const worker = new Worker(
       queue,
       async (job: Job, token?: string) => {
         const end = metrics.jobSeconds.startTimer({ queue });
         try {
-          const result = await (HANDLERS[queue] as (data: unknown, deps: JobDeps) => Promise<unknown>)(job.data, deps);
-          metrics.jobs.inc({ queue, outcome: 'completed' });
-          return result;
-        } catch (error) {
-          const installationId = (job.data as { installationId?: string }).installationId;
-          const decision = await decideOnError(error, installationId, limiter, Date.now());
-          const message = (error as Error).message;
-          if (decision.kind === 'delay') {
+          const outcome = await runJob(queue, job.data, deps, limiter);
+          const installationId = (job.data as { installationId?: unknown }).installationId;
+          if (outcome.kind === 'completed') {
+            metrics.jobs.inc({ queue, outcome: 'completed' });
+            return outcome.result;
+          }
+          if (outcome.kind === 'delayed') {
             metrics.jobs.inc({ queue, outcome: 'delayed' });
-            if ((error as { status?: number }).status === 429) metrics.rateLimited.inc({ provider: 'crm', policy: String((error as { policyName?: string }).policyName) });
-            deps.logger.warn(`${queue} job waits for the API quota`, { jobId: job.id, installationId, until: new Date(decision.untilMs).toISOString(), error: message });
-            await job.moveToDelayed(decision.untilMs, token);
+            if (outcome.error.budget) metrics.rateLimited.inc({ provider: 'crm', policy: outcome.error.budget });
+            deps.logger.warn(`${queue} job waits for the API quota`, { jobId: job.id, installationId, until: new Date(outcome.untilMs).toISOString(), code: outcome.error.code, error: outcome.error.message });
+            await job.moveToDelayed(outcome.untilMs, token);
             throw new DelayedError();
           }
           metrics.jobs.inc({ queue, outcome: 'failed' });
-          deps.logger.warn(`${queue} job failed`, { jobId: job.id, installationId, attempt: job.attemptsMade + 1, error: message });
-          if (decision.kind === 'give-up') throw new UnrecoverableError(message);
-          throw error;
+          deps.logger.warn(`${queue} job failed`, { jobId: job.id, installationId, attempt: job.attemptsMade + 1, code: outcome.error.code, error: outcome.error.message });
+          if (outcome.final) throw new UnrecoverableError(outcome.error.message);
+          throw outcome.cause;
         } finally {
           end();
         }

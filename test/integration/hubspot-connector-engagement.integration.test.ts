@@ -7,7 +7,7 @@
 import { createHubSpotConnector } from '../../connectors/hubspot';
 import { FORM_IDS, startHubSpotSandbox, type HubSpotSandbox, type SeedDescription } from '../../sandboxes/hubspot';
 import { EventSchema } from '../../src/model/event';
-import type { CrmConnector, PulledEvent, StreamCursor } from '../../src/sync/crm-connector';
+import type { CrmConnector, PulledEvent, StreamCursor } from '../../src/connector/crm-connector';
 
 const DAY = 86_400_000;
 

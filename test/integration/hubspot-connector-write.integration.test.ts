@@ -7,7 +7,7 @@
 import { createHubSpotConnector, type HubSpotFieldMapping } from '../../connectors/hubspot';
 import { startHubSpotSandbox, type HubSpotSandbox, type SeedDescription } from '../../sandboxes/hubspot';
 import type { Decision } from '../../src/model/decision';
-import type { CrmConnector, CrmTask, CrmWrite } from '../../src/sync/crm-connector';
+import type { CrmConnector, CrmTask, CrmWrite } from '../../src/connector/crm-connector';
 
 function decision(overrides: Partial<Decision> = {}): Decision {
   return {

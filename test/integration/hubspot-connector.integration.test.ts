@@ -6,7 +6,7 @@
 import { Client } from '@hubspot/api-client';
 import { createHubSpotConnector, LEADSTAGE_PROPERTIES } from '../../connectors/hubspot';
 import { startHubSpotSandbox, type HubSpotSandbox, type SeedDescription } from '../../sandboxes/hubspot';
-import type { CrmConnector, PulledPerson, StreamCursor } from '../../src/sync/crm-connector';
+import type { CrmConnector, PulledPerson, StreamCursor } from '../../src/connector/crm-connector';
 
 const HOUR = 3_600_000;
 

@@ -1,4 +1,5 @@
 import './support/native-pglite';
+import { connectorRegistry } from '../../connectors/registry';
 import { readFileSync } from 'node:fs';
 import { runScoreJob } from '../../jobs/score.job';
 import { runSyncJob } from '../../jobs/sync.job';
@@ -6,11 +7,11 @@ import { runTasksJob } from '../../jobs/tasks.job';
 import { runWritebackJob } from '../../jobs/writeback.job';
 import { createEngineCache } from '../../src/app/engine-cache';
 import { markFirstSyncStarted } from '../../src/sync/first-sync-marks';
-import type { JobDeps } from '../../src/app/job-deps';
+import type { JobDeps } from '../../jobs/job-deps';
 import { createLogger } from '../../src/log/logger';
 import type { Enqueuer } from '../../src/queue/enqueuer';
 import type { Installation } from '../../src/store';
-import type { CrmConnector, CrmTask, CrmWrite, PullPage, TaskOutcome, WriteOutcome } from '../../src/sync/crm-connector';
+import type { CrmConnector, CrmTask, CrmWrite, PullPage, TaskOutcome, WriteOutcome } from '../../src/connector/crm-connector';
 import { openTestStore, seedWorkspace, type TestStore } from './support/store-harness';
 
 /**
@@ -86,6 +87,7 @@ describe('jobs', () => {
       enqueue: recorder.enqueue,
       engineFor: createEngineCache(t.store),
       connectorFor: async () => connector,
+      connectors: connectorRegistry,
       installation: async () => installation,
     };
   });

@@ -7,11 +7,11 @@ import { Redis } from 'ioredis';
 import {
   createRedisRateLimiter,
   DailyQuotaExhaustedError,
-  HUBSPOT_POLICIES,
   nextMidnight,
   type RateLimiter,
   type RatePolicy,
 } from '../../src/rate-limit';
+import { HUBSPOT_POLICIES } from '../../connectors/hubspot/rate-policies.constant';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const START = Date.UTC(2026, 10, 27, 12, 0, 0);

@@ -9,7 +9,7 @@ import { salesforceMappings } from '../../connectors/salesforce/mapping';
 import { createSalesforceApi, type SalesforceApiHandle } from '../../connectors/salesforce/salesforce-api';
 import { startSalesforceSandbox, type SalesforceSandbox, type SeedDescription } from '../../sandboxes/salesforce';
 import { pullStream, SALESFORCE_STREAMS, type SalesforceStreamOptions } from '../../connectors/salesforce/streams';
-import type { PulledEvent, PulledPerson, PullPage, RemovedRecord, StreamCursor } from '../../src/sync/crm-connector';
+import type { PulledEvent, PulledPerson, PullPage, RemovedRecord, StreamCursor } from '../../src/connector/crm-connector';
 
 const HOUR = 3_600_000;
 const mappings = salesforceMappings();

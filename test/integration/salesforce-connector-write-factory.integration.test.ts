@@ -8,10 +8,13 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { integrationUserCredentials, startSalesforceSandbox, type SalesforceSandbox } from '../../sandboxes/salesforce';
 import { createConnectorFactory } from '../../src/app/connector-factory';
-import { asSalesforceCredentials, openCredentials, sealCredentials, type SalesforceCredentials } from '../../src/app/credentials';
+import { SalesforceCredentialsSchema, type SalesforceCredentials } from '../../connectors/salesforce/connector-module';
+import { connectorRegistry } from '../../connectors/registry';
+import { openCredentials, sealCredentials } from '../../src/app/credentials';
 import { createLogger } from '../../src/log/logger';
 import { createMetrics } from '../../src/metrics/metrics';
-import { DEFAULT_SALESFORCE_POLICY, createRedisRateLimiter } from '../../src/rate-limit';
+import { DEFAULT_SALESFORCE_POLICY } from '../../connectors/salesforce/rate-policies.constant';
+import { createRedisRateLimiter } from '../../src/rate-limit';
 import { SecretBox, type Installation } from '../../src/store';
 import { openTestStore, seedWorkspace, type TestStore } from './support/store-harness';
 
@@ -45,7 +48,7 @@ describe('connector factory: Salesforce installations', () => {
   function factory() {
     return createConnectorFactory({
       store: test.store, box, metrics: createMetrics(), logger, redis, prefix,
-      limiter: createRedisRateLimiter(redis, { prefix }), ratePolicies: { salesforce: DEFAULT_SALESFORCE_POLICY },
+      limiter: createRedisRateLimiter(redis, { prefix }), registry: connectorRegistry, ratePolicyFor: () => DEFAULT_SALESFORCE_POLICY,
     });
   }
 
@@ -58,7 +61,7 @@ describe('connector factory: Salesforce installations', () => {
     expect(outcome).toEqual({ crmId: leadId, status: 'ok' });
     expect(sandbox.stats().oauth.refreshGrants).toBe(1);
 
-    const stored = asSalesforceCredentials(await openCredentials(test.store, box, installation), installation.id);
+    const stored = await openCredentials(test.store, box, installation, SalesforceCredentialsSchema);
     expect(stored.refreshToken).not.toBe(sandbox.refreshToken);
     expect(stored.accessToken).not.toBe(sandbox.accessToken);
     expect(stored).toMatchObject({ clientId: sandbox.clientId, instanceUrl: sandbox.instanceUrl, apiVersion: sandbox.apiVersion });
@@ -73,10 +76,13 @@ describe('connector factory: Salesforce installations', () => {
     expect(sandbox.store.find(leadId)!.row.Leadstage_Priority__c).toBe('hot');
   });
 
-  it('names the missing credential fields, never their values', async () => {
+  it('names the credential fields that do not fit, never their values', async () => {
     const broken = (await seedWorkspace(test.store, 'Broken', ['salesforce'])).installations[0]!;
     await test.store.installations.setCredentials(broken.workspaceId, broken.id, sealCredentials(box, broken.id, { accessToken: 'SECRET-ACCESS' }));
     const error = (await factory()(broken).catch((e: unknown) => e)) as Error;
-    expect(error.message).toBe(`installation ${broken.id}: Salesforce credentials lack instanceUrl, clientId, refreshToken; reconnect the org`);
+    expect(error.message).toBe(
+      `installation ${broken.id} (salesforce Broken salesforce) has credentials that do not fit (refreshToken: invalid_type; instanceUrl: invalid_type; clientId: invalid_type); reconnect it`,
+    );
+    expect(error.message).not.toContain('SECRET-ACCESS');
   });
 });

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import express from 'express';
 import { Redis } from 'ioredis';
-import { createRedisRefreshLock } from '../../connectors/salesforce/auth/redis-refresh-lock';
+import { createRedisRefreshLock } from '../../src/connector/redis-refresh-lock';
 import { createInMemoryTokenStore, type SalesforceTokens, type TokenStore } from '../../connectors/salesforce/auth/token-store';
 import { createSalesforceApi, type SalesforceApiOptions } from '../../connectors/salesforce/salesforce-api';
 import { SalesforceApiError } from '../../connectors/salesforce/salesforce-api-error';
@@ -252,14 +252,14 @@ describe('Salesforce transport on jsforce (loopback fake org, real Redis)', () =
       };
       expect(await Promise.all([lockA.withLock('inst-x', slow('a')), lockB.withLock('inst-x', slow('b'))])).toEqual(['a', 'b']);
       expect(order).toEqual(['a in', 'a out', 'b in', 'b out']);
-      expect(await redis.exists(`${prefix}:sf-refresh-lock:inst-x`)).toBe(0);
+      expect(await redis.exists(`${prefix}:refresh-lock:inst-x`)).toBe(0);
       // a holder whose TTL lapsed does not delete the next holder's lock
       const short = createRedisRefreshLock(redis, { prefix, ttlMs: 30, pollMs: 5 });
       await short.withLock('inst-y', async () => {
         await new Promise((resolve) => setTimeout(resolve, 50));
-        await other.set(`${prefix}:sf-refresh-lock:inst-y`, 'someone-else', 'PX', 10_000);
+        await other.set(`${prefix}:refresh-lock:inst-y`, 'someone-else', 'PX', 10_000);
       });
-      expect(await redis.get(`${prefix}:sf-refresh-lock:inst-y`)).toBe('someone-else');
+      expect(await redis.get(`${prefix}:refresh-lock:inst-y`)).toBe('someone-else');
       const impatient = createRedisRefreshLock(other, { prefix, waitMs: 50, pollMs: 10 });
       await expect(impatient.withLock('inst-y', async () => 1)).rejects.toMatchObject({ name: 'RefreshLockTimeoutError', retryable: true });
     } finally {

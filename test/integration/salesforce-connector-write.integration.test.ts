@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createSalesforceConnector, type SalesforceConnectorOptions } from '../../connectors/salesforce';
-import { createRedisRefreshLock } from '../../connectors/salesforce/auth/redis-refresh-lock';
+import { createRedisRefreshLock } from '../../src/connector/redis-refresh-lock';
 import { createInMemoryTokenStore, type SalesforceTokens, type TokenStore } from '../../connectors/salesforce/auth/token-store';
 import { createSalesforceApi } from '../../connectors/salesforce/salesforce-api';
 import { SalesforceApiError } from '../../connectors/salesforce/salesforce-api-error';
@@ -19,7 +19,7 @@ import { startSalesforceSandbox, type Row, type SalesforceSandbox, type SeedDesc
 import { SalesforceSchemaSetupRequired } from '../../connectors/salesforce/schema/schema-setup-required.error';
 import type { Decision } from '../../src/model/decision';
 import { DailyQuotaExhaustedError } from '../../src/rate-limit/daily-quota-exhausted-error';
-import type { CrmConnector, CrmTask, CrmWrite } from '../../src/sync/crm-connector';
+import type { CrmConnector, CrmTask, CrmWrite } from '../../src/connector/crm-connector';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const LEADSTAGE_FIELD_COUNT = 13 * 2 + 1;

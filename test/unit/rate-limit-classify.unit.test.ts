@@ -1,6 +1,7 @@
 /** What a HubSpot 429 means (reference §1.10), and when "midnight in the account's timezone" is. */
 import fc from 'fast-check';
-import { classify429, nextMidnight, parseRetryAfter } from '../../src/rate-limit';
+import { classify429 } from '../../connectors/hubspot/classify-429.util';
+import { nextMidnight, parseRetryAfter } from '../../src/rate-limit';
 
 const NOW = Date.UTC(2026, 10, 27, 15, 30, 0);
 const body = (policyName: string | undefined, message = 'You have reached your limit.') => ({

@@ -1,5 +1,5 @@
 /** The Bulk API 2.0 result parser (rfc4180-csv.util.ts): RFC 4180 quoting, line endings, errors. */
-import { CsvParseError, parseCsv } from '../../connectors/salesforce/rfc4180-csv.util';
+import { CsvParseError, parseCsv } from '../../src/connector/shared/rfc4180-csv.util';
 
 describe('parseCsv (Bulk 2.0 results)', () => {
   it('reads a header and rows, empty fields as ""', () => {

@@ -1,5 +1,5 @@
 /**
- * What the worker does with Salesforce failures (src/worker/crm-error-policy.ts): the daily
+ * What the worker does with Salesforce failures (classified by connectors/salesforce/classify-error.ts, decided by src/worker/crm-error-policy.ts): the daily
  * REQUEST_LIMIT_EXCEEDED delays the job and pauses the installation for every worker; the
  * concurrent one pauses briefly; our own headroom delays without a pause; a refused refresh token or
  * a schema that needs an admin gives up; 5xx retries.
@@ -7,7 +7,10 @@
 import { SalesforceApiError } from '../../connectors/salesforce/salesforce-api-error';
 import { SalesforceSchemaSetupRequired } from '../../connectors/salesforce/schema/schema-setup-required.error';
 import { DailyQuotaExhaustedError, type PauseReason, type RateLimiter } from '../../src/rate-limit';
-import { decideOnError } from '../../src/worker/crm-error-policy';
+import { classifySalesforceError } from '../../connectors/salesforce/classify-error';
+import { decideOnError as decide } from '../../src/worker/crm-error-policy';
+
+const decideOnError = (error: unknown, installationId: string, l: RateLimiter, now: number) => decide(classifySalesforceError(error, now), installationId, l);
 
 const NOW = Date.parse('2026-11-27T12:00:00Z');
 
@@ -49,8 +52,8 @@ describe('crm-error-policy with Salesforce errors', () => {
   it('gives up on a refused refresh token and on missing schema; retries a 503', async () => {
     const { l } = limiter();
     const refused = new SalesforceApiError('Salesforce refused the refresh token for inst-1: reconnect the org', 'POST /services/oauth2/token', 400, 'invalid_grant', false);
-    expect(await decideOnError(refused, 'inst-1', l, NOW)).toEqual({ kind: 'give-up' });
-    expect(await decideOnError(new SalesforceSchemaSetupRequired('inst-1', []), 'inst-1', l, NOW)).toEqual({ kind: 'give-up' });
+    expect(await decideOnError(refused, 'inst-1', l, NOW)).toEqual({ kind: 'give-up', reauthorize: true });
+    expect(await decideOnError(new SalesforceSchemaSetupRequired('inst-1', []), 'inst-1', l, NOW)).toEqual({ kind: 'give-up', reauthorize: false });
     expect(await decideOnError(new SalesforceApiError('503', 'GET /query', 503, 'SERVER_UNAVAILABLE', true), 'inst-1', l, NOW)).toEqual({ kind: 'retry' });
   });
 });

@@ -11,7 +11,7 @@ import { OrgSchema } from '../../connectors/salesforce/schema/org-schema';
 import { collectionCalls, RecordWriter } from '../../connectors/salesforce/write/record-writer';
 import { DailyQuotaExhaustedError } from '../../src/rate-limit/daily-quota-exhausted-error';
 import type { FieldMapping } from '../../src/store/records';
-import type { CrmWrite } from '../../src/sync/crm-connector';
+import type { CrmWrite } from '../../src/connector/crm-connector';
 
 type Err = SfSaveResult['errors'][number];
 

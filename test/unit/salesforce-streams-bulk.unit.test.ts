@@ -8,7 +8,7 @@ import { salesforceMappings } from '../../connectors/salesforce/mapping';
 import { pullStream, type SalesforceStreamOptions } from '../../connectors/salesforce/streams';
 import { typeBulkRecord } from '../../connectors/salesforce/streams/bulk-csv.util';
 import type { SfRecord } from '../../connectors/salesforce/salesforce-api.types';
-import type { PullPage, StreamCursor } from '../../src/sync/crm-connector';
+import type { PullPage, StreamCursor } from '../../src/connector/crm-connector';
 import { FakeSalesforceApi } from '../helpers/fake-salesforce-api';
 
 const NOW = Date.parse('2026-11-27T12:00:00.000Z');

@@ -6,7 +6,7 @@
  */
 import type { SalesforceApi, SfQueryOptions, SfQueryPage, SfRecord, SfRecordWrite, SfSaveResult } from '../../connectors/salesforce/salesforce-api.types';
 import { TaskWriter, toTaskRecord } from '../../connectors/salesforce/write/task-writer';
-import type { CrmTask } from '../../src/sync/crm-connector';
+import type { CrmTask } from '../../src/connector/crm-connector';
 
 class FakeApi implements Pick<SalesforceApi, 'query' | 'queryMore' | 'createRecords' | 'updateRecords'> {
   readonly tasks: { Id: string; fields: SfRecordWrite['fields']; deleted?: boolean }[] = [];

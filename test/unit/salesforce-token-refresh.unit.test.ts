@@ -4,7 +4,7 @@
  * saved; a stale access token is replaced by the stored one without a POST; invalid_grant says to
  * reconnect, without a secret.
  */
-import { createLocalRefreshLock } from '../../connectors/salesforce/auth/refresh-lock';
+import { createLocalRefreshLock } from '../../src/connector/refresh-lock';
 import { TokenRefresher, type RefreshTokenResponse } from '../../connectors/salesforce/auth/token-refresher';
 import { createInMemoryTokenStore, type SalesforceTokens, type TokenStore } from '../../connectors/salesforce/auth/token-store';
 import { SalesforceApiError } from '../../connectors/salesforce/salesforce-api-error';

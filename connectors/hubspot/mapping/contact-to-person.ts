@@ -4,8 +4,8 @@
  * ISO alpha-2, lifecyclestage to stage names, HubSpot industry option values to their labels.
  */
 import type { Person } from '../../../src/model/person';
-import type { PulledPerson } from '../../../src/sync/crm-connector';
-import { normaliseCountry } from './country.util';
+import type { PulledPerson } from '../../../src/connector/crm-connector';
+import { normaliseCountry } from '../../../src/connector/shared/country.util';
 import type { FieldMappings } from './field-mappings';
 import { industryLabel } from './industry-labels.constant';
 import { canonicalCrmStage } from './lifecycle-stage.util';

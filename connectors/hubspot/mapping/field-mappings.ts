@@ -4,7 +4,7 @@
  * the write side (a canonical field may feed several properties: `stage` → leadstage_stage and
  * lifecyclestage). Only contact mappings apply: the connector syncs HubSpot contacts.
  */
-import type { FieldMapping } from '../../../src/store/records';
+import type { FieldMapping } from '../../../src/connector/field-mapping';
 import type { HubSpotFieldMapping } from './mapping-schema';
 
 const OBJECT_TYPE = 'contact';

@@ -4,7 +4,7 @@
  * table has no columns for; an installation's row inherits them from the default it replaces.
  */
 import { z } from 'zod';
-import type { FieldMapping } from '../../../src/store/records';
+import type { FieldMapping } from '../../../src/connector/field-mapping';
 
 export const HubSpotFieldMappingSchema = z.strictObject({
   objectType: z.string().min(1).default('contact'),

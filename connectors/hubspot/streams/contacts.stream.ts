@@ -8,12 +8,12 @@
  *
  * Cursors: `{phase:'full', after, startedAt}` then `{phase:'incremental', since, until, skip, span}`.
  */
-import type { PullPage, PulledPerson, StreamCursor } from '../../../src/sync/crm-connector';
+import type { PullPage, PulledPerson, StreamCursor } from '../../../src/connector/crm-connector';
 import type { HubSpotHttp } from '../hubspot-http';
 import { contactToPerson, type HubSpotContact } from '../mapping/contact-to-person';
 import type { FieldMappings } from '../mapping/field-mappings';
 import { countDeals, readAssociations, readCompanies } from './crm-batch-reads';
-import { CursorError, cursorNumber, cursorString } from './cursor.util';
+import { CursorError, cursorNumber, cursorString } from '../../../src/connector/shared/cursor.util';
 import { searchModifiedWindow, type WindowCursor } from './modified-window-search';
 
 const STREAM = 'contacts';

@@ -7,10 +7,10 @@
  * Cursor: `{since, until, skip, span}`; `next: null` once since has reached `now`.
  */
 import type { EngagementEvent, EventType } from '../../../src/model/event';
-import type { PullPage, PulledEvent, StreamCursor } from '../../../src/sync/crm-connector';
+import type { PullPage, PulledEvent, StreamCursor } from '../../../src/connector/crm-connector';
 import type { HubSpotHttp } from '../hubspot-http';
 import { readAssociations } from './crm-batch-reads';
-import { cursorNumber } from './cursor.util';
+import { cursorNumber } from '../../../src/connector/shared/cursor.util';
 import { searchModifiedWindow } from './modified-window-search';
 
 const SEARCH_LIMIT = 200;

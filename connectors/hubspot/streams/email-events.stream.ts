@@ -8,9 +8,9 @@
  * Cursor: `{since, until, offset}` over [since, until); `next: null` once since has reached `now`.
  */
 import type { EngagementEvent, EventType } from '../../../src/model/event';
-import type { PullPage, PulledEvent, StreamCursor } from '../../../src/sync/crm-connector';
+import type { PullPage, PulledEvent, StreamCursor } from '../../../src/connector/crm-connector';
 import type { HubSpotHttp } from '../hubspot-http';
-import { cursorNumber, cursorString } from './cursor.util';
+import { cursorNumber, cursorString } from '../../../src/connector/shared/cursor.util';
 
 const STREAM = 'email_events';
 const PAGE = 1000;

@@ -7,9 +7,9 @@
  * Cursor: `{since, until, formId, after}`; `next: null` once since has reached `now`.
  */
 import type { EngagementEvent } from '../../../src/model/event';
-import type { PullPage, PulledEvent, StreamCursor } from '../../../src/sync/crm-connector';
+import type { PullPage, PulledEvent, StreamCursor } from '../../../src/connector/crm-connector';
 import type { HubSpotHttp } from '../hubspot-http';
-import { cursorNumber, cursorString } from './cursor.util';
+import { cursorNumber, cursorString } from '../../../src/connector/shared/cursor.util';
 import { assetTitleOf, CONTACT_ME_FIELD, contentStageOf, formEventType, TRUTHY } from './form-intent.constant';
 
 const STREAM = 'form_submissions';

@@ -7,9 +7,9 @@
  *
  * Cursor: `{since, until, after}` over [since, until); `next: null` once since has reached `now`.
  */
-import type { PullPage, PulledEvent, StreamCursor } from '../../../src/sync/crm-connector';
+import type { PullPage, PulledEvent, StreamCursor } from '../../../src/connector/crm-connector';
 import type { HubSpotHttp } from '../hubspot-http';
-import { cursorNumber, cursorString } from './cursor.util';
+import { cursorNumber, cursorString } from '../../../src/connector/shared/cursor.util';
 
 const STREAM = 'page_views';
 const PAGE = 500;

@@ -9,7 +9,7 @@
  * - A whole call that fails: retryable → every record `retry`; a 400 is bisected so one bad record
  *   does not fail the other 99.
  */
-import type { CrmWrite, WriteOutcome } from '../../../src/sync/crm-connector';
+import type { CrmWrite, WriteOutcome } from '../../../src/connector/crm-connector';
 import { HubSpotApiError } from '../hubspot-api-error';
 import type { HubSpotHttp } from '../hubspot-http';
 import type { FieldMappings } from '../mapping/field-mappings';

@@ -10,7 +10,7 @@
  * retry sends the same one) and the bodies are read for the markers; that does not depend on how
  * HubSpot tokenises a rich-text body. Caveat: HubSpot's search index trails writes by seconds.
  */
-import type { CrmTask, TaskOutcome } from '../../../src/sync/crm-connector';
+import type { CrmTask, TaskOutcome } from '../../../src/connector/crm-connector';
 import { HubSpotApiError } from '../hubspot-api-error';
 import type { HubSpotHttp } from '../hubspot-http';
 import { chunk } from '../streams/crm-batch-reads';

@@ -13,7 +13,7 @@
  *     stored pair; else the org must be reconnected (non-retryable, no secret in the message).
  */
 import { SalesforceApiError, scrubSecrets } from '../salesforce-api-error';
-import type { RefreshLock } from './refresh-lock';
+import type { RefreshLock } from '../../../src/connector/refresh-lock';
 import type { SalesforceTokens, TokenStore } from './token-store';
 
 /** The token endpoint's answer, as jsforce's `OAuth2.refreshToken` returns it. */

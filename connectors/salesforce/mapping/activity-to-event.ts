@@ -5,7 +5,7 @@
  * meeting. Event ids are stable (`sf-cm-<member>-<status>`, `sf-task-<task>`) so re-syncs add nothing.
  */
 import { EVENT_TYPES, type EngagementEvent, type EventType } from '../../../src/model/event';
-import type { PulledEvent } from '../../../src/sync/crm-connector';
+import type { PulledEvent } from '../../../src/connector/crm-connector';
 import type { SfRecord } from '../salesforce-api.types';
 import type { SalesforceFieldMappings } from './field-mappings';
 import type { CampaignMemberRule, TaskRule } from './mapping-schema';

@@ -23,7 +23,7 @@ export { NO_DEALS, recordEvents, recordToPerson, type DealSummary } from './reco
 export { CAMPAIGN_MEMBER_FIELDS, TASK_FIELDS, campaignMemberToEvent, taskToEvent } from './activity-to-event';
 export { comparableText, fieldValue, objectTypeOfId, toIsoDateTime } from './sf-record.util';
 
-import type { FieldMapping } from '../../../src/store/records';
+import type { FieldMapping } from '../../../src/connector/field-mapping';
 import { SalesforceFieldMappings } from './field-mappings';
 import { loadSalesforceDefaultMappings } from './load-mappings';
 

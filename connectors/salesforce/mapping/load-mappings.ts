@@ -1,7 +1,7 @@
 /**
  * Loads the Salesforce mappings from YAML and validates them with zod. A bad file throws a
  * SalesforceMappingError that names the file and the YAML path of each problem
- * (`mappings[3].direction`, `campaignMembers.rules[2].event`), like the HubSpot loader.
+ * (`mappings[3].direction`, `campaignMembers.rules[2].event`).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { EVENT_TYPES } from '../../../src/model/event';
 import { STAGES } from '../../../src/model/stage';
-import type { FieldMapping } from '../../../src/store/records';
+import type { FieldMapping } from '../../../src/connector/field-mapping';
 
 export const SF_OBJECT_TYPES = ['lead', 'contact'] as const;
 export type SalesforceObjectType = (typeof SF_OBJECT_TYPES)[number];

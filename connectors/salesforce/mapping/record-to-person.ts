@@ -5,9 +5,9 @@
  * the mapping's `values` table (industry, Lead Status), BANT answers to booleans.
  */
 import type { Person } from '../../../src/model/person';
-import type { PulledEvent, PulledPerson } from '../../../src/sync/crm-connector';
+import type { PulledEvent, PulledPerson } from '../../../src/connector/crm-connector';
 import type { SfRecord } from '../salesforce-api.types';
-import { normaliseCountry } from '../../hubspot/mapping/country.util';
+import { normaliseCountry } from '../../../src/connector/shared/country.util';
 import type { SalesforceFieldMappings } from './field-mappings';
 import type { SalesforceFieldMapping, SalesforceObjectType } from './mapping-schema';
 import { comparableText, dateOnlyToIso, fieldValue, isDateTimeText, toIsoDateTime, type SfScalar } from './sf-record.util';

@@ -3,7 +3,7 @@
  * parent as a nested object or null, datetimes as `2026-11-27T12:00:00.000+0000`). Bulk results are
  * turned into the same shape first (streams/bulk-csv.util.ts), so one mapper serves both.
  */
-import type { CrmObjectType } from '../../../src/sync/crm-connector';
+import type { CrmObjectType } from '../../../src/connector/crm-connector';
 import type { SfRecord } from '../salesforce-api.types';
 
 export type SfScalar = string | number | boolean | null;

@@ -7,7 +7,7 @@
  * prefix). A converted lead's own activity keeps the lead id: the store reaches the contact through
  * the lead identity the `leads` stream joined to it (`formerly`).
  */
-import type { PullPage, PulledEvent, StreamCursor } from '../../../src/sync/crm-connector';
+import type { PullPage, PulledEvent, StreamCursor } from '../../../src/connector/crm-connector';
 import { CAMPAIGN_MEMBER_FIELDS, TASK_FIELDS, campaignMemberToEvent, taskToEvent } from '../mapping/activity-to-event';
 import { pullWindowPage, type WindowSegment } from './incremental-window';
 import type { StreamDeps } from './stream-deps';

@@ -11,7 +11,7 @@
  * The first pull reads no history: the `contacts` stream reads every contact with its deals and
  * account as of its own run, so these streams start at `now` (a watermark, no request).
  */
-import type { PullPage, StreamCursor } from '../../../src/sync/crm-connector';
+import type { PullPage, StreamCursor } from '../../../src/connector/crm-connector';
 import { stringValue } from '../mapping/sf-record.util';
 import type { SfRecord } from '../salesforce-api.types';
 import { pullWindowPage, watermarkCursor, type PageContent, type WindowSegment } from './incremental-window';

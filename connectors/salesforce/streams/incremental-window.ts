@@ -15,8 +15,8 @@
  *   segment             the segment in progress (streams with several)
  *   caughtUpAt          end of the last finished window
  */
-import type { PullPage, RemovedRecord, StreamCursor } from '../../../src/sync/crm-connector';
-import { CursorError, cursorString } from '../../hubspot/streams/cursor.util';
+import type { PullPage, RemovedRecord, StreamCursor } from '../../../src/connector/crm-connector';
+import { CursorError, cursorString } from '../../../src/connector/shared/cursor.util';
 import type { SalesforceApi, SfRecord } from '../salesforce-api.types';
 import { readKeysetPage, type KeysetSpec } from './keyset-query';
 

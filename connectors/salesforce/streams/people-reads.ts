@@ -9,7 +9,7 @@
  * (nested nextRecordsUrl) and shrink the batch size, and the `opportunities` stream needs the same
  * counts for contacts it did not select. One query shape serves every path.
  */
-import type { PulledEvent, PulledPerson } from '../../../src/sync/crm-connector';
+import type { PulledEvent, PulledPerson } from '../../../src/connector/crm-connector';
 import type { SalesforceFieldMappings } from '../mapping/field-mappings';
 import type { SalesforceObjectType } from '../mapping/mapping-schema';
 import { NO_DEALS, recordEvents, recordToPerson, type DealSummary } from '../mapping/record-to-person';

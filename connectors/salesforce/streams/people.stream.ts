@@ -15,8 +15,8 @@
  * than spinning. A job that fails, or no longer exists (404: Salesforce deletes jobs after 7 days),
  * falls back to the REST pass over the same window.
  */
-import type { PulledEvent, PulledPerson, PullPage, RemovedRecord, StreamCursor } from '../../../src/sync/crm-connector';
-import { CursorError, cursorString } from '../../hubspot/streams/cursor.util';
+import type { PulledEvent, PulledPerson, PullPage, RemovedRecord, StreamCursor } from '../../../src/connector/crm-connector';
+import { CursorError, cursorString } from '../../../src/connector/shared/cursor.util';
 import type { SalesforceObjectType } from '../mapping/mapping-schema';
 import { fieldValue, stringValue } from '../mapping/sf-record.util';
 import type { SfRecord } from '../salesforce-api.types';

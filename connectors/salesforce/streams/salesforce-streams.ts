@@ -12,7 +12,7 @@
  * | `campaign_members` | CampaignMember + Campaign.Name/Type → webinar, event, content, fast-track events |
  * | `tasks`            | Task (WhoId set) → sales_call / sales_email / meeting_booked          |
  */
-import type { PullContext, PullPage, StreamCursor } from '../../../src/sync/crm-connector';
+import type { PullContext, PullPage, StreamCursor } from '../../../src/connector/crm-connector';
 import type { SalesforceFieldMappings } from '../mapping/field-mappings';
 import type { SalesforceApi } from '../salesforce-api.types';
 import { pullCampaignMembers, pullTasks } from './activity.stream';

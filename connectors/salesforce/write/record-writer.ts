@@ -15,7 +15,7 @@
  *   failed, naming the record and field. A whole call that fails → thrown (the job retries; the
  *   quota error delays it); a 400 for the whole call is bisected so one bad record does not fail 199.
  */
-import type { CrmWrite, WriteOutcome } from '../../../src/sync/crm-connector';
+import type { CrmWrite, WriteOutcome } from '../../../src/connector/crm-connector';
 import { DailyQuotaExhaustedError } from '../../../src/rate-limit/daily-quota-exhausted-error';
 import { LEAD_STATUS_FIELD, type SalesforceFieldMappings } from '../mapping/field-mappings';
 import { SalesforceApiError } from '../salesforce-api-error';

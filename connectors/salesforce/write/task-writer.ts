@@ -16,7 +16,7 @@
  * inactive owner is refused by Salesforce (INACTIVE_OWNER_OR_USER): that Task is created again
  * without OwnerId rather than lost.
  */
-import type { CrmTask, TaskOutcome } from '../../../src/sync/crm-connector';
+import type { CrmTask, TaskOutcome } from '../../../src/connector/crm-connector';
 import { DailyQuotaExhaustedError } from '../../../src/rate-limit/daily-quota-exhausted-error';
 import { SalesforceApiError } from '../salesforce-api-error';
 import type { SalesforceApi, SfRecord, SfRecordWrite, SfSaveResult } from '../salesforce-api.types';

@@ -35,7 +35,7 @@ export function normalizeEmail(email: string | null | undefined): string | null 
 
 /**
  * Incoming values win over stored ones, but a missing/null value does not erase a known one:
- * Salesforce leaving the phone empty must not wipe the phone HubSpot knows. The same rule runs in
+ * one system leaving the phone empty must not wipe the phone another system knows. The same rule runs in
  * SQL (`snapshot || jsonb_strip_nulls(new)`) against the stored snapshot.
  */
 function mergeSnapshot(base: Record<string, unknown>, incoming: Person): Record<string, unknown> {
@@ -49,8 +49,8 @@ function mergeSnapshot(base: Record<string, unknown>, incoming: Person): Record<
 const identityKey = (r: CrmRecordRef): string => `${r.installationId}\u0000${r.objectType}\u0000${r.crmId}`;
 
 /**
- * People of a workspace and the CRM records linked to them, so one human across HubSpot and
- * Salesforce is one person. The stored snapshot is the canonical Person with `id` = the person id.
+ * People of a workspace and the CRM records linked to them, so one human across the systems a
+ * company connects is one person. The stored snapshot is the canonical Person with `id` = the person id.
  */
 export class PersonRepository {
   constructor(private readonly db: Session) {}

@@ -1,5 +1,5 @@
 /**
- * RefreshLock on Redis: `SET key <token> NX PX ttl` takes it, a compare-and-delete script releases it
+ * RefreshLock on Redis (shared by every connector whose tokens rotate): `SET key <token> NX PX ttl` takes it, a compare-and-delete script releases it
  * only if this holder still owns it (after a TTL lapse another process may hold it now), and a waiter
  * polls with jitter until the lock frees or `waitMs` passes. The TTL bounds how long a crashed
  * holder blocks the others; it must exceed a token POST plus a store write by a wide margin.
@@ -9,7 +9,7 @@ import type { Redis } from 'ioredis';
 import type { RefreshLock } from './refresh-lock';
 
 export interface RedisRefreshLockOptions {
-  /** Keeps deployments and tests apart; keys are `<prefix>:sf-refresh-lock:<key>`. */
+  /** Keeps deployments and tests apart; keys are `<prefix>:refresh-lock:<key>`. */
   prefix: string;
   /** How long a holder may keep the lock before it lapses (default 30 s). */
   ttlMs?: number;
@@ -44,7 +44,7 @@ export function createRedisRefreshLock(redis: Redis, options: RedisRefreshLockOp
   return {
     async withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
       if (!/^[A-Za-z0-9:_-]{1,200}$/.test(key)) throw new RangeError('refresh lock key must be an id (letters, digits, ":", "_", "-")');
-      const redisKey = `${options.prefix}:sf-refresh-lock:${key}`;
+      const redisKey = `${options.prefix}:refresh-lock:${key}`;
       const token = randomUUID();
       const started = Date.now();
       for (;;) {

@@ -22,13 +22,13 @@ export interface PulledPerson {
   person: Omit<Person, 'id'>;
   /**
    * Current values of the CRM properties Leadstage may write, so write policies ("only if empty")
-   * and forward-only fields (HubSpot's lifecyclestage) are judged against what the CRM holds.
+   * and forward-only fields (a lifecycle stage the CRM only lets move forward) are judged against what the CRM holds.
    */
   writableValues: Record<string, string | null>;
   /** When the CRM last modified the record (ISO 8601). */
   modifiedAt: string;
   /**
-   * Earlier CRM records of this same human that this record replaces (a Salesforce lead converted
+   * Earlier CRM records of this same human that this record replaces (a lead converted
    * into this contact). The store keeps one person: their identities, events and decision history
    * join this record's person, and the earlier records are retired (never written to again).
    */
@@ -40,7 +40,7 @@ export interface CrmRecordKey {
   objectType: CrmObjectType;
 }
 
-/** A record the CRM deleted, or merged into another (Salesforce merge: `MasterRecordId`). */
+/** A record the CRM deleted, or merged into another (the survivor of a merge). */
 export interface RemovedRecord extends CrmRecordKey {
   /** The surviving record of a merge: the removed record's history joins its person. */
   mergedInto?: CrmRecordKey;
@@ -106,7 +106,8 @@ export type TaskOutcome =
   | { key: string; status: 'failed'; code: string; error: string };
 
 export interface CrmConnector {
-  readonly provider: 'hubspot' | 'salesforce' | 'marketo' | 'pardot';
+  /** Its module's provider id (connectors/registry.ts). */
+  readonly provider: string;
   /** Streams in the order a first sync pulls them: people first, so events can be matched to them. */
   readonly streams: readonly string[];
   /**
@@ -126,7 +127,7 @@ export interface CrmConnector {
   /** The admin's write policy for a CRM property (default: always). */
   writePolicyFor?(property: string): 'always' | 'if_empty' | 'never';
   /**
-   * Records per write call the CRM accepts (HubSpot batch update 100, Salesforce sObject Collections
+   * Records per write call the CRM accepts (a batch update of 100, a collection of
    * 200): the writer gathers this many before a call, so a full write-back makes the fewest calls.
    * Default 100.
    */

@@ -2,7 +2,7 @@
  * Reading a stored StreamCursor back. Cursors are JSON in the store, so a field is checked on the
  * way in and a malformed cursor fails with the stream and field named, instead of restarting a sync.
  */
-import type { StreamCursor } from '../../../src/sync/crm-connector';
+import type { StreamCursor } from '../crm-connector';
 
 export class CursorError extends Error {
   override readonly name = 'CursorError';

@@ -1,4 +1,4 @@
-import type { RatePolicy } from './rate-policy';
+import type { RatePolicy } from '../../src/rate-limit/rate-policy';
 
 /**
  * HubSpot's published limits (shared/reference/hubspot-api.md §1.10, usage guidelines).

@@ -1,8 +1,9 @@
-import type { Engine } from '../engine/engine';
-import type { Logger } from '../log/logger';
-import type { Enqueuer } from '../queue/enqueuer';
-import type { Installation, Store } from '../store';
-import type { CrmConnector } from '../sync/crm-connector';
+import type { Engine } from '../src/engine/engine';
+import type { Logger } from '../src/log/logger';
+import type { Enqueuer } from '../src/queue/enqueuer';
+import type { Installation, Store } from '../src/store';
+import type { ConnectorRegistry } from '../src/connector/connector-registry';
+import type { CrmConnector } from '../src/connector/crm-connector';
 
 /** What every job gets: the store, time, the per-workspace engine, connectors and the queues. */
 export interface JobDeps {
@@ -14,6 +15,8 @@ export interface JobDeps {
   /** The engine compiled from the workspace's published rulebook. */
   engineFor(workspaceId: string): Promise<Engine>;
   connectorFor(installation: Installation): Promise<CrmConnector>;
+  /** What each provider's connector can do and how it reads its errors (connectors/registry.ts). */
+  connectors: ConnectorRegistry;
   installation(workspaceId: string, installationId: string): Promise<Installation>;
   /** How long a claim on outbox writes lasts: a crashed writer's writes are taken over after it. */
   outboxLeaseMs?: number;

@@ -1,4 +1,4 @@
-import type { RatePolicy } from './rate-policy';
+import type { RatePolicy } from '../../src/rate-limit/rate-policy';
 
 /**
  * Salesforce has no per-second or per-10-second request window (shared/reference/salesforce-api.md §1

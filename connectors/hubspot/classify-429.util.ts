@@ -1,5 +1,5 @@
-import { nextMidnight } from './next-midnight.util';
-import { parseRetryAfter } from './parse-retry-after.util';
+import { nextMidnight } from '../../src/rate-limit/next-midnight.util';
+import { parseRetryAfter } from '../../src/rate-limit/parse-retry-after.util';
 
 /**
  * What to do about a HubSpot 429 (shared/reference/hubspot-api.md §1.10): the rolling and secondly

@@ -1,5 +1,5 @@
 /**
- * HubSpot's `country` and `ip_country` are free text ("United States", "USA", "us", "germany");
+ * CRM country fields are often free text ("United States", "USA", "us", "germany");
  * the canonical person carries ISO 3166-1 alpha-2 ("US"). English region names come from ICU
  * (Intl.DisplayNames), so every country is known without a hand-kept table; the aliases below are
  * the spellings ICU does not produce. Unknown text becomes null rather than a guess.

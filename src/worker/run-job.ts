@@ -1,0 +1,63 @@
+import { runScoreJob } from '../../jobs/score.job';
+import { runSyncJob } from '../../jobs/sync.job';
+import { runTasksJob } from '../../jobs/tasks.job';
+import { runWritebackJob } from '../../jobs/writeback.job';
+import type { JobDeps } from '../../jobs/job-deps';
+import { unclassifiedError, type CrmErrorClass } from '../connector/crm-error';
+import type { RateLimiter } from '../rate-limit';
+import { JobDataError, parseJobData, type JobDataByQueue, type QueueName } from '../queue/job-data';
+import { decideOnError } from './crm-error-policy';
+
+/** Each queue's handler: the job files are plain functions of (data, deps). */
+const HANDLERS: { [Q in QueueName]: (data: JobDataByQueue[Q], deps: JobDeps) => Promise<unknown> } = {
+  sync: runSyncJob,
+  score: runScoreJob,
+  writeback: runWritebackJob,
+  tasks: runTasksJob,
+};
+
+export type JobOutcome =
+  | { kind: 'completed'; result: unknown }
+  /** Run it again at `untilMs` without spending an attempt (quota). */
+  | { kind: 'delayed'; untilMs: number; error: CrmErrorClass }
+  /** Failed: `final` when retrying cannot help, else the queue's backoff retries it. */
+  | { kind: 'failed'; final: boolean; error: CrmErrorClass; cause: unknown };
+
+/**
+ * Runs one job whatever drives the queue (BullMQ in production, the in-process driver in tests):
+ * parses its payload, runs its handler, and turns a failure into what happens next through the
+ * installation's connector's error classification. It never names a vendor.
+ */
+export async function runJob(queue: QueueName, rawData: unknown, deps: JobDeps, limiter: RateLimiter): Promise<JobOutcome> {
+  let data: JobDataByQueue[QueueName];
+  try {
+    data = parseJobData(queue, rawData);
+  } catch (error) {
+    if (!(error instanceof JobDataError)) throw error;
+    return { kind: 'failed', final: true, error: { ...unclassifiedError(error), code: error.code, retryable: false }, cause: error };
+  }
+  try {
+    const result = await (HANDLERS[queue] as (data: unknown, deps: JobDeps) => Promise<unknown>)(data, deps);
+    return { kind: 'completed', result };
+  } catch (cause) {
+    const installationId = 'installationId' in data ? data.installationId : undefined;
+    const error = await classify(cause, data.workspaceId, installationId, deps);
+    const decision = await decideOnError(error, installationId, limiter);
+    if (decision.kind === 'delay') return { kind: 'delayed', untilMs: decision.untilMs, error };
+    return { kind: 'failed', final: decision.kind === 'give-up', error, cause };
+  }
+}
+
+/** Through the installation's connector module; errors of jobs that call no CRM stay unclassified. */
+async function classify(cause: unknown, workspaceId: string, installationId: string | undefined, deps: JobDeps): Promise<CrmErrorClass> {
+  if (!installationId) return retryableUnlessSaidOtherwise(cause);
+  const installation = await deps.installation(workspaceId, installationId).catch(() => null);
+  if (!installation || !deps.connectors.has(installation.provider)) return retryableUnlessSaidOtherwise(cause);
+  return deps.connectors.get(installation.provider).classifyError(cause, deps.clock());
+}
+
+/** An error that says `retryable: false` (a bad payload, unreadable credentials) is not retried. */
+function retryableUnlessSaidOtherwise(cause: unknown): CrmErrorClass {
+  const said = typeof cause === 'object' && cause !== null ? (cause as { retryable?: unknown }).retryable : undefined;
+  return { ...unclassifiedError(cause), retryable: said !== false };
+}
