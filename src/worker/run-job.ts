@@ -19,7 +19,7 @@ const HANDLERS: { [Q in QueueName]: (data: JobDataByQueue[Q], deps: JobDeps) => 
 export type JobOutcome =
   | { kind: 'completed'; result: unknown }
   /** Run it again at `untilMs` without spending an attempt (quota). */
-  | { kind: 'delayed'; untilMs: number; error: CrmErrorClass }
+  | { kind: 'delayed'; untilMs: number; error: CrmErrorClass; provider: string | null }
   /** Failed: `final` when retrying cannot help, else the queue's backoff retries it. */
   | { kind: 'failed'; final: boolean; error: CrmErrorClass; cause: unknown };
 
@@ -28,7 +28,17 @@ export type JobOutcome =
  * parses its payload, runs its handler, and turns a failure into what happens next through the
  * installation's connector's error classification. It never names a vendor.
  */
-export async function runJob(queue: QueueName, rawData: unknown, deps: JobDeps, limiter: RateLimiter): Promise<JobOutcome> {
+export async function runJob(
+  queue: QueueName,
+  rawData: unknown,
+  deps: JobDeps,
+  limiter: RateLimiter,
+  /**
+   * The clock a delay is measured on: the queue's, not the jobs' business clock (`deps.clock`, which
+   * the demo and tests align with a sandbox). BullMQ delays on the wall clock.
+   */
+  queueClock: () => number = Date.now,
+): Promise<JobOutcome> {
   let data: JobDataByQueue[QueueName];
   try {
     data = parseJobData(queue, rawData);
@@ -41,22 +51,20 @@ export async function runJob(queue: QueueName, rawData: unknown, deps: JobDeps, 
     return { kind: 'completed', result };
   } catch (cause) {
     const installationId = 'installationId' in data ? data.installationId : undefined;
-    const error = await classify(cause, data.workspaceId, installationId, deps);
+    const installation = installationId ? await deps.installation(data.workspaceId, installationId).catch(() => null) : null;
+    const error = installation && deps.connectors.has(installation.provider)
+      ? deps.connectors.get(installation.provider).classifyError(cause, queueClock())
+      : retryableUnlessSaidOtherwise(cause);
     const decision = await decideOnError(error, installationId, limiter);
-    if (decision.kind === 'delay') return { kind: 'delayed', untilMs: decision.untilMs, error };
+    if (decision.kind === 'delay') return { kind: 'delayed', untilMs: decision.untilMs, error, provider: installation?.provider ?? null };
     return { kind: 'failed', final: decision.kind === 'give-up', error, cause };
   }
 }
 
-/** Through the installation's connector module; errors of jobs that call no CRM stay unclassified. */
-async function classify(cause: unknown, workspaceId: string, installationId: string | undefined, deps: JobDeps): Promise<CrmErrorClass> {
-  if (!installationId) return retryableUnlessSaidOtherwise(cause);
-  const installation = await deps.installation(workspaceId, installationId).catch(() => null);
-  if (!installation || !deps.connectors.has(installation.provider)) return retryableUnlessSaidOtherwise(cause);
-  return deps.connectors.get(installation.provider).classifyError(cause, deps.clock());
-}
-
-/** An error that says `retryable: false` (a bad payload, unreadable credentials) is not retried. */
+/**
+ * Errors of jobs that call no CRM (or of an unknown installation) are classified here: an error
+ * that says `retryable: false` (a bad payload, unreadable credentials) is not retried.
+ */
 function retryableUnlessSaidOtherwise(cause: unknown): CrmErrorClass {
   const said = typeof cause === 'object' && cause !== null ? (cause as { retryable?: unknown }).retryable : undefined;
   return { ...unclassifiedError(cause), retryable: said !== false };
