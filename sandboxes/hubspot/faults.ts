@@ -4,7 +4,7 @@
  * (`POST /__sandbox/faults`). Random faults draw from the sandbox's seeded PRNG, so a run with the
  * same seed and the same request sequence fails the same way.
  */
-import type { Prng } from './prng';
+import type { Prng } from '../kit/prng';
 import type { RatePolicy } from './rate-limit';
 
 export interface FaultSettings {

@@ -8,7 +8,7 @@
  * A few contacts at fixed positions are hand-picked archetypes (`describeSeed()`), so end-to-end
  * tests can assert "the demo requester became an SQL" without searching for one.
  */
-import { Prng } from './prng';
+import { Prng } from '../kit/prng';
 import {
   COMPANY_NAME_PARTS, COMPETITOR_DOMAINS, COMPETITOR_NAMES, COUNTRIES, FORM_IDS, FORMS, INDUSTRY_LABELS, NAMES,
   NON_PERSONA_TITLES, NON_TARGET_INDUSTRIES, NON_US_COUNTRY_WEIGHTS, PERSONA_TITLES, PERSONAL_EMAIL_DOMAINS,

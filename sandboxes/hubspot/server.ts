@@ -7,14 +7,14 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import express, { type ErrorRequestHandler } from 'express';
-import { createClock, type ClockMode, type SandboxClock } from './clock';
+import { createClock, parseNow, type ClockMode, type SandboxClock } from '../kit/clock';
 import type { SandboxContext } from './context';
 import { HubSpotError } from './errors';
 import { Faults, type FaultSettings } from './faults';
 import {
   countRequests, enforceRateLimits, injectLatency, injectServerErrors, requireBearerToken,
 } from './middleware';
-import { Prng } from './prng';
+import { Prng } from '../kit/prng';
 import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from './rate-limit';
 import { adminRouter } from './routes/admin';
 import { associationsRouter } from './routes/associations';
@@ -66,12 +66,6 @@ export interface HubSpotSandbox {
   close(): Promise<void>;
 }
 
-function parseNow(now: HubSpotSandboxOptions['now']): number {
-  const ms = now instanceof Date ? now.getTime() : typeof now === 'number' ? now : Date.parse(now ?? DEFAULT_NOW);
-  if (Number.isNaN(ms)) throw new Error(`now must be a date, epoch milliseconds or an ISO 8601 string, got ${String(now)}`);
-  return ms;
-}
-
 const handleErrors = (ctx: SandboxContext): ErrorRequestHandler => (err, _req, res, _next) => {
   let error: HubSpotError;
   if (err instanceof HubSpotError) error = err;
@@ -106,7 +100,7 @@ export function createSandboxApp(ctx: SandboxContext): express.Express {
 }
 
 export async function startHubSpotSandbox(options: HubSpotSandboxOptions = {}): Promise<HubSpotSandbox> {
-  const now = parseNow(options.now);
+  const now = parseNow(options.now, DEFAULT_NOW);
   const seed = options.seed ?? DEFAULT_SEED;
   const clock = typeof options.clock === 'object' ? options.clock : createClock(now, options.clock ?? 'running');
   const tokens = [options.token ?? DEFAULT_TOKEN].flat();

@@ -4,7 +4,7 @@
  * (`POST /__sandbox/faults`). Random faults draw from the sandbox's seeded PRNG, so the same seed and
  * the same request sequence fail the same way.
  */
-import type { Prng } from '../hubspot/prng';
+import type { Prng } from '../kit/prng';
 
 export type ServerErrorStatus = 500 | 502 | 503;
 

@@ -9,7 +9,7 @@
  * Seeding is eager (SOQL reads every row anyway): 20,000 leads + 20,000 contacts with their
  * campaign members and tasks build in about a second and take a few hundred bytes per row.
  */
-import { Prng } from '../hubspot/prng';
+import { Prng } from '../kit/prng';
 import {
   COUNTRIES, NAMES, NON_PERSONA_TITLES, NON_US_COUNTRY_WEIGHTS, PERSONA_TITLES, PERSONAL_EMAIL_DOMAINS,
   SELF_EMPLOYED_TITLES, type CountryInfo,

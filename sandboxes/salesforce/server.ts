@@ -9,8 +9,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import express, { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
-import { createClock, type ClockMode, type SandboxClock } from '../hubspot/clock';
-import { Prng } from '../hubspot/prng';
+import { createClock, parseNow, type ClockMode, type SandboxClock } from '../kit/clock';
+import { Prng } from '../kit/prng';
 import { ApiLimits, DEFAULT_API_LIMITS, type ApiLimitOptions } from './api-limits';
 import { AuthServer } from './auth';
 import { BulkQueryJobs } from './bulk-jobs';
@@ -146,12 +146,6 @@ export interface SalesforceSandbox {
   close(): Promise<void>;
 }
 
-function parseNow(now: SalesforceSandboxOptions['now']): number {
-  const ms = now instanceof Date ? now.getTime() : typeof now === 'number' ? now : Date.parse(now ?? DEFAULT_NOW);
-  if (Number.isNaN(ms)) throw new Error(`now must be a date, epoch milliseconds or an ISO 8601 string, got ${String(now)}`);
-  return ms;
-}
-
 const handleErrors = (ctx: SandboxContext): ErrorRequestHandler => (err, _req, res, _next) => {
   let error: SalesforceError;
   if (err instanceof SalesforceError) error = err;
@@ -215,7 +209,7 @@ export function grantFieldAccess(store: OrgStore, fullName?: string): number {
 }
 
 export async function startSalesforceSandbox(options: SalesforceSandboxOptions = {}): Promise<SalesforceSandbox> {
-  const now = parseNow(options.now);
+  const now = parseNow(options.now, DEFAULT_NOW);
   const seedOptions = resolveSeedOptions({
     seed: options.seed ?? DEFAULT_SEED, leads: options.leads, contacts: options.contacts, now, ...(options.shared ? { shared: options.shared } : {}),
   });

@@ -8,7 +8,7 @@ import { Router } from 'express';
 import type { SandboxContext } from '../context';
 import { intParam, stringParam } from '../crm-view';
 import { notFound, validationError } from '../errors';
-import { Prng } from '../prng';
+import { Prng } from '../../kit/prng';
 import { FORMS, SITE_URL, type FormInfo } from '../seed-catalog';
 
 const DAY = 86_400_000;

@@ -11,7 +11,7 @@ import { lowerBound } from '../activity-index';
 import type { SandboxContext } from '../context';
 import { intParam, stringParam } from '../crm-view';
 import { validationError } from '../errors';
-import { Prng } from '../prng';
+import { Prng } from '../../kit/prng';
 import { contactId, contactIndex } from '../seed';
 import { PAGES, SITE_URL } from '../seed-catalog';
 
