@@ -10,7 +10,7 @@
  * showcase records do, so `describeSeed()` names them without seeding and a test can find "the lead
  * that is HubSpot contact 100006" by id. Showcase records are never used.
  */
-import { COUNTRIES } from '../hubspot/seed-catalog';
+import { COUNTRIES } from '../kit/people-catalog';
 import { describeSeed as describeHubSpotSeed, type SeedPortal } from '../hubspot/seed';
 import { KEY_PREFIXES, makeId } from './ids';
 

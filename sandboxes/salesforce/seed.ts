@@ -13,7 +13,7 @@ import { Prng } from '../kit/prng';
 import {
   COUNTRIES, NAMES, NON_PERSONA_TITLES, NON_US_COUNTRY_WEIGHTS, PERSONA_TITLES, PERSONAL_EMAIL_DOMAINS,
   SELF_EMPLOYED_TITLES, type CountryInfo,
-} from '../hubspot/seed-catalog';
+} from '../kit/people-catalog';
 import { KEY_PREFIXES, makeId } from './ids';
 import {
   CAMPAIGN_MEMBER_STATUSES, CONTACT_ROLES, LEAD_STATUSES, OPPORTUNITY_STAGES, type LeadStatusValue,
