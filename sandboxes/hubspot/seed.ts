@@ -8,11 +8,12 @@
  * A few contacts at fixed positions are hand-picked archetypes (`describeSeed()`), so end-to-end
  * tests can assert "the demo requester became an SQL" without searching for one.
  */
-import { Prng } from '../kit/prng';
 import {
   COMPANY_NAME_PARTS, COMPETITOR_DOMAINS, COMPETITOR_NAMES, COUNTRIES, NAMES, NON_PERSONA_TITLES, NON_US_COUNTRY_WEIGHTS,
   PERSONA_TITLES, PERSONAL_EMAIL_DOMAINS, SELF_EMPLOYED_TITLES, type CountryInfo,
 } from '../kit/people-catalog';
+import { Prng } from '../kit/prng';
+import type { PeopleSource, SharedPerson } from '../kit/shared-people';
 import {
   FORM_IDS, FORMS, INDUSTRY_LABELS, NON_TARGET_INDUSTRIES, REP_OWNER_IDS, STUDENT_EMAIL_DOMAINS, STUDENT_TITLES, TARGET_INDUSTRIES,
 } from './seed-catalog';
@@ -300,7 +301,10 @@ function ascii(text: string): string {
   return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/ß/g, 'ss').toLowerCase().replace(/[^a-z]/g, '');
 }
 
-export class SeedPortal {
+/** Country name → ISO code, for the people another sandbox shares (kit/shared-people.ts). */
+const COUNTRY_CODES = new Map(Object.values(COUNTRIES).map((c) => [c.name, c.code]));
+
+export class SeedPortal implements PeopleSource {
   readonly options: SeedOptions;
   readonly companies: SeedCompany[];
   private readonly buckets: Record<CompanySegment, number[]>;
@@ -340,6 +344,25 @@ export class SeedPortal {
     const built = this.buildContact(index);
     if (this.cache.size < this.cacheLimit) this.cache.set(index, built);
     return built;
+  }
+
+  /**
+   * This contact as a person another sandbox may share (kit/shared-people.ts, `sharedFromHubSpot`):
+   * email, first and last name, job title, company, phone and country as the portal has them; none
+   * for a showcase contact, which a test names by id.
+   */
+  sharedPerson(index: number): SharedPerson | undefined {
+    if (showcaseAt(index) !== undefined) return undefined;
+    const p = this.contact(index).properties;
+    return {
+      email: p.email!,
+      firstName: p.firstname ?? '',
+      lastName: p.lastname!,
+      ...(p.jobtitle ? { title: p.jobtitle } : {}),
+      ...(p.company ? { company: p.company } : {}),
+      ...(p.phone ? { phone: p.phone } : {}),
+      ...(p.country && COUNTRY_CODES.has(p.country) ? { country: COUNTRY_CODES.get(p.country)! } : {}),
+    };
   }
 
   private skeleton(index: number): Skeleton {

@@ -9,11 +9,12 @@
  * Seeding is eager (SOQL reads every row anyway): 20,000 leads + 20,000 contacts with their
  * campaign members and tasks build in about a second and take a few hundred bytes per row.
  */
-import { Prng } from '../kit/prng';
 import {
   COUNTRIES, NAMES, NON_PERSONA_TITLES, NON_US_COUNTRY_WEIGHTS, PERSONA_TITLES, PERSONAL_EMAIL_DOMAINS,
   SELF_EMPLOYED_TITLES, type CountryInfo,
 } from '../kit/people-catalog';
+import { Prng } from '../kit/prng';
+import type { SharedPerson } from '../kit/shared-people';
 import { KEY_PREFIXES, makeId } from './ids';
 import {
   CAMPAIGN_MEMBER_STATUSES, CONTACT_ROLES, LEAD_STATUSES, OPPORTUNITY_STAGES, type LeadStatusValue,
@@ -25,7 +26,6 @@ import {
   SF_COMPANY_NAME_PARTS, SF_NON_TARGET_INDUSTRIES, SF_TARGET_INDUSTRIES, TRADE_SHOW_CAMPAIGNS, USERS, WEBINAR_CAMPAIGNS,
   type CampaignKey, type SeedUser,
 } from './seed-catalog';
-import type { SharedPerson } from './seed-shared';
 import { resolveSeedOptions, SHOWCASE_ACCOUNTS, sharedPlan, showcasePlan, type SeedOptions, type ShowcaseRecord } from './seed-showcase';
 import { sfDate, sfDateTime } from './sf-time';
 
