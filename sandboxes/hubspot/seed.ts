@@ -9,9 +9,10 @@
  * tests can assert "the demo requester became an SQL" without searching for one.
  */
 import {
-  COMPANY_NAME_PARTS, COMPETITOR_DOMAINS, COMPETITOR_NAMES, COUNTRIES, NAMES, NON_PERSONA_TITLES, NON_US_COUNTRY_WEIGHTS,
+  COMPANY_NAME_PARTS, COMPETITOR_DOMAINS, COMPETITOR_NAMES, COUNTRIES, NON_PERSONA_TITLES, NON_US_COUNTRY_WEIGHTS,
   PERSONA_TITLES, PERSONAL_EMAIL_DOMAINS, SELF_EMPLOYED_TITLES, type CountryInfo,
 } from '../kit/people-catalog';
+import { consultancyDomain, emailLocalPart, phoneNumber, pickName } from '../kit/people';
 import { Prng } from '../kit/prng';
 import type { PeopleSource, SharedPerson } from '../kit/shared-people';
 import {
@@ -297,10 +298,6 @@ interface Skeleton {
   personalStyle: boolean;
 }
 
-function ascii(text: string): string {
-  return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/ß/g, 'ss').toLowerCase().replace(/[^a-z]/g, '');
-}
-
 /** Country name → ISO code, for the people another sandbox shares (kit/shared-people.ts). */
 const COUNTRY_CODES = new Map(Object.values(COUNTRIES).map((c) => [c.name, c.code]));
 
@@ -388,16 +385,14 @@ export class SeedPortal implements PeopleSource {
     const pool = bucket ? this.buckets[bucket] : [];
     const company = pool.length > 0 ? prng.pick(pool) : -1;
     const country = company >= 0 ? COUNTRIES[this.companies[company]!.countryCode]! : COUNTRIES.US!;
-    const names = NAMES[country.names];
-    const first = prng.pick(names.first);
-    const last = prng.pick(names.last);
+    const { first, last } = pickName(prng, country);
     let emailDomain: string;
     let personalStyle = false;
     if (fit === 'personal-email') {
       emailDomain = prng.pick(PERSONAL_EMAIL_DOMAINS);
       personalStyle = true;
     } else if (fit === 'self-employed') {
-      emailDomain = prng.chance(0.5) ? prng.pick(PERSONAL_EMAIL_DOMAINS) : `${ascii(last)}reliability.com`;
+      emailDomain = prng.chance(0.5) ? prng.pick(PERSONAL_EMAIL_DOMAINS) : consultancyDomain(last);
       personalStyle = emailDomain.endsWith('reliability.com') ? false : true;
     } else {
       emailDomain = this.companies[company]?.properties.domain ?? 'example.com';
@@ -407,11 +402,7 @@ export class SeedPortal implements PeopleSource {
   }
 
   private emailOf(s: Skeleton, index: number, suffix: number): string {
-    const first = ascii(s.first);
-    const last = ascii(s.last);
-    // Personal and student addresses carry digits the way people's real ones do (jsmith84@gmail.com).
-    const local = s.personalStyle ? `${first.charAt(0)}${last}${(index * 37) % 97}` : `${first}.${last}`;
-    return `${local}${suffix > 0 ? suffix + 1 : ''}@${s.emailDomain}`;
+    return `${emailLocalPart(s.first, s.last, s.personalStyle, index)}${suffix > 0 ? suffix + 1 : ''}@${s.emailDomain}`;
   }
 
   private buildContact(index: number): SeedContact {
@@ -463,9 +454,9 @@ export class SeedPortal implements PeopleSource {
     // Phones: a sales handoff requirement, so some are missing (more often for students and gmail sign-ups).
     const phoneMissing = prng.chance(s.personalStyle ? 0.5 : 0.22);
     if (!phoneMissing && showcaseAt(index) !== 'demoRequester') {
-      properties.phone = `${s.country.phonePrefix} ${prng.int(200, 989)} ${prng.int(200, 989)} ${prng.int(1000, 9999)}`;
+      properties.phone = phoneNumber(prng, s.country);
     } else if (showcaseAt(index) === 'demoRequester') {
-      properties.phone = `+1 ${prng.int(200, 989)} ${prng.int(200, 989)} ${prng.int(1000, 9999)}`;
+      properties.phone = phoneNumber(prng, COUNTRIES.US!);
     }
     const status = leadStatusFor(prng, stage);
     if (status) properties.hs_lead_status = status;

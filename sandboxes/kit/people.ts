@@ -1,0 +1,38 @@
+/**
+ * How both seeds make a person from the shared catalog (people-catalog.ts): a name from the country's
+ * pool, an email address written the same way, a phone number in the country's format. The draws are
+ * part of each seed (same PRNG calls in the same order), so changing one changes both sandboxes' data.
+ */
+import { NAMES, type CountryInfo } from './people-catalog';
+import type { Prng } from './prng';
+
+/** A first and a last name from the country's pool (two draws). */
+export function pickName(prng: Prng, country: CountryInfo): { first: string; last: string } {
+  const names = NAMES[country.names];
+  const first = prng.pick(names.first);
+  const last = prng.pick(names.last);
+  return { first, last };
+}
+
+/** A name as it is written in an email address: "Müller" → "muller", "Weiß" → "weiss". */
+export function ascii(text: string): string {
+  return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/ß/g, 'ss').toLowerCase().replace(/[^a-z]/g, '');
+}
+
+/**
+ * The local part of a person's email: `jane.doe` at work; at a personal provider or a university
+ * `jdoe` and digits from the person's position, the way people's real ones carry them (jsmith84@gmail.com).
+ */
+export function emailLocalPart(first: string, last: string, personal: boolean, index: number): string {
+  return personal ? `${ascii(first).charAt(0)}${ascii(last)}${(index * 37) % 97}` : `${ascii(first)}.${ascii(last)}`;
+}
+
+/** A self-employed consultant's own domain ("Okafor" → okaforreliability.com). */
+export function consultancyDomain(last: string): string {
+  return `${ascii(last)}reliability.com`;
+}
+
+/** A phone number in the country's format (three draws). */
+export function phoneNumber(prng: Prng, country: CountryInfo): string {
+  return `${country.phonePrefix} ${prng.int(200, 989)} ${prng.int(200, 989)} ${prng.int(1000, 9999)}`;
+}
