@@ -12,7 +12,7 @@ import {
   COMPANY_NAME_PARTS, COMPETITOR_DOMAINS, COMPETITOR_NAMES, COUNTRIES, NON_PERSONA_TITLES, NON_US_COUNTRY_WEIGHTS,
   PERSONA_TITLES, PERSONAL_EMAIL_DOMAINS, SELF_EMPLOYED_TITLES, type CountryInfo,
 } from '../kit/people-catalog';
-import { consultancyDomain, emailLocalPart, phoneNumber, pickName } from '../kit/people';
+import { emailLocalPart, phoneNumber, pickName, selfEmployedEmailDomain } from '../kit/people';
 import { Prng } from '../kit/prng';
 import type { PeopleSource, SharedPerson } from '../kit/shared-people';
 import {
@@ -392,8 +392,7 @@ export class SeedPortal implements PeopleSource {
       emailDomain = prng.pick(PERSONAL_EMAIL_DOMAINS);
       personalStyle = true;
     } else if (fit === 'self-employed') {
-      emailDomain = prng.chance(0.5) ? prng.pick(PERSONAL_EMAIL_DOMAINS) : consultancyDomain(last);
-      personalStyle = emailDomain.endsWith('reliability.com') ? false : true;
+      ({ domain: emailDomain, personal: personalStyle } = selfEmployedEmailDomain(prng, last));
     } else {
       emailDomain = this.companies[company]?.properties.domain ?? 'example.com';
       personalStyle = fit === 'student';

@@ -3,7 +3,7 @@
  * pool, an email address written the same way, a phone number in the country's format. The draws are
  * part of each seed (same PRNG calls in the same order), so changing one changes both sandboxes' data.
  */
-import { NAMES, type CountryInfo } from './people-catalog';
+import { NAMES, PERSONAL_EMAIL_DOMAINS, type CountryInfo } from './people-catalog';
 import type { Prng } from './prng';
 
 /** A first and a last name from the country's pool (two draws). */
@@ -27,9 +27,13 @@ export function emailLocalPart(first: string, last: string, personal: boolean, i
   return personal ? `${ascii(first).charAt(0)}${ascii(last)}${(index * 37) % 97}` : `${ascii(first)}.${ascii(last)}`;
 }
 
-/** A self-employed consultant's own domain ("Okafor" → okaforreliability.com). */
-export function consultancyDomain(last: string): string {
-  return `${ascii(last)}reliability.com`;
+/**
+ * Where a self-employed consultant's email points: half of them a personal provider, the others their
+ * own consultancy's domain ("Okafor" → okaforreliability.com). One or two draws.
+ */
+export function selfEmployedEmailDomain(prng: Prng, last: string): { domain: string; personal: boolean } {
+  const personal = prng.chance(0.5);
+  return { domain: personal ? prng.pick(PERSONAL_EMAIL_DOMAINS) : `${ascii(last)}reliability.com`, personal };
 }
 
 /** A phone number in the country's format (three draws). */

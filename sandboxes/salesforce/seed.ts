@@ -13,7 +13,7 @@ import {
   COUNTRIES, NON_PERSONA_TITLES, NON_US_COUNTRY_WEIGHTS, PERSONA_TITLES, PERSONAL_EMAIL_DOMAINS,
   SELF_EMPLOYED_TITLES, type CountryInfo,
 } from '../kit/people-catalog';
-import { ascii, consultancyDomain, emailLocalPart, phoneNumber, pickName } from '../kit/people';
+import { ascii, emailLocalPart, phoneNumber, pickName, selfEmployedEmailDomain } from '../kit/people';
 import { Prng } from '../kit/prng';
 import type { SharedPerson } from '../kit/shared-people';
 import { KEY_PREFIXES, makeId } from './ids';
@@ -365,8 +365,7 @@ class OrgSeeder {
       emailDomain = prng.pick(PERSONAL_EMAIL_DOMAINS);
       personalStyle = true;
     } else if (fit === 'self-employed') {
-      personalStyle = prng.chance(0.5);
-      emailDomain = personalStyle ? prng.pick(PERSONAL_EMAIL_DOMAINS) : consultancyDomain(last);
+      ({ domain: emailDomain, personal: personalStyle } = selfEmployedEmailDomain(prng, last));
     }
     const title = fit === 'self-employed' ? prng.pick(SELF_EMPLOYED_TITLES)
       : fit === 'non-persona' ? prng.pick(NON_PERSONA_TITLES)
