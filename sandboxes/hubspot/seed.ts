@@ -8,11 +8,11 @@
  * A few contacts at fixed positions are hand-picked archetypes (`describeSeed()`), so end-to-end
  * tests can assert "the demo requester became an SQL" without searching for one.
  */
+import { emailLocalPart, phoneNumber, pickName, selfEmployedEmailDomain } from '../kit/people';
 import {
   COMPANY_NAME_PARTS, COMPETITOR_DOMAINS, COMPETITOR_NAMES, COUNTRIES, NON_PERSONA_TITLES, NON_US_COUNTRY_WEIGHTS,
   PERSONA_TITLES, PERSONAL_EMAIL_DOMAINS, SELF_EMPLOYED_TITLES, type CountryInfo,
 } from '../kit/people-catalog';
-import { emailLocalPart, phoneNumber, pickName, selfEmployedEmailDomain } from '../kit/people';
 import { Prng } from '../kit/prng';
 import type { PeopleSource, SharedPerson } from '../kit/shared-people';
 import {

@@ -9,11 +9,11 @@
  * Seeding is eager (SOQL reads every row anyway): 20,000 leads + 20,000 contacts with their
  * campaign members and tasks build in about a second and take a few hundred bytes per row.
  */
+import { ascii, emailLocalPart, phoneNumber, pickName, selfEmployedEmailDomain } from '../kit/people';
 import {
   COUNTRIES, NON_PERSONA_TITLES, NON_US_COUNTRY_WEIGHTS, PERSONA_TITLES, PERSONAL_EMAIL_DOMAINS,
   SELF_EMPLOYED_TITLES, type CountryInfo,
 } from '../kit/people-catalog';
-import { ascii, emailLocalPart, phoneNumber, pickName, selfEmployedEmailDomain } from '../kit/people';
 import { Prng } from '../kit/prng';
 import type { SharedPerson } from '../kit/shared-people';
 import { KEY_PREFIXES, makeId } from './ids';
