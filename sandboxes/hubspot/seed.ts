@@ -8,7 +8,7 @@
  * A few contacts at fixed positions are hand-picked archetypes (`describeSeed()`), so end-to-end
  * tests can assert "the demo requester became an SQL" without searching for one.
  */
-import { emailLocalPart, phoneNumber, pickName, selfEmployedEmailDomain } from '../kit/people';
+import { emailDomainFor, emailLocalPart, phoneNumber, pickName } from '../kit/people';
 import {
   COMPANY_NAME_PARTS, COMPETITOR_DOMAINS, COMPETITOR_NAMES, COUNTRIES, NON_PERSONA_TITLES, NON_US_COUNTRY_WEIGHTS,
   PERSONA_TITLES, PERSONAL_EMAIL_DOMAINS, SELF_EMPLOYED_TITLES, type CountryInfo,
@@ -386,18 +386,10 @@ export class SeedPortal implements PeopleSource {
     const company = pool.length > 0 ? prng.pick(pool) : -1;
     const country = company >= 0 ? COUNTRIES[this.companies[company]!.countryCode]! : COUNTRIES.US!;
     const { first, last } = pickName(prng, country);
-    let emailDomain: string;
-    let personalStyle = false;
-    if (fit === 'personal-email') {
-      emailDomain = prng.pick(PERSONAL_EMAIL_DOMAINS);
-      personalStyle = true;
-    } else if (fit === 'self-employed') {
-      ({ domain: emailDomain, personal: personalStyle } = selfEmployedEmailDomain(prng, last));
-    } else {
-      emailDomain = this.companies[company]?.properties.domain ?? 'example.com';
-      personalStyle = fit === 'student';
-    }
-    return { fit, behaviour, country, first, last, company, emailDomain, personalStyle };
+    const email = emailDomainFor(prng, fit, last, this.companies[company]?.properties.domain ?? 'example.com');
+    // students sign up with their university address, written the personal way (jdoe84@state.edu)
+    const personalStyle = email.personal || fit === 'student';
+    return { fit, behaviour, country, first, last, company, emailDomain: email.domain, personalStyle };
   }
 
   private emailOf(s: Skeleton, index: number, suffix: number): string {

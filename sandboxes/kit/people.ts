@@ -28,10 +28,14 @@ export function emailLocalPart(first: string, last: string, personal: boolean, i
 }
 
 /**
- * Where a self-employed consultant's email points: half of them a personal provider, the others their
- * own consultancy's domain ("Okafor" → okaforreliability.com). One or two draws.
+ * Where a person's email points, by their fit: a personal provider for a `personal-email` sign-up (one
+ * draw); for a `self-employed` consultant half the time a personal provider, else their own consultancy's
+ * domain, "Okafor" → okaforreliability.com (one or two draws); otherwise `workDomain`, their company's (no
+ * draw). `personal`: the address is written the personal way (`emailLocalPart`).
  */
-export function selfEmployedEmailDomain(prng: Prng, last: string): { domain: string; personal: boolean } {
+export function emailDomainFor(prng: Prng, fit: string, last: string, workDomain: string): { domain: string; personal: boolean } {
+  if (fit === 'personal-email') return { domain: prng.pick(PERSONAL_EMAIL_DOMAINS), personal: true };
+  if (fit !== 'self-employed') return { domain: workDomain, personal: false };
   const personal = prng.chance(0.5);
   return { domain: personal ? prng.pick(PERSONAL_EMAIL_DOMAINS) : `${ascii(last)}reliability.com`, personal };
 }

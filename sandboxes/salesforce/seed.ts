@@ -9,7 +9,7 @@
  * Seeding is eager (SOQL reads every row anyway): 20,000 leads + 20,000 contacts with their
  * campaign members and tasks build in about a second and take a few hundred bytes per row.
  */
-import { ascii, emailLocalPart, phoneNumber, pickName, selfEmployedEmailDomain } from '../kit/people';
+import { ascii, emailDomainFor, emailLocalPart, phoneNumber, pickName } from '../kit/people';
 import {
   COUNTRIES, NON_PERSONA_TITLES, NON_US_COUNTRY_WEIGHTS, PERSONA_TITLES, PERSONAL_EMAIL_DOMAINS,
   SELF_EMPLOYED_TITLES, type CountryInfo,
@@ -359,14 +359,7 @@ class OrgSeeder {
   private skeleton(prng: Prng, fit: Fit, behaviour: Behaviour, company: SeedCompany | undefined): Skeleton {
     const country = company?.country ?? COUNTRIES.US!;
     const { first, last } = pickName(prng, country);
-    let emailDomain = company?.domain ?? 'example.com';
-    let personalStyle = false;
-    if (fit === 'personal-email') {
-      emailDomain = prng.pick(PERSONAL_EMAIL_DOMAINS);
-      personalStyle = true;
-    } else if (fit === 'self-employed') {
-      ({ domain: emailDomain, personal: personalStyle } = selfEmployedEmailDomain(prng, last));
-    }
+    const { domain: emailDomain, personal: personalStyle } = emailDomainFor(prng, fit, last, company?.domain ?? 'example.com');
     const title = fit === 'self-employed' ? prng.pick(SELF_EMPLOYED_TITLES)
       : fit === 'non-persona' ? prng.pick(NON_PERSONA_TITLES)
       : fit === 'competitor' ? prng.pick(['Product Manager', 'Solutions Engineer', 'Sales Engineer', 'Marketing Manager'])
