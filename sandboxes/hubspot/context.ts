@@ -1,7 +1,7 @@
 /** What every route handler may use: the portal, the clock, the fault switches and the counters. */
-import type { SandboxClock } from './clock';
+import type { SandboxClock } from '../kit/clock';
+import type { Prng } from '../kit/prng';
 import type { Faults } from './faults';
-import type { Prng } from './prng';
 import type { RateLimiter } from './rate-limit';
 import type { SandboxStats } from './stats';
 import type { PortalStore } from './store';

@@ -2,12 +2,16 @@
  * Runs the sandbox from a shell:
  *   npx tsx sandboxes/hubspot/main.ts --port 4010 --contacts 2000
  * Options: --port, --contacts, --seed, --now, --token, --window-ms, --max-per-window, --search-max,
- * --daily, --frozen-clock. Ctrl-C stops it.
+ * --daily, --frozen-clock, and --write-shared-people <file> [--shared-count 300] to write people of the
+ * portal for a Salesforce sandbox to share (its --shared-people <file>). Ctrl-C stops it.
  */
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { intFlag as int, runSandbox } from '../kit/cli';
+import { sharePeople } from '../kit/shared-people';
 import { startHubSpotSandbox } from './server';
 
-async function main(): Promise<void> {
+runSandbox(async () => {
   const { values } = parseArgs({
     options: {
       port: { type: 'string', default: '4010' },
@@ -20,14 +24,10 @@ async function main(): Promise<void> {
       'search-max': { type: 'string' },
       daily: { type: 'string' },
       'frozen-clock': { type: 'boolean', default: false },
+      'write-shared-people': { type: 'string' },
+      'shared-count': { type: 'string', default: '300' },
     },
   });
-  const int = (name: string, text: string | undefined): number | undefined => {
-    if (text === undefined) return undefined;
-    const n = Number(text);
-    if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer, got "${text}"`);
-    return n;
-  };
   const rateLimit = Object.fromEntries(
     Object.entries({
       windowMs: int('window-ms', values['window-ms']),
@@ -49,15 +49,12 @@ async function main(): Promise<void> {
   });
   const seed = sandbox.describeSeed();
   console.log(`HubSpot sandbox on ${sandbox.url} (token "${sandbox.token}", ${seed.contacts} contacts, seed ${seed.seed}, ready in ${Date.now() - started} ms)`);
+  const file = values['write-shared-people'];
+  if (file !== undefined) {
+    const people = sharePeople(sandbox.store.seed, { count: int('shared-count', values['shared-count'])! });
+    writeFileSync(file, `${JSON.stringify({ people }, null, 2)}\n`);
+    console.log(`  ${people.length} people to share written to ${file} (every 5th non-showcase contact)`);
+  }
   console.log(`Admin: ${sandbox.url}/__sandbox/stats, /__sandbox/faults, /__sandbox/clock, /__sandbox/seed`);
-  const stop = () => {
-    void sandbox.close().then(() => process.exit(0));
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-}
-
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
+  return sandbox;
 });

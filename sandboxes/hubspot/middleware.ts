@@ -1,9 +1,10 @@
 /**
- * The gate every API request passes, in HubSpot's order: count it, add injected latency, check the
- * bearer token (401), apply rate limits and the forced-429 / DAILY switches (429), then maybe an
- * injected 5xx. Handlers only ever see authenticated, admitted requests.
+ * The gate every API request passes, in HubSpot's order: count it, add injected latency (both
+ * ../kit/middleware.ts), check the bearer token (401), apply rate limits and the forced-429 / DAILY
+ * switches (429), then maybe an injected 5xx. Handlers only ever see authenticated, admitted requests.
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { injectServerErrors as injectKitServerErrors } from '../kit/middleware';
 import type { SandboxContext } from './context';
 import { HubSpotError, UNAUTHORIZED_MESSAGE } from './errors';
 import { RATE_LIMIT_MESSAGES, type RatePolicy, type RequestKind } from './rate-limit';
@@ -11,23 +12,6 @@ import { RATE_LIMIT_MESSAGES, type RatePolicy, type RequestKind } from './rate-l
 /** CRM search has its own per-second limit and no rate-limit headers (reference §1.4). */
 export function requestKind(req: Request): RequestKind {
   return req.method === 'POST' && /\/search\/?$/.test(req.path) ? 'search' : 'standard';
-}
-
-export function countRequests(ctx: SandboxContext): RequestHandler {
-  return (req, res, next) => {
-    res.on('finish', () => ctx.stats.request(req.method, req.path, res.statusCode));
-    next();
-  };
-}
-
-export function injectLatency(ctx: SandboxContext): RequestHandler {
-  return (req, _res, next) => {
-    if (!ctx.faults.applies(req.path)) return next();
-    const ms = ctx.faults.latency();
-    if (ms <= 0) return next();
-    ctx.stats.fault('latencyAddedMs', ms);
-    setTimeout(next, ms);
-  };
 }
 
 export function requireBearerToken(ctx: SandboxContext): RequestHandler {
@@ -70,13 +54,9 @@ export function enforceRateLimits(ctx: SandboxContext): RequestHandler {
   };
 }
 
+/** An injected 5xx, as HubSpot answers one. */
 export function injectServerErrors(ctx: SandboxContext): RequestHandler {
-  return (req, _res, next) => {
-    const status = ctx.faults.applies(req.path) ? ctx.faults.serverError() : undefined;
-    if (status === undefined) return next();
-    ctx.stats.fault('serverErrors');
-    throw new HubSpotError(status, {
-      status: 'error', message: `Simulated ${status} (sandbox fault errorRate); the request was not processed.`, category: 'INTERNAL_ERROR',
-    });
-  };
+  return injectKitServerErrors(ctx, (status) => new HubSpotError(status, {
+    status: 'error', message: `Simulated ${status} (sandbox fault errorRate); the request was not processed.`, category: 'INTERNAL_ERROR',
+  }));
 }

@@ -5,7 +5,7 @@
  * stages, pricing-page revisits, fast-track requests, webinars (live counts most), job seekers,
  * unsubscribes and bounces.
  */
-import { Prng } from './prng';
+import { Prng } from '../kit/prng';
 import { EMAIL_CAMPAIGNS, FORM_IDS, FORMS, PAGES, pagesOfKind, type PageKind } from './seed-catalog';
 
 // Module-level copies of hot Math functions (global lookups are slow inside Jest's vm context).

@@ -8,11 +8,15 @@
  * A few contacts at fixed positions are hand-picked archetypes (`describeSeed()`), so end-to-end
  * tests can assert "the demo requester became an SQL" without searching for one.
  */
-import { Prng } from './prng';
+import { emailDomainFor, emailLocalPart, phoneNumber, pickName } from '../kit/people';
 import {
-  COMPANY_NAME_PARTS, COMPETITOR_DOMAINS, COMPETITOR_NAMES, COUNTRIES, FORM_IDS, FORMS, INDUSTRY_LABELS, NAMES,
-  NON_PERSONA_TITLES, NON_TARGET_INDUSTRIES, NON_US_COUNTRY_WEIGHTS, PERSONA_TITLES, PERSONAL_EMAIL_DOMAINS,
-  REP_OWNER_IDS, SELF_EMPLOYED_TITLES, STUDENT_EMAIL_DOMAINS, STUDENT_TITLES, TARGET_INDUSTRIES, type CountryInfo,
+  COMPANY_NAME_PARTS, COMPETITOR_DOMAINS, COMPETITOR_NAMES, COUNTRIES, NON_PERSONA_TITLES, NON_US_COUNTRY_WEIGHTS,
+  PERSONA_TITLES, PERSONAL_EMAIL_DOMAINS, SELF_EMPLOYED_TITLES, type CountryInfo,
+} from '../kit/people-catalog';
+import { Prng } from '../kit/prng';
+import type { PeopleSource, SharedPerson } from '../kit/shared-people';
+import {
+  FORM_IDS, FORMS, INDUSTRY_LABELS, NON_TARGET_INDUSTRIES, REP_OWNER_IDS, STUDENT_EMAIL_DOMAINS, STUDENT_TITLES, TARGET_INDUSTRIES,
 } from './seed-catalog';
 import { generateEngagement, type Behaviour, type PersonEngagement } from './seed-engagement';
 
@@ -294,11 +298,10 @@ interface Skeleton {
   personalStyle: boolean;
 }
 
-function ascii(text: string): string {
-  return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/ß/g, 'ss').toLowerCase().replace(/[^a-z]/g, '');
-}
+/** Country name → ISO code, for the people another sandbox shares (kit/shared-people.ts). */
+const COUNTRY_CODES = new Map(Object.values(COUNTRIES).map((c) => [c.name, c.code]));
 
-export class SeedPortal {
+export class SeedPortal implements PeopleSource {
   readonly options: SeedOptions;
   readonly companies: SeedCompany[];
   private readonly buckets: Record<CompanySegment, number[]>;
@@ -340,6 +343,25 @@ export class SeedPortal {
     return built;
   }
 
+  /**
+   * This contact as a person another sandbox may share (kit/shared-people.ts, `sharedFromHubSpot`):
+   * email, first and last name, job title, company, phone and country as the portal has them; none
+   * for a showcase contact, which a test names by id.
+   */
+  sharedPerson(index: number): SharedPerson | undefined {
+    if (showcaseAt(index) !== undefined) return undefined;
+    const p = this.contact(index).properties;
+    return {
+      email: p.email!,
+      firstName: p.firstname ?? '',
+      lastName: p.lastname!,
+      ...(p.jobtitle ? { title: p.jobtitle } : {}),
+      ...(p.company ? { company: p.company } : {}),
+      ...(p.phone ? { phone: p.phone } : {}),
+      ...(p.country && COUNTRY_CODES.has(p.country) ? { country: COUNTRY_CODES.get(p.country)! } : {}),
+    };
+  }
+
   private skeleton(index: number): Skeleton {
     const { seed } = this.options;
     const prng = Prng.for(seed, STREAM.skeleton, index);
@@ -363,30 +385,15 @@ export class SeedPortal {
     const pool = bucket ? this.buckets[bucket] : [];
     const company = pool.length > 0 ? prng.pick(pool) : -1;
     const country = company >= 0 ? COUNTRIES[this.companies[company]!.countryCode]! : COUNTRIES.US!;
-    const names = NAMES[country.names];
-    const first = prng.pick(names.first);
-    const last = prng.pick(names.last);
-    let emailDomain: string;
-    let personalStyle = false;
-    if (fit === 'personal-email') {
-      emailDomain = prng.pick(PERSONAL_EMAIL_DOMAINS);
-      personalStyle = true;
-    } else if (fit === 'self-employed') {
-      emailDomain = prng.chance(0.5) ? prng.pick(PERSONAL_EMAIL_DOMAINS) : `${ascii(last)}reliability.com`;
-      personalStyle = emailDomain.endsWith('reliability.com') ? false : true;
-    } else {
-      emailDomain = this.companies[company]?.properties.domain ?? 'example.com';
-      personalStyle = fit === 'student';
-    }
-    return { fit, behaviour, country, first, last, company, emailDomain, personalStyle };
+    const { first, last } = pickName(prng, country);
+    const email = emailDomainFor(prng, fit, last, this.companies[company]?.properties.domain ?? 'example.com');
+    // students sign up with their university address, written the personal way (jdoe84@state.edu)
+    const personalStyle = email.personal || fit === 'student';
+    return { fit, behaviour, country, first, last, company, emailDomain: email.domain, personalStyle };
   }
 
   private emailOf(s: Skeleton, index: number, suffix: number): string {
-    const first = ascii(s.first);
-    const last = ascii(s.last);
-    // Personal and student addresses carry digits the way people's real ones do (jsmith84@gmail.com).
-    const local = s.personalStyle ? `${first.charAt(0)}${last}${(index * 37) % 97}` : `${first}.${last}`;
-    return `${local}${suffix > 0 ? suffix + 1 : ''}@${s.emailDomain}`;
+    return `${emailLocalPart(s.first, s.last, s.personalStyle, index)}${suffix > 0 ? suffix + 1 : ''}@${s.emailDomain}`;
   }
 
   private buildContact(index: number): SeedContact {
@@ -438,9 +445,9 @@ export class SeedPortal {
     // Phones: a sales handoff requirement, so some are missing (more often for students and gmail sign-ups).
     const phoneMissing = prng.chance(s.personalStyle ? 0.5 : 0.22);
     if (!phoneMissing && showcaseAt(index) !== 'demoRequester') {
-      properties.phone = `${s.country.phonePrefix} ${prng.int(200, 989)} ${prng.int(200, 989)} ${prng.int(1000, 9999)}`;
+      properties.phone = phoneNumber(prng, s.country);
     } else if (showcaseAt(index) === 'demoRequester') {
-      properties.phone = `+1 ${prng.int(200, 989)} ${prng.int(200, 989)} ${prng.int(1000, 9999)}`;
+      properties.phone = phoneNumber(prng, COUNTRIES.US!);
     }
     const status = leadStatusFor(prng, stage);
     if (status) properties.hs_lead_status = status;

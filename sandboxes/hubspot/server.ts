@@ -4,17 +4,16 @@
  * demo, end-to-end tests and the sync benchmark. See README.md for the endpoint list.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import express, { type ErrorRequestHandler } from 'express';
-import { createClock, type ClockMode, type SandboxClock } from './clock';
+import { createClock, parseNow, type ClockMode, type SandboxClock } from '../kit/clock';
+import { listenOnLoopback } from '../kit/listen';
+import { countRequests, injectLatency } from '../kit/middleware';
+import { Prng } from '../kit/prng';
 import type { SandboxContext } from './context';
 import { HubSpotError } from './errors';
 import { Faults, type FaultSettings } from './faults';
-import {
-  countRequests, enforceRateLimits, injectLatency, injectServerErrors, requireBearerToken,
-} from './middleware';
-import { Prng } from './prng';
+import { enforceRateLimits, injectServerErrors, requireBearerToken } from './middleware';
 import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from './rate-limit';
 import { adminRouter } from './routes/admin';
 import { associationsRouter } from './routes/associations';
@@ -66,12 +65,6 @@ export interface HubSpotSandbox {
   close(): Promise<void>;
 }
 
-function parseNow(now: HubSpotSandboxOptions['now']): number {
-  const ms = now instanceof Date ? now.getTime() : typeof now === 'number' ? now : Date.parse(now ?? DEFAULT_NOW);
-  if (Number.isNaN(ms)) throw new Error(`now must be a date, epoch milliseconds or an ISO 8601 string, got ${String(now)}`);
-  return ms;
-}
-
 const handleErrors = (ctx: SandboxContext): ErrorRequestHandler => (err, _req, res, _next) => {
   let error: HubSpotError;
   if (err instanceof HubSpotError) error = err;
@@ -106,7 +99,7 @@ export function createSandboxApp(ctx: SandboxContext): express.Express {
 }
 
 export async function startHubSpotSandbox(options: HubSpotSandboxOptions = {}): Promise<HubSpotSandbox> {
-  const now = parseNow(options.now);
+  const now = parseNow(options.now, DEFAULT_NOW);
   const seed = options.seed ?? DEFAULT_SEED;
   const clock = typeof options.clock === 'object' ? options.clock : createClock(now, options.clock ?? 'running');
   const tokens = [options.token ?? DEFAULT_TOKEN].flat();
@@ -122,14 +115,9 @@ export async function startHubSpotSandbox(options: HubSpotSandboxOptions = {}): 
   const ctx: SandboxContext = { store, clock, faults, limiter, stats: new SandboxStats(), prng: Prng.for(seed, 0xc0de), tokens: new Set(tokens) };
   if (options.warm) void store.activity;
 
-  const server = http.createServer(createSandboxApp(ctx));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const { url, port, close } = await listenOnLoopback(http.createServer(createSandboxApp(ctx)), options.port);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     port,
     token: tokens[0]!,
     store,
@@ -139,11 +127,6 @@ export async function startHubSpotSandbox(options: HubSpotSandboxOptions = {}): 
     stats: () => ctx.stats.snapshot(),
     resetStats: () => ctx.stats.reset(),
     describeSeed: () => describeSeed(store.seed.options),
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        // Keep-alive connections from fetch would otherwise hold close() open.
-        server.closeAllConnections();
-      }),
+    close,
   };
 }

@@ -1,10 +1,13 @@
 /**
  * Request metrics a test or benchmark reads back (`sandbox.stats()` or `GET /__sandbox/stats`):
  * every API request is counted, including those answered 401, 429 or an injected 5xx, per endpoint
- * pattern so "how many contact batch updates did the sync make" is one lookup.
+ * pattern so "how many contact batch updates did the sync make" is one lookup (../kit/stats.ts), plus
+ * HubSpot's 429s by policy, its own faults and the writes.
  */
+import { noRequests, RequestStats, tally, type EndpointPatterns, type RequestCounts } from '../kit/stats';
+
 export interface StatsSnapshot {
-  requests: { total: number; byEndpoint: Record<string, number>; byStatus: Record<string, number> };
+  requests: RequestCounts;
   rateLimited: { total: number; byPolicy: Record<string, number> };
   faults: { serverErrors: number; burst429s: number; batchRecordFailures: number; latencyAddedMs: number };
   writes: {
@@ -20,7 +23,7 @@ export interface StatsSnapshot {
 }
 
 /** Path patterns, most specific first: ids and names become placeholders. */
-const PATTERNS: [RegExp, string][] = [
+const PATTERNS: EndpointPatterns = [
   [/^\/crm\/v3\/properties\/([^/]+)\/groups\/[^/]+$/, '/crm/v3/properties/$1/groups/:groupName'],
   [/^\/crm\/v3\/properties\/([^/]+)\/groups$/, '/crm/v3/properties/$1/groups'],
   [/^\/crm\/v3\/properties\/([^/]+)\/[^/]+$/, '/crm/v3/properties/$1/:propertyName'],
@@ -32,17 +35,9 @@ const PATTERNS: [RegExp, string][] = [
   [/^\/marketing\/v3\/forms\/[^/]+$/, '/marketing/v3/forms/:formId'],
 ];
 
-export function endpointKey(method: string, path: string): string {
-  const trimmed = path.length > 1 ? path.replace(/\/+$/, '') : path;
-  for (const [pattern, replacement] of PATTERNS) {
-    if (pattern.test(trimmed)) return `${method} ${trimmed.replace(pattern, replacement)}`;
-  }
-  return `${method} ${trimmed}`;
-}
-
 function empty(): StatsSnapshot {
   return {
-    requests: { total: 0, byEndpoint: {}, byStatus: {} },
+    requests: noRequests(),
     rateLimited: { total: 0, byPolicy: {} },
     faults: { serverErrors: 0, burst429s: 0, batchRecordFailures: 0, latencyAddedMs: 0 },
     writes: {
@@ -52,19 +47,14 @@ function empty(): StatsSnapshot {
   };
 }
 
-export class SandboxStats {
-  private data = empty();
-
-  request(method: string, path: string, status: number): void {
-    const key = endpointKey(method, path);
-    this.data.requests.total += 1;
-    this.data.requests.byEndpoint[key] = (this.data.requests.byEndpoint[key] ?? 0) + 1;
-    this.data.requests.byStatus[String(status)] = (this.data.requests.byStatus[String(status)] ?? 0) + 1;
+export class SandboxStats extends RequestStats<StatsSnapshot> {
+  constructor() {
+    super(empty, PATTERNS);
   }
 
   rateLimited(policy: string): void {
     this.data.rateLimited.total += 1;
-    this.data.rateLimited.byPolicy[policy] = (this.data.rateLimited.byPolicy[policy] ?? 0) + 1;
+    tally(this.data.rateLimited.byPolicy, policy);
   }
 
   fault(kind: keyof StatsSnapshot['faults'], amount = 1): void {
@@ -73,13 +63,5 @@ export class SandboxStats {
 
   write(kind: keyof StatsSnapshot['writes'], amount = 1): void {
     this.data.writes[kind] += amount;
-  }
-
-  snapshot(): StatsSnapshot {
-    return structuredClone(this.data);
-  }
-
-  reset(): void {
-    this.data = empty();
   }
 }

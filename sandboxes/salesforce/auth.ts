@@ -9,8 +9,8 @@
  * Salesforce's (`00D…!AR…` access tokens, `5Aep861…` refresh tokens).
  */
 import { createHash, createHmac } from 'node:crypto';
-import type { Prng } from '../hubspot/prng';
-import type { SandboxClock } from '../hubspot/clock';
+import type { SandboxClock } from '../kit/clock';
+import type { Prng } from '../kit/prng';
 import { oauthError } from './errors';
 
 export interface AuthOptions {

@@ -1,7 +1,7 @@
 /** What every route handler may use: the org, the clock, auth, limits, faults, cursors, jobs and counters. */
 import type { Request, Response } from 'express';
-import type { SandboxClock } from '../hubspot/clock';
-import type { Prng } from '../hubspot/prng';
+import type { SandboxClock } from '../kit/clock';
+import type { Prng } from '../kit/prng';
 import type { ApiLimits } from './api-limits';
 import type { AuthServer } from './auth';
 import type { BulkQueryJobs } from './bulk-jobs';

@@ -8,7 +8,9 @@ export {
   DEFAULT_NOW, type SeedDescription, type SeedOptions, type ShowcaseKind, type ShowcaseRecord,
 } from './seed-showcase';
 export { seedOrg, type SeedCounts } from './seed';
-export { sharedFromHubSpot, type SharedPeople, type SharedPerson, type SharedRecord } from './seed-shared';
+export type { SharedRecord } from './seed-shared';
+// the HubSpot portal's SeedPortal is a PeopleSource: `sharedFromHubSpot(portal.store.seed, { count })`
+export { sharePeople as sharedFromHubSpot, type PeopleSource, type SharedPeople, type SharedPerson } from '../kit/shared-people';
 export {
   ORG_ID, ORG_NAME, USERS, QUEUES, INBOUND_QUEUE, ENTERPRISE_QUEUE, NURTURE_QUEUE, INTEGRATION_USER, CAMPAIGNS, COMPETITORS,
   SF_TARGET_INDUSTRIES, SF_NON_TARGET_INDUSTRIES, REPS,

@@ -1,31 +1,13 @@
 /**
- * The gate every REST API request passes, in Salesforce's order: count it, add injected latency,
- * check the session (401 INVALID_SESSION_ID), apply the org's limits and the limitExceeded switch
+ * The gate every REST API request passes, in Salesforce's order: count it, add injected latency (both
+ * ../kit/middleware.ts), check the session (401 INVALID_SESSION_ID), apply the org's limits and the limitExceeded switch
  * (403 REQUEST_LIMIT_EXCEEDED), stamp `Sforce-Limit-Info`, then maybe an injected 5xx. Handlers only
  * see authenticated, admitted requests.
  */
 import type { RequestHandler } from 'express';
+import { injectServerErrors as injectKitServerErrors } from '../kit/middleware';
 import type { SandboxContext } from './context';
 import { invalidSession, requestLimitExceeded, restError, SalesforceError } from './errors';
-
-export function countRequests(ctx: SandboxContext): RequestHandler {
-  return (req, res, next) => {
-    // the full path now: routers mounted on /services/data/:version strip their prefix from req.path
-    const path = req.originalUrl.split('?')[0] ?? req.path;
-    res.on('finish', () => ctx.stats.request(req.method, path, res.statusCode));
-    next();
-  };
-}
-
-export function injectLatency(ctx: SandboxContext): RequestHandler {
-  return (req, _res, next) => {
-    if (!ctx.faults.applies(req.path)) return next();
-    const ms = ctx.faults.latency();
-    if (ms <= 0) return next();
-    ctx.stats.counters.faults.latencyAddedMs += ms;
-    setTimeout(next, ms);
-  };
-}
 
 /** `Authorization: Bearer <token>` (or Salesforce's older `OAuth <token>`). */
 export function bearerToken(header: string | undefined): string | undefined {
@@ -70,14 +52,12 @@ export function enforceLimits(ctx: SandboxContext): RequestHandler {
 
 const PROXY_502 = '<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1><p>The proxy server received an invalid response from an upstream server.</p></body></html>';
 
+/** An injected 5xx, as Salesforce answers one: 503 SERVER_UNAVAILABLE, a proxy's HTML 502, or a 500 with an ErrorId. */
 export function injectServerErrors(ctx: SandboxContext): RequestHandler {
-  return (req, _res, next) => {
-    const status = ctx.faults.applies(req.path) ? ctx.faults.serverError() : undefined;
-    if (status === undefined) return next();
-    ctx.stats.counters.faults.serverErrors += 1;
-    if (status === 503) throw restError(503, 'SERVER_UNAVAILABLE', 'Server temporarily unavailable. Please try again later. (sandbox fault)');
-    if (status === 502) throw new SalesforceError(502, [], { contentType: 'text/html', text: PROXY_502 });
+  return injectKitServerErrors(ctx, (status) => {
+    if (status === 503) return restError(503, 'SERVER_UNAVAILABLE', 'Server temporarily unavailable. Please try again later. (sandbox fault)');
+    if (status === 502) return new SalesforceError(502, [], { contentType: 'text/html', text: PROXY_502 });
     const errorId = `${ctx.prng.int(100000000, 999999999)}-${ctx.prng.int(10000, 99999)} (${-ctx.prng.int(100000000, 999999999)})`;
-    throw restError(500, 'UNKNOWN_EXCEPTION', `An unexpected error occurred. Please include this ErrorId if you contact support: ${errorId}`);
-  };
+    return restError(500, 'UNKNOWN_EXCEPTION', `An unexpected error occurred. Please include this ErrorId if you contact support: ${errorId}`);
+  });
 }

@@ -1,10 +1,10 @@
 /**
  * The fixed vocabulary of the synthetic Salesforce org. It is the same fictional vendor as the
- * HubSpot portal ("Uptime Forge", predictive maintenance for industrial plants) so both connectors
- * meet the same people and rulebook; what differs is Salesforce's own vocabulary: the standard
+ * HubSpot portal ("Uptime Forge", predictive maintenance for industrial plants; kit/people-catalog.ts)
+ * so both connectors meet the same people and rulebook; what differs is Salesforce's own vocabulary: the standard
  * Industry picklist, Lead Status values, campaigns and their member statuses, queues, rep-logged tasks.
  */
-import { COMPANY_NAME_PARTS, COMPETITOR_DOMAINS, OWNERS } from '../hubspot/seed-catalog';
+import { COMPANY_NAME_PARTS, COMPETITOR_DOMAINS, COMPETITOR_NAMES, SALES_TEAM } from '../kit/people-catalog';
 import { KEY_PREFIXES, makeId } from './ids';
 
 export const ORG_ID = makeId(KEY_PREFIXES.Organization, 0);
@@ -30,9 +30,9 @@ const TITLES: Record<string, string> = {
   Marketing: 'Marketing Operations Manager',
 };
 
-/** Users in id order: the HubSpot portal's owners as Salesforce users, a former rep, and the integration user. */
+/** Users in id order: the sales team (the HubSpot portal's owners), a former rep, and the integration user. */
 export const USERS: readonly SeedUser[] = [
-  ...OWNERS.map((o) => ({
+  ...SALES_TEAM.map((o) => ({
     firstName: o.firstName,
     lastName: o.lastName,
     email: o.email,
@@ -122,7 +122,7 @@ export const SF_COMPANY_NAME_PARTS: Readonly<Record<string, { heads: readonly st
 
 export const COMPETITORS = COMPETITOR_DOMAINS.map((domain, index) => ({
   domain,
-  name: ['GearWatch Analytics', 'ReliantSense'][index] ?? domain,
+  name: COMPETITOR_NAMES[index] ?? domain,
 }));
 
 export type CampaignKey =

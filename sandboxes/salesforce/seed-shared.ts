@@ -1,34 +1,19 @@
 /**
- * People the org shares with another system. A company that runs HubSpot for marketing and
- * Salesforce for sales has the same humans in both: the contacts marketing handed over are sales'
- * leads, and the converted ones its contacts, under the same email. Given those people
- * (`shared: { people }`), the seed makes some of its leads and contacts be them: the person's email,
- * name and, where given, title, company, phone and country, on a record that otherwise keeps what the
- * seed made of it (its owner, status, account and engagement).
+ * People the org shares with another system (kit/shared-people.ts). A company that runs HubSpot for
+ * marketing and Salesforce for sales has the same humans in both: the contacts marketing handed over
+ * are sales' leads, and the converted ones its contacts, under the same email. Given those people
+ * (`shared: { people }`, e.g. `sharedFromHubSpot(portal.store.seed, {count})`), the seed makes some of
+ * its leads and contacts be them: the person's email, name and, where given, title, company, phone and
+ * country, on a record that otherwise keeps what the seed made of it (its owner, status, account and
+ * engagement).
  *
  * Where they go depends only on the counts and the number of people (`placeSharedPeople`), as the
  * showcase records do, so `describeSeed()` names them without seeding and a test can find "the lead
  * that is HubSpot contact 100006" by id. Showcase records are never used.
  */
-import { COUNTRIES } from '../hubspot/seed-catalog';
-import { describeSeed as describeHubSpotSeed, type SeedPortal } from '../hubspot/seed';
+import { COUNTRIES } from '../kit/people-catalog';
+import { NO_SHARED_PEOPLE, type SharedPeople, type SharedPerson } from '../kit/shared-people';
 import { KEY_PREFIXES, makeId } from './ids';
-
-export interface SharedPerson {
-  email: string;
-  firstName: string;
-  lastName: string;
-  title?: string;
-  /** Becomes the Lead's Company; a shared contact stays at its Account. */
-  company?: string;
-  phone?: string;
-  /** ISO 3166 alpha-2 code of a country the seed knows (US, DE, GB, IN, BR, FR); where the person is. */
-  country?: string;
-}
-
-export interface SharedPeople {
-  people: readonly SharedPerson[];
-}
 
 /** Where a shared person is in the org. */
 export interface SharedRecord {
@@ -41,8 +26,6 @@ export interface SharedPlacement extends SharedRecord {
   person: SharedPerson;
   index: number;
 }
-
-export const NO_SHARED_PEOPLE: SharedPeople = { people: [] };
 
 /** Salesforce's lengths for the fields a shared person fills. */
 const MAX_LENGTH = { email: 80, firstName: 40, lastName: 80, title: 128, company: 255, phone: 40 } as const;
@@ -111,33 +94,4 @@ export function placeSharedPeople(
     const sobject = lead ? 'Lead' : 'Contact';
     return { person, email: person.email, sobject, index, id: makeId(KEY_PREFIXES[sobject], index) };
   });
-}
-
-/**
- * People of a seeded HubSpot portal to share with the org: every `every`-th contact (default 5th)
- * that is not one of the portal's showcase contacts, up to `count`, with their email, name, job
- * title, company, phone and country as the portal has them.
- */
-export function sharedFromHubSpot(portal: SeedPortal, options: { count: number; every?: number }): SharedPerson[] {
-  const every = options.every ?? 5;
-  if (!Number.isInteger(options.count) || options.count < 0) throw new Error(`count must be a non-negative integer, got ${options.count}`);
-  if (!Number.isInteger(every) || every < 1) throw new Error(`every must be a positive integer, got ${every}`);
-  const showcase = new Set(Object.values(describeHubSpotSeed(portal.options).kinds).flat());
-  const countryCodes = new Map(Object.values(COUNTRIES).map((c) => [c.name, c.code]));
-  const people: SharedPerson[] = [];
-  for (let index = 0; index < portal.contactCount && people.length < options.count; index += every) {
-    const contact = portal.contact(index);
-    if (showcase.has(contact.id)) continue;
-    const p = contact.properties;
-    people.push({
-      email: p.email!,
-      firstName: p.firstname ?? '',
-      lastName: p.lastname!,
-      ...(p.jobtitle ? { title: p.jobtitle } : {}),
-      ...(p.company ? { company: p.company } : {}),
-      ...(p.phone ? { phone: p.phone } : {}),
-      ...(p.country && countryCodes.has(p.country) ? { country: countryCodes.get(p.country)! } : {}),
-    });
-  }
-  return people;
 }

@@ -4,8 +4,9 @@
  * without searching for one (`describeSeed()`). Leads sit at every 7th lead index and contacts at
  * every 7th contact index, so the first page of a query is not all showcase records.
  */
+import type { SharedPeople } from '../kit/shared-people';
 import { KEY_PREFIXES, makeId } from './ids';
-import { placeSharedPeople, resolveSharedPeople, type SharedPeople, type SharedPlacement, type SharedRecord } from './seed-shared';
+import { placeSharedPeople, resolveSharedPeople, type SharedPlacement, type SharedRecord } from './seed-shared';
 
 export const DEFAULT_SEED = 20261127;
 export const DEFAULT_LEADS = 1000;

@@ -9,11 +9,13 @@
  * Seeding is eager (SOQL reads every row anyway): 20,000 leads + 20,000 contacts with their
  * campaign members and tasks build in about a second and take a few hundred bytes per row.
  */
-import { Prng } from '../hubspot/prng';
+import { ascii, emailDomainFor, emailLocalPart, phoneNumber, pickName } from '../kit/people';
 import {
-  COUNTRIES, NAMES, NON_PERSONA_TITLES, NON_US_COUNTRY_WEIGHTS, PERSONA_TITLES, PERSONAL_EMAIL_DOMAINS,
+  COUNTRIES, NON_PERSONA_TITLES, NON_US_COUNTRY_WEIGHTS, PERSONA_TITLES, PERSONAL_EMAIL_DOMAINS,
   SELF_EMPLOYED_TITLES, type CountryInfo,
-} from '../hubspot/seed-catalog';
+} from '../kit/people-catalog';
+import { Prng } from '../kit/prng';
+import type { SharedPerson } from '../kit/shared-people';
 import { KEY_PREFIXES, makeId } from './ids';
 import {
   CAMPAIGN_MEMBER_STATUSES, CONTACT_ROLES, LEAD_STATUSES, OPPORTUNITY_STAGES, type LeadStatusValue,
@@ -25,7 +27,6 @@ import {
   SF_COMPANY_NAME_PARTS, SF_NON_TARGET_INDUSTRIES, SF_TARGET_INDUSTRIES, TRADE_SHOW_CAMPAIGNS, USERS, WEBINAR_CAMPAIGNS,
   type CampaignKey, type SeedUser,
 } from './seed-catalog';
-import type { SharedPerson } from './seed-shared';
 import { resolveSeedOptions, SHOWCASE_ACCOUNTS, sharedPlan, showcasePlan, type SeedOptions, type ShowcaseRecord } from './seed-showcase';
 import { sfDate, sfDateTime } from './sf-time';
 
@@ -108,10 +109,6 @@ export interface SeedCounts {
   [sobject: string]: number;
 }
 
-function ascii(text: string): string {
-  return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/ß/g, 'ss').toLowerCase().replace(/[^a-z]/g, '');
-}
-
 function slug(text: string): string {
   return ascii(text.replace(/&/g, 'and'));
 }
@@ -120,9 +117,6 @@ function between(prng: Prng, from: number, to: number): number {
   return to <= from ? from : from + floor(prng.float() * (to - from));
 }
 
-function phoneFor(prng: Prng, country: CountryInfo): string {
-  return `${country.phonePrefix} ${prng.int(200, 989)} ${prng.int(200, 989)} ${prng.int(1000, 9999)}`;
-}
 
 /** The seeded record becomes the shared person (name, title, country); its owner, account and history stay. */
 function asSharedPerson(s: Skeleton, person: SharedPerson): Skeleton {
@@ -334,7 +328,7 @@ class OrgSeeder {
       const owner = segment === 'target-small-us' ? prng.pick(INSIDE_REPS) : prng.pick(FIELD_REPS);
       const created = now - prng.int(150, 900) * DAY - prng.int(0, 86_399) * 1000;
       const modified = now - prng.int(1, 140) * DAY;
-      const phone = phoneFor(prng, country);
+      const phone = phoneNumber(prng, country);
       const id = makeId(KEY_PREFIXES.Account, index);
       const row = this.insert(this.t.Account!, {
         Id: id, Name: name, Type: 'Prospect', Website: `https://www.${domain}`, Phone: phone, Industry: industry,
@@ -364,18 +358,8 @@ class OrgSeeder {
 
   private skeleton(prng: Prng, fit: Fit, behaviour: Behaviour, company: SeedCompany | undefined): Skeleton {
     const country = company?.country ?? COUNTRIES.US!;
-    const names = NAMES[country.names];
-    const first = prng.pick(names.first);
-    const last = prng.pick(names.last);
-    let emailDomain = company?.domain ?? 'example.com';
-    let personalStyle = false;
-    if (fit === 'personal-email') {
-      emailDomain = prng.pick(PERSONAL_EMAIL_DOMAINS);
-      personalStyle = true;
-    } else if (fit === 'self-employed') {
-      personalStyle = prng.chance(0.5);
-      emailDomain = personalStyle ? prng.pick(PERSONAL_EMAIL_DOMAINS) : `${ascii(last)}reliability.com`;
-    }
+    const { first, last } = pickName(prng, country);
+    const { domain: emailDomain, personal: personalStyle } = emailDomainFor(prng, fit, last, company?.domain ?? 'example.com');
     const title = fit === 'self-employed' ? prng.pick(SELF_EMPLOYED_TITLES)
       : fit === 'non-persona' ? prng.pick(NON_PERSONA_TITLES)
       : fit === 'competitor' ? prng.pick(['Product Manager', 'Solutions Engineer', 'Sales Engineer', 'Marketing Manager'])
@@ -475,8 +459,7 @@ class OrgSeeder {
     } else if (s.shared) {
       email = s.shared.email;
     } else {
-      const local = s.personalStyle ? `${ascii(s.first).charAt(0)}${ascii(s.last)}${(index * 37) % 97}` : `${ascii(s.first)}.${ascii(s.last)}`;
-      email = this.uniqueEmail(local, s.emailDomain);
+      email = this.uniqueEmail(emailLocalPart(s.first, s.last, s.personalStyle, index), s.emailDomain);
     }
 
     let status: LeadStatusValue;
@@ -515,7 +498,7 @@ class OrgSeeder {
     // a rep who logs calls with the webinar-heavy lead has their number (no extra draw: the seed stays the same)
     const hasPhone = kind === 'demoRequest' || kind === 'queueHotLead' || prng.chance(s.personalStyle ? 0.5 : 0.75) || kind === 'webinarHeavy';
     const place = prng.pick(s.country.cities);
-    const phone = hasPhone ? phoneFor(prng, s.country) : null;
+    const phone = hasPhone ? phoneNumber(prng, s.country) : null;
     const bounced = s.behaviour === 'bounced';
     let website = company ? `https://www.${company.domain}` : null;
     if (s.shared?.company !== undefined) {
@@ -619,13 +602,13 @@ class OrgSeeder {
       if (shared) s = asSharedPerson(s, shared);
       created = behaviour === 'customer' ? now - prng.int(150, 600) * DAY : now - between(prng, DAY, 400 * DAY);
       if (showcase) created = now - 200 * DAY;
-      email = shared ? shared.email : this.uniqueEmail(`${ascii(s.first)}.${ascii(s.last)}`, s.emailDomain);
+      email = shared ? shared.email : this.uniqueEmail(emailLocalPart(s.first, s.last, false, index), s.emailDomain);
       leadSource = prng.pick(['Web', 'Partner Referral', 'Trade Show', 'Webinar', 'Phone Inquiry', 'Other'] as const);
     }
     const company = s.company;
     const owner = company?.owner ?? prng.pick(INSIDE_REPS);
     const place = prng.pick(s.country.cities);
-    const phone = conversion?.leadRow ? conversion.leadRow.Phone : prng.chance(0.8) ? phoneFor(prng, s.country) : null;
+    const phone = conversion?.leadRow ? conversion.leadRow.Phone : prng.chance(0.8) ? phoneNumber(prng, s.country) : null;
     const bounced = behaviour === 'bounced';
     const row = this.insert(this.t.Contact!, {
       Id: id, AccountId: company?.id ?? null, FirstName: s.first, LastName: s.last, Name: `${s.first} ${s.last}`,

@@ -6,11 +6,13 @@
  * Salesforce, it is not part of Leadstage.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import express, { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
-import { createClock, type ClockMode, type SandboxClock } from '../hubspot/clock';
-import { Prng } from '../hubspot/prng';
+import { createClock, parseNow, type ClockMode, type SandboxClock } from '../kit/clock';
+import { listenOnLoopback } from '../kit/listen';
+import { countRequests, injectLatency } from '../kit/middleware';
+import { Prng } from '../kit/prng';
+import type { SharedPeople } from '../kit/shared-people';
 import { ApiLimits, DEFAULT_API_LIMITS, type ApiLimitOptions } from './api-limits';
 import { AuthServer } from './auth';
 import { BulkQueryJobs } from './bulk-jobs';
@@ -19,7 +21,7 @@ import { LEADSTAGE_FIELDS } from './custom-fields';
 import { notFound, SalesforceError } from './errors';
 import { Faults, type FaultSettings } from './faults';
 import { LeadAssignment } from './lead-assignment';
-import { countRequests, enforceLimits, injectLatency, injectServerErrors, requireSession } from './middleware';
+import { enforceLimits, injectServerErrors, requireSession } from './middleware';
 import { standardObjects } from './object-catalog';
 import { OrgStore } from './org-store';
 import { QueryCursors } from './query-cursors';
@@ -34,7 +36,6 @@ import { createCustomFieldNow, toolingRouter } from './routes/tooling';
 import { resourcesRouter, versionsRouter } from './routes/versions';
 import { seedOrg, type SeedCounts } from './seed';
 import { ORG_ID, INTEGRATION_USER } from './seed-catalog';
-import type { SharedPeople } from './seed-shared';
 import { DEFAULT_NOW, DEFAULT_SEED, describeSeed, resolveSeedOptions, type SeedDescription } from './seed-showcase';
 import { SoqlError } from './soql';
 import { SandboxStats, type StatsSnapshot } from './stats';
@@ -146,12 +147,6 @@ export interface SalesforceSandbox {
   close(): Promise<void>;
 }
 
-function parseNow(now: SalesforceSandboxOptions['now']): number {
-  const ms = now instanceof Date ? now.getTime() : typeof now === 'number' ? now : Date.parse(now ?? DEFAULT_NOW);
-  if (Number.isNaN(ms)) throw new Error(`now must be a date, epoch milliseconds or an ISO 8601 string, got ${String(now)}`);
-  return ms;
-}
-
 const handleErrors = (ctx: SandboxContext): ErrorRequestHandler => (err, _req, res, _next) => {
   let error: SalesforceError;
   if (err instanceof SalesforceError) error = err;
@@ -215,7 +210,7 @@ export function grantFieldAccess(store: OrgStore, fullName?: string): number {
 }
 
 export async function startSalesforceSandbox(options: SalesforceSandboxOptions = {}): Promise<SalesforceSandbox> {
-  const now = parseNow(options.now);
+  const now = parseNow(options.now, DEFAULT_NOW);
   const seedOptions = resolveSeedOptions({
     seed: options.seed ?? DEFAULT_SEED, leads: options.leads, contacts: options.contacts, now, ...(options.shared ? { shared: options.shared } : {}),
   });
@@ -276,13 +271,8 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
   const initial = auth.issueInitialTokens();
 
   // a larger header limit than Node's 16 KB, so an over-long URI gets Salesforce's 414, not Node's 431
-  const server = http.createServer({ maxHeaderSize: 64 * 1024 }, createSandboxApp(ctx));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  baseUrl = `http://127.0.0.1:${port}`;
+  const { url, port, close } = await listenOnLoopback(http.createServer({ maxHeaderSize: 64 * 1024 }, createSandboxApp(ctx)), options.port);
+  baseUrl = url;
   return {
     url: baseUrl,
     loginUrl: baseUrl,
@@ -308,11 +298,6 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
     issueAuthorizationCode: (codeOptions = {}) => auth.issueAuthorizationCode(codeOptions),
     expireTokens: () => faults.expireTokens(),
     grantFieldAccess: (fullName) => grantFieldAccess(store, fullName),
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        // Keep-alive connections from undici would otherwise hold close() open.
-        server.closeAllConnections();
-      }),
+    close,
   };
 }

@@ -2,10 +2,13 @@
  * Request metrics a test or benchmark reads back (`sandbox.stats()` or `GET /__sandbox/stats`):
  * every request by endpoint pattern and status, the API calls counted against the daily budget,
  * 403 limit answers by cause, OAuth grants, queries and cursors, sObject Collections calls with
- * their record counts, Bulk API 2.0 jobs, Tooling API fields and injected faults.
+ * their record counts, Bulk API 2.0 jobs, Tooling API fields and injected faults (the request counts,
+ * 5xx and latency as every sandbox counts them: ../kit/stats.ts).
  */
+import { noRequests, RequestStats, tally, type EndpointPatterns, type RequestCounts } from '../kit/stats';
+
 export interface StatsSnapshot {
-  requests: { total: number; byEndpoint: Record<string, number>; byStatus: Record<string, number> };
+  requests: RequestCounts;
   /** Requests counted against DailyApiRequests (admitted API calls). */
   apiCalls: number;
   limitExceeded: { total: number; byReason: Record<string, number> };
@@ -24,7 +27,7 @@ export interface StatsSnapshot {
 }
 
 /** Path patterns, most specific first: versions, ids, locators and job ids become placeholders. */
-const PATTERNS: [RegExp, string][] = [
+const PATTERNS: EndpointPatterns = [
   [/^\/services\/data\/v[\d.]+\/(query|queryAll)\/[^/]+$/, '/services/data/vXX.X/$1/:locator'],
   [/^\/services\/data\/v[\d.]+\/jobs\/query\/[^/]+\/results$/, '/services/data/vXX.X/jobs/query/:jobId/results'],
   [/^\/services\/data\/v[\d.]+\/jobs\/query\/[^/]+$/, '/services/data/vXX.X/jobs/query/:jobId'],
@@ -35,17 +38,9 @@ const PATTERNS: [RegExp, string][] = [
   [/^\/id\/[^/]+\/[^/]+$/, '/id/:orgId/:userId'],
 ];
 
-export function endpointKey(method: string, path: string): string {
-  const trimmed = path.length > 1 ? path.replace(/\/+$/, '') : path;
-  for (const [pattern, replacement] of PATTERNS) {
-    if (pattern.test(trimmed)) return `${method} ${trimmed.replace(pattern, replacement)}`;
-  }
-  return `${method} ${trimmed}`;
-}
-
 function empty(): StatsSnapshot {
   return {
-    requests: { total: 0, byEndpoint: {}, byStatus: {} },
+    requests: noRequests(),
     apiCalls: 0,
     limitExceeded: { total: 0, byReason: {} },
     unauthorized: 0,
@@ -59,24 +54,19 @@ function empty(): StatsSnapshot {
   };
 }
 
-export class SandboxStats {
-  private data = empty();
+export class SandboxStats extends RequestStats<StatsSnapshot> {
+  constructor() {
+    super(empty, PATTERNS);
+  }
 
   /** Live counters, for the modules that count (routes, middleware). */
   get counters(): StatsSnapshot {
     return this.data;
   }
 
-  request(method: string, path: string, status: number): void {
-    const key = endpointKey(method, path);
-    this.data.requests.total += 1;
-    this.data.requests.byEndpoint[key] = (this.data.requests.byEndpoint[key] ?? 0) + 1;
-    this.data.requests.byStatus[String(status)] = (this.data.requests.byStatus[String(status)] ?? 0) + 1;
-  }
-
   limitExceeded(reason: string): void {
     this.data.limitExceeded.total += 1;
-    this.data.limitExceeded.byReason[reason] = (this.data.limitExceeded.byReason[reason] ?? 0) + 1;
+    tally(this.data.limitExceeded.byReason, reason);
   }
 
   composite(operation: string, records: number, failures: number): void {
@@ -90,14 +80,6 @@ export class SandboxStats {
 
   written(kind: 'created' | 'updated' | 'deleted' | 'failed', sobject: string, n = 1): void {
     this.data.writes[kind] += n;
-    if (kind !== 'failed') this.data.writes.byObject[sobject] = (this.data.writes.byObject[sobject] ?? 0) + n;
-  }
-
-  snapshot(): StatsSnapshot {
-    return structuredClone(this.data);
-  }
-
-  reset(): void {
-    this.data = empty();
+    if (kind !== 'failed') tally(this.data.writes.byObject, sobject, n);
   }
 }

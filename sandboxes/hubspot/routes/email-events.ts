@@ -5,11 +5,11 @@
  * OPEN, CLICK, BOUNCE (hard bounces), STATUSCHANGE (unsubscribes), SPAMREPORT.
  */
 import { Router } from 'express';
+import { Prng } from '../../kit/prng';
 import { lowerBound } from '../activity-index';
 import type { SandboxContext } from '../context';
 import { intParam, stringParam } from '../crm-view';
 import { validationError } from '../errors';
-import { Prng } from '../prng';
 import { EMAIL_CAMPAIGNS, PAGES, PORTAL_ID, SITE_URL } from '../seed-catalog';
 import { campaignSentAt, EMAIL_EVENT_TYPES } from '../seed-engagement';
 

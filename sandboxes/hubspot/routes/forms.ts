@@ -5,10 +5,10 @@
  * email and the page it was submitted on, which is how a connector ties it to a contact and an intent.
  */
 import { Router } from 'express';
+import { Prng } from '../../kit/prng';
 import type { SandboxContext } from '../context';
 import { intParam, stringParam } from '../crm-view';
 import { notFound, validationError } from '../errors';
-import { Prng } from '../prng';
 import { FORMS, SITE_URL, type FormInfo } from '../seed-catalog';
 
 const DAY = 86_400_000;

@@ -7,11 +7,11 @@
  * `GET /events/v3/events/event-types` lists the one event type the sandbox records.
  */
 import { Router } from 'express';
+import { Prng } from '../../kit/prng';
 import { lowerBound } from '../activity-index';
 import type { SandboxContext } from '../context';
 import { intParam, stringParam } from '../crm-view';
 import { validationError } from '../errors';
-import { Prng } from '../prng';
 import { contactId, contactIndex } from '../seed';
 import { PAGES, SITE_URL } from '../seed-catalog';
 

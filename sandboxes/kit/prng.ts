@@ -1,7 +1,7 @@
 /**
- * Seeded pseudo-random numbers. Every random choice in the sandbox (seed data, fault injection,
- * correlation ids) comes from here, so the same seed always gives the same portal and the same
- * fault sequence, and a failing test can be replayed exactly.
+ * Seeded pseudo-random numbers. Every random choice in a sandbox (seed data, fault injection,
+ * correlation and error ids, tokens) comes from here, so the same seed always gives the same account
+ * and the same fault sequence, and a failing test can be replayed exactly.
  */
 
 // Module-level copies: inside Jest's vm context every `Math.x` is a slow global-proxy lookup, and
