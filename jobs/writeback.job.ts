@@ -46,10 +46,8 @@ export async function runWritebackJob(data: WritebackJobData, deps: JobDeps): Pr
     if (claimed.length === 0) break;
     const { items, writes, unreadable } = readClaimedWrites(claimed);
     // retrying cannot mend a payload: recorded for the admin now, whatever the CRM call does next
-    for (const { item, problems } of unreadable) {
-      result.failed++;
-      await store.outbox.failOutboxPermanently(installation.id, item.id, unreadablePayloadError(item, problems));
-    }
+    for (const { item, problems } of unreadable) await store.outbox.failOutboxPermanently(installation.id, item.id, unreadablePayloadError(item, problems));
+    result.failed += unreadable.length;
     if (writes.length === 0) continue;
     let outcomes;
     try {
