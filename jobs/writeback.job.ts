@@ -1,6 +1,8 @@
 import type { JobDeps } from './job-deps';
 import type { WritebackJobData } from '../src/queue/job-data';
-import type { CrmWrite } from '../src/connector/crm-connector';
+import { parseCrmWrite, type CrmWrite } from '../src/connector/crm-connector';
+import type { OutboxItem } from '../src/store/records';
+import type { PermanentError } from '../src/store/repositories/outbox.repository';
 
 /** Records per write call when the connector does not say (CrmConnector.writeBatchSize). */
 const DEFAULT_BATCH = 100;
@@ -8,6 +10,8 @@ const DEFAULT_BATCH = 100;
 const GATHER_MS = 2_000;
 const RETRY_BASE_MS = 15_000;
 const RETRY_MAX_MS = 15 * 60_000;
+/** The code a stored payload that is not a CRM write is recorded with (record_errors). */
+export const OUTBOX_PAYLOAD_INVALID = 'OUTBOX_PAYLOAD_INVALID';
 
 export interface WritebackResult {
   written: number;
@@ -19,6 +23,7 @@ export interface WritebackResult {
  * `writeback`: drain an installation's outbox in CRM-sized batches. A write leaves the outbox only
  * when the CRM confirmed it; a transient failure waits for its retry time; a permanent one (a bad
  * value, a deleted record) is recorded against the person for the admin and not retried forever.
+ * A stored payload that is not a CRM write fails alone, recorded the same way; the rest go out.
  */
 export async function runWritebackJob(data: WritebackJobData, deps: JobDeps): Promise<WritebackResult> {
   const { store } = deps;
@@ -37,9 +42,13 @@ export async function runWritebackJob(data: WritebackJobData, deps: JobDeps): Pr
       await deps.enqueue.writeback(data, GATHER_MS - waited);
       return result;
     }
-    const items = await store.outbox.claimOutbox(installation.id, batch, { now, ...(deps.outboxLeaseMs ? { leaseMs: deps.outboxLeaseMs } : {}) });
-    if (items.length === 0) break;
-    const writes = items.map((item) => item.payload as unknown as CrmWrite);
+    const claimed = await store.outbox.claimOutbox(installation.id, batch, { now, ...(deps.outboxLeaseMs ? { leaseMs: deps.outboxLeaseMs } : {}) });
+    if (claimed.length === 0) break;
+    const { items, writes, unreadable } = readClaimedWrites(claimed);
+    // retrying cannot mend a payload: recorded for the admin now, whatever the CRM call does next
+    for (const { item, problems } of unreadable) await store.outbox.failOutboxPermanently(installation.id, item.id, unreadablePayloadError(item, problems));
+    result.failed += unreadable.length;
+    if (writes.length === 0) continue;
     let outcomes;
     try {
       outcomes = await connector.write(writes);
@@ -67,6 +76,35 @@ export async function runWritebackJob(data: WritebackJobData, deps: JobDeps): Pr
   const due = await store.outbox.nextDueAt(installation.id);
   if (due) await deps.enqueue.writeback(data, Math.max(0, Date.parse(due) - deps.clock()));
   return result;
+}
+
+/** Claimed items split by whether their stored payload is a CRM write; `items[i]` goes with `writes[i]`. */
+function readClaimedWrites(claimed: readonly OutboxItem[]): { items: OutboxItem[]; writes: CrmWrite[]; unreadable: { item: OutboxItem; problems: string[] }[] } {
+  const items: OutboxItem[] = [];
+  const writes: CrmWrite[] = [];
+  const unreadable: { item: OutboxItem; problems: string[] }[] = [];
+  for (const item of claimed) {
+    const parsed = parseCrmWrite(item.payload);
+    if (parsed.ok) {
+      items.push(item);
+      writes.push(parsed.write);
+    } else {
+      unreadable.push({ item, problems: parsed.problems });
+    }
+  }
+  return { items, writes, unreadable };
+}
+
+/** Names the outbox row, its person and each field that does not fit; the record's id when the payload still has one. */
+function unreadablePayloadError(item: OutboxItem, problems: readonly string[]): PermanentError {
+  const payload = item.payload;
+  const crmId = payload !== null && typeof payload === 'object' && !Array.isArray(payload) && typeof payload.crmId === 'string' ? payload.crmId : null;
+  return {
+    code: OUTBOX_PAYLOAD_INVALID,
+    message: `outbox write ${item.id} for person ${item.personId} is not a CRM write: ${problems.join('; ')}`,
+    crmId,
+    details: { problems: [...problems] },
+  };
 }
 
 /** Capped exponential backoff by attempt, so a record that keeps failing does not hog the quota. */

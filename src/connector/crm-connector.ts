@@ -1,6 +1,8 @@
+import { z } from 'zod';
 import type { Decision } from '../model/decision';
 import type { EngagementEvent } from '../model/event';
 import type { Person } from '../model/person';
+import { formatPath } from '../util/format-path.util';
 
 /**
  * The contract between the sync jobs and a CRM connector (connectors/<provider>/). Data flows one
@@ -9,7 +11,8 @@ import type { Person } from '../model/person';
  * which CRM they talk to.
  */
 
-export type CrmObjectType = 'contact' | 'lead';
+export const CRM_OBJECT_TYPES = ['contact', 'lead'] as const;
+export type CrmObjectType = (typeof CRM_OBJECT_TYPES)[number];
 
 /** Where a stream resumes; stored as the installation's checkpoint after each page. */
 export type StreamCursor = Record<string, string | number | boolean | null>;
@@ -71,13 +74,38 @@ export interface PullContext {
   now: number;
 }
 
-/** One record's properties to write: only what changed, after write policies. */
-export interface CrmWrite {
-  crmId: string;
-  objectType: CrmObjectType;
-  properties: Record<string, string>;
-  /** What the CRM held when last pulled (for forward-only fields such as lifecyclestage). */
-  current: Record<string, string | null>;
+/**
+ * One record's properties to write: only what changed, after write policies. planWrite
+ * (src/sync/write-plan.ts) makes it and the score job stores it as an outbox payload; the writeback
+ * job reads it back with this schema (parseCrmWrite), so a stored row from an older or newer
+ * deployment, or one edited by hand, is a clear per-write error instead of a cast.
+ */
+export const CrmWriteSchema = z
+  .object({
+    crmId: z.string().min(1),
+    objectType: z.enum(CRM_OBJECT_TYPES),
+    properties: z.record(z.string(), z.string()),
+    /** What the CRM held when last pulled (for forward-only fields such as lifecyclestage). */
+    current: z.record(z.string(), z.string().nullable()),
+  })
+  .strict();
+export type CrmWrite = z.infer<typeof CrmWriteSchema>;
+
+/** A stored payload read back as a CrmWrite, or each field that does not fit and what was expected. */
+export type CrmWriteParse = { ok: true; write: CrmWrite } | { ok: false; problems: string[] };
+
+export function parseCrmWrite(payload: unknown): CrmWriteParse {
+  const parsed = CrmWriteSchema.safeParse(payload);
+  if (parsed.success) return { ok: true, write: parsed.data };
+  return { ok: false, problems: parsed.error.issues.map(describeIssue) };
+}
+
+/** `properties.leadstage_score: expected string, received number`; the path says which field. */
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const where = issue.path.length > 0 ? formatPath(issue.path) : '(payload)';
+  if (issue.code === 'unrecognized_keys') return `${where}: unexpected ${issue.keys.map((key) => `"${key}"`).join(', ')} (not part of a CRM write)`;
+  if (issue.code === 'invalid_type' && issue.message.includes('received undefined')) return `${where}: required (expected ${issue.expected})`;
+  return `${where}: ${issue.message.replace(/^Invalid (input|option): /, '')}`;
 }
 
 export type WriteOutcome =

@@ -339,6 +339,36 @@ describe('jobs', () => {
     expect(connector.writes.flat().map((w) => w.crmId)).toEqual(['101', '102', '103', '102']);
   });
 
+  it('writeback fails only the write whose stored payload is not a CRM write, recorded with each bad field; the others are written', async () => {
+    const ids = await syncAndScore(['101', '102', '103', '104'].map((crmId) => persona(crmId, `${crmId}@northfield.com`)));
+    const personOf = async (crmId: string) => (await t.store.people.findByIdentity(installation.id, 'contact', crmId))!;
+    expect(ids).toHaveLength(4);
+    // rows as an older deployment or a hand edit might leave them (a new hash replaces the queued payload)
+    await t.store.outbox.enqueueWrites(installation.id, [
+      { personId: await personOf('103'), payload: { crmId: '103', objectType: 'deal', properties: { leadstage_score: 42 }, current: {} }, hash: 'bad-103' },
+      { personId: await personOf('104'), payload: 'leadstage_stage=sql', hash: 'bad-104' },
+    ], new Date(NOW));
+
+    const result = await runWritebackJob(writebackData(), afterGather());
+    expect(result).toEqual({ written: 2, retrying: 0, failed: 2 });
+    expect(connector.writes.flat().map((write) => write.crmId)).toEqual(['101', '102']);
+    expect(await t.store.outbox.outboxBacklog(installation.id)).toMatchObject({ pending: 0 });
+    const errors = await t.store.outbox.listRecordErrors(installation.id);
+    expect(errors).toHaveLength(2);
+    expect(errors).toContainEqual(expect.objectContaining({
+      personId: await personOf('103'),
+      crmId: '103',
+      code: 'OUTBOX_PAYLOAD_INVALID',
+      message: expect.stringMatching(/^outbox write \d+ for person \S+ is not a CRM write: objectType: expected one of "contact"\|"lead"; properties\.leadstage_score: expected string, received number$/),
+    }));
+    expect(errors).toContainEqual(expect.objectContaining({
+      personId: await personOf('104'),
+      crmId: null,
+      code: 'OUTBOX_PAYLOAD_INVALID',
+      message: expect.stringMatching(/is not a CRM write: \(payload\): expected object, received string$/),
+    }));
+  });
+
   it('writeback leaves every write in the outbox when the whole call fails', async () => {
     await syncAndScore([persona('101', 'a@northfield.com')]);
     connector.write = async () => {

@@ -73,129 +73,23 @@ export class PersonRepository {
   async upsertPeopleTracked(workspaceId: string, records: readonly PersonUpsert[]): Promise<{ personIds: string[]; changed: Set<string> }> {
     if (records.length === 0) return { personIds: [], changed: new Set() };
     return this.db.transaction(async (tx) => {
+      // filled step by step; the sync job queues re-scores in the order it fills
       const changed = new Set<string>();
       await lockWorkspace(tx, 'people', workspaceId);
       await assertInstallationsInWorkspace(tx, workspaceId, records);
-
-      const personOf: (string | undefined)[] = new Array(records.length).fill(undefined);
       const emails = records.map((r) => normalizeEmail(r.person.email));
 
-      // 1. Known CRM identities.
-      const known = await tx.query<{ ord: number; personId: string }>(
-        `SELECT x.ord, pi.person_id AS "personId"
-           FROM unnest($2::uuid[], $3::text[], $4::text[]) WITH ORDINALITY AS x(installation_id, object_type, crm_id, ord)
-           JOIN person_identities pi
-             ON pi.installation_id = x.installation_id AND pi.object_type = x.object_type AND pi.crm_id = x.crm_id
-          WHERE pi.workspace_id = $1`,
-        [workspaceId, records.map((r) => r.installationId), records.map((r) => r.objectType), records.map((r) => r.crmId)],
-      );
-      for (const row of known.rows) personOf[row.ord - 1] = row.personId;
+      const personOf = await matchKnownIdentities(tx, workspaceId, records);
       await adoptFormerRecords(tx, workspaceId, records, personOf, changed);
       await joinByEmail(tx, workspaceId, emails, personOf, changed);
+      const personIds = await matchByEmailOrCreate(tx, workspaceId, records, emails, personOf);
 
-      // 2. Same record twice in the batch: one person. 3. Email within the workspace.
-      const byIdentity = new Map<string, string>();
-      const byEmail = new Map<string, string>();
-      const unmatchedEmails = [...new Set(emails.filter((e, i): e is string => e !== null && personOf[i] === undefined))];
-      if (unmatchedEmails.length > 0) {
-        const found = await tx.query<{ email: string; id: string }>(
-          `SELECT DISTINCT ON (email_normalized) email_normalized AS email, id
-             FROM people WHERE workspace_id = $1 AND email_normalized = ANY($2::text[])
-            ORDER BY email_normalized, created_at, id`,
-          [workspaceId, unmatchedEmails],
-        );
-        for (const row of found.rows) byEmail.set(row.email, row.id);
-      }
-      records.forEach((record, i) => {
-        const key = identityKey(record);
-        const email = emails[i] ?? null;
-        const id = personOf[i] ?? byIdentity.get(key) ?? (email ? byEmail.get(email) : undefined) ?? randomUUID();
-        personOf[i] = id;
-        byIdentity.set(key, id);
-        if (email && !byEmail.has(email)) byEmail.set(email, id);
-      });
-
-      // 4. One merged snapshot per person, then one upsert for all of them.
-      const snapshots = new Map<string, Record<string, unknown>>();
-      records.forEach((record, i) => {
-        const id = personOf[i]!;
-        snapshots.set(id, { ...mergeSnapshot(snapshots.get(id) ?? {}, record.person), id });
-      });
-      const ids = [...snapshots.keys()];
-      const upserted = await tx.query<{ id: string }>(
-        `INSERT INTO people (id, workspace_id, email_normalized, snapshot)
-         SELECT x.id, $1, x.email, x.snapshot::jsonb FROM unnest($2::uuid[], $3::text[], $4::text[]) AS x(id, email, snapshot)
-         ON CONFLICT (id) DO UPDATE
-            SET snapshot = people.snapshot || jsonb_strip_nulls(excluded.snapshot),
-                email_normalized = COALESCE(excluded.email_normalized, people.email_normalized),
-                updated_at = now()
-          WHERE people.workspace_id = excluded.workspace_id
-            AND (people.snapshot IS DISTINCT FROM people.snapshot || jsonb_strip_nulls(excluded.snapshot)
-                 OR people.email_normalized IS DISTINCT FROM COALESCE(excluded.email_normalized, people.email_normalized))
-         RETURNING id`,
-        [
-          workspaceId,
-          ids,
-          ids.map((id) => normalizeEmail(snapshots.get(id)!.email as string | null | undefined)),
-          ids.map((id) => toJson(snapshots.get(id))),
-        ],
-      );
-      for (const row of upserted.rows) changed.add(row.id);
-
-      // 5. Link every CRM record to its person (existing links already point to it) and keep the
-      //    record's current values of the properties Leadstage writes.
-      const linked = await tx.query<{ personId: string; inserted: boolean }>(
-        `INSERT INTO person_identities (installation_id, object_type, crm_id, workspace_id, person_id, crm_values)
-         SELECT x.installation_id, x.object_type, x.crm_id, $1, x.person_id, COALESCE(x.crm_values::jsonb, '{}')
-           FROM unnest($2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::text[])
-                AS x(installation_id, object_type, crm_id, person_id, crm_values)
-         ON CONFLICT (installation_id, object_type, crm_id)
-         DO UPDATE SET crm_values = COALESCE(excluded.crm_values, person_identities.crm_values)
-          WHERE $7
-         RETURNING person_id AS "personId", (xmax = 0) AS inserted`,
-        [
-          workspaceId,
-          records.map((r) => r.installationId),
-          records.map((r) => r.objectType),
-          records.map((r) => r.crmId),
-          personOf,
-          records.map((r) => (r.crmValues ? toJson(r.crmValues) : null)),
-          records.some((r) => r.crmValues !== undefined),
-        ],
-      );
-      for (const row of linked.rows) if (row.inserted) changed.add(row.personId);
+      await upsertSnapshots(tx, workspaceId, mergeSnapshotsByPerson(records, personIds), changed);
+      await linkIdentities(tx, workspaceId, records, personIds, changed);
       await reactivateDeleted(tx, records);
-      await retireFormerRecords(tx, workspaceId, records, personOf);
-      // 6. An email-only person (made for an event that arrived before its contact) with the same
-      //    email as a record matched by identity is the same human: move its events over, drop it.
-      const pairs = records
-        .map((_, i) => ({ keep: personOf[i]!, email: emails[i] ?? null }))
-        .filter((pair): pair is { keep: string; email: string } => pair.email !== null);
-      if (pairs.length > 0) {
-        // LATERAL: one email-index probe per record whatever the planner's statistics say (a join
-        // here was planned as a scan of the workspace's people and all identities: 400 ms at 100k)
-        const { rows: merges } = await tx.query<{ keep: string; dropped: string }>(
-          `SELECT DISTINCT x.keep, p.id AS dropped
-             FROM unnest($2::uuid[], $3::text[]) AS x(keep, email)
-             CROSS JOIN LATERAL (
-               SELECT p.id FROM people p
-                WHERE p.workspace_id = $1 AND p.email_normalized = x.email AND p.id <> x.keep
-                  AND NOT EXISTS (SELECT 1 FROM person_identities pi WHERE pi.person_id = p.id)
-             ) p`,
-          [workspaceId, pairs.map((p) => p.keep), pairs.map((p) => p.email)],
-        );
-        if (merges.length > 0) {
-          await tx.query(
-            // person_id = ANY lets the planner use the events-by-person index instead of a scan
-            `UPDATE events e SET person_id = m.keep
-               FROM unnest($2::uuid[], $3::uuid[]) AS m(keep, dropped)
-              WHERE e.workspace_id = $1 AND e.person_id = ANY($3::uuid[]) AND e.person_id = m.dropped`,
-            [workspaceId, merges.map((m) => m.keep), merges.map((m) => m.dropped)],
-          );
-          await tx.query('DELETE FROM people WHERE workspace_id = $1 AND id = ANY($2::uuid[])', [workspaceId, merges.map((m) => m.dropped)]);
-        }
-      }
-      return { personIds: personOf as string[], changed };
+      await retireFormerRecords(tx, workspaceId, records, personIds);
+      await foldEmailOnlyPeople(tx, workspaceId, personIds, emails);
+      return { personIds, changed };
     });
   }
 
@@ -250,13 +144,7 @@ export class PersonRepository {
     if (wanted.length === 0) return new Map();
     return this.db.transaction(async (tx) => {
       await lockWorkspace(tx, 'people', workspaceId);
-      const found = await tx.query<{ email: string; id: string }>(
-        `SELECT DISTINCT ON (email_normalized) email_normalized AS email, id
-           FROM people WHERE workspace_id = $1 AND email_normalized = ANY($2::text[])
-          ORDER BY email_normalized, created_at, id`,
-        [workspaceId, wanted],
-      );
-      const result = new Map(found.rows.map((row) => [row.email, row.id]));
+      const result = await firstPersonByEmail(tx, workspaceId, wanted);
       const missing = wanted.filter((email) => !result.has(email));
       if (missing.length > 0) {
         const ids = missing.map(() => randomUUID());
@@ -355,6 +243,158 @@ export async function listLiveIdentities(db: Session, workspaceId: string, perso
     else result.set(row.personId, [row]);
   }
   return result;
+}
+
+/**
+ * Step 1: records whose CRM identity is already linked get its person. The rest stay undefined for
+ * the later steps; ordinals tie each row back to its record.
+ */
+async function matchKnownIdentities(tx: Session, workspaceId: string, records: readonly PersonUpsert[]): Promise<(string | undefined)[]> {
+  const personOf: (string | undefined)[] = new Array(records.length).fill(undefined);
+  const known = await tx.query<{ ord: number; personId: string }>(
+    `SELECT x.ord, pi.person_id AS "personId"
+       FROM unnest($2::uuid[], $3::text[], $4::text[]) WITH ORDINALITY AS x(installation_id, object_type, crm_id, ord)
+       JOIN person_identities pi
+         ON pi.installation_id = x.installation_id AND pi.object_type = x.object_type AND pi.crm_id = x.crm_id
+      WHERE pi.workspace_id = $1`,
+    [workspaceId, records.map((r) => r.installationId), records.map((r) => r.objectType), records.map((r) => r.crmId)],
+  );
+  for (const row of known.rows) personOf[row.ord - 1] = row.personId;
+  return personOf;
+}
+
+/**
+ * Steps 2 and 3, for records still without a person: the same record earlier in the batch, else
+ * the workspace's oldest person with that email (or one made earlier in this batch), else a new
+ * person. Returns every record's person id, in input order.
+ */
+async function matchByEmailOrCreate(
+  tx: Session,
+  workspaceId: string,
+  records: readonly PersonUpsert[],
+  emails: readonly (string | null)[],
+  known: readonly (string | undefined)[],
+): Promise<string[]> {
+  const unmatchedEmails = [...new Set(emails.filter((e, i): e is string => e !== null && known[i] === undefined))];
+  // no statement when every record was matched by identity (the usual re-sync)
+  const byEmail = unmatchedEmails.length > 0 ? await firstPersonByEmail(tx, workspaceId, unmatchedEmails) : new Map<string, string>();
+  const byIdentity = new Map<string, string>();
+  return records.map((record, i) => {
+    const key = identityKey(record);
+    const email = emails[i] ?? null;
+    const id = known[i] ?? byIdentity.get(key) ?? (email ? byEmail.get(email) : undefined) ?? randomUUID();
+    byIdentity.set(key, id);
+    if (email && !byEmail.has(email)) byEmail.set(email, id);
+    return id;
+  });
+}
+
+/** The oldest person of the workspace holding each email (people made first keep their history). */
+async function firstPersonByEmail(tx: Session, workspaceId: string, emails: readonly string[]): Promise<Map<string, string>> {
+  const found = await tx.query<{ email: string; id: string }>(
+    `SELECT DISTINCT ON (email_normalized) email_normalized AS email, id
+       FROM people WHERE workspace_id = $1 AND email_normalized = ANY($2::text[])
+      ORDER BY email_normalized, created_at, id`,
+    [workspaceId, emails],
+  );
+  return new Map(found.rows.map((row) => [row.email, row.id]));
+}
+
+/** Step 4a: one snapshot per person, several records of one person merged in input order. */
+function mergeSnapshotsByPerson(records: readonly PersonUpsert[], personIds: readonly string[]): Map<string, Record<string, unknown>> {
+  const snapshots = new Map<string, Record<string, unknown>>();
+  records.forEach((record, i) => {
+    const id = personIds[i]!;
+    snapshots.set(id, { ...mergeSnapshot(snapshots.get(id) ?? {}, record.person), id });
+  });
+  return snapshots;
+}
+
+/**
+ * Step 4b: one upsert for all the people. A row is touched (and returned, so counted as changed)
+ * only when the merge changes its snapshot or email: an echo of our own write-back is not a change.
+ */
+async function upsertSnapshots(tx: Session, workspaceId: string, snapshots: ReadonlyMap<string, Record<string, unknown>>, changed: Set<string>): Promise<void> {
+  const ids = [...snapshots.keys()];
+  const upserted = await tx.query<{ id: string }>(
+    `INSERT INTO people (id, workspace_id, email_normalized, snapshot)
+     SELECT x.id, $1, x.email, x.snapshot::jsonb FROM unnest($2::uuid[], $3::text[], $4::text[]) AS x(id, email, snapshot)
+     ON CONFLICT (id) DO UPDATE
+        SET snapshot = people.snapshot || jsonb_strip_nulls(excluded.snapshot),
+            email_normalized = COALESCE(excluded.email_normalized, people.email_normalized),
+            updated_at = now()
+      WHERE people.workspace_id = excluded.workspace_id
+        AND (people.snapshot IS DISTINCT FROM people.snapshot || jsonb_strip_nulls(excluded.snapshot)
+             OR people.email_normalized IS DISTINCT FROM COALESCE(excluded.email_normalized, people.email_normalized))
+     RETURNING id`,
+    [
+      workspaceId,
+      ids,
+      ids.map((id) => normalizeEmail(snapshots.get(id)!.email as string | null | undefined)),
+      ids.map((id) => toJson(snapshots.get(id))),
+    ],
+  );
+  for (const row of upserted.rows) changed.add(row.id);
+}
+
+/**
+ * Step 5: links every CRM record to its person (existing links already point to it) and keeps the
+ * record's current values of the properties Leadstage writes. A new link is a change; an existing
+ * one is only updated when some record of the batch brought values ($7).
+ */
+async function linkIdentities(tx: Session, workspaceId: string, records: readonly PersonUpsert[], personIds: readonly string[], changed: Set<string>): Promise<void> {
+  const linked = await tx.query<{ personId: string; inserted: boolean }>(
+    `INSERT INTO person_identities (installation_id, object_type, crm_id, workspace_id, person_id, crm_values)
+     SELECT x.installation_id, x.object_type, x.crm_id, $1, x.person_id, COALESCE(x.crm_values::jsonb, '{}')
+       FROM unnest($2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::text[])
+            AS x(installation_id, object_type, crm_id, person_id, crm_values)
+     ON CONFLICT (installation_id, object_type, crm_id)
+     DO UPDATE SET crm_values = COALESCE(excluded.crm_values, person_identities.crm_values)
+      WHERE $7
+     RETURNING person_id AS "personId", (xmax = 0) AS inserted`,
+    [
+      workspaceId,
+      records.map((r) => r.installationId),
+      records.map((r) => r.objectType),
+      records.map((r) => r.crmId),
+      personIds,
+      records.map((r) => (r.crmValues ? toJson(r.crmValues) : null)),
+      records.some((r) => r.crmValues !== undefined),
+    ],
+  );
+  for (const row of linked.rows) if (row.inserted) changed.add(row.personId);
+}
+
+/**
+ * Step 6: an email-only person (made for an event that arrived before its contact) with the same
+ * email as a record of this batch is the same human: its events move over and it is dropped.
+ */
+async function foldEmailOnlyPeople(tx: Session, workspaceId: string, personIds: readonly string[], emails: readonly (string | null)[]): Promise<void> {
+  const pairs = personIds
+    .map((keep, i) => ({ keep, email: emails[i] ?? null }))
+    .filter((pair): pair is { keep: string; email: string } => pair.email !== null);
+  if (pairs.length === 0) return;
+  // LATERAL: one email-index probe per record whatever the planner's statistics say (a join
+  // here was planned as a scan of the workspace's people and all identities: 400 ms at 100k)
+  const { rows: merges } = await tx.query<{ keep: string; dropped: string }>(
+    `SELECT DISTINCT x.keep, p.id AS dropped
+       FROM unnest($2::uuid[], $3::text[]) AS x(keep, email)
+       CROSS JOIN LATERAL (
+         SELECT p.id FROM people p
+          WHERE p.workspace_id = $1 AND p.email_normalized = x.email AND p.id <> x.keep
+            AND NOT EXISTS (SELECT 1 FROM person_identities pi WHERE pi.person_id = p.id)
+       ) p`,
+    [workspaceId, pairs.map((p) => p.keep), pairs.map((p) => p.email)],
+  );
+  if (merges.length === 0) return;
+  await tx.query(
+    // person_id = ANY lets the planner use the events-by-person index instead of a scan
+    `UPDATE events e SET person_id = m.keep
+       FROM unnest($2::uuid[], $3::uuid[]) AS m(keep, dropped)
+      WHERE e.workspace_id = $1 AND e.person_id = ANY($3::uuid[]) AND e.person_id = m.dropped`,
+    [workspaceId, merges.map((m) => m.keep), merges.map((m) => m.dropped)],
+  );
+  await tx.query('DELETE FROM people WHERE workspace_id = $1 AND id = ANY($2::uuid[])', [workspaceId, merges.map((m) => m.dropped)]);
 }
 
 async function personOfIdentity(tx: Session, installationId: string, record: { objectType: string; crmId: string }): Promise<string | null> {
