@@ -5,8 +5,9 @@
  * (sales), connected as two installations of one company; the web server and a worker; runs the
  * first pass in phases, one after the other (HubSpot's first sync, Salesforce's, everyone scored
  * with the one rulebook, the writes, the rep tasks); then prints each system's funnel read back
- * through its API, as a rep would see it. Keeps serving until Ctrl-C; --once exits after the first
- * pass, with exit code 0 only if every write and task landed. Needs only Node and Redis.
+ * through its API, as a rep would see it, and how the two funnels add up to the company's people.
+ * Keeps serving until Ctrl-C; --once exits after the first pass, with exit code 0 only if every
+ * write and task landed and the funnels add up. Needs only Node and Redis.
  *
  * Standard output is the same in every run with the same options and seed: both portals' history
  * ends at the seed's fixed "now" and the app's clock starts there (DemoClock), and each phase starts
@@ -25,8 +26,9 @@ import { createLogger } from '../src/log/logger';
 import { withSafetyMargin } from '../src/rate-limit';
 import type { Installation } from '../src/store';
 import { readPortalFunnel, renderFunnel } from './demo-funnel';
-import { readOrgFunnel } from './demo-funnel-salesforce';
+import { readOrgFunnel, readOrgRecords } from './demo-funnel-salesforce';
 import { DemoClock, DemoPhases } from './demo-phases';
+import { countWorkspacePeople, renderReconciliation } from './demo-reconcile';
 
 const USAGE = 'npm run demo [-- --seed 20261127 --contacts 2000 --leads 1000 --sf-contacts 1000 --once --port 3000]';
 
@@ -231,11 +233,12 @@ async function main(): Promise<number> {
   for (const line of orgProblems) console.log(line);
   allLanded &&= orgFunnel.unscored === 0;
 
-  const people = await runtime.store.db.query<{ n: number; both: number }>(
-    `SELECT count(*)::int AS n, count(*) FILTER (WHERE (SELECT count(DISTINCT installation_id) FROM person_identities pi WHERE pi.person_id = p.id) > 1)::int AS both
-       FROM people p`,
-  );
-  console.log(`\nOne company, one funnel: ${people.rows[0]?.n} people in the workspace, ${people.rows[0]?.both} of them in both systems`);
+  // the closing total, and how it follows from the two funnels
+  const people = await countWorkspacePeople(runtime.store.db, { hubspot: hubspot.id, salesforce: salesforce.id });
+  const reconciliation = renderReconciliation({ hubspot: portalFunnel.contacts, salesforce: orgFunnel.contacts }, people, await readOrgRecords(orgAccess));
+  console.log('');
+  for (const line of reconciliation.lines) console.log(line);
+  allLanded &&= reconciliation.addsUp;
 
   if (values.once) {
     await serving.stop();
