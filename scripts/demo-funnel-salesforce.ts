@@ -46,9 +46,42 @@ export async function readOrgFunnel(org: OrgAccess): Promise<PortalFunnel> {
   return funnel;
 }
 
-/** Every record of a query, following nextRecordsUrl page by page. */
-async function queryAllPages<T extends Record<string, unknown>>(conn: Connection, soql: string): Promise<T[]> {
-  let page = await conn.query<T>(soql);
+/** The org's Leads and Contacts, deleted ones included (queryAll), by what became of them. */
+export interface OrgRecords {
+  leads: { all: number; open: number; converted: number; merged: number; deleted: number };
+  contacts: { all: number; live: number; merged: number; deleted: number };
+}
+
+interface RecordFate extends Record<string, unknown> {
+  IsDeleted: boolean;
+  MasterRecordId: string | null;
+  IsConverted?: boolean;
+}
+
+/**
+ * What became of every Lead and Contact, read with queryAll (deleted records included): open,
+ * converted (the Lead lives on as its Contact), merged into another record (deleted, naming the
+ * survivor in MasterRecordId), or deleted.
+ */
+export async function readOrgRecords(org: OrgAccess): Promise<OrgRecords> {
+  const conn = new Connection({ instanceUrl: org.instanceUrl, accessToken: org.accessToken, version: org.apiVersion });
+  const fate = (row: RecordFate) => (row.IsDeleted ? (row.MasterRecordId ? 'merged' : 'deleted') : row.IsConverted ? 'converted' : 'live');
+  const tally = (rows: RecordFate[]) => {
+    const counts = { all: rows.length, live: 0, converted: 0, merged: 0, deleted: 0 };
+    for (const row of rows) counts[fate(row)]++;
+    return counts;
+  };
+  const leads = tally(await queryAllPages<RecordFate>(conn, 'SELECT Id, IsDeleted, MasterRecordId, IsConverted FROM Lead', true));
+  const contacts = tally(await queryAllPages<RecordFate>(conn, 'SELECT Id, IsDeleted, MasterRecordId FROM Contact', true));
+  return {
+    leads: { all: leads.all, open: leads.live, converted: leads.converted, merged: leads.merged, deleted: leads.deleted },
+    contacts: { all: contacts.all, live: contacts.live, merged: contacts.merged, deleted: contacts.deleted },
+  };
+}
+
+/** Every record of a query (with `deleted`, queryAll's), following nextRecordsUrl page by page. */
+async function queryAllPages<T extends Record<string, unknown>>(conn: Connection, soql: string, deleted = false): Promise<T[]> {
+  let page = await conn.query<T>(soql, deleted ? { scanAll: true } : {});
   const records = [...page.records];
   while (!page.done && page.nextRecordsUrl) {
     page = await conn.queryMore<T>(page.nextRecordsUrl);

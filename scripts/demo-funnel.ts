@@ -64,7 +64,8 @@ export function renderFunnel(title: string, funnel: PortalFunnel, people = 'cont
   }
   lines.push(`${people.padEnd(14)}${String(funnel.contacts).padStart(29)}${funnel.unscored ? `  (${funnel.unscored} not scored)` : ''}`);
   lines.push('', 'Exclusions and detours by reason');
-  for (const [reason, count] of [...funnel.exclusions].sort((a, b) => b[1] - a[1])) lines.push(`  ${String(count).padStart(5)}  ${reason}`);
+  // most frequent first; equal counts by reason, not by the order the records were read
+  for (const [reason, count] of [...funnel.exclusions].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) lines.push(`  ${String(count).padStart(5)}  ${reason}`);
   lines.push('', `Rep tasks created: ${funnel.tasks} (${funnel.tasksAssociated} associated to their ${taskTarget})`);
   return lines;
 }

@@ -1,63 +1,108 @@
 /**
- * npm run demo [-- --contacts 2000 --leads 1000 --sf-contacts 1000 --once --port 3000]
+ * npm run demo [-- --seed 20261127 --contacts 2000 --leads 1000 --sf-contacts 1000 --once --port 3000]
  *
  * Starts two sandboxes on loopback, a seeded HubSpot portal (marketing) and a seeded Salesforce org
- * (sales), connected as two installations of one company; the web server and a worker; runs both
- * first syncs side by side; scores everyone with the one rulebook; writes back; shows progress; then
- * prints each system's funnel read back through its API, as a rep would see it. Keeps serving until
- * Ctrl-C; --once exits after the first pass, with exit code 0 only if every write and task landed.
- * Needs only Node and Redis.
+ * (sales), connected as two installations of one company; the web server and a worker; runs the
+ * first pass in phases, one after the other (HubSpot's first sync, Salesforce's, everyone scored
+ * with the one rulebook, the writes, the rep tasks); then prints each system's funnel read back
+ * through its API, as a rep would see it, and how the two funnels add up to the company's people.
+ * Keeps serving until Ctrl-C; --once exits after the first pass, with exit code 0 only if every
+ * write and task landed and the funnels add up. Needs only Node and Redis.
+ *
+ * Standard output is the same in every run with the same options and seed: both portals' history
+ * ends at the seed's fixed "now" and the app's clock starts there (DemoClock), and each phase starts
+ * when the one before is done (DemoPhases). What differs per run (addresses, elapsed time) goes to
+ * standard error, marked "(this run)".
  */
 import { parseArgs } from 'node:util';
-import { startHubSpotSandbox } from '../sandboxes/hubspot';
+import { DEFAULT_NOW, DEFAULT_SEED, startHubSpotSandbox } from '../sandboxes/hubspot';
 import { integrationUserCredentials, sharedFromHubSpot, startSalesforceSandbox } from '../sandboxes/salesforce';
 import { ensureInstallations } from '../src/app/bootstrap';
-import { startFirstSync, waitForIdle, type QueueCounts } from '../src/app/first-sync';
+import { startFirstSync, waitForIdle } from '../src/app/first-sync';
 import { RedisUnavailableError, createRuntime } from '../src/app/runtime';
 import { serve, stopOnSignals } from '../src/app/serve';
 import { loadEnv } from '../src/config/env';
 import { createLogger } from '../src/log/logger';
 import { withSafetyMargin } from '../src/rate-limit';
-import type { QueueName } from '../src/queue/job-data';
+import type { Installation } from '../src/store';
 import { readPortalFunnel, renderFunnel } from './demo-funnel';
-import { readOrgFunnel } from './demo-funnel-salesforce';
+import { readOrgFunnel, readOrgRecords } from './demo-funnel-salesforce';
+import { DemoClock, DemoPhases } from './demo-phases';
+import { countWorkspacePeople, renderReconciliation } from './demo-reconcile';
 
-const { values } = parseArgs({
-  options: {
-    contacts: { type: 'string', default: '2000' },
-    leads: { type: 'string', default: '1000' },
-    'sf-contacts': { type: 'string', default: '1000' },
-    once: { type: 'boolean', default: false },
-    port: { type: 'string' },
-  },
-});
+const USAGE = 'npm run demo [-- --seed 20261127 --contacts 2000 --leads 1000 --sf-contacts 1000 --once --port 3000]';
+
+function parseOptions() {
+  try {
+    return parseArgs({
+      options: {
+        seed: { type: 'string', default: String(DEFAULT_SEED) },
+        contacts: { type: 'string', default: '2000' },
+        leads: { type: 'string', default: '1000' },
+        'sf-contacts': { type: 'string', default: '1000' },
+        once: { type: 'boolean', default: false },
+        port: { type: 'string' },
+        help: { type: 'boolean', default: false },
+      },
+    }).values;
+  } catch (error) {
+    console.error(`${(error as Error).message}\nusage: ${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const values = parseOptions();
 
 /** HubSpot contacts that are also Salesforce leads or contacts (every 5th; at most half the org). */
 const SHARED_PEOPLE = 300;
 
+/** A whole number option, or the usage line and exit code 2. */
+function wholeNumber(name: string, text: string | undefined, max: number): number {
+  const value = Number(text);
+  if (text === undefined || !/^\d+$/.test(text) || !Number.isSafeInteger(value) || value > max) {
+    console.error(`--${name} must be a whole number from 0 to ${max}, got "${text}"\nusage: ${USAGE}`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const n = (value: number) => value.toLocaleString('en-US');
+const calls = (value: number) => `${n(value)} API call${value === 1 ? '' : 's'}`;
+
 async function main(): Promise<number> {
+  if (values.help) {
+    console.log(`usage: ${USAGE}`);
+    return 0;
+  }
+  const seed = wholeNumber('seed', values.seed, 0xffff_ffff);
+  const contacts = wholeNumber('contacts', values.contacts, 500_000);
+  const leads = wholeNumber('leads', values.leads, 200_000);
+  const sfContacts = wholeNumber('sf-contacts', values['sf-contacts'], 200_000);
+  const port = values.port === undefined ? 0 : wholeNumber('port', values.port, 65_535);
   const env = loadEnv();
-  const contacts = Number(values.contacts);
   const started = Date.now();
-  // the sandbox portal's history ends at its "now"; the app's clock runs from the same instant
+  // Both portals' history ends at the same fixed instant and their clocks stand still there (they
+  // only stamp our writes); the app's clock starts at that instant too, not at this machine's time
+  const now = Date.parse(DEFAULT_NOW);
+  const clock = new DemoClock(now);
   // HubSpot's 110 requests per 10 s, compressed to 1 s so the demo takes seconds, not minutes; the
   // app paces itself by the same policy, through the limiter every worker shares in Redis
   const policy = { standard: { max: 110, windowMs: 1_000 }, search: { max: 5, windowMs: 1_000 }, daily: null };
   const sandbox = await startHubSpotSandbox({
     port: 0,
+    seed,
     contacts,
+    now,
+    clock: 'frozen',
     rateLimit: { maxPerWindow: policy.standard.max, windowMs: policy.standard.windowMs, searchMax: policy.search.max, searchWindowMs: policy.search.windowMs },
     warm: true,
   });
-  const sandboxNow = sandbox.clock.now();
-  console.log(`HubSpot sandbox: ${sandbox.url} with ${contacts.toLocaleString('en-US')} contacts (portal time ${new Date(sandboxNow).toISOString()})`);
-  // the org's history ends at the same instant as the portal's, so one clock serves both; and, as in a
-  // real company, people marketing handed to sales are in both systems under the same email
-  const leads = Number(values.leads);
-  const sfContacts = Number(values['sf-contacts']);
+  console.log(`HubSpot sandbox: ${n(contacts)} contacts, seed ${seed}, portal time ${new Date(sandbox.clock.now()).toISOString()}`);
+  // as in a real company, people marketing handed to sales are in both systems under the same email
   const shared = { people: sharedFromHubSpot(sandbox.store.seed, { count: Math.min(SHARED_PEOPLE, Math.floor((leads + sfContacts) / 2)) }) };
-  const org = await startSalesforceSandbox({ port: 0, leads, contacts: sfContacts, now: sandboxNow, shared });
-  console.log(`Salesforce sandbox: ${org.url} with ${org.seedCounts.Lead?.toLocaleString('en-US')} leads and ${org.seedCounts.Contact?.toLocaleString('en-US')} contacts, ${shared.people.length} of them people of the HubSpot portal`);
+  const org = await startSalesforceSandbox({ port: 0, seed, leads, contacts: sfContacts, now, clock: 'frozen', shared });
+  console.log(`Salesforce sandbox: ${n(org.seedCounts.Lead ?? 0)} leads and ${n(org.seedCounts.Contact ?? 0)} contacts, ${n(shared.people.length)} of them people of the HubSpot portal`);
+  console.error(`(this run) HubSpot sandbox ${sandbox.url}, Salesforce sandbox ${org.url}`);
   const closeSandboxes = async () => {
     await sandbox.close();
     await org.close();
@@ -69,7 +114,7 @@ async function main(): Promise<number> {
       env,
       dataDir: 'memory',
       prefix: `leadstage-demo-${process.pid}`,
-      clock: () => sandboxNow + (Date.now() - started),
+      clock: clock.now,
       logger: createLogger({ level: 'warn' }),
       ratePolicies: { hubspot: withSafetyMargin(policy) },
     });
@@ -81,11 +126,15 @@ async function main(): Promise<number> {
     }
     throw error;
   }
-  const serving = await serve(runtime, { web: true, worker: true, port: values.port ? Number(values.port) : 0 });
-  console.log(`Leadstage web: ${serving.url} (/healthz, /readyz, /metrics)`);
+  const phases = new DemoPhases(runtime.queues);
+  // later phases wait their turn: nothing is scored, written or created before its phase
+  await phases.hold(['score', 'writeback', 'tasks']);
+  const serving = await serve(runtime, { web: true, worker: true, port });
+  console.log('Leadstage: web server (/healthz, /readyz, /metrics) and worker started');
+  console.error(`(this run) Leadstage web ${serving.url}`);
 
   // one company, two systems: one workspace, one rulebook, one person across both
-  const installations = await ensureInstallations(runtime.store, runtime.box, 'Demo company', env.RULEBOOK_PATH, [
+  const [hubspot, salesforce] = (await ensureInstallations(runtime.store, runtime.box, 'Demo company', env.RULEBOOK_PATH, [
     { provider: 'hubspot', externalAccountId: 'demo-portal', displayName: 'Demo HubSpot portal', credentials: { accessToken: sandbox.token, basePath: sandbox.url } },
     {
       provider: 'salesforce',
@@ -93,59 +142,110 @@ async function main(): Promise<number> {
       displayName: 'Demo Salesforce org',
       credentials: integrationUserCredentials(org),
     },
-  ]);
-  for (const installation of installations) await startFirstSync(runtime, installation);
-
-  // completed counts come from the metrics (BullMQ keeps only the last completed jobs)
-  let lastPrinted = 0;
-  const progress = async (counts: Record<QueueName, QueueCounts>) => {
-    const completed = new Map((await runtime.metrics.jobs.get()).values.filter((v) => v.labels.outcome === 'completed').map((v) => [v.labels.queue, v.value]));
-    const part = (name: QueueName) => `${name} ${completed.get(name) ?? 0} done, ${counts[name].waiting + counts[name].delayed + counts[name].active} to go`;
-    const line = `  ${(['sync', 'score', 'writeback', 'tasks'] as QueueName[]).map(part).join(' | ')}`;
-    if (process.stdout.isTTY) process.stdout.write(`\r${line}   `);
-    else if (Date.now() - lastPrinted > 3_000) {
-      lastPrinted = Date.now();
-      console.log(line);
-    }
+  ])) as [Installation, Installation];
+  const timeout = { timeoutMs: 15 * 60_000 };
+  const count = async (sql: string, params: unknown[] = []) => (await runtime.store.db.query<{ n: number }>(sql, params)).rows[0]?.n ?? 0;
+  const perSystem = async (sql: string) => ({ hubspot: await count(sql, [hubspot.id]), salesforce: await count(sql, [salesforce.id]) });
+  // the phases run one at a time, so the calls a sandbox counted since the last phase are this phase's
+  let counted = { hubspot: 0, salesforce: 0 };
+  const phaseCalls = () => {
+    const total = { hubspot: sandbox.stats().requests.total, salesforce: org.stats().apiCalls };
+    const spent = { hubspot: total.hubspot - counted.hubspot, salesforce: total.salesforce - counted.salesforce };
+    counted = total;
+    return spent;
   };
-  console.log('First sync of both systems: pulling people and engagement, scoring, writing back');
-  await waitForIdle(runtime.queues, { timeoutMs: 15 * 60_000, pollMs: 500, onProgress: (counts) => void progress(counts) });
-  if (process.stdout.isTTY) process.stdout.write('\n');
 
-  const elapsed = ((Date.now() - started) / 1000).toFixed(1);
+  let phaseStarted = Date.now();
+  const timed = (label: string) => {
+    console.error(`(this run) ${label} took ${((Date.now() - phaseStarted) / 1000).toFixed(1)} s`);
+    phaseStarted = Date.now();
+  };
+  console.log('First pass, one phase after the other:');
+  // one system after the other: a person in both gets the two systems' values in the same order in
+  // every run (the later record's values win), not in whichever order two side-by-side syncs stored them
+  const liveRecords = `SELECT count(*)::int AS n FROM person_identities WHERE installation_id = $1 AND retired_at IS NULL AND object_type IN ('contact', 'lead')`;
+  const events = 'SELECT count(*)::int AS n FROM events WHERE installation_id = $1';
+  await startFirstSync(runtime, hubspot);
+  await phases.idle(['sync'], timeout);
+  console.log(`  1. HubSpot first sync: ${n(await count(liveRecords, [hubspot.id]))} contacts, ${n(await count(events, [hubspot.id]))} engagement events (${calls(phaseCalls().hubspot)})`);
+  timed('HubSpot first sync');
+  await startFirstSync(runtime, salesforce);
+  await phases.idle(['sync'], timeout);
+  console.log(`  2. Salesforce first sync: ${n(await count(liveRecords, [salesforce.id]))} open leads and contacts, ${n(await count(events, [salesforce.id]))} engagement events (${calls(phaseCalls().salesforce)})`);
+  timed('Salesforce first sync');
+  await phases.run(['score'], timeout);
+  const scored = await count('SELECT count(*)::int AS n FROM person_state');
+  console.log(`  3. Scored: ${n(scored)} people with the one rulebook, at ${new Date(clock.now()).toISOString()}`);
+  timed('scoring');
+  // from here on the app's clock runs: a write that has to be retried waits its turn, as in production
+  clock.run();
+  const writes = await perSystem('SELECT count(*)::int AS n FROM outbox WHERE installation_id = $1');
+  await phases.run(['writeback'], timeout);
+  const wrote = phaseCalls();
+  const batches = {
+    hubspot: sandbox.stats().requests.byEndpoint['POST /crm/v3/objects/contacts/batch/update'] ?? 0,
+    salesforce: org.stats().composite.byOperation.update?.requests ?? 0,
+  };
+  console.log(`  4. Written back: ${n(writes.hubspot)} HubSpot contacts in ${n(batches.hubspot)} batch updates (${calls(wrote.hubspot)}), ` +
+    `${n(writes.salesforce)} Salesforce leads and contacts in ${n(batches.salesforce)} collection updates (${calls(wrote.salesforce)})`);
+  timed('write-back');
+  await phases.run(['tasks'], timeout);
+  const tasks = await perSystem(`SELECT count(*)::int AS n FROM tasks WHERE installation_id = $1 AND status = 'created'`);
+  const tasked = phaseCalls();
+  console.log(`  5. Rep tasks: ${n(tasks.hubspot)} created in HubSpot (${calls(tasked.hubspot)}), ${n(tasks.salesforce)} in Salesforce (${calls(tasked.salesforce)})`);
+  timed('rep tasks');
+  await waitForIdle(runtime.queues, { timeoutMs: 60_000, pollMs: 200 });
+  console.error(`(this run) first pass took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  // what Leadstage cost each system, before the demo's own read-back below adds to it
+  const hubspotStats = sandbox.stats();
+  const orgStats = org.stats();
+
   let allLanded = true;
-  for (const installation of installations) {
+  const orgAccess = { instanceUrl: org.instanceUrl, accessToken: org.issueTokens().accessToken, apiVersion: org.apiVersion };
+  const outcome = async (installation: Installation) => {
     const backlog = await runtime.store.outbox.outboxBacklog(installation.id);
     const errors = await runtime.store.outbox.listRecordErrors(installation.id);
-    const failedTasks = (await runtime.store.tasks.listPendingTasks(installation.id)).length;
-    console.log('');
-    if (installation.provider === 'hubspot') {
-      const funnel = await readPortalFunnel(sandbox.url, sandbox.token);
-      for (const line of renderFunnel(`Funnel in the HubSpot portal, read back through its API (${elapsed} s)`, funnel)) console.log(line);
-      const stats = sandbox.stats();
-      console.log(`HubSpot API calls: ${stats.requests.total} (${stats.requests.byStatus['429'] ?? 0} answered 429); writes pending: ${backlog.pending}; record errors: ${errors.length}; tasks not created: ${failedTasks}`);
-      allLanded &&= funnel.unscored === 0;
-    } else {
-      const funnel = await readOrgFunnel({ instanceUrl: org.instanceUrl, accessToken: org.issueTokens().accessToken, apiVersion: org.apiVersion });
-      for (const line of renderFunnel('Funnel in the Salesforce org (open leads and contacts), read back with SOQL', funnel, 'people', 'lead or contact')) console.log(line);
-      const stats = org.stats();
-      console.log(`Salesforce API calls: ${stats.apiCalls}; writes pending: ${backlog.pending}; record errors: ${errors.length}; tasks not created: ${failedTasks}`);
-    }
-    if (errors[0]) console.log(`  first record error: ${errors[0].code} ${errors[0].message}`);
-    allLanded &&= backlog.pending === 0 && errors.length === 0 && failedTasks === 0;
-  }
-  const people = await runtime.store.db.query<{ n: number; both: number }>(
-    `SELECT count(*)::int AS n, count(*) FILTER (WHERE (SELECT count(DISTINCT installation_id) FROM person_identities pi WHERE pi.person_id = p.id) > 1)::int AS both
-       FROM people p`,
-  );
-  console.log(`\nOne company, one funnel: ${people.rows[0]?.n} people in the workspace, ${people.rows[0]?.both} of them in both systems`);
+    const failed = await runtime.store.db.query<{ n: number; error: string | null }>(
+      `SELECT count(*)::int AS n, min(error) AS error FROM tasks WHERE installation_id = $1 AND status <> 'created'`,
+      [installation.id],
+    );
+    const notCreated = failed.rows[0]?.n ?? 0;
+    allLanded &&= backlog.pending === 0 && errors.length === 0 && notCreated === 0;
+    const lines = [`writes pending: ${backlog.pending}; record errors: ${errors.length}; tasks not created: ${notCreated}`];
+    if (errors[0]) lines.push(`  first record error: ${errors[0].code} ${errors[0].message}`);
+    if (notCreated > 0 && failed.rows[0]?.error) lines.push(`  a task not created: ${failed.rows[0].error}`);
+    return lines;
+  };
+
+  console.log('');
+  const portalFunnel = await readPortalFunnel(sandbox.url, sandbox.token);
+  for (const line of renderFunnel('Funnel in the HubSpot portal, read back through its API', portalFunnel)) console.log(line);
+  const [hubspotLine, ...hubspotProblems] = await outcome(hubspot);
+  console.log(`HubSpot API calls by Leadstage: ${n(hubspotStats.requests.total)} (${hubspotStats.requests.byStatus['429'] ?? 0} answered 429); ${hubspotLine}`);
+  for (const line of hubspotProblems) console.log(line);
+  allLanded &&= portalFunnel.unscored === 0;
+
+  console.log('');
+  const orgFunnel = await readOrgFunnel(orgAccess);
+  for (const line of renderFunnel('Funnel in the Salesforce org (open leads and contacts), read back with SOQL', orgFunnel, 'records', 'lead or contact')) console.log(line);
+  const [orgLine, ...orgProblems] = await outcome(salesforce);
+  console.log(`Salesforce API calls by Leadstage: ${n(orgStats.apiCalls)}; ${orgLine}`);
+  for (const line of orgProblems) console.log(line);
+  allLanded &&= orgFunnel.unscored === 0;
+
+  // the closing total, and how it follows from the two funnels
+  const people = await countWorkspacePeople(runtime.store.db, { hubspot: hubspot.id, salesforce: salesforce.id });
+  const reconciliation = renderReconciliation({ hubspot: portalFunnel.contacts, salesforce: orgFunnel.contacts }, people, await readOrgRecords(orgAccess));
+  console.log('');
+  for (const line of reconciliation.lines) console.log(line);
+  allLanded &&= reconciliation.addsUp;
 
   if (values.once) {
     await serving.stop();
     await closeSandboxes();
     return allLanded ? 0 : 1;
   }
-  console.log(`\nServing until Ctrl-C: ${serving.url}/metrics`);
+  console.log('\nServing until Ctrl-C (/metrics on the Leadstage web address above)');
   stopOnSignals(async () => {
     await serving.stop();
     await closeSandboxes();

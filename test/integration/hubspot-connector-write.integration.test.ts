@@ -220,6 +220,20 @@ describe('HubSpot connector: writes and tasks', () => {
       expect(outcomes[1]).toMatchObject({ key: 'cadence:2', code: 'VALIDATION_ERROR', error: expect.stringContaining('owner') });
     });
 
+    it("creates a task unowned when its owner is another CRM's user (a person in both systems), not a refused batch", async () => {
+      const [a] = seed.kinds.webinarAttendee as [string];
+      const calls = sandbox.stats().requests.byEndpoint['POST /crm/v3/objects/tasks/batch/create'] ?? 0;
+      const outcomes = await connector.createTasks([
+        task('handoff:sf-owner:first-touch', a, { ownerId: '0058d000030023jAAA' }),
+        task('handoff:hs-owner:first-touch', a, { dueAt: '2026-11-27T13:30:00Z' }),
+      ]);
+      expect(outcomes.map((o) => o.status)).toEqual(['ok', 'ok']);
+      const ids = outcomes.map((o) => (o.status === 'ok' ? o.crmTaskId : ''));
+      expect(sandbox.store.tasks.get(ids[0]!)!.properties.hubspot_owner_id).toBeUndefined();
+      expect(sandbox.store.tasks.get(ids[1]!)!.properties.hubspot_owner_id).toBe('51002');
+      expect(sandbox.stats().requests.byEndpoint['POST /crm/v3/objects/tasks/batch/create']).toBe(calls + 1);
+    });
+
     it('creates nothing when the duplicate check is rate-limited: the 429 goes to the job, which pauses the installation', async () => {
       sandbox.faults.set({ burst429: 1, burstPolicy: 'SECONDLY' });
       const created = sandbox.stats().writes.tasksCreated;

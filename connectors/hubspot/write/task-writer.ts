@@ -24,6 +24,7 @@ export const TASK_TO_CONTACT = { associationCategory: 'HUBSPOT_DEFINED', associa
 const PRIORITY = { high: 'HIGH', medium: 'MEDIUM', low: 'LOW' } as const;
 const TYPE = { call: 'CALL', email: 'EMAIL', todo: 'TODO' } as const;
 const MARKER = /\[leadstage:([^\]\s]+)\]\s*$/;
+const HUBSPOT_OWNER_ID = /^\d+$/;
 
 type Outcome = { status: 'ok'; crmTaskId: string } | { status: 'retry'; error: string } | { status: 'failed'; code: string; error: string };
 
@@ -153,6 +154,8 @@ function toInput(task: CrmTask) {
     hs_task_priority: PRIORITY[task.priority],
     hs_task_type: TYPE[task.type],
   };
-  if (task.ownerId) properties.hubspot_owner_id = task.ownerId;
+  // HubSpot owner ids are integers. A person in both CRMs may carry the other system's owner (a
+  // Salesforce user id, 005…): sent, HubSpot refuses the whole batch (400), so the task goes unowned
+  if (task.ownerId && HUBSPOT_OWNER_ID.test(task.ownerId)) properties.hubspot_owner_id = task.ownerId;
   return { properties, associations: [{ to: { id: task.crmId }, types: [{ ...TASK_TO_CONTACT }] }] };
 }

@@ -1,0 +1,59 @@
+import type { Queue } from 'bullmq';
+import type { QueueName } from '../src/queue/job-data';
+
+/**
+ * The demo's clock: stopped at the portals' "now" while people are synced and scored, so every
+ * decision, SLA start and due date is the same in every run (not "now plus however long the sync
+ * took on this machine"); then running from there, so the writer's gathering and any retry wait as
+ * they would in production (a stopped clock would make a retry wait forever).
+ */
+export class DemoClock {
+  private runningSince: number | null = null;
+
+  constructor(private readonly start: number) {}
+
+  readonly now = (): number => (this.runningSince === null ? this.start : this.start + (Date.now() - this.runningSince));
+
+  /** From now on the clock ticks with wall time, from where it stood. */
+  run(): void {
+    this.runningSince ??= Date.now();
+  }
+}
+
+/**
+ * The demo runs the first pass in phases, one after the other, so that what each phase sees never
+ * depends on how fast the machine is: both systems synced (HubSpot, then Salesforce), then everyone
+ * scored, then the writes, then the tasks. Queues of later phases are paused until their turn: their
+ * jobs wait whole, so the writer finds every write ready and sends full batches (100 per HubSpot
+ * call, 200 per Salesforce collection call), and the task job finds every task at once.
+ */
+export class DemoPhases {
+  constructor(private readonly queues: Record<QueueName, Queue>) {}
+
+  async hold(names: readonly QueueName[]): Promise<void> {
+    for (const name of names) await this.queues[name].pause();
+  }
+
+  /** Lets the queues' jobs run and resolves when none is waiting, delayed or running. */
+  async run(names: readonly QueueName[], options: { timeoutMs: number }): Promise<void> {
+    for (const name of names) await this.queues[name].resume();
+    await this.idle(names, options);
+  }
+
+  /** Resolves when the queues hold no job to run, twice in a row (a finishing job may enqueue the next). */
+  async idle(names: readonly QueueName[], options: { timeoutMs: number; pollMs?: number }): Promise<void> {
+    const deadline = Date.now() + options.timeoutMs;
+    let quiet = 0;
+    for (;;) {
+      let busy = 0;
+      for (const name of names) {
+        const counts = await this.queues[name].getJobCounts('waiting', 'prioritized', 'active', 'delayed');
+        busy += Object.values(counts).reduce((sum, n) => sum + (n ?? 0), 0);
+      }
+      quiet = busy > 0 ? 0 : quiet + 1;
+      if (quiet >= 2) return;
+      if (Date.now() > deadline) throw new Error(`${names.join(', ')} still busy after ${options.timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 200));
+    }
+  }
+}
