@@ -14,6 +14,7 @@
  * when the one before is done (DemoPhases). What differs per run (addresses, elapsed time) goes to
  * standard error, marked "(this run)".
  */
+import { Redis } from 'ioredis';
 import { parseArgs } from 'node:util';
 import { DEFAULT_NOW, DEFAULT_SEED, startHubSpotSandbox } from '../sandboxes/hubspot';
 import { integrationUserCredentials, sharedFromHubSpot, startSalesforceSandbox } from '../sandboxes/salesforce';
@@ -243,15 +244,32 @@ async function main(): Promise<number> {
   if (values.once) {
     await serving.stop();
     await closeSandboxes();
+    await forgetDemoQueues(env.REDIS_URL, runtime.prefix);
     return allLanded ? 0 : 1;
   }
   console.log('\nServing until Ctrl-C (/metrics on the Leadstage web address above)');
   stopOnSignals(async () => {
     await serving.stop();
     await closeSandboxes();
+    await forgetDemoQueues(env.REDIS_URL, runtime.prefix);
   }, (line) => console.log(line));
   await new Promise(() => undefined);
   return 0;
+}
+
+/** The demo's store lives in memory; its queues are dropped too, so a demo leaves nothing in Redis. */
+async function forgetDemoQueues(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      if (keys.length > 0) await redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
 }
 
 main().then(
