@@ -302,7 +302,10 @@ export class WebhookDispatcher {
   /** Sends due events in batches while there is room; arms a timer for the next retry. */
   private pump(): void {
     const settings = this.settingsValue;
-    if (!settings || this.closed) return;
+    if (!settings || this.closed) {
+      this.checkIdle();
+      return;
+    }
     const now = this.now(settings);
     while (this.inFlight < settings.maxConcurrentRequests) {
       const due: Pending[] = [];
@@ -319,12 +322,11 @@ export class WebhookDispatcher {
   private armTimer(settings: WebhookSettings): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    const waiting = this.queue.filter((p) => p.dueAt > 0);
-    if (waiting.length === 0 || this.closed) return;
+    let firstDue = Infinity;
+    for (const p of this.queue) if (p.dueAt > 0 && p.dueAt < firstDue) firstDue = p.dueAt;
+    if (firstDue === Infinity || this.closed) return;
     // sandbox-clock retries: poll the clock (a test moves it); real ones: sleep until the first is due
-    const wait = settings.retryClock === 'sandbox'
-      ? 20
-      : Math.max(0, Math.min(...waiting.map((p) => p.dueAt)) - this.wall());
+    const wait = settings.retryClock === 'sandbox' ? 20 : Math.max(0, firstDue - this.wall());
     this.timer = setTimeout(() => this.pump(), wait);
     this.timer.unref();
   }
