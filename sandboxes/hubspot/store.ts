@@ -1,7 +1,8 @@
 /**
  * The in-memory portal: seeded data plus everything written through the API. Seeded contacts are
  * never copied; a write is kept as an override on top of the generated record, so the memory cost of
- * a portal is the writes it received, not its size.
+ * a portal is the writes it received, not its size. Contacts a CRM user creates after seeding take the
+ * next indexes; deleted, merged-away and privacy-deleted ones are marked gone and skipped by every read.
  */
 import { ActivityIndex } from './activity-index';
 import type { CrmRecord } from './crm-record';
