@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/main';
@@ -156,5 +156,42 @@ describe('the installed bin', () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/valid/);
     expect(execFileSync(process.execPath, ['-p', 'process.versions.node.split(".")[0]'], { encoding: 'utf8' }).trim()).toBe('24');
+  });
+});
+
+describe('the bin on another Node', () => {
+  const SCRIPT_GUARD = join(ROOT, 'scripts', 'require-node.js');
+  const BIN = join(ROOT, 'bin', 'leadstage.js');
+
+  // Node 24 made to report another version before the bin runs: the guard must answer before any require
+  function asNode(version: string, script: string, ...args: string[]) {
+    const dir = mkdtempSync(join(tmpdir(), 'leadstage-node-'));
+    const preload = join(dir, 'as-node.js');
+    writeFileSync(
+      preload,
+      `Object.defineProperty(process, 'versions', { value: { ...process.versions, node: ${JSON.stringify(version)} } });\n` +
+        // anything required after the guard would load a module: make that visible
+        `require('node:module').prototype.require = function (id) { process.stderr.write('required ' + id + '\\n'); process.exit(99); };\n`,
+    );
+    return spawnSync(process.execPath, ['--require', preload, script, ...args], { encoding: 'utf8' });
+  }
+
+  it('says which Node it needs, before requiring anything, with the message of scripts/require-node.js', () => {
+    const bin = asNode('20.20.2', BIN, '--help');
+    expect(bin.status).toBe(1);
+    expect(bin.stdout).toBe('');
+    expect(bin.stderr).toMatch(/^Leadstage needs Node 24 LTS, but this script runs on Node 20\.20\.2 \(/);
+    expect(bin.stderr).toBe(asNode('20.20.2', SCRIPT_GUARD).stderr);
+  });
+
+  // the machine's own older Node, when there is one (/usr/bin/node is v20 on the CI image)
+  const systemNode = ['/usr/bin/node', '/usr/local/bin/node'].find(
+    (path) => existsSync(path) && spawnSync(path, ['-p', 'process.versions.node.split(".")[0]'], { encoding: 'utf8' }).stdout.trim() !== '24',
+  );
+  (systemNode ? it : it.skip)(`run by an older system Node (${systemNode ?? 'none found'}), it says so instead of crashing inside a dependency`, () => {
+    const bin = spawnSync(systemNode!, [BIN, 'rulebook', 'validate', RULEBOOK], { encoding: 'utf8' });
+    expect(bin.status).toBe(1);
+    expect(bin.stderr).toBe(spawnSync(systemNode!, [SCRIPT_GUARD], { encoding: 'utf8' }).stderr);
+    expect(bin.stderr).not.toMatch(/undici|TypeError|at /);
   });
 });
