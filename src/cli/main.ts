@@ -1,6 +1,7 @@
 import { RedisUnavailableError } from '../app/runtime';
 import { ConfigError } from '../config/env';
 import { RulebookValidationError } from '../rulebook/rulebook-error';
+import { DatabaseUnavailableError } from '../store/pg-driver';
 import { UsageError } from './cli-error';
 import type { Command, CommandIo } from './commands/command';
 import { explain } from './commands/explain.command';
@@ -43,7 +44,8 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
       return 1;
     }
     const errno = error as NodeJS.ErrnoException;
-    if (error instanceof ConfigError || error instanceof RedisUnavailableError) {
+    // a deployment mistake: one line that says what is wrong and how to fix it, never a stack trace
+    if (error instanceof ConfigError || error instanceof RedisUnavailableError || error instanceof DatabaseUnavailableError) {
       io.err(error.message);
       return 1;
     }
