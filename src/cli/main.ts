@@ -2,6 +2,7 @@ import { RedisUnavailableError } from '../app/runtime';
 import { ConfigError } from '../config/env';
 import { RulebookValidationError } from '../rulebook/rulebook-error';
 import { DatabaseUnavailableError } from '../store/pg-driver';
+import { StoreInUseError } from '../store/pglite-driver';
 import { UsageError } from './cli-error';
 import type { Command, CommandIo } from './commands/command';
 import { explain } from './commands/explain.command';
@@ -45,7 +46,7 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
     }
     const errno = error as NodeJS.ErrnoException;
     // a deployment mistake: one line that says what is wrong and how to fix it, never a stack trace
-    if (error instanceof ConfigError || error instanceof RedisUnavailableError || error instanceof DatabaseUnavailableError) {
+    if (error instanceof ConfigError || error instanceof RedisUnavailableError || error instanceof DatabaseUnavailableError || error instanceof StoreInUseError) {
       io.err(error.message);
       return 1;
     }

@@ -1,12 +1,13 @@
 /**
  * The operator's first hour, through the built bin (`npm run build` first; `npm test` does it):
  * every deployment mistake at start-up is one line on stderr and a prompt non-zero exit, never a
- * stack trace, a hang or a secret; no Redis noise before its line. Uses the local PostgreSQL and Redis
+ * stack trace, a hang or a secret; the embedded store refuses a second process. Uses the local PostgreSQL and Redis
  * (Redis database 13, so the CLI's default queue prefix never meets anyone's real queues).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
@@ -99,6 +100,8 @@ function withCredentials(url: string, user: string, password: string): string {
   return parsed.toString();
 }
 
+const dataDir = () => mkdtempSync(join(tmpdir(), 'leadstage-first-hour-'));
+
 describe('a bad DATABASE_URL', () => {
   it('on a closed port: one line naming host:port/database and the cause, exit 1 at once, no password', async () => {
     const port = await freePort();
@@ -162,5 +165,23 @@ const redisServer = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].fin
       expect(run.stderr[0]).toMatch(new RegExp(`^Redis at redis://(\\*\\*\\*@)?127\\.0\\.0\\.1:${port} refused Leadstage \\(${cause}[^)]*\\); put its password in REDIS_URL`));
       expect(run.stderr[0]).not.toContain(PASSWORD);
     }
+  });
+});
+
+describe('the embedded store', () => {
+  it('one embedded store, one process: web holds it, a worker on the same directory is refused, the lock goes on exit', async () => {
+    const dir = dataDir();
+    const web = leadstage(['web'], { LEADSTAGE_DATA_DIR: dir });
+    await web.line(/^web: /);
+
+    const worker = leadstage(['worker'], { LEADSTAGE_DATA_DIR: dir });
+    expect(await exitsWithin(worker, 30_000)).toBe(1);
+    expect(worker.stderr).toEqual([
+      `The embedded store in ${dir} is already open in process ${web.child.pid}; it serves one process: run web and worker together with \`leadstage start\`, or share a PostgreSQL server between them by setting DATABASE_URL.`,
+    ]);
+
+    web.child.kill('SIGTERM');
+    expect(await exitsWithin(web, 30_000)).toBe(0);
+    expect(existsSync(join(dir, 'leadstage.lock'))).toBe(false);
   });
 });
