@@ -150,6 +150,51 @@ describe('leadstage CLI errors', () => {
   });
 });
 
+describe('every command answers --help and refuses unknown flags', () => {
+  const COMMANDS = [['rulebook', 'validate'], ['score'], ['explain'], ['web'], ['worker'], ['start']].map((words) => [words.join(' '), words] as const);
+
+  it.each(COMMANDS)('%s answers --help and -h with its own usage, exit 0, starting nothing', async (name, words) => {
+    for (const flag of ['--help', '-h']) {
+      const result = await run(...words, flag);
+      expect(result).toMatchObject({ code: 0, err: [] });
+      expect(result.out.join('\n')).toMatch(new RegExp(`^usage: leadstage ${name}\\b`));
+    }
+    // whatever else is on the line: help wins over a missing value or an unknown option
+    expect(await run(...words, '--bogus', '--help')).toMatchObject({ code: 0 });
+  });
+
+  it.each(COMMANDS)('%s refuses an unknown flag with exit 2, naming it, then the usage', async (_name, words) => {
+    const result = await run(...words, '--bogus');
+    expect(result.code).toBe(2);
+    expect(result.out).toEqual([]);
+    expect(result.err.join('\n')).toMatch(new RegExp(`^unknown option --bogus\nusage: leadstage ${words.join(' ')}\\b`));
+  });
+
+  it('refuses a plain argument a command does not take, and names a missing value', async () => {
+    expect(await run('worker', 'now')).toMatchObject({ code: 2, err: [expect.stringMatching(/^unexpected argument "now"\nusage: leadstage worker/)] });
+    expect(await run('rulebook', 'validate', RULEBOOK, 'extra.yaml')).toMatchObject({ code: 2, err: [expect.stringMatching(/^unexpected argument "extra\.yaml"/)] });
+    expect(await run('score', '--input', PEOPLE, '--rulebook')).toMatchObject({ code: 2, err: [expect.stringMatching(/^--rulebook needs a value\nusage: leadstage score/)] });
+    expect(await run('rulebook')).toMatchObject({ code: 2, err: [expect.stringMatching(/"rulebook" needs a subcommand\nusage: leadstage rulebook validate <file>/)] });
+  });
+
+  it('answers help for the whole CLI and for one command', async () => {
+    expect(await run('--help')).toMatchObject({ code: 0, out: [expect.stringMatching(/^usage: leadstage <command> \[options\]\n/)] });
+    expect(await run('help', 'score')).toMatchObject({ code: 0, out: [expect.stringMatching(/^usage: leadstage score /)] });
+    expect(await run('help', 'rulebook', 'validate')).toMatchObject({ code: 0, out: [expect.stringMatching(/^usage: leadstage rulebook validate <file>/)] });
+    expect(await run()).toMatchObject({ code: 2, out: [] });
+  });
+
+  it('says a directory is not a rulebook or an input file, in one line, instead of a stack trace', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'leadstage-cli-dir-'));
+    const notFile = (path: string, what: string) => [`${path}: is a directory, not a file; expected ${what}`];
+    expect(await run('rulebook', 'validate', folder)).toEqual({ code: 1, out: [], err: notFile(folder, 'a rulebook file (YAML)') });
+    expect(await run('score', '--rulebook', folder, '--input', PEOPLE)).toEqual({ code: 1, out: [], err: notFile(folder, 'a rulebook file (YAML)') });
+    expect(await run('explain', '--rulebook', folder, '--input', PEOPLE, '--id', 'x')).toEqual({ code: 1, out: [], err: notFile(folder, 'a rulebook file (YAML)') });
+    expect(await run('score', '--rulebook', RULEBOOK, '--input', folder)).toEqual({ code: 1, out: [], err: notFile(folder, 'a JSON Lines file of people') });
+    expect(await run('rulebook', 'validate', join(folder, 'nope.yaml'))).toEqual({ code: 1, out: [], err: [`${join(folder, 'nope.yaml')}: no such file`] });
+  });
+});
+
 describe('the installed bin', () => {
   it('runs through npx-style bin on the project Node', () => {
     const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'leadstage.js'), 'rulebook', 'validate', RULEBOOK], { encoding: 'utf8' });

@@ -6,9 +6,30 @@ import { scheduleDecayRescore, scheduleIncrementalSync } from '../../queue/sched
 import { connectorRegistry } from '../../../connectors/registry';
 import { ConfigError, loadEnv } from '../../config/env';
 import { registerSecret } from '../../log/redact';
+import { commandHelp, parseOptions, type CommandHelp } from '../options';
 import type { CommandIo } from './command';
 
 const SYNC_EVERY_MS = 5 * 60_000;
+
+const ENVIRONMENT = [
+  '',
+  'Configuration comes from the environment (the README lists every variable): DATABASE_URL (unset: the',
+  'embedded store in LEADSTAGE_DATA_DIR), REDIS_URL, PORT, LEADSTAGE_SECRET_KEY, LOG_LEVEL. Stops',
+  'gracefully on SIGTERM or Ctrl-C (active jobs finish).',
+  '',
+  '  -h, --help   this help',
+];
+
+export const SERVE_HELP: Record<'web' | 'worker' | 'start', CommandHelp> = {
+  web: commandHelp('usage: leadstage web', 'The HTTP server on PORT: /healthz (alive), /readyz (the store and Redis answer), /metrics (Prometheus).', ...ENVIRONMENT),
+  worker: commandHelp(
+    'usage: leadstage worker',
+    'The queue workers (sync, score, writeback, tasks). With a connector\'s single-account variables set',
+    "(e.g. a private app's token), it registers that account, starts its first sync and schedules the incremental one.",
+    ...ENVIRONMENT,
+  ),
+  start: commandHelp('usage: leadstage start', 'web and worker in one process.', ...ENVIRONMENT),
+};
 
 /**
  * `leadstage web`, `leadstage worker`, `leadstage start` (both): separate entry points so web and
@@ -17,7 +38,9 @@ const SYNC_EVERY_MS = 5 * 60_000;
  * schedules the incremental one.
  */
 export function serveCommand(roles: { web: boolean; worker: boolean }) {
-  return async (_args: string[], io: CommandIo): Promise<number> => {
+  const help = SERVE_HELP[roles.web && roles.worker ? 'start' : roles.web ? 'web' : 'worker'];
+  return async (args: string[], io: CommandIo): Promise<number> => {
+    parseOptions(args, {}, help);
     const env = loadEnv();
     registerSecret(env.LEADSTAGE_SECRET_KEY);
     const fromEnvironment = environmentInstallations(process.env);
