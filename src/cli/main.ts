@@ -1,4 +1,5 @@
 import { RedisUnavailableError } from '../app/runtime';
+import { ListenError } from '../app/serve';
 import { ConfigError } from '../config/env';
 import { RulebookValidationError } from '../rulebook/rulebook-error';
 import { DatabaseUnavailableError } from '../store/pg-driver';
@@ -16,8 +17,8 @@ const COMMANDS: Record<string, { run: Command; help: CommandHelp; summary: strin
   'rulebook validate': { run: rulebookValidate, help: RULEBOOK_VALIDATE_HELP, summary: 'rulebook validate <file>        check a rulebook; lists every problem with its path and line' },
   score: { run: score, help: SCORE_HELP, summary: 'score --rulebook F --input F     one decision (JSON) per person line, in input order [--now ISO]' },
   explain: { run: explain, help: EXPLAIN_HELP, summary: 'explain --rulebook F --input F --id ID   a readable breakdown for one person [--now ISO]' },
-  web: { run: serveCommand({ web: true, worker: false }), help: SERVE_HELP.web, summary: 'web                             the HTTP server: /healthz, /readyz, /metrics (PORT)' },
-  worker: { run: serveCommand({ web: false, worker: true }), help: SERVE_HELP.worker, summary: 'worker                          the queue workers: sync, score, writeback, tasks' },
+  web: { run: serveCommand({ web: true, worker: false }), help: SERVE_HELP.web, summary: 'web                             the HTTP server: /healthz, /readyz, /metrics (HOST, PORT)' },
+  worker: { run: serveCommand({ web: false, worker: true }), help: SERVE_HELP.worker, summary: 'worker                          the queue workers: sync, score, writeback, tasks; /healthz (WORKER_HEALTH_PORT)' },
   start: { run: serveCommand({ web: true, worker: true }), help: SERVE_HELP.start, summary: 'start                           web and worker in one process' },
 };
 
@@ -26,14 +27,14 @@ const HELP = [
   '',
   ...Object.values(COMMANDS).map((c) => `  ${c.summary}`),
   '',
-  '`leadstage <command> --help` describes a command; the README lists the environment variables.',
+  '`leadstage <command> --help` describes a command; docs/operations.md the environment variables.',
 ].join('\n');
 
 /**
  * Mistakes in a deployment or in what a user typed: each is one message (its class says what is
  * wrong and how to fix it), never a stack trace. Anything else is a bug and keeps its stack.
  */
-const OPERATOR_ERRORS = [ConfigError, RedisUnavailableError, DatabaseUnavailableError, StoreInUseError, RulebookValidationError, InputFileError];
+const OPERATOR_ERRORS = [ConfigError, RedisUnavailableError, DatabaseUnavailableError, StoreInUseError, ListenError, RulebookValidationError, InputFileError];
 
 /** `rulebook` alone: the commands that start with it. */
 function group(word: string): string[] {

@@ -1,7 +1,8 @@
 /**
  * The operator's first hour, through the built bin (`npm run build` first; `npm test` does it):
  * every deployment mistake at start-up is one line on stderr and a prompt non-zero exit, never a
- * stack trace, a hang or a secret; the embedded store refuses a second process. Uses the local PostgreSQL and Redis
+ * stack trace, a hang or a secret; the embedded store refuses a second process; the worker says
+ * when nothing is connected and answers its own health check. Uses the local PostgreSQL and Redis
  * (Redis database 13, so the CLI's default queue prefix never meets anyone's real queues).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -168,7 +169,32 @@ const redisServer = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].fin
   });
 });
 
-describe('the embedded store', () => {
+describe('the servers at start-up', () => {
+  let holder: Server;
+  let taken: number;
+  beforeAll(async () => {
+    holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    taken = (holder.address() as { port: number }).port;
+  });
+  afterAll(() => new Promise((resolve) => holder.close(resolve)));
+
+  it('web on a port in use: one line naming the port and PORT, exit 1, nothing left running', async () => {
+    const run = leadstage(['web'], { LEADSTAGE_DATA_DIR: dataDir(), PORT: String(taken) });
+    expect(await exitsWithin(run, 60_000)).toBe(1);
+    expect(run.stderr).toEqual([`port ${taken} is in use; set PORT to a free port, or stop what listens on ${taken}`]);
+    expect(run.stdout).toEqual([]);
+  });
+
+  it('web listens on HOST: the address it was given answers, another does not', async () => {
+    const web = leadstage(['web'], { LEADSTAGE_DATA_DIR: dataDir(), HOST: '127.0.0.2' });
+    const url = (await web.line(/^web: /)).match(/http:\/\/127\.0\.0\.2:\d+/)![0];
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    await expect(fetch(url.replace('127.0.0.2', '127.0.0.1') + '/healthz')).rejects.toThrow();
+    web.child.kill('SIGTERM');
+    expect(await exitsWithin(web, 30_000)).toBe(0);
+  });
+
   it('one embedded store, one process: web holds it, a worker on the same directory is refused, the lock goes on exit', async () => {
     const dir = dataDir();
     const web = leadstage(['web'], { LEADSTAGE_DATA_DIR: dir });
@@ -183,5 +209,28 @@ describe('the embedded store', () => {
     web.child.kill('SIGTERM');
     expect(await exitsWithin(web, 30_000)).toBe(0);
     expect(existsSync(join(dir, 'leadstage.lock'))).toBe(false);
+  });
+
+  it('a worker with nothing connected says how to connect an account, answers /healthz, and takes over the lock of a killed one', async () => {
+    const dir = dataDir();
+    const first = leadstage(['worker'], { LEADSTAGE_DATA_DIR: dir });
+    const nothing = await first.line(/^worker: no installation/);
+    expect(nothing).toBe(
+      'worker: no installation is connected, so there is nothing to sync; connect one in self-hosted single-account mode: set HUBSPOT_ACCESS_TOKEN for HubSpot and restart the worker (docs/operations.md). Installing from the CRM (OAuth) is not available yet.',
+    );
+    const health = (await first.line(/^worker: processing/)).match(/http:\/\/127\.0\.0\.1:(\d+)/)!;
+    const answer = await fetch(`${health[0]}/healthz`);
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toEqual({ status: 'ok', checks: { store: 'ok', redis: 'ok', workers: 'ok' } });
+
+    first.child.kill('SIGKILL');
+    await first.exited;
+    expect(JSON.parse(readFileSync(join(dir, 'leadstage.lock'), 'utf8')).pid).toBe(first.child.pid); // left behind
+
+    const second = leadstage(['worker'], { LEADSTAGE_DATA_DIR: dir });
+    await second.line(/^worker: no installation/);
+    expect(JSON.parse(readFileSync(join(dir, 'leadstage.lock'), 'utf8')).pid).toBe(second.child.pid);
+    second.child.kill('SIGTERM');
+    expect(await exitsWithin(second, 30_000)).toBe(0);
   });
 });

@@ -2,7 +2,10 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { noInstallationMessage } from '../../src/cli/commands/serve.command';
 import { runCli } from '../../src/cli/main';
+import type { ConnectorModule } from '../../src/connector/connector-module';
+import { connectorRegistry } from '../../connectors/registry';
 import type { Decision } from '../../src/model/decision';
 
 const ROOT = join(__dirname, '..', '..');
@@ -192,6 +195,18 @@ describe('every command answers --help and refuses unknown flags', () => {
     expect(await run('explain', '--rulebook', folder, '--input', PEOPLE, '--id', 'x')).toEqual({ code: 1, out: [], err: notFile(folder, 'a rulebook file (YAML)') });
     expect(await run('score', '--rulebook', RULEBOOK, '--input', folder)).toEqual({ code: 1, out: [], err: notFile(folder, 'a JSON Lines file of people') });
     expect(await run('rulebook', 'validate', join(folder, 'nope.yaml'))).toEqual({ code: 1, out: [], err: [`${join(folder, 'nope.yaml')}: no such file`] });
+  });
+});
+
+describe('a worker with nothing connected', () => {
+  it('names the variables that connect an account today, read from each connector, and that CRM installs do not exist yet', () => {
+    expect(noInstallationMessage(connectorRegistry.modules)).toBe(
+      'worker: no installation is connected, so there is nothing to sync; connect one in self-hosted single-account mode: ' +
+        'set HUBSPOT_ACCESS_TOKEN for HubSpot and restart the worker (docs/operations.md). Installing from the CRM (OAuth) is not available yet.',
+    );
+    const other = { label: 'Acme CRM', fromEnvironment: (env: Record<string, string | undefined>) => (env.ACME_KEY ? null : null) } as unknown as ConnectorModule;
+    expect(noInstallationMessage([...connectorRegistry.modules, other])).toMatch(/set HUBSPOT_ACCESS_TOKEN for HubSpot, or ACME_KEY for Acme CRM and restart/);
+    expect(noInstallationMessage([])).toMatch(/no connector offers a single-account mode/);
   });
 });
 
