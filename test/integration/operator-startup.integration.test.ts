@@ -223,6 +223,10 @@ describe('the servers at start-up', () => {
     expect(answer.status).toBe(200);
     expect(await answer.json()).toEqual({ status: 'ok', checks: { store: 'ok', redis: 'ok', workers: 'ok' } });
 
+    // the image's HEALTHCHECK on this worker: nothing on PORT, its health port answers
+    const check = spawn(process.execPath, [join(ROOT, 'bin', 'healthcheck.js')], { env: { PATH: process.env.PATH ?? '', PORT: String(await freePort()), WORKER_HEALTH_PORT: health[1]! } });
+    expect(await new Promise((resolve) => check.on('exit', resolve))).toBe(0);
+
     first.child.kill('SIGKILL');
     await first.exited;
     expect(JSON.parse(readFileSync(join(dir, 'leadstage.lock'), 'utf8')).pid).toBe(first.child.pid); // left behind
