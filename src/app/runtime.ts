@@ -55,8 +55,9 @@ export interface Runtime {
 export class RedisUnavailableError extends Error {
   constructor(url: string, cause: string) {
     super(
-      `Redis is not reachable at ${redactUrl(url)} (${cause}).\n` +
-        'Start it, e.g. `redis-server --daemonize yes --port 6379`, or set REDIS_URL to a running Redis.',
+      /NOAUTH|WRONGPASS|invalid password/i.test(cause)
+        ? `Redis at ${redactUrl(url)} refused Leadstage (${cause}); put its password in REDIS_URL (redis://:password@host:6379).`
+        : `Redis is not reachable at ${redactUrl(url)} (${cause}); start it, e.g. \`redis-server --daemonize yes --port 6379\`, or set REDIS_URL to a running Redis.`,
     );
     this.name = 'RedisUnavailableError';
   }
@@ -65,10 +66,23 @@ export class RedisUnavailableError extends Error {
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { env } = options;
   const logger = options.logger ?? createLogger({ level: env.LOG_LEVEL, format: env.NODE_ENV === 'production' ? 'json' : 'pretty' });
-  const redis = await connectRedis(env.REDIS_URL);
+  const redis = await connectRedis(env.REDIS_URL, logger);
   const dataDir = options.dataDir ?? env.LEADSTAGE_DATA_DIR;
-  const store = await createStore(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL, ...(options.schema ? { schema: options.schema } : {}) } : { dataDir });
-  const box = new SecretBox(loadSecretKey(env.LEADSTAGE_SECRET_KEY, dataDir === 'memory' ? env.LEADSTAGE_DATA_DIR : dataDir));
+  let store: Store;
+  let box: SecretBox;
+  try {
+    store = await createStore(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL, ...(options.schema ? { schema: options.schema } : {}) } : { dataDir });
+  } catch (error) {
+    redis.disconnect(); // a store that cannot open must not leave the process hanging on Redis
+    throw error;
+  }
+  try {
+    box = new SecretBox(loadSecretKey(env.LEADSTAGE_SECRET_KEY, dataDir === 'memory' ? env.LEADSTAGE_DATA_DIR : dataDir));
+  } catch (error) {
+    await store.close();
+    redis.disconnect();
+    throw error;
+  }
   const metrics = createMetrics();
   const prefix = options.prefix ?? 'leadstage';
   const queues = createQueues(redis, prefix);
@@ -121,17 +135,39 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   };
 }
 
-/** Fails fast with a message that says how to start Redis, instead of retrying forever. */
-async function connectRedis(url: string): Promise<Redis> {
-  const redis = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true, connectTimeout: 3_000, retryStrategy: (times) => Math.min(times * 200, 2_000) });
+/**
+ * Fails fast with a message that says how to start Redis, instead of retrying forever. Connection
+ * errors go to a listener (ioredis prints "Unhandled error event" noise without one): at start-up
+ * the first one is the cause reported; later ones are logged while ioredis reconnects.
+ */
+async function connectRedis(url: string, logger: Logger): Promise<Redis> {
+  // no retry until the first connection stands: a refused start-up fails at once and leaves no timer
+  let connected = false;
+  const redis = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true, connectTimeout: 3_000, retryStrategy: (times) => (connected ? Math.min(times * 200, 2_000) : null) });
+  let firstError: Error | null = null;
+  const atStart = (error: Error) => {
+    firstError ??= error;
+  };
+  redis.on('error', atStart);
   try {
     await redis.connect();
     await redis.ping();
-    return redis;
   } catch (error) {
-    redis.disconnect();
-    throw new RedisUnavailableError(url, (error as Error).message);
+    if (redis.status !== 'end') redis.disconnect();
+    throw new RedisUnavailableError(url, redisFailureReason(firstError ?? (error as Error)));
   }
+  connected = true;
+  redis.off('error', atStart);
+  redis.on('error', (error: Error) => logger.warn('Redis connection error; reconnecting', { error: redisFailureReason(error) }));
+  return redis;
+}
+
+function redisFailureReason(error: Error): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ECONNREFUSED') return 'connection refused: nothing listens there';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host not found';
+  if (code === 'ETIMEDOUT') return 'no answer within 3 s';
+  return error.message;
 }
 
 function redactUrl(url: string): string {

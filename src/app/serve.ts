@@ -1,36 +1,117 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { createWebApp } from '../web/web-app';
+import { createWorkerHealthServer } from '../web/health';
 import { startWorkers, type StallSettings, type WorkerSet } from '../worker/worker';
 import type { Runtime } from './runtime';
 
 export interface Serving {
   server: Server | null;
   workers: WorkerSet | null;
+  /** Where the web server answers (wildcard binds shown as 127.0.0.1), or null without the web role. */
   url: string | null;
+  /** The worker role's /healthz and /metrics, or null when it serves none. */
+  healthUrl: string | null;
   stop(): Promise<void>;
 }
 
-/** Starts the web server and/or the workers on a runtime; `stop` is the graceful shutdown. */
-export async function serve(runtime: Runtime, roles: { web: boolean; worker: boolean; port: number; stall?: StallSettings }): Promise<Serving> {
-  const workers = roles.worker ? startWorkers(runtime.redis, runtime.prefix, runtime.deps, runtime.metrics, runtime.limiter, roles.stall) : null;
+export interface ServeOptions {
+  web: boolean;
+  worker: boolean;
+  /** The web server's port (PORT); 0 picks a free one. */
+  port: number;
+  /** The address both servers bind (HOST); default 127.0.0.1, only this machine. */
+  host?: string;
+  /** The worker role's health server (WORKER_HEALTH_PORT; 0 picks a free one); none when unset or when the web role runs in the same process. */
+  workerHealthPort?: number;
+  stall?: StallSettings;
+}
+
+/**
+ * A server could not listen: the port is taken or privileged, or HOST is not an address of this
+ * machine. One line naming the variable to change.
+ */
+export class ListenError extends Error {
+  constructor(variable: string, host: string, port: number, error: NodeJS.ErrnoException) {
+    super(ListenError.explain(variable, host, port, error));
+    this.name = 'ListenError';
+  }
+
+  private static explain(variable: string, host: string, port: number, error: NodeJS.ErrnoException): string {
+    switch (error.code) {
+      case 'EADDRINUSE':
+        return `port ${port} is in use; set ${variable} to a free port, or stop what listens on ${port}`;
+      case 'EACCES':
+        return `port ${port} needs privileges this user does not have; set ${variable} to 1024 or above`;
+      case 'EADDRNOTAVAIL':
+        return `HOST ${host} is not an address of this machine; set HOST to one of its addresses, 0.0.0.0 (all) or 127.0.0.1 (this machine only)`;
+      case 'ENOTFOUND':
+      case 'EAI_AGAIN':
+        return `HOST ${host} cannot be resolved; set HOST to an address of this machine, 0.0.0.0 (all) or 127.0.0.1 (this machine only)`;
+      default:
+        return `cannot listen on ${host}:${port} (${error.message}); check HOST and ${variable}`;
+    }
+  }
+}
+
+function listen(server: Server, host: string, port: number, variable: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => reject(new ListenError(variable, host, port, error));
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      const address = server.address();
+      const bound = typeof address === 'object' && address ? address.port : port;
+      const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+      resolve(`http://${shown}:${bound}`);
+    });
+  });
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+/**
+ * Starts the web server and/or the workers on a runtime; `stop` is the graceful shutdown. Servers
+ * listen before the workers take jobs, so a port that is taken fails start-up (ListenError) with
+ * nothing left running.
+ */
+export async function serve(runtime: Runtime, roles: ServeOptions): Promise<Serving> {
+  const host = roles.host ?? '127.0.0.1';
+  let workers: WorkerSet | null = null;
+  const opened: Server[] = [];
   let server: Server | null = null;
   let url: string | null = null;
-  if (roles.web) {
-    const app = createWebApp({ store: runtime.store, redis: runtime.redis, metrics: runtime.metrics });
-    server = await new Promise<Server>((resolve, reject) => {
-      const listening = app.listen(roles.port, '127.0.0.1', () => resolve(listening));
-      listening.once('error', reject);
-    });
-    const address = server.address();
-    url = typeof address === 'object' && address ? `http://127.0.0.1:${address.port}` : null;
+  let healthUrl: string | null = null;
+  try {
+    if (roles.web) {
+      server = createServer(createWebApp({ store: runtime.store, redis: runtime.redis, metrics: runtime.metrics }));
+      url = await listen(server, host, roles.port, 'PORT');
+      opened.push(server);
+    }
+    if (roles.worker && !roles.web && roles.workerHealthPort !== undefined) {
+      const health = createWorkerHealthServer({
+        store: runtime.store,
+        redis: runtime.redis,
+        metrics: runtime.metrics,
+        workersRunning: () => workers !== null && workers.workers.every((worker) => worker.isRunning()),
+      });
+      healthUrl = await listen(health, host, roles.workerHealthPort, 'WORKER_HEALTH_PORT');
+      opened.push(health);
+    }
+  } catch (error) {
+    await Promise.all(opened.map(close));
+    throw error;
   }
+  if (roles.worker) workers = startWorkers(runtime.redis, runtime.prefix, runtime.deps, runtime.metrics, runtime.limiter, roles.stall);
   return {
     server,
     workers,
     url,
+    healthUrl,
     async stop() {
       // stop taking work, let active jobs finish, then close connections
-      if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+      await Promise.all(opened.map(close));
       if (workers) await workers.close();
       await runtime.close();
     },

@@ -14,7 +14,14 @@ const EnvSchema = z
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'expected postgres://user@host:port/database' }).optional(),
     LEADSTAGE_DATA_DIR: z.string().min(1).default('.data'),
     REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'expected redis://host:port' }).default('redis://127.0.0.1:6379'),
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PORT: z.coerce.number({ error: 'expected a port number (0-65535)' }).int().min(0).max(65535).default(3000),
+    /**
+     * The address the web server (and the worker's health server) bind: 127.0.0.1 by default, so a
+     * developer's laptop serves only itself; the Docker image sets 0.0.0.0 (every interface).
+     */
+    HOST: z.union([z.ipv4(), z.ipv6(), z.hostname()], { error: 'expected an IP address or host name, e.g. 0.0.0.0 or 127.0.0.1' }).default('127.0.0.1'),
+    /** The worker role's /healthz and /metrics (it serves no web pages). */
+    WORKER_HEALTH_PORT: z.coerce.number({ error: 'expected a port number (0-65535)' }).int().min(0).max(65535).default(3001),
     RULEBOOK_PATH: z.string().min(1).default('config/rulebook.default.yaml'),
     /** 32 bytes, base64 or hex: encrypts CRM tokens at rest. Required in production. */
     LEADSTAGE_SECRET_KEY: z

@@ -1,4 +1,4 @@
-import { Pool, types as pgTypes, type PoolClient, type CustomTypesConfig } from 'pg';
+import { Client, Pool, types as pgTypes, type PoolClient, type CustomTypesConfig } from 'pg';
 import type { Database, QueryResult, Session } from './db.types';
 import { PG_OID, isoTimestampParser, normalizeParams, parseInt8 } from './value-parsers';
 import { queryStatsEnabled, recordQuery } from './query-stats';
@@ -44,11 +44,88 @@ function transactionOn(client: PoolClient): Session {
   return tx;
 }
 
+/**
+ * DATABASE_URL names a server that cannot be used: refused, unknown host, no answer, or the server
+ * refused the user or the database. One line naming host:port/database and the cause; never the
+ * password (the URL is never echoed whole).
+ */
+export class DatabaseUnavailableError extends Error {
+  constructor(
+    readonly target: string,
+    readonly reason: string,
+  ) {
+    super(`PostgreSQL at ${target} cannot be used (${reason}); check DATABASE_URL (postgres://user:password@host:port/database) and that the server runs and accepts that user.`);
+    this.name = 'DatabaseUnavailableError';
+  }
+}
+
+/** How long the first connection may take before start-up gives up (a firewalled host never answers). */
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/** `host:port/database` of a connection string, without its user or password. */
+export function describeTarget(url: string): string {
+  try {
+    const parsed = new URL(url);
+    const database = decodeURIComponent(parsed.pathname.replace(/^\//, '')) || '(default database)';
+    return `${parsed.hostname || 'localhost'}:${parsed.port || '5432'}/${database}`;
+  } catch {
+    return '(unparsable DATABASE_URL)';
+  }
+}
+
+/** Why a first connection failed, in words an operator can act on, with the password scrubbed. */
+export function connectFailureReason(error: unknown, url: string): string {
+  const { code, message = String(error) } = (error ?? {}) as { code?: string; message?: string };
+  const host = describeTarget(url).split(':')[0];
+  let reason: string;
+  if (code === 'ECONNREFUSED') reason = 'connection refused: nothing listens there';
+  else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') reason = `host "${host}" not found`;
+  else if (code === 'ETIMEDOUT' || /timeout/i.test(message)) reason = `no answer within ${CONNECT_TIMEOUT_MS / 1000} s`;
+  else if (code === 'ECONNRESET' || /terminated unexpectedly/i.test(message)) reason = 'the server closed the connection';
+  else reason = message.split('\n')[0]!;
+  let password = '';
+  try {
+    password = new URL(url).password;
+  } catch {
+    // describeTarget already reports an unparsable URL
+  }
+  for (const secret of new Set([password, safeDecode(password)])) {
+    if (secret.length >= 3) reason = reason.split(secret).join('***');
+  }
+  return reason;
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+/**
+ * One connection before the pool exists: a server that refuses us fails start-up at once with a
+ * DatabaseUnavailableError, instead of a pool error deep in the first migration. (The pool itself
+ * keeps no connect timeout: under load it also governs waiting for a free connection.)
+ */
+async function probe(url: string): Promise<void> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw new DatabaseUnavailableError(describeTarget(url), connectFailureReason(error, url));
+  }
+  await client.end();
+}
+
 export async function openPgDatabase(options: PgDriverOptions): Promise<Database> {
   const { schema } = options;
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
     throw new Error(`schema "${schema}" must be lower-case letters, digits and underscores`);
   }
+  await probe(options.url);
   const pool = new Pool({
     connectionString: options.url,
     max: options.max ?? 10,

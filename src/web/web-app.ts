@@ -3,6 +3,7 @@ import helmet from 'helmet';
 import type { Redis } from 'ioredis';
 import type { Metrics } from '../metrics/metrics';
 import type { Store } from '../store';
+import { checkDependencies } from './health';
 
 export interface WebDeps {
   store: Store;
@@ -24,20 +25,8 @@ export function createWebApp(deps: WebDeps): Express {
   });
 
   app.get('/readyz', async (_req, res) => {
-    const checks: Record<string, string> = {};
-    try {
-      await deps.store.db.query('SELECT 1');
-      checks.store = 'ok';
-    } catch (error) {
-      checks.store = (error as Error).message;
-    }
-    try {
-      checks.redis = (await deps.redis.ping()) === 'PONG' ? 'ok' : 'no PONG';
-    } catch (error) {
-      checks.redis = (error as Error).message;
-    }
-    const ready = Object.values(checks).every((value) => value === 'ok');
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
+    const { ok, checks } = await checkDependencies(deps);
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready', checks });
   });
 
   app.get('/metrics', async (_req, res) => {

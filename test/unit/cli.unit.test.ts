@@ -1,8 +1,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { noInstallationMessage } from '../../src/cli/commands/serve.command';
 import { runCli } from '../../src/cli/main';
+import type { ConnectorModule } from '../../src/connector/connector-module';
+import { connectorRegistry } from '../../connectors/registry';
 import type { Decision } from '../../src/model/decision';
 
 const ROOT = join(__dirname, '..', '..');
@@ -150,11 +153,105 @@ describe('leadstage CLI errors', () => {
   });
 });
 
+describe('every command answers --help and refuses unknown flags', () => {
+  const COMMANDS = [['rulebook', 'validate'], ['score'], ['explain'], ['web'], ['worker'], ['start']].map((words) => [words.join(' '), words] as const);
+
+  it.each(COMMANDS)('%s answers --help and -h with its own usage, exit 0, starting nothing', async (name, words) => {
+    for (const flag of ['--help', '-h']) {
+      const result = await run(...words, flag);
+      expect(result).toMatchObject({ code: 0, err: [] });
+      expect(result.out.join('\n')).toMatch(new RegExp(`^usage: leadstage ${name}\\b`));
+    }
+    // whatever else is on the line: help wins over a missing value or an unknown option
+    expect(await run(...words, '--bogus', '--help')).toMatchObject({ code: 0 });
+  });
+
+  it.each(COMMANDS)('%s refuses an unknown flag with exit 2, naming it, then the usage', async (_name, words) => {
+    const result = await run(...words, '--bogus');
+    expect(result.code).toBe(2);
+    expect(result.out).toEqual([]);
+    expect(result.err.join('\n')).toMatch(new RegExp(`^unknown option --bogus\nusage: leadstage ${words.join(' ')}\\b`));
+  });
+
+  it('refuses a plain argument a command does not take, and names a missing value', async () => {
+    expect(await run('worker', 'now')).toMatchObject({ code: 2, err: [expect.stringMatching(/^unexpected argument "now"\nusage: leadstage worker/)] });
+    expect(await run('rulebook', 'validate', RULEBOOK, 'extra.yaml')).toMatchObject({ code: 2, err: [expect.stringMatching(/^unexpected argument "extra\.yaml"/)] });
+    expect(await run('score', '--input', PEOPLE, '--rulebook')).toMatchObject({ code: 2, err: [expect.stringMatching(/^--rulebook needs a value\nusage: leadstage score/)] });
+    expect(await run('rulebook')).toMatchObject({ code: 2, err: [expect.stringMatching(/"rulebook" needs a subcommand\nusage: leadstage rulebook validate <file>/)] });
+  });
+
+  it('answers help for the whole CLI and for one command', async () => {
+    expect(await run('--help')).toMatchObject({ code: 0, out: [expect.stringMatching(/^usage: leadstage <command> \[options\]\n/)] });
+    expect(await run('help', 'score')).toMatchObject({ code: 0, out: [expect.stringMatching(/^usage: leadstage score /)] });
+    expect(await run('help', 'rulebook', 'validate')).toMatchObject({ code: 0, out: [expect.stringMatching(/^usage: leadstage rulebook validate <file>/)] });
+    expect(await run()).toMatchObject({ code: 2, out: [] });
+  });
+
+  it('says a directory is not a rulebook or an input file, in one line, instead of a stack trace', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'leadstage-cli-dir-'));
+    const notFile = (path: string, what: string) => [`${path}: is a directory, not a file; expected ${what}`];
+    expect(await run('rulebook', 'validate', folder)).toEqual({ code: 1, out: [], err: notFile(folder, 'a rulebook file (YAML)') });
+    expect(await run('score', '--rulebook', folder, '--input', PEOPLE)).toEqual({ code: 1, out: [], err: notFile(folder, 'a rulebook file (YAML)') });
+    expect(await run('explain', '--rulebook', folder, '--input', PEOPLE, '--id', 'x')).toEqual({ code: 1, out: [], err: notFile(folder, 'a rulebook file (YAML)') });
+    expect(await run('score', '--rulebook', RULEBOOK, '--input', folder)).toEqual({ code: 1, out: [], err: notFile(folder, 'a JSON Lines file of people') });
+    expect(await run('rulebook', 'validate', join(folder, 'nope.yaml'))).toEqual({ code: 1, out: [], err: [`${join(folder, 'nope.yaml')}: no such file`] });
+  });
+});
+
+describe('a worker with nothing connected', () => {
+  it('names the variables that connect an account today, read from each connector, and that CRM installs do not exist yet', () => {
+    expect(noInstallationMessage(connectorRegistry.modules)).toBe(
+      'worker: no installation is connected, so there is nothing to sync; connect one in self-hosted single-account mode: ' +
+        'set HUBSPOT_ACCESS_TOKEN for HubSpot and restart the worker (docs/operations.md). Installing from the CRM (OAuth) is not available yet.',
+    );
+    const other = { label: 'Acme CRM', fromEnvironment: (env: Record<string, string | undefined>) => (env.ACME_KEY ? null : null) } as unknown as ConnectorModule;
+    expect(noInstallationMessage([...connectorRegistry.modules, other])).toMatch(/set HUBSPOT_ACCESS_TOKEN for HubSpot, or ACME_KEY for Acme CRM and restart/);
+    expect(noInstallationMessage([])).toMatch(/no connector offers a single-account mode/);
+  });
+});
+
 describe('the installed bin', () => {
   it('runs through npx-style bin on the project Node', () => {
     const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'leadstage.js'), 'rulebook', 'validate', RULEBOOK], { encoding: 'utf8' });
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/valid/);
     expect(execFileSync(process.execPath, ['-p', 'process.versions.node.split(".")[0]'], { encoding: 'utf8' }).trim()).toBe('24');
+  });
+});
+
+describe('the bin on another Node', () => {
+  const SCRIPT_GUARD = join(ROOT, 'scripts', 'require-node.js');
+  const BIN = join(ROOT, 'bin', 'leadstage.js');
+
+  // Node 24 made to report another version before the bin runs: the guard must answer before any require
+  function asNode(version: string, script: string, ...args: string[]) {
+    const dir = mkdtempSync(join(tmpdir(), 'leadstage-node-'));
+    const preload = join(dir, 'as-node.js');
+    writeFileSync(
+      preload,
+      `Object.defineProperty(process, 'versions', { value: { ...process.versions, node: ${JSON.stringify(version)} } });\n` +
+        // anything required after the guard would load a module: make that visible
+        `require('node:module').prototype.require = function (id) { process.stderr.write('required ' + id + '\\n'); process.exit(99); };\n`,
+    );
+    return spawnSync(process.execPath, ['--require', preload, script, ...args], { encoding: 'utf8' });
+  }
+
+  it('says which Node it needs, before requiring anything, with the message of scripts/require-node.js', () => {
+    const bin = asNode('20.20.2', BIN, '--help');
+    expect(bin.status).toBe(1);
+    expect(bin.stdout).toBe('');
+    expect(bin.stderr).toMatch(/^Leadstage needs Node 24 LTS, but this script runs on Node 20\.20\.2 \(/);
+    expect(bin.stderr).toBe(asNode('20.20.2', SCRIPT_GUARD).stderr);
+  });
+
+  // the machine's own older Node, when there is one (/usr/bin/node is v20 on the CI image)
+  const systemNode = ['/usr/bin/node', '/usr/local/bin/node'].find(
+    (path) => existsSync(path) && spawnSync(path, ['-p', 'process.versions.node.split(".")[0]'], { encoding: 'utf8' }).stdout.trim() !== '24',
+  );
+  (systemNode ? it : it.skip)(`run by an older system Node (${systemNode ?? 'none found'}), it says so instead of crashing inside a dependency`, () => {
+    const bin = spawnSync(systemNode!, [BIN, 'rulebook', 'validate', RULEBOOK], { encoding: 'utf8' });
+    expect(bin.status).toBe(1);
+    expect(bin.stderr).toBe(spawnSync(systemNode!, [SCRIPT_GUARD], { encoding: 'utf8' }).stderr);
+    expect(bin.stderr).not.toMatch(/undici|TypeError|at /);
   });
 });

@@ -23,6 +23,16 @@ describe('environment configuration', () => {
     }
   });
 
+  it('binds the servers to HOST (127.0.0.1 unless set) and serves the worker health on WORKER_HEALTH_PORT', () => {
+    expect(loadEnv({})).toMatchObject({ HOST: '127.0.0.1', WORKER_HEALTH_PORT: 3001 });
+    expect(loadEnv({ HOST: '0.0.0.0', WORKER_HEALTH_PORT: '9001' })).toMatchObject({ HOST: '0.0.0.0', WORKER_HEALTH_PORT: 9001 });
+    expect(loadEnv({ HOST: '::' }).HOST).toBe('::');
+    expect(loadEnv({ HOST: 'leadstage-web.internal' }).HOST).toBe('leadstage-web.internal');
+    expect(() => loadEnv({ HOST: 'every interface', WORKER_HEALTH_PORT: '70000' })).toThrow(
+      /HOST: expected an IP address or host name, e\.g\. 0\.0\.0\.0 or 127\.0\.0\.1\n  - WORKER_HEALTH_PORT: expected a port number/,
+    );
+  });
+
   it('rejects a secret key of the wrong length without printing it', () => {
     try {
       loadEnv({ LEADSTAGE_SECRET_KEY: 'abc123-very-secret' });

@@ -1,23 +1,34 @@
 import { compileRulebook, type Evaluation } from '../../engine/engine';
 import { loadRulebookFile } from '../../rulebook/load';
 import { UsageError } from '../cli-error';
-import { parseNow, parseOptions, required } from '../options';
+import { commandHelp, parseNow, parseOptions, readableFile, required } from '../options';
 import { readRecords } from '../read-records';
 import type { CommandIo } from './command';
 
-const USAGE = 'usage: leadstage explain --rulebook <file> --input <people.jsonl|-> --id <person id> [--now <iso>]';
+export const EXPLAIN_HELP = commandHelp(
+  'usage: leadstage explain --rulebook <file> --input <people.jsonl|-> --id <person id> [--now <iso>]',
+  "A readable breakdown of one person's decision: exclusions checked, fit rules, engagement per rule",
+  'and signal (counted, capped, decayed), SQL readiness and the reasons written to the CRM.',
+  '',
+  '  --rulebook <file>   the rulebook (YAML), e.g. config/rulebook.default.yaml',
+  '  --input <file>      people as JSON Lines; - reads standard input',
+  '  --id <person id>    the person to explain (person.id in the input)',
+  '  --now <iso>         the clock, e.g. 2026-11-27T12:00:00Z (default: now)',
+  '  -h, --help          this help',
+);
 
 /** `leadstage explain`: a readable breakdown of one person's decision, rule by rule. */
 export async function explain(args: string[], io: CommandIo): Promise<number> {
   const options = parseOptions(
     args,
     { rulebook: { type: 'string' }, input: { type: 'string' }, id: { type: 'string' }, now: { type: 'string' } },
-    USAGE,
+    EXPLAIN_HELP,
   );
-  const engine = compileRulebook(loadRulebookFile(required(options.rulebook, 'rulebook', USAGE)));
-  const input = required(options.input, 'input', USAGE);
-  const id = required(options.id, 'id', USAGE);
+  const rulebook = readableFile(required(options.rulebook, 'rulebook', EXPLAIN_HELP), 'a rulebook file (YAML)');
+  const input = readableFile(required(options.input, 'input', EXPLAIN_HELP), 'a JSON Lines file of people', { stdin: true });
+  const id = required(options.id, 'id', EXPLAIN_HELP);
   const now = parseNow(options.now);
+  const engine = compileRulebook(loadRulebookFile(rulebook));
   for await (const item of readRecords(input)) {
     if ('error' in item || item.record.person.id !== id) continue;
     const { person, events, state } = item.record;

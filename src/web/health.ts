@@ -1,0 +1,78 @@
+import { createServer, type Server } from 'node:http';
+import type { Redis } from 'ioredis';
+import type { Metrics } from '../metrics/metrics';
+import type { Store } from '../store';
+
+export interface HealthDeps {
+  store: Store;
+  redis: Redis;
+}
+
+export interface DependencyChecks {
+  ok: boolean;
+  /** `ok`, or why a dependency does not answer. */
+  checks: Record<string, string>;
+}
+
+/** How long a check may take: a dependency that does not answer in time is not healthy. */
+const CHECK_TIMEOUT_MS = 2_000;
+
+async function answers(probe: () => Promise<unknown>, timeoutMs: number): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(`no answer within ${timeoutMs} ms`), timeoutMs);
+  });
+  try {
+    return await Promise.race([probe().then(() => 'ok', (error: Error) => error.message), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Whether the store and Redis answer, each within a deadline (queued commands would otherwise
+ * wait for a reconnect): the web server's /readyz and the worker's /healthz.
+ */
+export async function checkDependencies(deps: HealthDeps, extra: Record<string, () => string> = {}, timeoutMs = CHECK_TIMEOUT_MS): Promise<DependencyChecks> {
+  const [store, redis] = await Promise.all([
+    answers(() => deps.store.db.query('SELECT 1'), timeoutMs),
+    deps.redis.status === 'ready'
+      ? answers(async () => {
+          if ((await deps.redis.ping()) !== 'PONG') throw new Error('no PONG');
+        }, timeoutMs)
+      : Promise.resolve(`connection ${deps.redis.status}`),
+  ]);
+  const checks: Record<string, string> = { store, redis };
+  for (const [name, check] of Object.entries(extra)) checks[name] = check();
+  return { ok: Object.values(checks).every((value) => value === 'ok'), checks };
+}
+
+/**
+ * The worker role serves no web pages, but an orchestrator (Docker HEALTHCHECK, a Kubernetes
+ * probe) must still see whether it can work: `GET /healthz` answers 200 while its Redis and store
+ * connections answer and its queue workers run, 503 otherwise; `GET /metrics` is this process's
+ * Prometheus metrics (job counts and durations live in the worker, not in the web process).
+ */
+export function createWorkerHealthServer(deps: HealthDeps & { metrics: Metrics; workersRunning: () => boolean }): Server {
+  return createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'method_not_allowed', message: 'GET only' } }));
+      return;
+    }
+    if (path === '/healthz') {
+      checkDependencies(deps, { workers: () => (deps.workersRunning() ? 'ok' : 'stopped') }).then(({ ok, checks }) => {
+        res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: ok ? 'ok' : 'unhealthy', checks }));
+      });
+      return;
+    }
+    if (path === '/metrics') {
+      deps.metrics.registry.metrics().then(
+        (text) => res.writeHead(200, { 'content-type': deps.metrics.registry.contentType }).end(text),
+        (error: Error) => res.writeHead(500, { 'content-type': 'text/plain' }).end(error.message),
+      );
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'not_found', message: 'no such route' } }));
+  });
+}
