@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { createWebApp } from '../web/web-app';
 import { startWorkers, type StallSettings, type WorkerSet } from '../worker/worker';
 import type { Runtime } from './runtime';
+import { webhookRouteDeps } from './webhooks';
 
 export interface Serving {
   server: Server | null;
@@ -11,12 +12,16 @@ export interface Serving {
 }
 
 /** Starts the web server and/or the workers on a runtime; `stop` is the graceful shutdown. */
-export async function serve(runtime: Runtime, roles: { web: boolean; worker: boolean; port: number; stall?: StallSettings }): Promise<Serving> {
+export async function serve(
+  runtime: Runtime,
+  /** `environment`: the variables connectors read for their webhooks (default process.env). */
+  roles: { web: boolean; worker: boolean; port: number; stall?: StallSettings; environment?: Readonly<Record<string, string | undefined>> },
+): Promise<Serving> {
   const workers = roles.worker ? startWorkers(runtime.redis, runtime.prefix, runtime.deps, runtime.metrics, runtime.limiter, roles.stall) : null;
   let server: Server | null = null;
   let url: string | null = null;
   if (roles.web) {
-    const app = createWebApp({ store: runtime.store, redis: runtime.redis, metrics: runtime.metrics });
+    const app = createWebApp({ store: runtime.store, redis: runtime.redis, metrics: runtime.metrics, webhooks: webhookRouteDeps(runtime, roles.environment ?? process.env) });
     server = await new Promise<Server>((resolve, reject) => {
       const listening = app.listen(roles.port, '127.0.0.1', () => resolve(listening));
       listening.once('error', reject);

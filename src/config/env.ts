@@ -16,6 +16,11 @@ const EnvSchema = z
     REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'expected redis://host:port' }).default('redis://127.0.0.1:6379'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     RULEBOOK_PATH: z.string().min(1).default('config/rulebook.default.yaml'),
+    /**
+     * Where the world reaches this server (https://leadstage.example.com): CRMs sign webhook
+     * deliveries over the full URL they called, which a proxy in front of us does not pass on.
+     */
+    PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'expected the https:// URL this server is reached at' }).optional(),
     /** 32 bytes, base64 or hex: encrypts CRM tokens at rest. Required in production. */
     LEADSTAGE_SECRET_KEY: z
       .string()

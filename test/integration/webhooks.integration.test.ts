@@ -1,0 +1,292 @@
+import './support/native-pglite';
+import { createHmac } from 'node:crypto';
+import type { Server } from 'node:http';
+import { Client } from '@hubspot/api-client';
+import { ensureInstallations } from '../../src/app/bootstrap';
+import { waitForIdle } from '../../src/app/first-sync';
+import { createRuntime, type Runtime } from '../../src/app/runtime';
+import { serve, type Serving } from '../../src/app/serve';
+import { webhookRouteDeps } from '../../src/app/webhooks';
+import { loadEnv } from '../../src/config/env';
+import { createLogger } from '../../src/log/logger';
+import type { Installation } from '../../src/store';
+import { createWebApp } from '../../src/web/web-app';
+import { runJob } from '../../src/worker/run-job';
+import { dropPrefix, FAST_POLICY, startSandbox, uniqueRun, waitUntil } from './support/sync-harness';
+import type { HubSpotSandbox } from '../../sandboxes/hubspot';
+
+/**
+ * Inbound HubSpot webhooks: the route (signature, replay, echo, unknown portal, body, rate limit)
+ * with the real BullMQ queues asserted, then deliveries end to end through the workers into the
+ * sandbox portal. Deliveries are built and signed here with node:crypto, in the shape HubSpot
+ * documents (a JSON array of events; v3 signature over method + URI + body + timestamp).
+ */
+const SECRET = 'test-client-secret-5f4e3d2c';
+const APP_ID = '31337';
+const PUBLIC_URL = 'https://leadstage.test';
+const ENVIRONMENT = { HUBSPOT_CLIENT_SECRET: SECRET, HUBSPOT_APP_ID: APP_ID };
+
+let eventIds = Date.now();
+/** One HubSpot event; a new eventId unless given. */
+function event(portalId: string, subscriptionType: string, objectId: string | number, extra: Record<string, unknown> = {}) {
+  return {
+    eventId: (eventIds += 1),
+    subscriptionId: 1001,
+    portalId: Number(portalId),
+    appId: Number(APP_ID),
+    occurredAt: Date.now(),
+    subscriptionType,
+    attemptNumber: 0,
+    objectId: Number(objectId),
+    changeSource: 'CRM_UI',
+    sourceId: 'userId:7',
+    ...extra,
+  };
+}
+
+/** POSTs a delivery to our server, signed as HubSpot signs it for the public URL (unless told otherwise). */
+async function deliver(serverUrl: string, events: unknown, options: { secret?: string; timestamp?: number; unsigned?: boolean; body?: string } = {}) {
+  const body = options.body ?? JSON.stringify(events);
+  const timestamp = String(options.timestamp ?? Date.now());
+  const signature = createHmac('sha256', options.secret ?? SECRET).update(`POST${PUBLIC_URL}/webhooks/hubspot${body}${timestamp}`, 'utf8').digest('base64');
+  const response = await fetch(`${serverUrl}/webhooks/hubspot`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-hubspot-request-timestamp': timestamp, ...(options.unsigned ? {} : { 'x-hubspot-signature-v3': signature }) },
+    body,
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+async function listen(app: ReturnType<typeof createWebApp>): Promise<{ server: Server; url: string }> {
+  const server = await new Promise<Server>((resolve) => {
+    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+  });
+  const address = server.address() as { port: number };
+  return { server, url: `http://127.0.0.1:${address.port}` };
+}
+
+async function startWebhookRuntime(sandbox: HubSpotSandbox, prefix: string, env: Record<string, string> = {}): Promise<Runtime> {
+  return createRuntime({
+    env: loadEnv({ ...process.env, NODE_ENV: 'test', PUBLIC_URL, ...env }),
+    dataDir: 'memory',
+    prefix,
+    logger: createLogger({ level: 'error' }),
+    ratePolicies: { hubspot: FAST_POLICY },
+  });
+}
+
+async function connectPortal(runtime: Runtime, sandbox: HubSpotSandbox, portalId: string): Promise<Installation> {
+  const [installation] = await ensureInstallations(runtime.store, runtime.box, `Company ${portalId}`, 'config/rulebook.default.yaml', [
+    { provider: 'hubspot', externalAccountId: portalId, displayName: 'Webhook portal', credentials: { accessToken: sandbox.token, basePath: sandbox.url } },
+  ]);
+  return installation!;
+}
+
+const contactIds = (sandbox: HubSpotSandbox, count: number, skip = 0) => [...sandbox.store.collection('contacts').scan()].slice(skip, skip + count).map((record) => record.id);
+
+describe('POST /webhooks/hubspot', () => {
+  const prefix = uniqueRun('webhooks-route');
+  const portalId = String(70_000_000 + (process.pid % 1_000_000));
+  let sandbox: HubSpotSandbox;
+  let runtime: Runtime;
+  let server: Server;
+  let url: string;
+  let installation: Installation;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ contacts: 60 });
+    runtime = await startWebhookRuntime(sandbox, prefix);
+    installation = await connectPortal(runtime, sandbox, portalId);
+    ({ server, url } = await listen(createWebApp({ store: runtime.store, redis: runtime.redis, metrics: runtime.metrics, webhooks: webhookRouteDeps(runtime, ENVIRONMENT) })));
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server?.close(resolve));
+    await dropPrefix(runtime.redis, prefix);
+    await runtime?.close();
+    await sandbox?.close();
+  });
+
+  const recordsJobs = async () => {
+    const counts = await runtime.queues.records.getJobCounts('waiting', 'delayed', 'active', 'prioritized');
+    return Object.values(counts).reduce((sum, n) => sum + n, 0);
+  };
+  const pending = () => runtime.deps.recordChanges!.pending(installation.id);
+
+  it('refuses an unsigned, forged or expired delivery with a 401 and queues nothing', async () => {
+    const [id] = contactIds(sandbox, 1);
+    const events = [event(portalId, 'contact.creation', id!)];
+    const unsigned = await deliver(url, events, { unsigned: true });
+    expect(unsigned).toEqual({ status: 401, body: { error: { code: 'invalid_signature', message: 'missing X-HubSpot-Signature-v3 header' } } });
+    const forged = await deliver(url, events, { secret: 'someone-elses-secret' });
+    expect(forged).toEqual({ status: 401, body: { error: { code: 'invalid_signature', message: 'signature does not match' } } });
+    const expired = await deliver(url, events, { timestamp: Date.now() - 6 * 60_000 });
+    expect(expired.status).toBe(401);
+    expect(expired.body).toEqual({ error: { code: 'invalid_signature', message: expect.stringMatching(/^timestamp is 36\d s old/) } });
+    // a body altered after signing
+    const altered = await fetch(`${url}/webhooks/hubspot`, { method: 'POST', headers: { 'x-hubspot-request-timestamp': '1', 'x-hubspot-signature-v3': 'AAAA' }, body: '[]' });
+    expect(altered.status).toBe(401);
+    expect(await recordsJobs()).toBe(0);
+    expect(await pending()).toBe(0);
+  });
+
+  it('queues exactly the non-echo person records of a valid delivery, one records job for all of them', async () => {
+    const [a, b, c, d] = contactIds(sandbox, 4);
+    const response = await deliver(url, [
+      event(portalId, 'contact.creation', a!),
+      event(portalId, 'contact.propertyChange', b!, { propertyName: 'jobtitle', propertyValue: 'CTO' }),
+      // our own write-back echoing: INTEGRATION from our app id
+      event(portalId, 'contact.propertyChange', c!, { propertyName: 'leadstage_stage', propertyValue: 'mql', changeSource: 'INTEGRATION', sourceId: APP_ID }),
+      // another app's change is a real change
+      event(portalId, 'contact.propertyChange', d!, { propertyName: 'jobtitle', propertyValue: 'COO', changeSource: 'INTEGRATION', sourceId: '999' }),
+      event(portalId, 'company.creation', 55),
+    ]);
+    expect(response).toEqual({ status: 200, body: { received: 5, accepted: 3, duplicates: 0, echoes: 1, ignored: 1, unknownAccount: 0 } });
+    expect(await recordsJobs()).toBe(1);
+    const claimed = await runtime.deps.recordChanges!.claim(installation.id, 100);
+    expect(claimed.map(({ change }) => change)).toEqual([a, b, d].map((crmId) => ({ kind: 'pull', objectType: 'contact', crmId })));
+  });
+
+  it('takes a replayed delivery once: same eventIds → duplicates, no second job, each record pulled once', async () => {
+    const [e] = contactIds(sandbox, 1, 10);
+    const events = [event(portalId, 'contact.creation', e!)];
+    expect((await deliver(url, events)).body).toMatchObject({ accepted: 1, duplicates: 0 });
+    // HubSpot retries with the same events (a new timestamp and signature)
+    expect((await deliver(url, events, { timestamp: Date.now() + 1 })).body).toMatchObject({ accepted: 0, duplicates: 1 });
+    expect(await recordsJobs()).toBe(1);
+
+    // run the queued job: every waiting record is pulled in one batch read, then the replay again
+    sandbox.resetStats();
+    const outcome = await runJob('records', { workspaceId: installation.workspaceId, installationId: installation.id }, runtime.deps, runtime.limiter);
+    expect(outcome).toMatchObject({ kind: 'completed', result: { pulled: 4, found: 4, removed: 0, left: 0 } });
+    expect(sandbox.stats().requests.byEndpoint['POST /crm/v3/objects/contacts/batch/read']).toBe(1);
+    await runtime.queues.records.obliterate({ force: true });
+    expect((await deliver(url, events, { timestamp: Date.now() + 2 })).body).toMatchObject({ accepted: 0, duplicates: 1 });
+    expect(await recordsJobs()).toBe(0);
+    expect(await pending()).toBe(0);
+    expect(await runtime.store.people.findByIdentity(installation.id, 'contact', e!)).not.toBeNull();
+  });
+
+  it('acknowledges and drops a delivery for a portal no installation has', async () => {
+    const response = await deliver(url, [event('123456', 'contact.creation', 1), event('123456', 'contact.deletion', 2)]);
+    expect(response).toEqual({ status: 200, body: { received: 2, accepted: 0, duplicates: 0, echoes: 0, ignored: 0, unknownAccount: 2 } });
+    expect(await recordsJobs()).toBe(0);
+  });
+
+  it('answers a signed but malformed delivery with a 400 naming the field', async () => {
+    const response = await deliver(url, [{ ...event(portalId, 'contact.creation', 1), portalId: 'sixty' }]);
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual({ error: { code: 'invalid_body', message: 'the delivery does not fit the expected shape', problems: [expect.stringMatching(/^\[0\]\.portalId: /)] } });
+    expect(await recordsJobs()).toBe(0);
+  });
+
+  it('limits requests per address, refuses bodies over the limit, and knows only providers with webhooks', async () => {
+    const small = await listen(createWebApp({
+      store: runtime.store, redis: runtime.redis, metrics: runtime.metrics,
+      webhooks: { ...webhookRouteDeps(runtime, ENVIRONMENT), prefix: `${prefix}:small`, rateLimit: { max: 2, windowMs: 60_000 }, bodyLimitBytes: 64 },
+    }));
+    try {
+      expect((await deliver(small.url, [], { unsigned: true })).status).toBe(401);
+      expect((await deliver(small.url, [event(portalId, 'contact.creation', 1)])).status).toBe(413);
+      const limited = await fetch(`${small.url}/webhooks/hubspot`, { method: 'POST', body: '[]' });
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    } finally {
+      await new Promise((resolve) => small.server.close(resolve));
+    }
+    const other = await fetch(`${url}/webhooks/salesforce`, { method: 'POST', body: '[]' });
+    expect(other.status).toBe(404);
+  });
+
+  it('is a 503 naming the variables when the app secret or PUBLIC_URL is missing', async () => {
+    const bare = await listen(createWebApp({ store: runtime.store, redis: runtime.redis, metrics: runtime.metrics, webhooks: { ...webhookRouteDeps(runtime, {}), publicUrl: undefined } }));
+    try {
+      const response = await deliver(bare.url, [event(portalId, 'contact.creation', 1)]);
+      expect(response.status).toBe(503);
+      expect((response.body.error as { problems: string[] }).problems).toEqual([
+        expect.stringMatching(/^PUBLIC_URL: required/), expect.stringMatching(/^HUBSPOT_CLIENT_SECRET: required/), expect.stringMatching(/^HUBSPOT_APP_ID: required/),
+      ]);
+    } finally {
+      await new Promise((resolve) => bare.server.close(resolve));
+    }
+    expect(await recordsJobs()).toBe(0);
+  });
+});
+
+describe('HubSpot webhooks end to end (self-signed deliveries)', () => {
+  const prefix = uniqueRun('webhooks-e2e');
+  const portalId = String(80_000_000 + (process.pid % 1_000_000));
+  let sandbox: HubSpotSandbox;
+  let runtime: Runtime;
+  let serving: Serving;
+  let installation: Installation;
+  let client: Client;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ contacts: 120 });
+    runtime = await startWebhookRuntime(sandbox, prefix);
+    installation = await connectPortal(runtime, sandbox, portalId);
+    // the portal's schema exists (a first sync would create it): write-back needs the properties
+    await (await runtime.deps.connectorFor(installation)).ensureSchema();
+    serving = await serve(runtime, { web: true, worker: true, port: 0, environment: ENVIRONMENT });
+    client = new Client({ accessToken: sandbox.token, basePath: sandbox.url });
+  });
+  afterAll(async () => {
+    await serving?.stop();
+    const cleanup = await createRuntime({ env: loadEnv({ ...process.env, NODE_ENV: 'test' }), dataDir: 'memory', prefix, logger: createLogger({ level: 'error' }) });
+    await dropPrefix(cleanup.redis, prefix);
+    await cleanup.close();
+    await sandbox?.close();
+  });
+
+  const personOf = (crmId: string) => runtime.store.people.findByIdentity(installation.id, 'contact', crmId);
+
+  it('a contact changed in the portal is pulled, scored and written back; our write-back echo is not pulled again', async () => {
+    const ids = contactIds(sandbox, 5);
+    for (const id of ids) await client.crm.contacts.basicApi.update(id, { properties: { jobtitle: 'VP Operations' } });
+    sandbox.resetStats();
+    const response = await deliver(serving.url!, ids.map((id) => event(portalId, 'contact.propertyChange', id, { propertyName: 'jobtitle', propertyValue: 'VP Operations' })));
+    expect(response.body).toMatchObject({ accepted: 5 });
+    await waitUntil('write-back of the changed contacts', () => ids.every((id) => Boolean(sandbox.store.collection('contacts').get(id)?.properties.leadstage_stage)), 30_000);
+    await waitForIdle(runtime.queues, { timeoutMs: 30_000 });
+    const calls = sandbox.stats().requests.byEndpoint;
+    expect(calls['POST /crm/v3/objects/contacts/batch/read']).toBe(1);
+    expect(calls['POST /crm/v3/objects/contacts/batch/update']).toBe(1);
+
+    // HubSpot then tells us about our own write-back: acknowledged, nothing pulled
+    sandbox.resetStats();
+    const echo = await deliver(serving.url!, ids.map((id) => event(portalId, 'contact.propertyChange', id, { propertyName: 'leadstage_stage', propertyValue: 'lead', changeSource: 'INTEGRATION', sourceId: APP_ID })));
+    expect(echo.body).toMatchObject({ accepted: 0, echoes: 5 });
+    await waitForIdle(runtime.queues, { timeoutMs: 10_000 });
+    expect(sandbox.stats().requests.total).toBe(0);
+  });
+
+  it('a deletion or privacy deletion retires the record; a merge folds the merged person into the survivor', async () => {
+    const [deleted, erased, survivor, merged] = contactIds(sandbox, 4, 20);
+    await deliver(serving.url!, [deleted, erased, survivor, merged].map((id) => event(portalId, 'contact.creation', id!)));
+    await waitForIdle(runtime.queues, { timeoutMs: 30_000 });
+    const mergedPerson = await personOf(merged!);
+    const survivorPerson = await personOf(survivor!);
+    expect(mergedPerson).not.toBeNull();
+    expect(survivorPerson).not.toBe(mergedPerson);
+
+    const response = await deliver(serving.url!, [
+      event(portalId, 'contact.deletion', deleted!),
+      event(portalId, 'contact.privacyDeletion', erased!),
+      event(portalId, 'contact.merge', survivor!, { primaryObjectId: Number(survivor), mergedObjectIds: [Number(merged)], newObjectId: Number(survivor), numberOfPropertiesMoved: 3 }),
+    ]);
+    expect(response.body).toMatchObject({ accepted: 3 });
+    await waitForIdle(runtime.queues, { timeoutMs: 30_000 });
+
+    const identities = async (crmId: string) => {
+      const personId = (await runtime.store.db.query<{ person_id: string; retired_reason: string | null }>(
+        'SELECT person_id, retired_reason FROM person_identities WHERE installation_id = $1 AND object_type = $2 AND crm_id = $3',
+        [installation.id, 'contact', crmId],
+      )).rows[0];
+      return personId;
+    };
+    expect((await identities(deleted!))?.retired_reason).toBe('deleted');
+    expect((await identities(erased!))?.retired_reason).toBe('deleted');
+    expect(await identities(merged!)).toEqual({ person_id: survivorPerson, retired_reason: 'merged' });
+    expect((await identities(survivor!))?.retired_reason).toBeNull();
+  });
+});
