@@ -1,7 +1,8 @@
 import './support/native-pglite';
 import { createHmac } from 'node:crypto';
-import type { Server } from 'node:http';
+import http, { type Server } from 'node:http';
 import { Client } from '@hubspot/api-client';
+import { Redis } from 'ioredis';
 import { ensureInstallations } from '../../src/app/bootstrap';
 import { waitForIdle } from '../../src/app/first-sync';
 import { createRuntime, type Runtime } from '../../src/app/runtime';
@@ -212,81 +213,116 @@ describe('POST /webhooks/hubspot', () => {
   });
 });
 
-describe('HubSpot webhooks end to end (self-signed deliveries)', () => {
+describe('HubSpot webhooks end to end: the sandbox changes contacts and sends signed webhooks', () => {
   const prefix = uniqueRun('webhooks-e2e');
-  const portalId = String(80_000_000 + (process.pid % 1_000_000));
   let sandbox: HubSpotSandbox;
   let runtime: Runtime;
-  let serving: Serving;
+  let workers: Serving;
+  let web: { server: Server; url: string };
   let installation: Installation;
   let client: Client;
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ contacts: 120 });
+    sandbox = await startSandbox({ contacts: 300, app: { rateLimit: { maxPerWindow: 100_000, windowMs: 10_000 } } });
     runtime = await startWebhookRuntime(sandbox, prefix);
-    installation = await connectPortal(runtime, sandbox, portalId);
+    // installed as a public app: our writes come back as INTEGRATION events with the app's id
+    const token = sandbox.oauth.install(undefined, ['crm.objects.companies.read', 'crm.objects.deals.read']);
+    const [installed] = await ensureInstallations(runtime.store, runtime.box, 'Webhook company', 'config/rulebook.default.yaml', [
+      { provider: 'hubspot', externalAccountId: String(token.hub_id), displayName: 'Demo portal', credentials: { accessToken: token.access_token, basePath: sandbox.url } },
+    ]);
+    installation = installed!;
     // the portal's schema exists (a first sync would create it): write-back needs the properties
     await (await runtime.deps.connectorFor(installation)).ensureSchema();
-    serving = await serve(runtime, { web: true, worker: true, port: 0, environment: ENVIRONMENT });
+    workers = await serve(runtime, { web: false, worker: true, port: 0 });
+    // our server behind its public URL: the sandbox signs the target URL it calls, exactly
+    const server = http.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const environment = { HUBSPOT_CLIENT_SECRET: sandbox.oauth.app.clientSecret, HUBSPOT_APP_ID: String(sandbox.oauth.app.appId) };
+    server.on('request', createWebApp({ store: runtime.store, redis: runtime.redis, metrics: runtime.metrics, webhooks: { ...webhookRouteDeps(runtime, environment), publicUrl: url } }));
+    web = { server, url };
+    sandbox.webhooks.configure({
+      targetUrl: `${url}/webhooks/hubspot`,
+      subscriptions: [
+        { subscriptionType: 'contact.creation' },
+        { subscriptionType: 'contact.deletion' },
+        { subscriptionType: 'contact.merge' },
+        { subscriptionType: 'contact.privacyDeletion' },
+        { subscriptionType: 'contact.propertyChange', propertyName: 'jobtitle' },
+        // properties we write: their changes echo back from our own app
+        { subscriptionType: 'contact.propertyChange', propertyName: 'leadstage_stage' },
+        { subscriptionType: 'contact.propertyChange', propertyName: 'lifecyclestage' },
+      ],
+      retryBaseDelayMs: 50,
+    });
     client = new Client({ accessToken: sandbox.token, basePath: sandbox.url });
   });
   afterAll(async () => {
-    await serving?.stop();
-    const cleanup = await createRuntime({ env: loadEnv({ ...process.env, NODE_ENV: 'test' }), dataDir: 'memory', prefix, logger: createLogger({ level: 'error' }) });
-    await dropPrefix(cleanup.redis, prefix);
-    await cleanup.close();
+    sandbox?.webhooks.close();
+    await new Promise((resolve) => web?.server.close(resolve));
+    await workers?.stop();
+    const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    await dropPrefix(redis, prefix);
+    redis.disconnect();
     await sandbox?.close();
   });
 
   const personOf = (crmId: string) => runtime.store.people.findByIdentity(installation.id, 'contact', crmId);
+  const written = (id: string) => Boolean(sandbox.store.collection('contacts').get(id)?.properties.leadstage_stage);
+  async function settle(): Promise<void> {
+    // deliveries answered, jobs done, and the echoes of what the jobs wrote answered too
+    for (let round = 0; round < 3; round++) {
+      await sandbox.webhooks.idle(30_000);
+      await waitForIdle(runtime.queues, { timeoutMs: 30_000 });
+    }
+  }
 
-  it('a contact changed in the portal is pulled, scored and written back; our write-back echo is not pulled again', async () => {
-    const ids = contactIds(sandbox, 5);
-    for (const id of ids) await client.crm.contacts.basicApi.update(id, { properties: { jobtitle: 'VP Operations' } });
+  it('contacts a CRM user creates and edits are pulled, scored and written back; the echo of our write-back is not pulled again', async () => {
     sandbox.resetStats();
-    const response = await deliver(serving.url!, ids.map((id) => event(portalId, 'contact.propertyChange', id, { propertyName: 'jobtitle', propertyValue: 'VP Operations' })));
-    expect(response.body).toMatchObject({ accepted: 5 });
-    await waitUntil('write-back of the changed contacts', () => ids.every((id) => Boolean(sandbox.store.collection('contacts').get(id)?.properties.leadstage_stage)), 30_000);
-    await waitForIdle(runtime.queues, { timeoutMs: 30_000 });
+    sandbox.webhooks.resetStats();
+    const edited = contactIds(sandbox, 6);
+    const result = sandbox.changeContacts({
+      update: edited.map((id) => ({ id, properties: { jobtitle: 'Director of Operations' } })),
+      create: [{ properties: { email: 'new.buyer@northfield-industrial.com', firstname: 'Nia', lastname: 'Buyer', jobtitle: 'VP Operations' } }],
+    });
+    const changed = [...edited, ...result.created];
+    expect(result.events).toBe(7);
+    await waitUntil('write-back of the changed contacts', () => changed.every(written), 30_000);
+    await settle();
+
+    const webhooks = sandbox.stats().webhooks;
+    expect(webhooks.eventsFailed).toBe(0);
+    expect(webhooks.eventsAcknowledged).toBe(webhooks.eventsSent);
+    // our write-back came back as events (leadstage_stage, lifecyclestage) and they were acknowledged
+    expect(webhooks.eventsAcknowledged).toBeGreaterThan(7);
     const calls = sandbox.stats().requests.byEndpoint;
+    // one batch read for the 7 records; the echoes of our writes pulled nothing
     expect(calls['POST /crm/v3/objects/contacts/batch/read']).toBe(1);
     expect(calls['POST /crm/v3/objects/contacts/batch/update']).toBe(1);
-
-    // HubSpot then tells us about our own write-back: acknowledged, nothing pulled
-    sandbox.resetStats();
-    const echo = await deliver(serving.url!, ids.map((id) => event(portalId, 'contact.propertyChange', id, { propertyName: 'leadstage_stage', propertyValue: 'lead', changeSource: 'INTEGRATION', sourceId: APP_ID })));
-    expect(echo.body).toMatchObject({ accepted: 0, echoes: 5 });
-    await waitForIdle(runtime.queues, { timeoutMs: 10_000 });
-    expect(sandbox.stats().requests.total).toBe(0);
+    for (const id of changed) expect(await personOf(id)).not.toBeNull();
+    expect((await client.crm.contacts.basicApi.getById(result.created[0]!, ['leadstage_stage'])).properties.leadstage_stage).toBeTruthy();
   });
 
-  it('a deletion or privacy deletion retires the record; a merge folds the merged person into the survivor', async () => {
-    const [deleted, erased, survivor, merged] = contactIds(sandbox, 4, 20);
-    await deliver(serving.url!, [deleted, erased, survivor, merged].map((id) => event(portalId, 'contact.creation', id!)));
-    await waitForIdle(runtime.queues, { timeoutMs: 30_000 });
-    const mergedPerson = await personOf(merged!);
+  it('deletion and privacy deletion retire the record; a merge folds the merged person into the survivor', async () => {
+    const [deleted, erased, survivor, merged] = contactIds(sandbox, 4, 40);
+    sandbox.changeContacts({ update: [deleted, erased, survivor, merged].map((id) => ({ id: id!, properties: { jobtitle: 'Plant Director' } })) });
+    await waitUntil('the four contacts are known', async () => (await Promise.all([deleted, erased, survivor, merged].map((id) => personOf(id!)))).every(Boolean), 30_000);
+    await settle();
     const survivorPerson = await personOf(survivor!);
-    expect(mergedPerson).not.toBeNull();
-    expect(survivorPerson).not.toBe(mergedPerson);
+    expect(await personOf(merged!)).not.toBe(survivorPerson);
 
-    const response = await deliver(serving.url!, [
-      event(portalId, 'contact.deletion', deleted!),
-      event(portalId, 'contact.privacyDeletion', erased!),
-      event(portalId, 'contact.merge', survivor!, { primaryObjectId: Number(survivor), mergedObjectIds: [Number(merged)], newObjectId: Number(survivor), numberOfPropertiesMoved: 3 }),
-    ]);
-    expect(response.body).toMatchObject({ accepted: 3 });
-    await waitForIdle(runtime.queues, { timeoutMs: 30_000 });
+    const result = sandbox.changeContacts({ delete: [deleted!], privacyDelete: [erased!], merge: [{ primaryId: survivor!, mergedId: merged! }] });
+    expect(result.events).toBeGreaterThanOrEqual(3);
+    await settle();
 
-    const identities = async (crmId: string) => {
-      const personId = (await runtime.store.db.query<{ person_id: string; retired_reason: string | null }>(
-        'SELECT person_id, retired_reason FROM person_identities WHERE installation_id = $1 AND object_type = $2 AND crm_id = $3',
-        [installation.id, 'contact', crmId],
-      )).rows[0];
-      return personId;
-    };
-    expect((await identities(deleted!))?.retired_reason).toBe('deleted');
-    expect((await identities(erased!))?.retired_reason).toBe('deleted');
-    expect(await identities(merged!)).toEqual({ person_id: survivorPerson, retired_reason: 'merged' });
-    expect((await identities(survivor!))?.retired_reason).toBeNull();
+    const identity = async (crmId: string) => (await runtime.store.db.query<{ person_id: string; retired_reason: string | null }>(
+      'SELECT person_id, retired_reason FROM person_identities WHERE installation_id = $1 AND object_type = $2 AND crm_id = $3',
+      [installation.id, 'contact', crmId],
+    )).rows[0];
+    expect((await identity(deleted!))?.retired_reason).toBe('deleted');
+    expect((await identity(erased!))?.retired_reason).toBe('deleted');
+    expect(await identity(merged!)).toEqual({ person_id: survivorPerson, retired_reason: 'merged' });
+    expect((await identity(survivor!))?.retired_reason).toBeNull();
+    expect(sandbox.stats().webhooks.eventsFailed).toBe(0);
   });
 });
