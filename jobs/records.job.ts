@@ -1,4 +1,5 @@
 import type { JobDeps } from './job-deps';
+import { runScoreBatch } from './score.job';
 import { storePage } from './sync.job';
 import type { CrmConnector, CrmObjectType, PulledPerson, RemovedRecord } from '../src/connector/crm-connector';
 import type { RecordsJobData } from '../src/queue/job-data';
@@ -14,6 +15,8 @@ export interface RecordsResult {
   pulled: number;
   found: number;
   removed: number;
+  /** People re-scored (those whose record said something new, merged, or retired). */
+  scored: number;
   /** Changes still waiting when the job ended (a next job was queued for them). */
   left: number;
 }
@@ -26,8 +29,8 @@ class RecordsJobError extends Error {
 /**
  * `records`: the changes webhooks announced for one installation (waiting in record-changes.ts),
  * page by page: pull the changed records by id through the connector, retire the deleted and
- * merged ones through the same path as a sync page's removed records, store the page, queue the
- * affected people's scores, and acknowledge the page's changes. The next page is pulled while one
+ * merged ones through the same path as a sync page's removed records, store the page, score the
+ * affected people (which queues their write-back), and acknowledge the page's changes. The next page is pulled while one
  * is stored. A change that arrives meanwhile waits for the next job (queued by whoever added it);
  * a crash leaves the unacknowledged changes waiting, to be pulled again.
  */
@@ -41,7 +44,7 @@ export async function runRecordsJob(data: RecordsJobData, deps: JobDeps): Promis
   const pages: ClaimedChange[][] = [];
   for (let i = 0; i < claimed.length; i += RECORDS_PER_PAGE) pages.push(claimed.slice(i, i + RECORDS_PER_PAGE));
 
-  const totals: RecordsResult = { pulled: 0, found: 0, removed: 0, left: 0 };
+  const totals: RecordsResult = { pulled: 0, found: 0, removed: 0, scored: 0, left: 0 };
   const pull = (page: ClaimedChange[]) => pullPage(connector, page, now);
   let ahead: Promise<PulledPerson[]> | null = pages[0] ? pull(pages[0]) : null;
   for (const [index, page] of pages.entries()) {
@@ -59,11 +62,14 @@ export async function runRecordsJob(data: RecordsJobData, deps: JobDeps): Promis
       removed.push({ crmId: change.crmId, objectType: change.objectType, ...(change.mergedInto ? { mergedInto: change.mergedInto } : {}) });
     }
     const stored = await storePage({ people, events: [], next: null, removed }, null, installation, deps);
-    await deps.enqueue.score(stored.ids.map((personId) => ({ workspaceId: installation.workspaceId, personId })));
+    // scored here, as one page (a fixed handful of statements), not as a score job per person: a
+    // webhook's change is waited for, and queue hops and per-person statements are most of the wait
+    if (stored.ids.length > 0) await runScoreBatch(installation.workspaceId, stored.ids, deps);
     await buffer.ack(installation.id, page);
     totals.pulled += page.filter(({ change }) => change.kind === 'pull').length;
     totals.found += people.length;
     totals.removed += removed.length;
+    totals.scored += stored.ids.length;
     deps.logger.debug('webhook records stored', { installationId: installation.id, pulled: people.length, removed: removed.length, rescored: stored.ids.length });
   }
   totals.left = await buffer.pending(installation.id);
