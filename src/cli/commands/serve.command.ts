@@ -23,8 +23,8 @@ export function serveCommand(roles: { web: boolean; worker: boolean }) {
     const fromEnvironment = environmentInstallations(process.env);
     const runtime = await createRuntime({ env });
     const serving = await serve(runtime, { ...roles, port: env.PORT });
-    if (serving.url) io.out(`web: ${serving.url} (/healthz, /readyz, /metrics)`);
-    if (roles.worker) io.out('worker: processing sync, score, writeback and tasks');
+    if (serving.url) io.out(`web: ${serving.url} (/healthz, /readyz, /metrics, /webhooks/:provider)`);
+    if (roles.worker) io.out('worker: processing sync, score, writeback, tasks and records');
 
     for (const { module, found } of roles.worker ? fromEnvironment : []) {
       const [installation] = await ensureInstallations(
