@@ -18,5 +18,6 @@ export function webhookRouteDeps(runtime: Runtime, environment: Readonly<Record<
     changes: runtime.deps.recordChanges ?? redisRecordChangeBuffer(runtime.redis, { prefix: runtime.prefix }),
     enqueue: runtime.enqueue,
     logger: runtime.logger,
+    metrics: runtime.metrics,
   };
 }

@@ -13,7 +13,7 @@ import { createLogger } from '../../src/log/logger';
 import type { Installation } from '../../src/store';
 import { createWebApp } from '../../src/web/web-app';
 import { runJob } from '../../src/worker/run-job';
-import { dropPrefix, FAST_POLICY, startSandbox, uniqueRun, waitUntil } from './support/sync-harness';
+import { counterValue, dropPrefix, FAST_POLICY, startSandbox, uniqueRun, waitUntil } from './support/sync-harness';
 import type { HubSpotSandbox } from '../../sandboxes/hubspot';
 
 /**
@@ -128,6 +128,7 @@ describe('POST /webhooks/hubspot', () => {
     expect(altered.status).toBe(401);
     expect(await recordsJobs()).toBe(0);
     expect(await pending()).toBe(0);
+    expect(await counterValue(runtime.metrics.webhookRequests, { provider: 'hubspot', status: '401' })).toBe(4);
   });
 
   it('queues exactly the non-echo person records of a valid delivery, one records job for all of them', async () => {
@@ -145,6 +146,8 @@ describe('POST /webhooks/hubspot', () => {
     expect(await recordsJobs()).toBe(1);
     const claimed = await runtime.deps.recordChanges!.claim(installation.id, 100);
     expect(claimed.map(({ change }) => change)).toEqual([a, b, d].map((crmId) => ({ kind: 'pull', objectType: 'contact', crmId })));
+    expect(await counterValue(runtime.metrics.webhookChanges, { provider: 'hubspot', outcome: 'echoes' })).toBe(1);
+    expect(await counterValue(runtime.metrics.webhookChanges, { provider: 'hubspot', outcome: 'accepted' })).toBe(3);
   });
 
   it('takes a replayed delivery once: same eventIds → duplicates, no second job, each record pulled once', async () => {
@@ -165,6 +168,18 @@ describe('POST /webhooks/hubspot', () => {
     expect(await recordsJobs()).toBe(0);
     expect(await pending()).toBe(0);
     expect(await runtime.store.people.findByIdentity(installation.id, 'contact', e!)).not.toBeNull();
+  });
+
+  it('a record deleted and then restored stays live: what the pull finds wins over the deletion', async () => {
+    const [restored] = contactIds(sandbox, 1, 30);
+    await deliver(url, [event(portalId, 'contact.creation', restored!)]);
+    await runJob('records', { workspaceId: installation.workspaceId, installationId: installation.id }, runtime.deps, runtime.limiter);
+    await deliver(url, [event(portalId, 'contact.deletion', restored!), event(portalId, 'contact.restore', restored!)]);
+    const outcome = await runJob('records', { workspaceId: installation.workspaceId, installationId: installation.id }, runtime.deps, runtime.limiter);
+    expect(outcome).toMatchObject({ kind: 'completed', result: { pulled: 1, found: 1, removed: 0 } });
+    const identities = await runtime.store.people.listIdentities(installation.workspaceId, (await runtime.store.people.findByIdentity(installation.id, 'contact', restored!))!);
+    expect(identities.map((identity) => identity.crmId)).toEqual([restored]);
+    await runtime.queues.records.obliterate({ force: true });
   });
 
   it('acknowledges and drops a delivery for a portal no installation has', async () => {
@@ -221,6 +236,7 @@ describe('HubSpot webhooks end to end: the sandbox changes contacts and sends si
   let web: { server: Server; url: string };
   let installation: Installation;
   let client: Client;
+  let failNextDelivery = false;
 
   beforeAll(async () => {
     sandbox = await startSandbox({ contacts: 300, app: { rateLimit: { maxPerWindow: 100_000, windowMs: 10_000 } } });
@@ -239,7 +255,17 @@ describe('HubSpot webhooks end to end: the sandbox changes contacts and sends si
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
     const environment = { HUBSPOT_CLIENT_SECRET: sandbox.oauth.app.clientSecret, HUBSPOT_APP_ID: String(sandbox.oauth.app.appId) };
-    server.on('request', createWebApp({ store: runtime.store, redis: runtime.redis, metrics: runtime.metrics, webhooks: { ...webhookRouteDeps(runtime, environment), publicUrl: url } }));
+    const buffer = runtime.deps.recordChanges!;
+    // a test can make the next delivery fail after its changes were taken (a crash before the answer)
+    const changes = { ...buffer, add: async (...args: Parameters<typeof buffer.add>) => {
+      const taken = await buffer.add(...args);
+      if (failNextDelivery) {
+        failNextDelivery = false;
+        throw new Error('injected: the process died before answering');
+      }
+      return taken;
+    } };
+    server.on('request', createWebApp({ store: runtime.store, redis: runtime.redis, metrics: runtime.metrics, webhooks: { ...webhookRouteDeps(runtime, environment), publicUrl: url, changes } }));
     web = { server, url };
     sandbox.webhooks.configure({
       targetUrl: `${url}/webhooks/hubspot`,
@@ -301,6 +327,23 @@ describe('HubSpot webhooks end to end: the sandbox changes contacts and sends si
     expect(calls['POST /crm/v3/objects/contacts/batch/update']).toBe(1);
     for (const id of changed) expect(await personOf(id)).not.toBeNull();
     expect((await client.crm.contacts.basicApi.getById(result.created[0]!, ['leadstage_stage'])).properties.leadstage_stage).toBeTruthy();
+  });
+
+  it('a delivery answered 500 is retried by HubSpot with the same events and taken once', async () => {
+    sandbox.resetStats();
+    sandbox.webhooks.resetStats();
+    const [id] = contactIds(sandbox, 1, 60);
+    failNextDelivery = true;
+    sandbox.changeContacts({ update: [{ id: id!, properties: { jobtitle: 'Maintenance Manager' } }] });
+    await waitUntil('write-back after the retry', () => written(id!), 30_000);
+    await settle();
+    const webhooks = sandbox.stats().webhooks;
+    expect(webhooks.byOutcome['500']).toBe(1);
+    expect(webhooks.eventsRetried).toBe(1);
+    expect(webhooks.eventsFailed).toBe(0);
+    expect(sandbox.webhooks.deliveries()[0]!.attemptNumbers).toEqual([0]);
+    expect(sandbox.webhooks.deliveries()[1]!.attemptNumbers).toEqual([1]);
+    expect(sandbox.stats().requests.byEndpoint['POST /crm/v3/objects/contacts/batch/read']).toBe(1);
   });
 
   it('deletion and privacy deletion retire the record; a merge folds the merged person into the survivor', async () => {

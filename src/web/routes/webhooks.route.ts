@@ -4,6 +4,7 @@ import type { ConnectorRegistry } from '../../connector/connector-registry';
 import type { CrmObjectType } from '../../connector/crm-connector';
 import type { RecordChange, WebhookSetup } from '../../connector/webhooks';
 import type { Logger } from '../../log/logger';
+import type { Metrics } from '../../metrics/metrics';
 import { registerSecret } from '../../log/redact';
 import type { Enqueuer } from '../../queue/enqueuer';
 import type { PendingChange, RecordChangeBuffer } from '../../queue/record-changes';
@@ -23,6 +24,8 @@ export interface WebhookRouteDeps {
   changes: RecordChangeBuffer;
   enqueue: Pick<Enqueuer, 'records'>;
   logger: Logger;
+  /** Counts deliveries by answer and changes by outcome (optional). */
+  metrics?: Pick<Metrics, 'webhookRequests' | 'webhookChanges'>;
   /** Wall-clock time (ms): a delivery's signed timestamp is checked against it. */
   now?: () => number;
   /** Requests per IP and window before a 429 (default 1,000 per 10 s). */
@@ -78,6 +81,11 @@ export function webhookRoutes(deps: WebhookRouteDeps): Router {
   }
 
   const router = express.Router();
+  // every answer of the webhook route, by provider and status
+  router.use('/webhooks/:provider', (req: Request<{ provider: string }>, res: Response, next: NextFunction) => {
+    res.once('finish', () => deps.metrics?.webhookRequests.inc({ provider: setups.has(req.params.provider) ? req.params.provider : 'unknown', status: String(res.statusCode) }));
+    next();
+  });
 
   async function limitRate(req: Request, res: Response, next: NextFunction): Promise<void> {
     const window = Math.floor(now() / windowMs);
@@ -115,6 +123,9 @@ export function webhookRoutes(deps: WebhookRouteDeps): Router {
       }
       const receipt = await takeChanges(provider, parsed.changes, deps);
       deps.logger.debug('webhook received', { provider, ...receipt });
+      for (const outcome of ['accepted', 'duplicates', 'echoes', 'ignored', 'unknownAccount'] as const) {
+        if (receipt[outcome] > 0) deps.metrics?.webhookChanges.inc({ provider, outcome }, receipt[outcome]);
+      }
       res.status(200).json(receipt);
     },
   );
