@@ -27,6 +27,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
 import { ensureInstallations } from '../src/app/bootstrap';
 import { queueCounts, waitForIdle } from '../src/app/first-sync';
 import { createRuntime, type Runtime } from '../src/app/runtime';
@@ -234,6 +235,15 @@ async function main(): Promise<void> {
 
   server.close();
   await serving.stop();
+  // this run's keys (queues, limiter windows, the change buffer and its de-duplication markers)
+  const redis = new Redis(runtime.env.REDIS_URL);
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${runtime.prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) await redis.del(...keys);
+  } while (cursor !== '0');
+  redis.disconnect();
   sandbox.process.stop();
   rmSync(dataDir, { recursive: true, force: true });
 }

@@ -1,5 +1,5 @@
 import './support/native-pglite';
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import http, { type Server } from 'node:http';
 import { Client } from '@hubspot/api-client';
 import { Redis } from 'ioredis';
@@ -66,14 +66,24 @@ async function listen(app: ReturnType<typeof createWebApp>): Promise<{ server: S
   return { server, url: `http://127.0.0.1:${address.port}` };
 }
 
-async function startWebhookRuntime(sandbox: HubSpotSandbox, prefix: string, env: Record<string, string> = {}): Promise<Runtime> {
-  return createRuntime({
-    env: loadEnv({ ...process.env, NODE_ENV: 'test', PUBLIC_URL, ...env }),
+/** On PostgreSQL (DATABASE_URL) each runtime gets a schema of its own, dropped by `dropSchema`. */
+const schemas = new Map<Runtime, string>();
+async function startWebhookRuntime(prefix: string): Promise<Runtime> {
+  const schema = process.env.DATABASE_URL ? `leadstage_webhooks_${process.pid}_${randomBytes(4).toString('hex')}` : undefined;
+  const runtime = await createRuntime({
+    env: loadEnv({ ...process.env, NODE_ENV: 'test', PUBLIC_URL }),
     dataDir: 'memory',
     prefix,
     logger: createLogger({ level: 'error' }),
     ratePolicies: { hubspot: FAST_POLICY },
+    ...(schema ? { schema } : {}),
   });
+  if (schema) schemas.set(runtime, schema);
+  return runtime;
+}
+async function dropSchema(runtime: Runtime | undefined): Promise<void> {
+  const schema = runtime && schemas.get(runtime);
+  if (schema) await runtime.store.db.query(`DROP SCHEMA ${schema} CASCADE`);
 }
 
 async function connectPortal(runtime: Runtime, sandbox: HubSpotSandbox, portalId: string): Promise<Installation> {
@@ -96,13 +106,14 @@ describe('POST /webhooks/hubspot', () => {
 
   beforeAll(async () => {
     sandbox = await startSandbox({ contacts: 60 });
-    runtime = await startWebhookRuntime(sandbox, prefix);
+    runtime = await startWebhookRuntime(prefix);
     installation = await connectPortal(runtime, sandbox, portalId);
     ({ server, url } = await listen(createWebApp({ store: runtime.store, redis: runtime.redis, metrics: runtime.metrics, webhooks: webhookRouteDeps(runtime, ENVIRONMENT) })));
   });
   afterAll(async () => {
     await new Promise((resolve) => server?.close(resolve));
     await dropPrefix(runtime.redis, prefix);
+    await dropSchema(runtime);
     await runtime?.close();
     await sandbox?.close();
   });
@@ -240,7 +251,7 @@ describe('HubSpot webhooks end to end: the sandbox changes contacts and sends si
 
   beforeAll(async () => {
     sandbox = await startSandbox({ contacts: 300, app: { rateLimit: { maxPerWindow: 100_000, windowMs: 10_000 } } });
-    runtime = await startWebhookRuntime(sandbox, prefix);
+    runtime = await startWebhookRuntime(prefix);
     // installed as a public app: our writes come back as INTEGRATION events with the app's id
     const token = sandbox.oauth.install(undefined, ['crm.objects.companies.read', 'crm.objects.deals.read']);
     const [installed] = await ensureInstallations(runtime.store, runtime.box, 'Webhook company', 'config/rulebook.default.yaml', [
@@ -286,6 +297,8 @@ describe('HubSpot webhooks end to end: the sandbox changes contacts and sends si
   afterAll(async () => {
     sandbox?.webhooks.close();
     await new Promise((resolve) => web?.server.close(resolve));
+    await waitForIdle(runtime.queues, { timeoutMs: 30_000 });
+    await dropSchema(runtime);
     await workers?.stop();
     const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
     await dropPrefix(redis, prefix);
