@@ -4,6 +4,7 @@ import type { Enqueuer } from '../src/queue/enqueuer';
 import type { Installation, Store } from '../src/store';
 import type { ConnectorRegistry } from '../src/connector/connector-registry';
 import type { CrmConnector } from '../src/connector/crm-connector';
+import type { RecordChangeBuffer } from '../src/queue/record-changes';
 
 /** What every job gets: the store, time, the per-workspace engine, connectors and the queues. */
 export interface JobDeps {
@@ -22,4 +23,6 @@ export interface JobDeps {
   outboxLeaseMs?: number;
   /** Pages one sync job pulls before handing on to the next job (default PAGES_PER_JOB). */
   syncPagesPerJob?: number;
+  /** Changes webhooks announced, waiting for the `records` job (the only job that reads them). */
+  recordChanges?: RecordChangeBuffer;
 }

@@ -49,7 +49,7 @@ export async function runSyncJob(data: SyncJobData, deps: JobDeps): Promise<Sync
     // a failed pull ahead surfaces when awaited, after this page is safely stored
     ahead?.catch(() => undefined);
 
-    const stored = await storePage(page, data, installation, deps);
+    const stored = await storePage(page, data.stream, installation, deps);
     totals.people += page.people.length;
     totals.events += page.events.length;
     totals.newEvents += stored.inserted;
@@ -85,8 +85,11 @@ export async function runSyncJob(data: SyncJobData, deps: JobDeps): Promise<Sync
   return totals;
 }
 
-/** One page, its events and its checkpoint in one transaction. */
-async function storePage(page: PullPage, data: SyncJobData, installation: Installation, deps: JobDeps): Promise<{ ids: string[]; people: string[]; inserted: number }> {
+/**
+ * One page, its events and its checkpoint in one transaction. `stream` null: records pulled by id
+ * (the records job), which belong to no stream and move no checkpoint.
+ */
+export async function storePage(page: PullPage, stream: string | null, installation: Installation, deps: JobDeps): Promise<{ ids: string[]; people: string[]; inserted: number }> {
   return deps.store.transaction(async (repos) => {
     const { personIds, changed } = await repos.people.upsertPeopleTracked(
       installation.workspaceId,
@@ -105,7 +108,7 @@ async function storePage(page: PullPage, data: SyncJobData, installation: Instal
     const retired = await repos.people.retireRecords(installation.workspaceId, installation.id, page.removed ?? []);
     const events = await resolveEventOwners(page.events, installation.id, installation.workspaceId, repos);
     const inserted = await repos.events.insertEvents(installation.id, events);
-    if (page.next) await repos.checkpoints.setCheckpoint(installation.id, data.stream, page.next, new Date(deps.clock()));
+    if (stream !== null && page.next) await repos.checkpoints.setCheckpoint(installation.id, stream, page.next, new Date(deps.clock()));
     return {
       // worth re-scoring: people whose record says something new, merged records, new engagement
       ids: [...new Set([...changed, ...retired, ...inserted.personIds])],

@@ -4,6 +4,7 @@ import { withSafetyMargin } from '../../src/rate-limit/safety-margin.util';
 import { classifyHubSpotError } from './classify-error';
 import { createHubSpotConnector } from './hubspot-connector';
 import { HUBSPOT_POLICIES, type HubSpotPolicyName } from './rate-policies.constant';
+import { hubspotWebhooks } from './webhooks/hubspot-webhooks';
 
 /** What a HubSpot installation needs to call the API: sealed in the store, never logged. */
 export const HubSpotCredentialsSchema = z
@@ -37,6 +38,7 @@ export const hubspotConnectorModule: ConnectorModule<HubSpotCredentials> = {
     });
   },
   fromEnvironment: hubspotFromEnvironment,
+  webhooks: hubspotWebhooks,
 };
 
 /**

@@ -5,13 +5,13 @@
  * HubSpotApiError for the jobs to retry or report.
  */
 import type { Decision } from '../../src/model/decision';
-import type { CrmConnector, CrmTask, CrmWrite, PullContext, PullPage, StreamCursor } from '../../src/connector/crm-connector';
+import type { CrmConnector, CrmObjectType, CrmTask, CrmWrite, PullContext, PullPage, PulledPerson, StreamCursor } from '../../src/connector/crm-connector';
 import { HubSpotHttp, type FetchLimiter } from './hubspot-http';
 import { FieldMappings } from './mapping/field-mappings';
 import { loadHubSpotDefaultMappings } from './mapping/load-mappings';
 import type { HubSpotFieldMapping } from './mapping/mapping-schema';
 import { ensureSchema } from './schema/ensure-schema';
-import { pullContacts } from './streams/contacts.stream';
+import { pullContacts, pullContactsById } from './streams/contacts.stream';
 import { pullCrmActivities } from './streams/crm-activities.stream';
 import { pullEmailEvents } from './streams/email-events.stream';
 import { FormSubmissionsStream } from './streams/form-submissions.stream';
@@ -66,6 +66,10 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): CrmCon
     ensureSchema: () => ensureSchema(http, mappings, options.logger),
     async pull(stream: string, cursor: StreamCursor | null, context: PullContext): Promise<PullPage> {
       return markCaughtUp(await pullStream(stream, cursor, context.now), context.now);
+    },
+    async pullRecords(objectType: CrmObjectType, ids: readonly string[]): Promise<PulledPerson[]> {
+      if (objectType !== 'contact') throw new Error(`HubSpot connector pulls contacts by id, not ${objectType}s`);
+      return pullContactsById({ http, mappings }, ids);
     },
     propertiesFor: (decision: Decision, slaDueAt: string | null) => propertiesFor(decision, slaDueAt, mappings),
     writePolicyFor: (property: string) => mappings.writeMappingFor(property)?.writePolicy ?? 'always',

@@ -6,6 +6,7 @@ import { createMetrics, type Metrics } from '../metrics/metrics';
 import { bullmqEnqueuer, type Enqueuer } from '../queue/enqueuer';
 import type { QueueName } from '../queue/job-data';
 import { createQueues } from '../queue/queues';
+import { redisRecordChangeBuffer } from '../queue/record-changes';
 import { connectorRegistry } from '../../connectors/registry';
 import type { ConnectorRegistry } from '../connector/connector-registry';
 import { createRedisRateLimiter, type RateLimiter, type RatePolicy } from '../rate-limit';
@@ -104,6 +105,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     ...(options.outboxLeaseMs ? { outboxLeaseMs: options.outboxLeaseMs } : {}),
     connectorFor: createConnectorFactory({ store, box, metrics, logger, limiter, registry: connectors, ratePolicyFor, redis, prefix }),
     connectors,
+    recordChanges: redisRecordChangeBuffer(redis, { prefix }),
     async installation(workspaceId, installationId) {
       let installation = installations.get(installationId);
       if (!installation) {

@@ -3,6 +3,7 @@ import { createWebApp } from '../web/web-app';
 import { createWorkerHealthServer } from '../web/health';
 import { startWorkers, type StallSettings, type WorkerSet } from '../worker/worker';
 import type { Runtime } from './runtime';
+import { webhookRouteDeps } from './webhooks';
 
 export interface Serving {
   server: Server | null;
@@ -24,6 +25,8 @@ export interface ServeOptions {
   /** The worker role's health server (WORKER_HEALTH_PORT; 0 picks a free one); none when unset or when the web role runs in the same process. */
   workerHealthPort?: number;
   stall?: StallSettings;
+  /** The variables connectors read for their webhooks (default process.env). */
+  environment?: Readonly<Record<string, string | undefined>>;
 }
 
 /**
@@ -85,7 +88,7 @@ export async function serve(runtime: Runtime, roles: ServeOptions): Promise<Serv
   let healthUrl: string | null = null;
   try {
     if (roles.web) {
-      server = createServer(createWebApp({ store: runtime.store, redis: runtime.redis, metrics: runtime.metrics }));
+      server = createServer(createWebApp({ store: runtime.store, redis: runtime.redis, metrics: runtime.metrics, webhooks: webhookRouteDeps(runtime, roles.environment ?? process.env) }));
       url = await listen(server, host, roles.port, 'PORT');
       opened.push(server);
     }

@@ -4,6 +4,7 @@ import type { CrmConnector } from './crm-connector';
 import type { CrmErrorClass } from './crm-error';
 import type { FieldMapping } from './field-mapping';
 import type { RefreshLock } from './refresh-lock';
+import type { WebhookSupport } from './webhooks';
 
 /**
  * What one connector folder (`connectors/<name>/`) gives the app: everything the app must know to
@@ -36,6 +37,11 @@ export interface ConnectorModule<Credentials = unknown> {
    * one is set but invalid.
    */
   fromEnvironment?(env: Readonly<Record<string, string | undefined>>): EnvironmentInstallation<Credentials> | null;
+  /**
+   * Optional: the system pushes record changes (webhooks.ts). Deliveries reach `POST
+   * /webhooks/<provider>`; the changes they announce are pulled by id (CrmConnector.pullRecords).
+   */
+  readonly webhooks?: WebhookSupport;
 }
 
 export interface EnvironmentInstallation<Credentials> {

@@ -150,6 +150,12 @@ export interface CrmConnector {
   ensureSchema(): Promise<void>;
   /** One page of a stream from a cursor (null: from the beginning). */
   pull(stream: string, cursor: StreamCursor | null, context: PullContext): Promise<PullPage>;
+  /**
+   * Optional: reads these records by id, as the people stream would map them (a webhook named them).
+   * Batched as the CRM allows, every call through the shared request budget. A record that no
+   * longer exists is absent from the result, not an error.
+   */
+  pullRecords?(objectType: CrmObjectType, ids: readonly string[], context: PullContext): Promise<PulledPerson[]>;
   /** The CRM properties that carry a decision (Leadstage's own fields and mapped native ones). */
   propertiesFor(decision: Decision, slaDueAt: string | null): Record<string, string>;
   /** The admin's write policy for a CRM property (default: always). */

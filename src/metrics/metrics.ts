@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-/** Prometheus metrics at /metrics: jobs, CRM API calls and 429s per connector, sync lag. */
+/** Prometheus metrics at /metrics: jobs, CRM API calls and 429s per connector, sync lag, webhooks. */
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'leadstage_' });
@@ -11,6 +11,8 @@ export function createMetrics() {
     apiCalls: new Counter({ name: 'leadstage_crm_api_calls_total', help: 'CRM API calls, by provider and kind', labelNames: ['provider', 'kind'], registers: [registry] }),
     rateLimited: new Counter({ name: 'leadstage_crm_429_total', help: 'CRM 429 responses, by provider and policy', labelNames: ['provider', 'policy'], registers: [registry] }),
     syncLag: new Gauge({ name: 'leadstage_sync_lag_seconds', help: 'Age of the newest stored checkpoint, by installation and stream', labelNames: ['installation', 'stream'], registers: [registry] }),
+    webhookRequests: new Counter({ name: 'leadstage_webhook_requests_total', help: 'Webhook deliveries received, by provider and answer status', labelNames: ['provider', 'status'], registers: [registry] }),
+    webhookChanges: new Counter({ name: 'leadstage_webhook_changes_total', help: 'Record changes in accepted webhook deliveries, by provider and what became of them', labelNames: ['provider', 'outcome'], registers: [registry] }),
     queueDepth: new Gauge({ name: 'leadstage_queue_depth', help: 'Jobs waiting or delayed, by queue', labelNames: ['queue'], registers: [registry] }),
   };
 }

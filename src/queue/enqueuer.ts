@@ -1,5 +1,5 @@
 import type { JobsOptions, Queue } from 'bullmq';
-import type { QueueName, ScoreJobData, SyncJobData, TasksJobData, WritebackJobData } from './job-data';
+import type { QueueName, RecordsJobData, ScoreJobData, SyncJobData, TasksJobData, WritebackJobData } from './job-data';
 
 /** What jobs may enqueue; a small interface so job code is tested without Redis. */
 export interface Enqueuer {
@@ -10,6 +10,8 @@ export interface Enqueuer {
   /** `delayMs`: when writes are waiting for a retry time, come back then. */
   writeback(data: WritebackJobData, delayMs?: number): Promise<void>;
   tasks(data: TasksJobData, delayMs?: number): Promise<void>;
+  /** Pull the records webhooks announced; `delayMs` (default RECORDS_GATHER_MS) lets a burst gather. */
+  records(data: RecordsJobData, delayMs?: number): Promise<void>;
 }
 
 const RETRY: JobsOptions = {
@@ -25,6 +27,12 @@ const RETRY: JobsOptions = {
  * same job and go out in full CRM batches (the connector's writeBatchSize) instead of one call each.
  */
 const GATHER_MS = 2_000;
+
+/**
+ * A `records` job waits this long after the first change it is enqueued for, so the deliveries of a
+ * burst (a CRM sends them in parallel, a few changes each) are pulled together in full batch reads.
+ */
+export const RECORDS_GATHER_MS = 500;
 
 /** People per batch score job: one CRM write batch's worth, or half of one for a CRM that takes 200. */
 export const SCORE_BATCH = 100;
@@ -74,6 +82,10 @@ export function bullmqEnqueuer(queues: Record<QueueName, Queue>): Enqueuer {
     },
     async tasks(data, delayMs = GATHER_MS) {
       await queues.tasks.add('tasks', data, { ...RETRY, delay: delayMs, deduplication: { id: `tasks-${data.installationId}`, keepLastIfActive: true } });
+    },
+    async records(data, delayMs = RECORDS_GATHER_MS) {
+      // one per installation: changes that arrive while it runs wait for exactly one more run
+      await queues.records.add('records', data, { ...RETRY, delay: delayMs, deduplication: { id: `records-${data.installationId}`, keepLastIfActive: true } });
     },
   };
 }

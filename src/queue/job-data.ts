@@ -6,7 +6,7 @@ import { z } from 'zod';
  * deployment, or a hand-made one, fails that job with a clear error instead of being cast. Never a
  * token or a secret: only ids.
  */
-export const QUEUE_NAMES = ['sync', 'score', 'writeback', 'tasks'] as const;
+export const QUEUE_NAMES = ['sync', 'score', 'writeback', 'tasks', 'records'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 const id = z.string().min(1).max(200);
@@ -52,11 +52,20 @@ export type WritebackJobData = z.infer<typeof WritebackJobDataSchema>;
 export const TasksJobDataSchema = z.object({ workspaceId: id, installationId: id }).strict();
 export type TasksJobData = z.infer<typeof TasksJobDataSchema>;
 
+/**
+ * Pull the records a CRM pushed changes for (webhooks) and store and score them like a page. The
+ * changes themselves wait in Redis (record-changes.ts), so deliveries that arrive together share
+ * full batch reads; the job names only the installation, de-duplicated per installation.
+ */
+export const RecordsJobDataSchema = z.object({ workspaceId: id, installationId: id }).strict();
+export type RecordsJobData = z.infer<typeof RecordsJobDataSchema>;
+
 export interface JobDataByQueue {
   sync: SyncJobData;
   score: ScoreJobData;
   writeback: WritebackJobData;
   tasks: TasksJobData;
+  records: RecordsJobData;
 }
 
 export const JOB_DATA_SCHEMAS: { [Q in QueueName]: z.ZodType<JobDataByQueue[Q]> } = {
@@ -64,6 +73,7 @@ export const JOB_DATA_SCHEMAS: { [Q in QueueName]: z.ZodType<JobDataByQueue[Q]> 
   score: ScoreJobDataSchema,
   writeback: WritebackJobDataSchema,
   tasks: TasksJobDataSchema,
+  records: RecordsJobDataSchema,
 };
 
 /** A job whose payload does not fit its queue's schema: it fails at once and stays failed, recorded. */

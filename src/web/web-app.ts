@@ -4,11 +4,14 @@ import type { Redis } from 'ioredis';
 import type { Metrics } from '../metrics/metrics';
 import type { Store } from '../store';
 import { checkDependencies } from './health';
+import { webhookRoutes, type WebhookRouteDeps } from './routes/webhooks.route';
 
 export interface WebDeps {
   store: Store;
   redis: Redis;
   metrics: Metrics;
+  /** Inbound CRM webhooks (`POST /webhooks/:provider`); without it the route is not served. */
+  webhooks?: WebhookRouteDeps;
 }
 
 /**
@@ -32,6 +35,8 @@ export function createWebApp(deps: WebDeps): Express {
   app.get('/metrics', async (_req, res) => {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
+
+  if (deps.webhooks) app.use(webhookRoutes(deps.webhooks));
 
   app.use((_req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: 'no such route' } });

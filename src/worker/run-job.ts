@@ -1,3 +1,4 @@
+import { runRecordsJob } from '../../jobs/records.job';
 import { runScoreJob } from '../../jobs/score.job';
 import { runSyncJob } from '../../jobs/sync.job';
 import { runTasksJob } from '../../jobs/tasks.job';
@@ -14,6 +15,7 @@ const HANDLERS: { [Q in QueueName]: (data: JobDataByQueue[Q], deps: JobDeps) => 
   score: runScoreJob,
   writeback: runWritebackJob,
   tasks: runTasksJob,
+  records: runRecordsJob,
 };
 
 export type JobOutcome =

@@ -52,6 +52,7 @@ function recordingEnqueuer() {
     scoreBatch: async (workspaceId, personIds) => void personIds.forEach((personId) => calls.push(['score', { workspaceId, personId }])),
     writeback: async (data) => void calls.push(['writeback', data]),
     tasks: async (data) => void calls.push(['tasks', data]),
+    records: async (data) => void calls.push(['records', data]),
   };
   return { calls, enqueue };
 }

@@ -12,7 +12,7 @@ import type { PullPage, PulledPerson, StreamCursor } from '../../../src/connecto
 import type { HubSpotHttp } from '../hubspot-http';
 import { contactToPerson, type HubSpotContact } from '../mapping/contact-to-person';
 import type { FieldMappings } from '../mapping/field-mappings';
-import { countDeals, readAssociations, readCompanies } from './crm-batch-reads';
+import { BATCH_READ_LIMIT, chunk, countDeals, readAssociations, readCompanies } from './crm-batch-reads';
 import { CursorError, cursorNumber, cursorString } from '../../../src/connector/shared/cursor.util';
 import { searchModifiedWindow, type WindowCursor } from './modified-window-search';
 
@@ -101,6 +101,29 @@ async function pullIncrementalPage(deps: ContactsStreamDeps, cursor: StreamCurso
     dealIds: deals.get(contact.id) ?? [],
   })));
   return { people, events: [], next: step.next && incremental(step.next) };
+}
+
+/**
+ * Contacts by id (a webhook named them), mapped exactly as the stream maps them: a batch read of
+ * ≤100 per call, then that batch's deals (v4 associations) and companies, as on the search path.
+ * Ids HubSpot no longer has (deleted since) come back as a 207 error entry and are simply absent.
+ */
+export async function pullContactsById(deps: ContactsStreamDeps, ids: readonly string[]): Promise<PulledPerson[]> {
+  const props = properties(deps.mappings);
+  const people: PulledPerson[] = [];
+  for (const part of chunk([...new Set(ids)], BATCH_READ_LIMIT)) {
+    const response = await deps.http.sdk('standard', 'POST /crm/v3/objects/contacts/batch/read', (c) =>
+      c.crm.contacts.batchApi.read({ inputs: part.map((id) => ({ id })), properties: props, propertiesWithHistory: [] }));
+    const contacts: HubSpotContact[] = response.results.map((r) => ({ id: r.id, properties: r.properties, updatedAt: r.updatedAt }));
+    if (contacts.length === 0) continue;
+    const deals = await readAssociations(deps.http, 'contacts', 'deals', contacts.map((contact) => contact.id));
+    people.push(...(await toPeople(deps, contacts.map((contact) => ({
+      contact,
+      companyId: contact.properties.associatedcompanyid ?? null,
+      dealIds: deals.get(contact.id) ?? [],
+    })))));
+  }
+  return people;
 }
 
 interface ContactRow {

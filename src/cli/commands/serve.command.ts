@@ -57,8 +57,8 @@ export function serveCommand(roles: { web: boolean; worker: boolean }) {
       stop = once(serving.stop);
       // from the first line printed on, SIGTERM is a graceful stop
       stopOnSignals(stop, (line) => io.err(line));
-      if (serving.url) io.out(`web: ${serving.url} (/healthz, /readyz, /metrics)`);
-      if (roles.worker) io.out(`worker: processing sync, score, writeback and tasks${serving.healthUrl ? `; ${serving.healthUrl}/healthz and /metrics` : ''}`);
+      if (serving.url) io.out(`web: ${serving.url} (/healthz, /readyz, /metrics, /webhooks/:provider)`);
+      if (roles.worker) io.out(`worker: processing sync, score, writeback, tasks and records${serving.healthUrl ? `; ${serving.healthUrl}/healthz and /metrics` : ''}`);
 
       for (const { module, found } of roles.worker ? fromEnvironment : []) {
         const [installation] = await ensureInstallations(
