@@ -155,7 +155,7 @@ function toInput(task: CrmTask) {
     hs_task_type: TYPE[task.type],
   };
   // HubSpot owner ids are integers. A person in both CRMs may carry the other system's owner (a
-  // another system's user id): sent, HubSpot refuses the whole batch (400), so the task goes unowned
+  // non-numeric id): sent, HubSpot refuses the whole batch (400), so the task goes unowned
   if (task.ownerId && HUBSPOT_OWNER_ID.test(task.ownerId)) properties.hubspot_owner_id = task.ownerId;
   return { properties, associations: [{ to: { id: task.crmId }, types: [{ ...TASK_TO_CONTACT }] }] };
 }
