@@ -10,13 +10,13 @@ import { compileDecayModel, decayClock, horizonStart, type Decay } from './decay
 import { compileEngagementRules, ruleContributions, type Contribution } from './engagement';
 import { EVENT_LABELS } from './event-labels';
 import { compileEventMatch, matchesAt } from './event-matcher';
-import { compilePersonFieldReader, countBant, emailDomainOf, type Facts } from './facts';
+import { compilePersonFieldReader, countBant, createAddressSplitter, type Facts } from './facts';
 import { applyLifecycle, type StageTarget } from './lifecycle';
 import { describeCount, ReasonRanking, reuseByCount } from './reasons';
 import { compileSignals, signalContributions } from './signals';
 import { compileTemplate } from './template';
 import { isBlankText } from './text';
-import { buildTimeline, type Timeline } from './timeline';
+import { createTimelineBuilder, type Timeline } from './timeline';
 
 export type Clock = Date | number | string;
 
@@ -66,7 +66,9 @@ const SIGNAL_REASON = 2;
 export function compileRulebook(rulebook: Rulebook): Engine {
   const lists = rulebook.lists;
   const memo = createConditionMemo();
-  const condition = (c: Parameters<typeof compileCondition>[0]): Predicate => compileCondition(c, lists, memo);
+  // the engine's own: the last address split is never another engine's
+  const addresses = createAddressSplitter();
+  const condition = (c: Parameters<typeof compileCondition>[0]): Predicate => compileCondition(c, lists, memo, addresses.domainOf);
 
   const decayByGroup = new Map<string, Decay>(Object.entries(rulebook.decay.groups).map(([name, model]) => [name, compileDecayModel(model)]));
   const defaultDecay = compileDecayModel(rulebook.decay.default);
@@ -98,7 +100,20 @@ export function compileRulebook(rulebook: Rulebook): Engine {
   const requiredFields = (rulebook.handoff.required_fields as Array<keyof Person>).map((field) => ({ field, read: compilePersonFieldReader(field) }));
   const { fit_weight: fitWeight, engagement_weight: engagementWeight } = rulebook.score;
 
-  // per-evaluation scratch, reused because evaluation is synchronous
+  // per-evaluation scratch, this engine's alone, reused because evaluation is synchronous
+  const timelines = createTimelineBuilder();
+  // numbers this engine's evaluations, for its condition memo (condition-memo.ts); a double stays exact to 2^53
+  let evaluations = 0;
+  // a batch is scored at one "now": format it once, not once per person
+  let lastNow = NaN;
+  let lastIso = '';
+  const isoAt = (now: number): string => {
+    if (now !== lastNow) {
+      lastNow = now;
+      lastIso = new Date(now).toISOString();
+    }
+    return lastIso;
+  };
   const fitMatched = new Uint8Array(fitRules.length);
   const engagementTally = scoreEngagement.tally;
   const signalTally = detectSignals.tally;
@@ -125,7 +140,7 @@ export function compileRulebook(rulebook: Rulebook): Engine {
     const facts: Facts = {
       evaluation: ++evaluations,
       person,
-      emailDomain: emailDomainOf(person.email),
+      emailDomain: addresses.emailDomainOf(person.email),
       fitScore: 0,
       fitGrade: '',
       engagementScore: 0,
@@ -137,7 +152,7 @@ export function compileRulebook(rulebook: Rulebook): Engine {
     // decay and the horizon move once a day (decay.ts), everything else runs on the exact clock
     const fadedAt = decayClock(now);
     const since = Math.max(horizonStart(now, horizon), recycledAt + 1);
-    const timeline = buildTimeline(events, since, now);
+    const timeline = timelines.build(events, since, now);
     const eventsConsidered = timeline.length;
 
     let exclusion: (typeof exclusions)[number] | null = null;
@@ -387,20 +402,6 @@ function clamp(value: number, min: number, max: number): number {
 
 function round1(value: number): number {
   return Math.round(value * 10) / 10;
-}
-
-// numbers evaluations, for the condition memo (condition-memo.ts); a double stays exact to 2^53
-let evaluations = 0;
-
-// a batch is scored at one "now": format it once, not once per person
-let lastNow = NaN;
-let lastIso = '';
-function isoAt(now: number): string {
-  if (now !== lastNow) {
-    lastNow = now;
-    lastIso = new Date(now).toISOString();
-  }
-  return lastIso;
 }
 
 export function toMillis(clock: Clock): number {
