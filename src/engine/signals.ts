@@ -113,6 +113,7 @@ interface DetectorScratch {
   b: Float64Array;
 }
 
+/** Starts at 64 entries: most people have tens of events, so it rarely grows. */
 function createDetectorScratch(): DetectorScratch {
   return { a: new Float64Array(64), b: new Float64Array(64) };
 }
