@@ -7,6 +7,7 @@ import { isBlankText, trimmed } from './text';
 export type Predicate = (facts: Facts) => boolean;
 type Lists = Readonly<Record<string, readonly string[]>>;
 type Test = (value: FieldValue, facts: Facts) => boolean;
+type DomainOf = (value: string) => string;
 
 // where a value stands against a set of values
 const MEMBER = 1;
@@ -20,25 +21,28 @@ const isEmpty = (value: FieldValue): boolean => value === null || value === unde
  * Compiles a rulebook condition into a predicate. String comparisons ignore case and surrounding
  * space. `not_in` / `not_in_list` are false for an empty field: "country not served" must not fire
  * when the country is unknown (use `present: false` to test emptiness).
+ *
+ * `memo` and `domainOfValue` (an engine's own address splitter, facts.ts) let the conditions of one
+ * engine share string work within an evaluation; without them each test does its own.
  */
-export function compileCondition(condition: Condition, lists: Lists, memo?: ConditionMemo): Predicate {
+export function compileCondition(condition: Condition, lists: Lists, memo?: ConditionMemo, domainOfValue: DomainOf = domainOf): Predicate {
   // plain loops: `parts.every((part) => part(facts))` allocated a closure on every call
   if (condition.all) {
-    const parts = condition.all.map((child) => compileCondition(child, lists, memo));
+    const parts = condition.all.map((child) => compileCondition(child, lists, memo, domainOfValue));
     return (facts) => {
       for (let i = 0; i < parts.length; i++) if (!parts[i]!(facts)) return false;
       return true;
     };
   }
   if (condition.any) {
-    const parts = condition.any.map((child) => compileCondition(child, lists, memo));
+    const parts = condition.any.map((child) => compileCondition(child, lists, memo, domainOfValue));
     return (facts) => {
       for (let i = 0; i < parts.length; i++) if (parts[i]!(facts)) return true;
       return false;
     };
   }
   if (condition.not) {
-    const inner = compileCondition(condition.not, lists, memo);
+    const inner = compileCondition(condition.not, lists, memo, domainOfValue);
     return (facts) => !inner(facts);
   }
   const field = condition.field!;
@@ -98,7 +102,7 @@ export function compileCondition(condition: Condition, lists: Lists, memo?: Cond
     pattern(new RegExp(sources.join('|') || '(?!)', 'i'));
   }
   if (condition.domain_in_list !== undefined) {
-    const matchDomain = compileDomainMatcher(lists[condition.domain_in_list] ?? []);
+    const matchDomain = compileDomainMatcher(lists[condition.domain_in_list] ?? [], domainOfValue);
     tests.push(memoised(`domain\u0000${condition.domain_in_list}`, (value) => (typeof value === 'string' && matchDomain(value) ? 1 : 0), 1));
   }
 
@@ -115,9 +119,9 @@ export function compileCondition(condition: Condition, lists: Lists, memo?: Cond
 
 /**
  * Domain lists hold `gmail.com` (that domain and its subdomains) or `*.edu` / `.edu` (any domain
- * ending so). Accepts an email address or a bare domain.
+ * ending so). Accepts an email address or a bare domain, split by `domainOfValue`.
  */
-export function compileDomainMatcher(entries: readonly string[]): (value: string) => boolean {
+export function compileDomainMatcher(entries: readonly string[], domainOfValue: DomainOf = domainOf): (value: string) => boolean {
   const exact = new Set<string>();
   const suffixes: string[] = [];
   for (const entry of entries) {
@@ -130,7 +134,7 @@ export function compileDomainMatcher(entries: readonly string[]): (value: string
   // is not cut out of the string and looked up
   const lengths = new Set([...exact].map((domain) => domain.length));
   return (value) => {
-    const domain = domainOf(value);
+    const domain = domainOfValue(value);
     if (!domain) return false;
     if (exact.has(domain)) return true;
     for (let i = 0; i < suffixes.length; i++) if (domain.endsWith(suffixes[i]!)) return true;

@@ -21,14 +21,14 @@ function textOf(value: unknown): string | null {
   return value === undefined || value === null ? null : typeof value === 'string' ? value : String(value);
 }
 
-/** Well-known properties are read directly (a monomorphic load, one call per test); others by key. */
-const KNOWN_READERS: Record<string, ReadText> = {
+/** Well-known properties are read directly (a monomorphic load, one call per test); others by key. Frozen: shared by every engine. */
+const KNOWN_READERS: Readonly<Record<string, ReadText>> = Object.freeze({
   url: (event) => textOf(event.properties.url),
   formId: (event) => textOf(event.properties.formId),
   formName: (event) => textOf(event.properties.formName),
   assetTitle: (event) => textOf(event.properties.assetTitle),
   contentStage: (event) => textOf(event.properties.contentStage),
-};
+});
 
 function readerFor(key: string): ReadText {
   if (Object.hasOwn(KNOWN_READERS, key)) return KNOWN_READERS[key]!;

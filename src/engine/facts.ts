@@ -19,29 +19,56 @@ export interface Facts {
 export type FieldValue = string | number | boolean | null | undefined;
 export type FieldReader = (facts: Facts) => FieldValue;
 
+/** The lower-cased domain of an email address, or null when the value is no address (no '@'). */
 export function emailDomainOf(email: string | null | undefined): string | null {
   if (!email) return null;
-  splitAddress(email);
-  return lastHasAt ? lastDomain || null : null;
+  const at = email.lastIndexOf('@');
+  return at === -1 ? null : domainAfter(email, at) || null;
 }
 
 /** The lower-cased domain of an email address, or a bare domain as given (domain lists accept both). */
 export function domainOf(value: string): string {
-  splitAddress(value);
-  return lastDomain;
+  return domainAfter(value, value.lastIndexOf('@'));
 }
 
-// an evaluation derives the person's email domain for the facts and for each domain list the
-// exclusions test: split the address once
-let lastAddress = '';
-let lastDomain = '';
-let lastHasAt = false;
-function splitAddress(value: string): void {
-  if (value === lastAddress) return;
-  const at = value.lastIndexOf('@');
-  lastHasAt = at !== -1;
-  lastDomain = trimmed(lastHasAt ? value.slice(at + 1) : value).toLowerCase();
-  lastAddress = value;
+/** What follows the '@' at `at` (the whole value when `at` is -1), trimmed and lower-cased. */
+function domainAfter(value: string, at: number): string {
+  return trimmed(at === -1 ? value : value.slice(at + 1)).toLowerCase();
+}
+
+/** `emailDomainOf` and `domainOf`, remembering the last address they split. */
+export interface AddressSplitter {
+  emailDomainOf(email: string | null | undefined): string | null;
+  domainOf(value: string): string;
+}
+
+/**
+ * An evaluation derives the person's email domain for the facts and again for each domain list
+ * the exclusions test: a splitter splits the address once. Each engine has its own, so the last
+ * address is never another engine's (it is only a cache: any caller gets the same answers).
+ */
+export function createAddressSplitter(): AddressSplitter {
+  let lastAddress = '';
+  let lastDomain = '';
+  let lastHasAt = false;
+  const split = (value: string): void => {
+    if (value === lastAddress) return;
+    const at = value.lastIndexOf('@');
+    lastHasAt = at !== -1;
+    lastDomain = domainAfter(value, at);
+    lastAddress = value;
+  };
+  return {
+    emailDomainOf(email) {
+      if (!email) return null;
+      split(email);
+      return lastHasAt ? lastDomain || null : null;
+    },
+    domainOf(value) {
+      split(value);
+      return lastDomain;
+    },
+  };
 }
 
 /** How many BANT answers equal `answer` (yes or no), as the rep filled them in. */
@@ -99,9 +126,9 @@ export function compilePersonFieldReader(key: keyof Person): FieldReader {
 /**
  * Person fields read by name. One closure reading `person[key]` for every field made that load
  * megamorphic (the load site sees every key) and it showed up in the engine profile; a reader per
- * field is a plain property load.
+ * field is a plain property load. Frozen: shared by every engine.
  */
-const PERSON_READERS: Record<string, FieldReader> = {
+const PERSON_READERS: Readonly<Record<string, FieldReader>> = Object.freeze({
   id: (facts) => facts.person.id,
   email: (facts) => facts.person.email,
   firstName: (facts) => facts.person.firstName,
@@ -117,4 +144,4 @@ const PERSON_READERS: Record<string, FieldReader> = {
   ownerId: (facts) => facts.person.ownerId,
   leadStatus: (facts) => facts.person.leadStatus,
   crmStage: (facts) => facts.person.crmStage,
-};
+});

@@ -70,7 +70,9 @@ export function compileSignals(rulebook: Rulebook, decayFor: (group?: string) =>
     reason: compileTemplate(signal.reason),
     window: describeDuration(parseDuration(signal.window)),
   }));
-  const detectors = source.map(compileDetector);
+  // one scratch for this engine's detectors: they run one after another
+  const scratch = createDetectorScratch();
+  const detectors = source.map((signal) => compileDetector(signal, scratch));
   const decays = source.map((signal) => decayFor(signal.group));
   const earns = source.map((signal) => signal.points);
   const tally: SignalTally = { fired: new Uint8Array(source.length), points: new Float64Array(source.length), count: new Int32Array(source.length) };
@@ -90,33 +92,45 @@ export function compileSignals(rulebook: Rulebook, decayFor: (group?: string) =>
   };
 }
 
-function compileDetector(signal: Signal): Detector {
+function compileDetector(signal: Signal, scratch: DetectorScratch): Detector {
   const window = parseDuration(signal.window);
   switch (signal.kind) {
     case 'velocity':
-      return velocity(compileEventMatch(signal.match), signal.count, window);
+      return velocity(compileEventMatch(signal.match), signal.count, window, scratch);
     case 'repeat_visits':
-      return repeatVisits(compileEventMatch(signal.match), signal.days, window);
+      return repeatVisits(compileEventMatch(signal.match), signal.days, window, scratch);
     case 'content_progression':
       return contentProgression(stageRank(signal.reach), window);
   }
 }
 
-/** Scratch arrays for the detectors, grown to the longest timeline seen (evaluation is synchronous). */
-let scratchA = new Float64Array(64);
-let scratchB = new Float64Array(64);
-function ensureScratch(length: number): void {
-  if (scratchA.length >= length) return;
-  scratchA = new Float64Array(Math.max(length, 2 * scratchA.length));
-  scratchB = new Float64Array(scratchA.length);
+/**
+ * Scratch arrays for the detectors of one engine, grown to the longest timeline seen: a detector
+ * fills and reads them within one call, and an engine's detectors run one after another.
+ */
+interface DetectorScratch {
+  a: Float64Array;
+  b: Float64Array;
+}
+
+/** Starts at 64 entries: most people have tens of events, so it rarely grows. */
+function createDetectorScratch(): DetectorScratch {
+  return { a: new Float64Array(64), b: new Float64Array(64) };
+}
+
+/** Room for `length` entries in both arrays. */
+function ensureScratch(scratch: DetectorScratch, length: number): void {
+  if (scratch.a.length >= length) return;
+  scratch.a = new Float64Array(Math.max(length, 2 * scratch.a.length));
+  scratch.b = new Float64Array(scratch.a.length);
 }
 
 /** N matching events within a window ("several content offers in a short time"). */
-function velocity(match: CompiledMatch, needed: number, window: number): Detector {
+function velocity(match: CompiledMatch, needed: number, window: number, scratch: DetectorScratch): Detector {
   return (timeline, firing) => {
     const { times, length } = timeline;
-    ensureScratch(length);
-    const matched = scratchA;
+    ensureScratch(scratch, length);
+    const matched = scratch.a;
     let n = 0;
     let fired = false;
     for (let i = 0; i < length; i++) {
@@ -135,13 +149,13 @@ function velocity(match: CompiledMatch, needed: number, window: number): Detecto
 }
 
 /** Matching activity on N distinct days within a window ("repeat visits"). */
-function repeatVisits(match: CompiledMatch, days: number, window: number): Detector {
+function repeatVisits(match: CompiledMatch, days: number, window: number, scratch: DetectorScratch): Detector {
   const windowDays = Math.max(1, Math.floor(window / DAY_MS));
   return (timeline, firing) => {
     const { times, length } = timeline;
-    ensureScratch(length);
-    const dayNumbers = scratchA;
-    const dayLastTime = scratchB;
+    ensureScratch(scratch, length);
+    const dayNumbers = scratch.a;
+    const dayLastTime = scratch.b;
     let n = 0;
     for (let i = 0; i < length; i++) {
       if (!matchesAt(match, timeline, i)) continue;

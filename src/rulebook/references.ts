@@ -14,136 +14,211 @@ type Path = Array<string | number>;
 const TEMPLATE_EXTRAS = ['count', 'window', 'tier'];
 const TEMPLATE_PLACEHOLDER = /\{([^{}]*)\}/g;
 
+/** What every check needs: the rulebook, where issues go, and which regexes were already compiled. */
+interface Checker {
+  rulebook: Rulebook;
+  report(path: Path, message: string): void;
+  /** Paths of regexes checked so far: a list used by several conditions is reported once. */
+  checkedRegexes: Set<string>;
+}
+
 /**
  * Checks what a schema cannot: that names refer to things that exist, regexes compile, ids are
- * unique and bands are ordered. Each issue carries the path of the offending value.
+ * unique and bands are ordered. Each issue carries the path of the offending value; issues come in
+ * the order of the rulebook's sections.
  */
 export function checkReferences(rulebook: Rulebook): ReferenceIssue[] {
   const issues: ReferenceIssue[] = [];
-  const report = (path: Path, message: string) => issues.push({ path, message });
+  const check: Checker = { rulebook, report: (path, message) => issues.push({ path, message }), checkedRegexes: new Set() };
+  checkExclusions(check);
+  checkFitRules(check);
+  checkGradeBands(check);
+  checkEngagement(check);
+  checkStages(check);
+  checkPriorityBands(check);
+  checkHandoffFields(check);
+  checkScoreWeights(check);
+  return issues;
+}
 
-  const checkCondition = (condition: Condition, path: Path, allowDerived: boolean): void => {
-    if (condition.all) condition.all.forEach((child, i) => checkCondition(child, [...path, 'all', i], allowDerived));
-    if (condition.any) condition.any.forEach((child, i) => checkCondition(child, [...path, 'any', i], allowDerived));
-    if (condition.not) checkCondition(condition.not, [...path, 'not'], allowDerived);
-    if (condition.field !== undefined && !isKnownField(condition.field, allowDerived)) {
-      const hint = allowDerived ? '' : ' (fit.*, engagement.* and score are only known in stages and priority)';
-      report([...path, 'field'], `unknown field "${condition.field}"${hint}`);
-    }
-    for (const key of ['in_list', 'not_in_list', 'matches_list', 'domain_in_list'] as const) {
-      const name = condition[key];
-      if (name !== undefined && !(name in rulebook.lists)) {
-        report([...path, key], `no list named "${name}" in lists (defined: ${Object.keys(rulebook.lists).join(', ') || 'none'})`);
-      }
-    }
-    if (condition.matches !== undefined) checkRegex(condition.matches, [...path, 'matches']);
-    if (condition.matches_list !== undefined && rulebook.lists[condition.matches_list]) {
-      rulebook.lists[condition.matches_list]!.forEach((pattern, i) => checkRegex(pattern, ['lists', condition.matches_list!, i]));
-    }
-  };
-
-  const checkedRegexes = new Set<string>();
-  const checkRegex = (pattern: string, path: Path): void => {
-    const key = path.join('.');
-    if (checkedRegexes.has(key)) return;
-    checkedRegexes.add(key);
-    try {
-      new RegExp(pattern, 'i');
-    } catch (error) {
-      report(path, `not a valid regular expression: ${(error as Error).message}`);
-    }
-  };
-
-  const checkTemplate = (template: string, path: Path): void => {
-    for (const match of template.matchAll(TEMPLATE_PLACEHOLDER)) {
-      const name = match[1]!;
-      if (!TEMPLATE_EXTRAS.includes(name) && !isKnownField(name, false)) {
-        report(path, `unknown placeholder {${name}} (use a person field such as {title}, or {count}, {window})`);
-      }
-    }
-  };
-
-  const checkUniqueIds = (items: ReadonlyArray<{ id: string }>, path: Path): void => {
-    const seen = new Map<string, number>();
-    items.forEach((item, i) => {
-      const first = seen.get(item.id);
-      if (first !== undefined) report([...path, i, 'id'], `duplicate id "${item.id}" (first used at ${path.join('.')}[${first}])`);
-      else seen.set(item.id, i);
-    });
-  };
-
-  const checkGroup = (group: string | undefined, path: Path): void => {
-    if (group !== undefined && !(group in rulebook.decay.groups)) {
-      report(path, `no decay group "${group}" in decay.groups (defined: ${Object.keys(rulebook.decay.groups).join(', ') || 'none'})`);
-    }
-  };
-
-  rulebook.exclusions.forEach((exclusion, i) => {
-    checkCondition(exclusion.when, ['exclusions', i, 'when'], false);
-    checkTemplate(exclusion.reason, ['exclusions', i, 'reason']);
+/** Exclusions test person fields only: fit and engagement are not known yet when they run. */
+function checkExclusions(check: Checker): void {
+  const { exclusions } = check.rulebook;
+  exclusions.forEach((exclusion, i) => {
+    checkCondition(check, exclusion.when, ['exclusions', i, 'when'], false);
+    checkTemplate(check, exclusion.reason, ['exclusions', i, 'reason']);
   });
-  checkUniqueIds(rulebook.exclusions, ['exclusions']);
+  checkUniqueIds(check, exclusions, ['exclusions']);
+}
 
-  rulebook.fit.rules.forEach((rule, i) => {
-    checkCondition(rule.when, ['fit', 'rules', i, 'when'], false);
-    checkTemplate(rule.reason, ['fit', 'rules', i, 'reason']);
+/** Fit rules, like exclusions, run before any score exists. */
+function checkFitRules(check: Checker): void {
+  const { rules } = check.rulebook.fit;
+  rules.forEach((rule, i) => {
+    checkCondition(check, rule.when, ['fit', 'rules', i, 'when'], false);
+    checkTemplate(check, rule.reason, ['fit', 'rules', i, 'reason']);
   });
-  checkUniqueIds(rulebook.fit.rules, ['fit', 'rules']);
-  rulebook.fit.grades.forEach((band, i) => {
-    const previous = rulebook.fit.grades[i - 1];
+  checkUniqueIds(check, rules, ['fit', 'rules']);
+}
+
+/** Grades are the first band a score reaches: bands must go down, and the last must catch every score. */
+function checkGradeBands(check: Checker): void {
+  const { grades } = check.rulebook.fit;
+  grades.forEach((band, i) => {
+    const previous = grades[i - 1];
     if (previous && band.min >= previous.min) {
-      report(['fit', 'grades', i, 'min'], `grade bands must be listed from the highest minimum down (${band.min} follows ${previous.min})`);
+      check.report(['fit', 'grades', i, 'min'], `grade bands must be listed from the highest minimum down (${band.min} follows ${previous.min})`);
     }
   });
-  const lowest = rulebook.fit.grades[rulebook.fit.grades.length - 1];
+  const lowest = grades[grades.length - 1];
   if (lowest && lowest.min > 0) {
-    report(['fit', 'grades', rulebook.fit.grades.length - 1, 'min'], 'the last grade band must start at 0 or below, so every fit score gets a grade');
+    check.report(['fit', 'grades', grades.length - 1, 'min'], 'the last grade band must start at 0 or below, so every fit score gets a grade');
   }
+}
 
-  rulebook.engagement.rules.forEach((rule, i) => {
-    checkGroup(rule.group, ['engagement', 'rules', i, 'group']);
-    checkTemplate(rule.reason, ['engagement', 'rules', i, 'reason']);
+/** Engagement rules and signals name decay groups and render reasons. */
+function checkEngagement(check: Checker): void {
+  const { rules, signals } = check.rulebook.engagement;
+  rules.forEach((rule, i) => {
+    checkGroup(check, rule.group, ['engagement', 'rules', i, 'group']);
+    checkTemplate(check, rule.reason, ['engagement', 'rules', i, 'reason']);
   });
-  checkUniqueIds(rulebook.engagement.rules, ['engagement', 'rules']);
-  rulebook.engagement.signals.forEach((signal, i) => {
-    checkGroup(signal.group, ['engagement', 'signals', i, 'group']);
-    checkTemplate(signal.reason, ['engagement', 'signals', i, 'reason']);
+  checkUniqueIds(check, rules, ['engagement', 'rules']);
+  signals.forEach((signal, i) => {
+    checkGroup(check, signal.group, ['engagement', 'signals', i, 'group']);
+    checkTemplate(check, signal.reason, ['engagement', 'signals', i, 'reason']);
   });
-  checkUniqueIds(rulebook.engagement.signals, ['engagement', 'signals']);
+  checkUniqueIds(check, signals, ['engagement', 'signals']);
+}
 
-  const { stages } = rulebook;
-  checkCondition(stages.lead.when, ['stages', 'lead', 'when'], false);
-  stages.mql.tiers.forEach((tier, i) => checkCondition(tier.when, ['stages', 'mql', 'tiers', i, 'when'], true));
-  checkUniqueIds(stages.mql.tiers, ['stages', 'mql', 'tiers']);
-  const sql = stages.sql;
+/** Stage conditions after the lead's may read the scores; SQL must be reachable somehow. */
+function checkStages(check: Checker): void {
+  const { stages } = check.rulebook;
+  checkCondition(check, stages.lead.when, ['stages', 'lead', 'when'], false);
+  stages.mql.tiers.forEach((tier, i) => checkCondition(check, tier.when, ['stages', 'mql', 'tiers', i, 'when'], true));
+  checkUniqueIds(check, stages.mql.tiers, ['stages', 'mql', 'tiers']);
+  checkSqlPaths(check);
+  stages.recycle.forEach((rule, i) => {
+    checkCondition(check, rule.when, ['stages', 'recycle', i, 'when'], true);
+    checkTemplate(check, rule.reason, ['stages', 'recycle', i, 'reason']);
+  });
+  checkUniqueIds(check, stages.recycle, ['stages', 'recycle']);
+}
+
+/** An SQL needs at least one path, and a fast track cannot look further back than the events kept. */
+function checkSqlPaths(check: Checker): void {
+  const { rulebook } = check;
+  const sql = rulebook.stages.sql;
   if (sql.engagement_threshold === undefined && !sql.fast_track && !sql.bant && !sql.sales_accepted) {
-    report(['stages', 'sql'], 'no way to reach SQL: set engagement_threshold, fast_track, bant or sales_accepted');
+    check.report(['stages', 'sql'], 'no way to reach SQL: set engagement_threshold, fast_track, bant or sales_accepted');
   }
   if (sql.fast_track && parseDuration(sql.fast_track.within) > parseDuration(rulebook.decay.horizon)) {
-    report(['stages', 'sql', 'fast_track', 'within'], `must not be longer than decay.horizon (${rulebook.decay.horizon}): older events are not considered`);
+    check.report(['stages', 'sql', 'fast_track', 'within'], `must not be longer than decay.horizon (${rulebook.decay.horizon}): older events are not considered`);
   }
-  if (sql.sales_accepted) checkCondition(sql.sales_accepted, ['stages', 'sql', 'sales_accepted'], true);
-  stages.recycle.forEach((rule, i) => {
-    checkCondition(rule.when, ['stages', 'recycle', i, 'when'], true);
-    checkTemplate(rule.reason, ['stages', 'recycle', i, 'reason']);
-  });
-  checkUniqueIds(stages.recycle, ['stages', 'recycle']);
+  if (sql.sales_accepted) checkCondition(check, sql.sales_accepted, ['stages', 'sql', 'sales_accepted'], true);
+}
 
-  rulebook.priority.forEach((band, i) => {
-    const isLast = i === rulebook.priority.length - 1;
-    if (band.when) checkCondition(band.when, ['priority', i, 'when'], true);
-    if (isLast && band.when) report(['priority', i], 'the last priority band must have no "when": it is the default');
-    if (!isLast && !band.when) report(['priority', i], 'only the last priority band may omit "when"');
+/** Priority is the first band that matches, so exactly the last band is the unconditional default. */
+function checkPriorityBands(check: Checker): void {
+  const { priority } = check.rulebook;
+  priority.forEach((band, i) => {
+    const isLast = i === priority.length - 1;
+    if (band.when) checkCondition(check, band.when, ['priority', i, 'when'], true);
+    if (isLast && band.when) check.report(['priority', i], 'the last priority band must have no "when": it is the default');
+    if (!isLast && !band.when) check.report(['priority', i], 'only the last priority band may omit "when"');
   });
+}
 
-  rulebook.handoff.required_fields.forEach((field, i) => {
+/** Handoff fields are read from the person as named, so each must be a person field. */
+function checkHandoffFields(check: Checker): void {
+  check.rulebook.handoff.required_fields.forEach((field, i) => {
     if (!(PERSON_FIELDS as readonly string[]).includes(field)) {
-      report(['handoff', 'required_fields', i], `unknown person field "${field}" (known: ${PERSON_FIELDS.join(', ')})`);
+      check.report(['handoff', 'required_fields', i], `unknown person field "${field}" (known: ${PERSON_FIELDS.join(', ')})`);
     }
   });
+}
 
-  if (rulebook.score.fit_weight + rulebook.score.engagement_weight <= 0) {
-    report(['score'], 'fit_weight and engagement_weight cannot both be 0');
+/** With both weights at 0 every total score would be 0. */
+function checkScoreWeights(check: Checker): void {
+  const { score } = check.rulebook;
+  if (score.fit_weight + score.engagement_weight <= 0) {
+    check.report(['score'], 'fit_weight and engagement_weight cannot both be 0');
   }
-  return issues;
+}
+
+/** A condition and its children: fields known where it runs, lists defined, regexes valid. */
+function checkCondition(check: Checker, condition: Condition, path: Path, allowDerived: boolean): void {
+  if (condition.all) condition.all.forEach((child, i) => checkCondition(check, child, [...path, 'all', i], allowDerived));
+  if (condition.any) condition.any.forEach((child, i) => checkCondition(check, child, [...path, 'any', i], allowDerived));
+  if (condition.not) checkCondition(check, condition.not, [...path, 'not'], allowDerived);
+  checkConditionField(check, condition, path, allowDerived);
+  checkListNames(check, condition, path);
+  checkConditionRegexes(check, condition, path);
+}
+
+/** Scores are derived during an evaluation, so only stages and priority may read them. */
+function checkConditionField(check: Checker, condition: Condition, path: Path, allowDerived: boolean): void {
+  if (condition.field !== undefined && !isKnownField(condition.field, allowDerived)) {
+    const hint = allowDerived ? '' : ' (fit.*, engagement.* and score are only known in stages and priority)';
+    check.report([...path, 'field'], `unknown field "${condition.field}"${hint}`);
+  }
+}
+
+/** A list named by a condition must exist, or the condition would silently test an empty list. */
+function checkListNames(check: Checker, condition: Condition, path: Path): void {
+  const { lists } = check.rulebook;
+  for (const key of ['in_list', 'not_in_list', 'matches_list', 'domain_in_list'] as const) {
+    const name = condition[key];
+    if (name !== undefined && !(name in lists)) {
+      check.report([...path, key], `no list named "${name}" in lists (defined: ${Object.keys(lists).join(', ') || 'none'})`);
+    }
+  }
+}
+
+/** Patterns are compiled on load, so a bad one is reported with its path instead of failing an evaluation. */
+function checkConditionRegexes(check: Checker, condition: Condition, path: Path): void {
+  if (condition.matches !== undefined) checkRegex(check, condition.matches, [...path, 'matches']);
+  const listName = condition.matches_list;
+  const patterns = listName !== undefined ? check.rulebook.lists[listName] : undefined;
+  if (listName !== undefined && patterns) patterns.forEach((pattern, i) => checkRegex(check, pattern, ['lists', listName, i]));
+}
+
+/** Compiles a pattern as conditions do (case-insensitive), once per path. */
+function checkRegex(check: Checker, pattern: string, path: Path): void {
+  const key = path.join('.');
+  if (check.checkedRegexes.has(key)) return;
+  check.checkedRegexes.add(key);
+  try {
+    new RegExp(pattern, 'i');
+  } catch (error) {
+    check.report(path, `not a valid regular expression: ${(error as Error).message}`);
+  }
+}
+
+/** Placeholders must name a person field or a value the engine supplies, or the reason would read "unknown". */
+function checkTemplate(check: Checker, template: string, path: Path): void {
+  for (const match of template.matchAll(TEMPLATE_PLACEHOLDER)) {
+    const name = match[1]!;
+    if (!TEMPLATE_EXTRAS.includes(name) && !isKnownField(name, false)) {
+      check.report(path, `unknown placeholder {${name}} (use a person field such as {title}, or {count}, {window})`);
+    }
+  }
+}
+
+/** Ids name rules in decisions and explanations, so within a section each must be unique. */
+function checkUniqueIds(check: Checker, items: ReadonlyArray<{ id: string }>, path: Path): void {
+  const seen = new Map<string, number>();
+  items.forEach((item, i) => {
+    const first = seen.get(item.id);
+    if (first !== undefined) check.report([...path, i, 'id'], `duplicate id "${item.id}" (first used at ${path.join('.')}[${first}])`);
+    else seen.set(item.id, i);
+  });
+}
+
+/** A group names a decay model; an unknown one would have no decay to apply. */
+function checkGroup(check: Checker, group: string | undefined, path: Path): void {
+  const { groups } = check.rulebook.decay;
+  if (group !== undefined && !(group in groups)) {
+    check.report(path, `no decay group "${group}" in decay.groups (defined: ${Object.keys(groups).join(', ') || 'none'})`);
+  }
 }
