@@ -1,3 +1,4 @@
+import { hkdfSync } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Queue } from 'bullmq';
 import type { Env } from '../config/env';
@@ -8,6 +9,7 @@ import type { QueueName } from '../queue/job-data';
 import { createQueues } from '../queue/queues';
 import { connectorRegistry } from '../../connectors/registry';
 import type { ConnectorRegistry } from '../connector/connector-registry';
+import { ratePolicyNamed } from '../connector/connector-install';
 import { createRedisRateLimiter, type RateLimiter, type RatePolicy } from '../rate-limit';
 import { SecretBox, createStore, type Installation, type Provider, type Store } from '../store';
 import { createConnectorFactory } from './connector-factory';
@@ -49,6 +51,13 @@ export interface Runtime {
   deps: JobDeps;
   /** Sets one installation's request budget (self-hosted single-account mode chooses it explicitly). */
   setRatePolicy(installationId: string, policy: RatePolicy): void;
+  /**
+   * A 32-byte key for one purpose (`oauth-state`, …), derived from the key that seals the tokens
+   * (LEADSTAGE_SECRET_KEY) with HKDF, so one secret serves every purpose and none reveals another.
+   */
+  deriveKey(purpose: string): Buffer;
+  /** Forgets what this process cached about an installation (reconnected, disconnected). */
+  forget(installationId: string): void;
   close(): Promise<void>;
 }
 
@@ -68,7 +77,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const redis = await connectRedis(env.REDIS_URL);
   const dataDir = options.dataDir ?? env.LEADSTAGE_DATA_DIR;
   const store = await createStore(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL, ...(options.schema ? { schema: options.schema } : {}) } : { dataDir });
-  const box = new SecretBox(loadSecretKey(env.LEADSTAGE_SECRET_KEY, dataDir === 'memory' ? env.LEADSTAGE_DATA_DIR : dataDir));
+  const secretKey = loadSecretKey(env.LEADSTAGE_SECRET_KEY, dataDir === 'memory' ? env.LEADSTAGE_DATA_DIR : dataDir);
+  const box = new SecretBox(secretKey);
   const metrics = createMetrics();
   const prefix = options.prefix ?? 'leadstage';
   const queues = createQueues(redis, prefix);
@@ -78,9 +88,14 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const limiter = createRedisRateLimiter(redis, { prefix });
   const connectors = options.connectors ?? connectorRegistry;
   const installationPolicies = new Map<string, RatePolicy>();
+  // explicit (environment mode) > the runtime's override (demo, tests) > chosen at install > the connector's default
   const ratePolicyFor = (installation: Installation): RatePolicy =>
-    installationPolicies.get(installation.id) ?? options.ratePolicies?.[installation.provider] ?? connectors.get(installation.provider).defaultRatePolicy;
+    installationPolicies.get(installation.id) ??
+    options.ratePolicies?.[installation.provider] ??
+    ratePolicyNamed(connectors.get(installation.provider).ratePolicies, installation.ratePolicy) ??
+    connectors.get(installation.provider).defaultRatePolicy;
   const installations = new Map<string, Installation>();
+  const connectorFor = createConnectorFactory({ store, box, metrics, logger, limiter, registry: connectors, ratePolicyFor, redis, prefix });
   const deps: JobDeps = {
     store,
     clock,
@@ -88,7 +103,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     enqueue,
     engineFor: createEngineCache(store),
     ...(options.outboxLeaseMs ? { outboxLeaseMs: options.outboxLeaseMs } : {}),
-    connectorFor: createConnectorFactory({ store, box, metrics, logger, limiter, registry: connectors, ratePolicyFor, redis, prefix }),
+    connectorFor,
     connectors,
     async installation(workspaceId, installationId) {
       let installation = installations.get(installationId);
@@ -113,6 +128,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     limiter,
     deps,
     setRatePolicy: (installationId, policy) => installationPolicies.set(installationId, policy),
+    deriveKey: (purpose) => Buffer.from(hkdfSync('sha256', secretKey, Buffer.alloc(0), `leadstage:${purpose}`, 32)),
+    forget(installationId) {
+      installations.delete(installationId);
+      connectorFor.forget(installationId);
+    },
     async close() {
       await Promise.all(Object.values(queues).map((queue) => queue.close()));
       await store.close();

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
-import { createWebApp } from '../web/web-app';
+import { createWebApp, type WebDeps } from '../web/web-app';
+import { configureInstallables } from './oauth-flow';
 import { startWorkers, type StallSettings, type WorkerSet } from '../worker/worker';
 import type { Runtime } from './runtime';
 
@@ -11,18 +12,43 @@ export interface Serving {
 }
 
 /** Starts the web server and/or the workers on a runtime; `stop` is the graceful shutdown. */
-export async function serve(runtime: Runtime, roles: { web: boolean; worker: boolean; port: number; stall?: StallSettings }): Promise<Serving> {
+export interface WebOptions {
+  /** Where the OAuth apps' variables are read (default process.env). */
+  installEnv?: Readonly<Record<string, string | undefined>>;
+  /** Overrides PUBLIC_URL (tests); default PUBLIC_URL, else the address the server listens on. */
+  publicUrl?: string;
+  rateLimits?: WebDeps['rateLimits'];
+}
+
+export async function serve(runtime: Runtime, roles: { web: boolean; worker: boolean; port: number; stall?: StallSettings; webOptions?: WebOptions }): Promise<Serving> {
   const workers = roles.worker ? startWorkers(runtime.redis, runtime.prefix, runtime.deps, runtime.metrics, runtime.limiter, roles.stall) : null;
   let server: Server | null = null;
   let url: string | null = null;
   if (roles.web) {
-    const app = createWebApp({ store: runtime.store, redis: runtime.redis, metrics: runtime.metrics });
+    const options = roles.webOptions ?? {};
+    const installables = configureInstallables(runtime.deps.connectors, options.installEnv ?? process.env);
+    // the callback URL is fixed before listening only when configured; else it is the listening address
+    const deps: WebDeps = {
+      runtime,
+      installables,
+      publicUrl: options.publicUrl ?? runtime.env.PUBLIC_URL ?? '',
+      secureCookies: runtime.env.NODE_ENV === 'production',
+      clock: Date.now,
+      ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
+    };
+    const app = createWebApp(deps);
     server = await new Promise<Server>((resolve, reject) => {
       const listening = app.listen(roles.port, '127.0.0.1', () => resolve(listening));
       listening.once('error', reject);
     });
     const address = server.address();
     url = typeof address === 'object' && address ? `http://127.0.0.1:${address.port}` : null;
+    if (!deps.publicUrl) {
+      deps.publicUrl = url ?? '';
+      if (installables.size > 0 && runtime.env.NODE_ENV === 'production') {
+        runtime.logger.warn('PUBLIC_URL is not set: OAuth callbacks point at the listening address, which a CRM cannot reach from outside', { url });
+      }
+    }
   }
   return {
     server,

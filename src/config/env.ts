@@ -16,6 +16,8 @@ const EnvSchema = z
     REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'expected redis://host:port' }).default('redis://127.0.0.1:6379'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     RULEBOOK_PATH: z.string().min(1).default('config/rulebook.default.yaml'),
+    /** The externally visible base URL (https://leadstage.example.com): OAuth callbacks are `${PUBLIC_URL}/oauth/<system>/callback`. */
+    PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'expected the externally visible base URL, e.g. https://leadstage.example.com' }).optional(),
     /** 32 bytes, base64 or hex: encrypts CRM tokens at rest. Required in production. */
     LEADSTAGE_SECRET_KEY: z
       .string()
