@@ -30,7 +30,9 @@ export function fieldProblems(error: z.ZodError, input: unknown, prefix: string)
   return error.issues.map((issue) => {
     const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
     const raw = at(input, issue.path);
-    const value = SECRET_FIELDS.test(path) ? (raw === undefined ? undefined : '[redacted]') : typeof raw === 'string' && raw.length > 200 ? `${raw.slice(0, 200)}…` : raw;
+    // only a field's own value is echoed: a whole object may carry a secret field
+    const primitive = raw === null || ['string', 'number', 'boolean'].includes(typeof raw);
+    const value = raw === undefined || !primitive ? undefined : SECRET_FIELDS.test(path) ? '[redacted]' : typeof raw === 'string' && raw.length > 200 ? `${raw.slice(0, 200)}…` : raw;
     return { path, message: issue.message, ...(value !== undefined ? { value } : {}) };
   });
 }

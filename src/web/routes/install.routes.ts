@@ -11,10 +11,19 @@ import type { RouteGroup } from './route-group';
 export const ProviderParams = z.object({ provider: z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, 'expected a system id such as the one in the install link') }).strict();
 
 /** What the CRM sends back: a code and our state, or an OAuth error (the admin declined). */
-const CallbackQuery = z.union([
-  z.object({ code: z.string().min(1).max(4096), state: z.string().min(1).max(200) }).loose(),
-  z.object({ error: z.string().min(1).max(200), error_description: z.string().max(2000).optional(), state: z.string().max(200).optional() }).loose(),
-]);
+const CallbackQuery = z
+  .object({
+    code: z.string().min(1).max(4096).optional(),
+    state: z.string().min(1).max(200).optional(),
+    error: z.string().min(1).max(200).optional(),
+    error_description: z.string().max(2000).optional(),
+  })
+  .loose()
+  .superRefine((query, ctx) => {
+    if (query.error !== undefined) return;
+    if (query.code === undefined) ctx.addIssue({ code: 'custom', path: ['code'], message: 'required (the authorization code the system sends back)' });
+    if (query.state === undefined) ctx.addIssue({ code: 'custom', path: ['state'], message: 'required (the state the install link carried)' });
+  });
 
 /**
  * Installing from the CRM: `GET /install/:provider` sends the browser to the system's consent page
@@ -48,7 +57,7 @@ export const installRoutes: RouteGroup = {
       const query = validate(req, res, 'query', CallbackQuery);
       if (!query) return;
       clearStateCookie(res, deps.secureCookies);
-      if ('error' in query) {
+      if (query.error !== undefined) {
         const label = deps.installables.get(params.provider)?.module.label ?? params.provider;
         res.status(400).type('html').send(messagePage('Not connected', `${label} did not authorize Leadstage (${query.error}${query.error_description ? `: ${query.error_description}` : ''}).`));
         return;
@@ -56,8 +65,8 @@ export const installRoutes: RouteGroup = {
       const session = sessionOf(res);
       const result = await completeFlow(deps, {
         provider: params.provider,
-        state: query.state,
-        code: query.code,
+        state: query.state!,
+        code: query.code!,
         browserNonce: cookieValue(req, STATE_COOKIE),
         session: session ? { hash: session.hash, workspaceId: session.workspaceId, userId: session.userId, role: session.role } : null,
       });
