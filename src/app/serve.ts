@@ -24,6 +24,7 @@ export async function serve(runtime: Runtime, roles: { web: boolean; worker: boo
   const workers = roles.worker ? startWorkers(runtime.redis, runtime.prefix, runtime.deps, runtime.metrics, runtime.limiter, roles.stall) : null;
   let server: Server | null = null;
   let url: string | null = null;
+  let purge: NodeJS.Timeout | null = null;
   if (roles.web) {
     const options = roles.webOptions ?? {};
     const installables = configureInstallables(runtime.deps.connectors, options.installEnv ?? process.env);
@@ -43,6 +44,11 @@ export async function serve(runtime: Runtime, roles: { web: boolean; worker: boo
     });
     const address = server.address();
     url = typeof address === 'object' && address ? `http://127.0.0.1:${address.port}` : null;
+    // expired sessions and abandoned OAuth states are refused already; this only keeps the tables small
+    purge = setInterval(() => {
+      runtime.store.sessions.purgeExpired(new Date()).catch((error: unknown) => runtime.logger.warn('purging expired sessions failed', { error: (error as Error).message }));
+    }, 15 * 60_000);
+    purge.unref();
     if (!deps.publicUrl) {
       deps.publicUrl = url ?? '';
       if (installables.size > 0 && runtime.env.NODE_ENV === 'production') {
@@ -56,6 +62,7 @@ export async function serve(runtime: Runtime, roles: { web: boolean; worker: boo
     url,
     async stop() {
       // stop taking work, let active jobs finish, then close connections
+      if (purge) clearInterval(purge);
       if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
       if (workers) await workers.close();
       await runtime.close();
