@@ -1,5 +1,15 @@
 /** Public surface of the HubSpot sandbox. */
-export { startHubSpotSandbox, createSandboxApp, DEFAULT_TOKEN, type HubSpotSandbox, type HubSpotSandboxOptions } from './server';
+export {
+  startHubSpotSandbox, createSandboxApp, DEFAULT_TOKEN, DEFAULT_PRIVATE_APP_ID, type HubSpotSandbox, type HubSpotSandboxOptions,
+} from './server';
+export {
+  DEFAULT_APP, PORTAL_USERS, PORTAL_NAME, HubSpotOAuth, type HubSpotAppOptions, type TokenResponse, type OAuthCounters,
+} from './oauth';
+export {
+  DEFAULT_WEBHOOK_SETTINGS, SUBSCRIPTION_TYPES, WebhookDispatcher, type WebhookSettings, type WebhookSubscriptionInput,
+  type WebhookEvent, type WebhookStats, type DeliveryRecord, type SubscriptionType,
+} from './webhooks';
+export type { ContactChangeRequest, ContactChangeResult } from './contact-changes';
 export {
   describeSeed, SeedPortal, DEFAULT_SEED, DEFAULT_CONTACTS, DEFAULT_NOW, ID_BASE, SHOWCASE_KINDS, contactId,
   type SeedDescription, type ShowcaseKind, type SeedOptions,
@@ -10,7 +20,7 @@ export {
 } from './seed-catalog';
 export { DEFAULT_RATE_LIMIT, RATE_LIMIT_MESSAGES, type RateLimitOptions, type RatePolicy } from './rate-limit';
 export { NO_FAULTS, type FaultSettings } from './faults';
-export type { StatsSnapshot } from './stats';
+export type { StatsSnapshot, RequestStatsSnapshot } from './stats';
 export { SEARCH_LIMITS } from './search-filter';
 export { LIFECYCLE_STAGES, LEAD_STATUSES } from './property-catalog';
 export { PAGE_VIEW_EVENT_TYPE } from './routes/web-events';

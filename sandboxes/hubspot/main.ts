@@ -2,8 +2,10 @@
  * Runs the sandbox from a shell:
  *   npx tsx sandboxes/hubspot/main.ts --port 4010 --contacts 2000
  * Options: --port, --contacts, --seed, --now, --token, --window-ms, --max-per-window, --search-max,
- * --daily, --frozen-clock, and --write-shared-people <file> [--shared-count 300] to write people of the
- * portal for a Salesforce sandbox to share (its --shared-people <file>). Ctrl-C stops it.
+ * --daily, --frozen-clock, --write-shared-people <file> [--shared-count 300] to write people of the
+ * portal for a Salesforce sandbox to share (its --shared-people <file>), and for the public app
+ * --redirect-uri <url> (repeatable), --webhook-url <url> [--webhook-properties a,b] [--installed].
+ * Ctrl-C stops it.
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -26,8 +28,14 @@ runSandbox(async () => {
       'frozen-clock': { type: 'boolean', default: false },
       'write-shared-people': { type: 'string' },
       'shared-count': { type: 'string', default: '300' },
+      'redirect-uri': { type: 'string', multiple: true },
+      'webhook-url': { type: 'string' },
+      'webhook-properties': { type: 'string', default: 'lifecyclestage,hs_lead_status' },
+      installed: { type: 'boolean', default: false },
     },
   });
+  const webhookUrl = values['webhook-url'];
+  const properties = values['webhook-properties'].split(',').map((p) => p.trim()).filter((p) => p !== '');
   const rateLimit = Object.fromEntries(
     Object.entries({
       windowMs: int('window-ms', values['window-ms']),
@@ -46,6 +54,19 @@ runSandbox(async () => {
     rateLimit,
     clock: values['frozen-clock'] ? 'frozen' : 'running',
     warm: true,
+    app: {
+      installed: values.installed,
+      ...(values['redirect-uri'] ? { redirectUris: values['redirect-uri'] } : {}),
+    },
+    ...(webhookUrl ? {
+      webhooks: {
+        targetUrl: webhookUrl,
+        subscriptions: [
+          ...(['contact.creation', 'contact.deletion', 'contact.merge', 'contact.privacyDeletion'] as const).map((subscriptionType) => ({ subscriptionType })),
+          ...properties.map((propertyName) => ({ subscriptionType: 'contact.propertyChange' as const, propertyName })),
+        ],
+      },
+    } : {}),
   });
   const seed = sandbox.describeSeed();
   console.log(`HubSpot sandbox on ${sandbox.url} (token "${sandbox.token}", ${seed.contacts} contacts, seed ${seed.seed}, ready in ${Date.now() - started} ms)`);
@@ -55,6 +76,11 @@ runSandbox(async () => {
     writeFileSync(file, `${JSON.stringify({ people }, null, 2)}\n`);
     console.log(`  ${people.length} people to share written to ${file} (every 5th non-showcase contact)`);
   }
-  console.log(`Admin: ${sandbox.url}/__sandbox/stats, /__sandbox/faults, /__sandbox/clock, /__sandbox/seed`);
+  const app = sandbox.oauth.app;
+  const install = new URLSearchParams({ client_id: app.clientId, redirect_uri: app.redirectUris[0]!, scope: app.scopes.join(' ') });
+  console.log(`Public app "${app.name}" (app ${app.appId}): client id ${app.clientId}, secret ${app.clientSecret}`);
+  console.log(`  install: ${sandbox.url}/oauth/authorize?${install}`);
+  if (webhookUrl) console.log(`  webhooks to ${webhookUrl} (contacts: creation, deletion, merge, privacyDeletion; propertyChange ${properties.join(', ')})`);
+  console.log(`Admin: ${sandbox.url}/__sandbox/stats, /__sandbox/faults, /__sandbox/clock, /__sandbox/seed, /__sandbox/oauth, /__sandbox/webhooks`);
   return sandbox;
 });

@@ -6,6 +6,10 @@
  * - a daily budget (`DAILY`), reset at midnight (UTC here) of the sandbox clock.
  * The window length is an option so a benchmark can compress "110 per 10 s" into "110 per 1 s".
  * Only admitted requests use up the budget; rejected ones are counted in stats, not in the window.
+ *
+ * OAuth calls of the public app are the other tier: one rolling window per installing account (all of
+ * the app's tokens in the portal share it: 110 per 10 s), the same search limit, no daily budget and no
+ * `-Daily` headers (reference §1.10). The caller passes that tier to `check`.
  */
 export interface RateLimitOptions {
   /** Requests per rolling window for non-search calls. */
@@ -36,6 +40,12 @@ export const RATE_LIMIT_MESSAGES: Record<RatePolicy, string> = {
 };
 
 export type RequestKind = 'standard' | 'search';
+
+/** The public-app tier: its own rolling window, no daily budget. */
+export interface OAuthTier {
+  maxPerWindow: number;
+  windowMs: number;
+}
 
 export type RateDecision =
   | { ok: true; headers: Record<string, string> }
@@ -110,32 +120,37 @@ export class RateLimiter {
     this.state(token).usedToday = this.options.daily;
   }
 
-  check(token: string, kind: RequestKind, forcedDaily = false): RateDecision {
+  check(token: string, kind: RequestKind, forcedDaily = false, tier?: OAuthTier): RateDecision {
     const o = this.options;
+    const maxPerWindow = tier?.maxPerWindow ?? o.maxPerWindow;
+    const windowMs = tier?.windowMs ?? o.windowMs;
     const state = this.state(token);
     const now = this.monotonic();
-    const inWindow = state.standard.count(now, o.windowMs);
-    const headers = (remaining: number): Record<string, string> =>
-      kind === 'search'
-        ? {}
-        : {
-            'X-HubSpot-RateLimit-Max': String(o.maxPerWindow),
-            'X-HubSpot-RateLimit-Remaining': String(Math.max(0, remaining)),
-            'X-HubSpot-RateLimit-Interval-Milliseconds': String(o.windowMs),
-            'X-HubSpot-RateLimit-Daily': String(o.daily),
-            'X-HubSpot-RateLimit-Daily-Remaining': String(Math.max(0, o.daily - state.usedToday)),
-          };
-    if (forcedDaily || state.usedToday >= o.daily) {
-      return { ok: false, policy: 'DAILY', headers: headers(o.maxPerWindow - inWindow) };
+    const inWindow = state.standard.count(now, windowMs);
+    const headers = (remaining: number): Record<string, string> => {
+      if (kind === 'search') return {};
+      const rolling = {
+        'X-HubSpot-RateLimit-Max': String(maxPerWindow),
+        'X-HubSpot-RateLimit-Remaining': String(Math.max(0, remaining)),
+        'X-HubSpot-RateLimit-Interval-Milliseconds': String(windowMs),
+      };
+      return tier ? rolling : {
+        ...rolling,
+        'X-HubSpot-RateLimit-Daily': String(o.daily),
+        'X-HubSpot-RateLimit-Daily-Remaining': String(Math.max(0, o.daily - state.usedToday)),
+      };
+    };
+    if (!tier && (forcedDaily || state.usedToday >= o.daily)) {
+      return { ok: false, policy: 'DAILY', headers: headers(maxPerWindow - inWindow) };
     }
     if (kind === 'search') {
       if (state.search.count(now, o.searchWindowMs) >= o.searchMax) return { ok: false, policy: 'SECONDLY', headers: {} };
       state.search.add(now);
     } else {
-      if (inWindow >= o.maxPerWindow) return { ok: false, policy: 'TEN_SECONDLY_ROLLING', headers: headers(0) };
+      if (inWindow >= maxPerWindow) return { ok: false, policy: 'TEN_SECONDLY_ROLLING', headers: headers(0) };
       state.standard.add(now);
     }
-    state.usedToday += 1;
-    return { ok: true, headers: headers(o.maxPerWindow - inWindow - 1) };
+    if (!tier) state.usedToday += 1;
+    return { ok: true, headers: headers(maxPerWindow - inWindow - 1) };
   }
 }

@@ -13,7 +13,9 @@ import { Prng } from '../kit/prng';
 import type { SandboxContext } from './context';
 import { HubSpotError } from './errors';
 import { Faults, type FaultSettings } from './faults';
-import { enforceRateLimits, injectServerErrors, requireBearerToken } from './middleware';
+import { applyContactChanges, type ContactChangeRequest, type ContactChangeResult } from './contact-changes';
+import { enforceRateLimits, injectServerErrors, requireBearerToken, requireScopes } from './middleware';
+import { DEFAULT_APP, HubSpotOAuth, type HubSpotAppOptions } from './oauth';
 import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from './rate-limit';
 import { adminRouter } from './routes/admin';
 import { associationsRouter } from './routes/associations';
@@ -21,15 +23,19 @@ import { contactsUpdateRouter } from './routes/contacts-update';
 import { crmObjectsRouter } from './routes/crm-objects';
 import { emailEventsRouter } from './routes/email-events';
 import { formsRouter } from './routes/forms';
+import { appInstallsRouter, oauthRouter } from './routes/oauth';
 import { ownersRouter } from './routes/owners';
 import { propertiesRouter } from './routes/properties';
 import { tasksRouter } from './routes/tasks';
 import { webEventsRouter } from './routes/web-events';
 import { DEFAULT_NOW, DEFAULT_SEED, describeSeed, type SeedDescription } from './seed';
-import { SandboxStats, type StatsSnapshot } from './stats';
+import { fullStats, resetAllStats, SandboxStats, type StatsSnapshot } from './stats';
 import { PortalStore } from './store';
+import { DEFAULT_WEBHOOK_SETTINGS, WebhookDispatcher, type WebhookSettings } from './webhooks';
 
 export const DEFAULT_TOKEN = 'sandbox-token';
+/** The id a private app's writes report as `sourceId` in webhook events. */
+export const DEFAULT_PRIVATE_APP_ID = 2718281;
 
 export interface HubSpotSandboxOptions {
   /** 0 (default) picks a free port. The server listens on 127.0.0.1 only. */
@@ -49,6 +55,14 @@ export interface HubSpotSandboxOptions {
   faults?: Partial<FaultSettings>;
   /** Build the engagement/deal index at start instead of on the first request that needs it. */
   warm?: boolean;
+  /** The public app (OAuth): client id and secret, app id, redirect URIs, scopes, token lifetime, its rate limit. */
+  app?: Partial<HubSpotAppOptions>;
+  /** Webhook settings of the app (target URL, subscriptions, batching, retries); none → no webhooks. */
+  webhooks?: Partial<WebhookSettings> & Pick<WebhookSettings, 'targetUrl' | 'subscriptions'>;
+  /** The id of the private app that owns `token` (the `sourceId` of its writes in webhook events). */
+  privateAppId?: number;
+  /** Wall clock for webhook signature timestamps and delivery latencies (default Date.now). */
+  wallClock?: () => number;
 }
 
 export interface HubSpotSandbox {
@@ -59,6 +73,12 @@ export interface HubSpotSandbox {
   clock: SandboxClock;
   faults: Faults;
   rateLimiter: RateLimiter;
+  /** The public app: `oauth.app` (client id, secret, redirect URIs, scopes), `oauth.install()`, `oauth.uninstall()`, … */
+  oauth: HubSpotOAuth;
+  /** Webhook settings, deliveries and `webhooks.idle()` to await them. */
+  webhooks: WebhookDispatcher;
+  /** What a CRM user does to contacts (as `POST /__sandbox/contacts/change`). */
+  changeContacts(request: ContactChangeRequest): ContactChangeResult;
   stats(): StatsSnapshot;
   resetStats(): void;
   describeSeed(): SeedDescription;
@@ -84,10 +104,12 @@ export function createSandboxApp(ctx: SandboxContext): express.Express {
   app.disable('x-powered-by');
   app.disable('etag');
   app.use(express.json({ limit: '20mb' }), adminRouter(ctx));
-  app.use(countRequests(ctx), injectLatency(ctx), requireBearerToken(ctx), enforceRateLimits(ctx), injectServerErrors(ctx));
+  // OAuth (app.hubspot.com's install page, api.hubapi.com's token endpoints) needs no bearer token
+  app.use(countRequests(ctx), injectLatency(ctx), oauthRouter(ctx));
+  app.use(requireBearerToken(ctx), requireScopes(ctx), enforceRateLimits(ctx), injectServerErrors(ctx));
   for (const router of [
     propertiesRouter, contactsUpdateRouter, tasksRouter, crmObjectsRouter, associationsRouter, ownersRouter,
-    emailEventsRouter, formsRouter, webEventsRouter,
+    emailEventsRouter, formsRouter, webEventsRouter, appInstallsRouter,
   ]) {
     app.use(router(ctx));
   }
@@ -112,10 +134,22 @@ export async function startHubSpotSandbox(options: HubSpotSandboxOptions = {}): 
     options.monotonic ?? (() => performance.now()),
     () => new Date(clock.now()).toISOString().slice(0, 10),
   );
-  const ctx: SandboxContext = { store, clock, faults, limiter, stats: new SandboxStats(), prng: Prng.for(seed, 0xc0de), tokens: new Set(tokens) };
+  const oauth = new HubSpotOAuth({ ...DEFAULT_APP, ...options.app }, clock, Prng.for(seed, 0x0a07));
+  const webhooks = new WebhookDispatcher({
+    clock, prng: Prng.for(seed, 0x4eb4), wallClock: options.wallClock,
+    app: () => ({ appId: oauth.app.appId, clientSecret: oauth.app.clientSecret, installed: oauth.installed }),
+  });
+  if (options.webhooks) webhooks.configure({ ...DEFAULT_WEBHOOK_SETTINGS, ...options.webhooks });
+  // uninstalling unsubscribes the portal: queued events and retries are dropped
+  oauth.onUninstall = () => webhooks.dropAll();
+  const ctx: SandboxContext = {
+    store, clock, faults, limiter, stats: new SandboxStats(), prng: Prng.for(seed, 0xc0de), tokens: new Set(tokens), oauth, webhooks,
+    privateAppId: options.privateAppId ?? DEFAULT_PRIVATE_APP_ID,
+  };
   if (options.warm) void store.activity;
 
-  const { url, port, close } = await listenOnLoopback(http.createServer(createSandboxApp(ctx)), options.port);
+  const listening = await listenOnLoopback(http.createServer(createSandboxApp(ctx)), options.port);
+  const { url, port } = listening;
   return {
     url,
     port,
@@ -124,9 +158,15 @@ export async function startHubSpotSandbox(options: HubSpotSandboxOptions = {}): 
     clock,
     faults,
     rateLimiter: limiter,
-    stats: () => ctx.stats.snapshot(),
-    resetStats: () => ctx.stats.reset(),
+    oauth,
+    webhooks,
+    changeContacts: (request) => applyContactChanges(ctx, request),
+    stats: () => fullStats(ctx),
+    resetStats: () => resetAllStats(ctx),
     describeSeed: () => describeSeed(store.seed.options),
-    close,
+    close: async () => {
+      webhooks.close();
+      await listening.close();
+    },
   };
 }

@@ -2,11 +2,22 @@
  * Request metrics a test or benchmark reads back (`sandbox.stats()` or `GET /__sandbox/stats`):
  * every API request is counted, including those answered 401, 429 or an injected 5xx, per endpoint
  * pattern so "how many contact batch updates did the sync make" is one lookup (../kit/stats.ts), plus
- * HubSpot's 429s by policy, its own faults and the writes.
+ * HubSpot's 429s by policy, its own faults and the writes; the full snapshot adds the public app's OAuth
+ * counters (oauth.ts) and webhook deliveries (webhooks.ts).
  */
 import { noRequests, RequestStats, tally, type EndpointPatterns, type RequestCounts } from '../kit/stats';
+import type { OAuthCounters } from './oauth';
+import type { WebhookStats } from './webhooks';
 
-export interface StatsSnapshot {
+/** What `sandbox.stats()` and `GET /__sandbox/stats` answer. */
+export interface StatsSnapshot extends RequestStatsSnapshot {
+  /** Codes issued, grants by type, failures by HubSpot status, revocations, uninstalls, expired-token calls. */
+  oauth: OAuthCounters;
+  webhooks: WebhookStats;
+}
+
+/** The request counters this class keeps. */
+export interface RequestStatsSnapshot {
   requests: RequestCounts;
   rateLimited: { total: number; byPolicy: Record<string, number> };
   faults: { serverErrors: number; burst429s: number; batchRecordFailures: number; latencyAddedMs: number };
@@ -33,9 +44,10 @@ const PATTERNS: EndpointPatterns = [
   [/^\/crm\/v3\/owners\/[^/]+$/, '/crm/v3/owners/:ownerId'],
   [/^\/form-integrations\/v1\/submissions\/forms\/[^/]+$/, '/form-integrations/v1/submissions/forms/:formGuid'],
   [/^\/marketing\/v3\/forms\/[^/]+$/, '/marketing/v3/forms/:formId'],
+  [/^\/oauth\/v1\/(access|refresh)-tokens\/[^/]+$/, '/oauth/v1/$1-tokens/:token'],
 ];
 
-function empty(): StatsSnapshot {
+function empty(): RequestStatsSnapshot {
   return {
     requests: noRequests(),
     rateLimited: { total: 0, byPolicy: {} },
@@ -47,7 +59,7 @@ function empty(): StatsSnapshot {
   };
 }
 
-export class SandboxStats extends RequestStats<StatsSnapshot> {
+export class SandboxStats extends RequestStats<RequestStatsSnapshot> {
   constructor() {
     super(empty, PATTERNS);
   }
@@ -57,11 +69,26 @@ export class SandboxStats extends RequestStats<StatsSnapshot> {
     tally(this.data.rateLimited.byPolicy, policy);
   }
 
-  fault(kind: keyof StatsSnapshot['faults'], amount = 1): void {
+  fault(kind: keyof RequestStatsSnapshot['faults'], amount = 1): void {
     this.data.faults[kind] += amount;
   }
 
-  write(kind: keyof StatsSnapshot['writes'], amount = 1): void {
+  write(kind: keyof RequestStatsSnapshot['writes'], amount = 1): void {
     this.data.writes[kind] += amount;
   }
+}
+
+/** The whole snapshot: request counters, the public app's OAuth counters and webhook deliveries. */
+export function fullStats(ctx: {
+  stats: SandboxStats;
+  oauth: { counters: OAuthCounters };
+  webhooks: { stats(): WebhookStats };
+}): StatsSnapshot {
+  return { ...ctx.stats.snapshot(), oauth: structuredClone(ctx.oauth.counters), webhooks: ctx.webhooks.stats() };
+}
+
+export function resetAllStats(ctx: { stats: SandboxStats; oauth: { resetCounters(): void }; webhooks: { resetStats(): void } }): void {
+  ctx.stats.reset();
+  ctx.oauth.resetCounters();
+  ctx.webhooks.resetStats();
 }

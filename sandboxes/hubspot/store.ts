@@ -1,7 +1,8 @@
 /**
  * The in-memory portal: seeded data plus everything written through the API. Seeded contacts are
  * never copied; a write is kept as an override on top of the generated record, so the memory cost of
- * a portal is the writes it received, not its size.
+ * a portal is the writes it received, not its size. Contacts a CRM user creates after seeding take the
+ * next indexes; deleted, merged-away and privacy-deleted ones are marked gone and skipped by every read.
  */
 import { ActivityIndex } from './activity-index';
 import type { CrmRecord } from './crm-record';
@@ -76,28 +77,36 @@ class ContactCollection implements CrmCollection {
 
   constructor(private readonly store: PortalStore) {}
 
+  /** Live contacts: seeded and created ones, less those deleted or merged away. */
   count(): number {
-    return this.store.seed.contactCount;
+    return this.store.contactSlots - this.store.archivedContactCount;
   }
   get(id: string): CrmRecord | undefined {
-    const index = contactIndex(id);
-    if (index === undefined || index < 0 || index >= this.count()) return undefined;
-    return this.store.contactRecord(index);
+    const index = this.store.contactIndexOf(id);
+    return index === undefined ? undefined : this.store.contactRecord(index);
   }
   *scan(): Iterable<CrmRecord> {
-    for (let index = 0; index < this.count(); index++) yield this.store.contactRecord(index);
+    for (let index = 0; index < this.store.contactSlots; index++) {
+      if (!this.store.isArchived(index)) yield this.store.contactRecord(index);
+    }
   }
   page(after: string | undefined, limit: number): PageResult {
-    const start = after === undefined ? 0 : Math.max(0, contactIndex(after) ?? this.count());
-    const end = Math.min(this.count(), start + limit);
+    const slots = this.store.contactSlots;
+    let index = after === undefined ? 0 : Math.max(0, contactIndex(after) ?? slots);
     const records: CrmRecord[] = [];
-    for (let index = start; index < end; index++) records.push(this.store.contactRecord(index));
-    return end < this.count() ? { records, next: contactId(end) } : { records };
+    for (; index < slots && records.length < limit; index++) {
+      if (!this.store.isArchived(index)) records.push(this.store.contactRecord(index));
+    }
+    while (index < slots && this.store.isArchived(index)) index++;
+    return index < slots ? { records, next: contactId(index) } : { records };
   }
   propertyType(name: string): PropertyType | undefined {
     return this.store.contactProperties.get(name)?.type;
   }
 }
+
+/** Properties a merge never copies onto the primary contact: its own identity and stamps. */
+const MERGE_KEEPS = new Set(['hs_object_id', 'createdate', 'lastmodifieddate']);
 
 export class PortalStore {
   readonly seed: SeedPortal;
@@ -105,6 +114,10 @@ export class PortalStore {
   readonly contactGroups = new Map<string, PropertyGroup>();
   /** Written values per contact index; "" marks a value cleared through the API. */
   private readonly contactOverrides = new Map<number, Record<string, string>>();
+  /** Contacts created after seeding (a CRM user's, through the admin API), by index (≥ the seeded count). */
+  private readonly createdContacts = new Map<number, Record<string, string>>();
+  /** Deleted, merged-away or privacy-deleted contacts: gone from every read. */
+  private readonly archivedContacts = new Set<number>();
   private activityIndex: ActivityIndex | undefined;
   private collections: Partial<Record<CrmObjectType, CrmCollection>> = {};
   readonly tasks: ArrayCollection;
@@ -164,19 +177,63 @@ export class PortalStore {
   }
 
   contactRecord(index: number): CrmRecord {
-    const seeded = this.seed.contact(index).properties;
+    const seeded = index < this.seed.contactCount ? this.seed.contact(index).properties : this.createdContacts.get(index)!;
     const override = this.contactOverrides.get(index);
     const properties = override ? { ...seeded, ...override } : seeded;
     return { id: contactId(index), properties, createdAt: properties.createdate!, updatedAt: properties.lastmodifieddate! };
   }
 
+  /** The index of a live contact (seeded or created, not deleted), or undefined. */
   contactIndexOf(id: string): number | undefined {
     const index = contactIndex(id);
-    return index !== undefined && index >= 0 && index < this.seed.contactCount ? index : undefined;
+    return index !== undefined && index >= 0 && index < this.contactSlots && !this.archivedContacts.has(index) ? index : undefined;
+  }
+
+  /** Seeded plus created contacts, deleted ones included (the next created contact's index). */
+  get contactSlots(): number {
+    return this.seed.contactCount + this.createdContacts.size;
+  }
+
+  get archivedContactCount(): number {
+    return this.archivedContacts.size;
+  }
+
+  isArchived(index: number): boolean {
+    return this.archivedContacts.has(index);
   }
 
   writeContact(index: number, values: Record<string, string>): void {
     this.contactOverrides.set(index, { ...this.contactOverrides.get(index), ...values });
+  }
+
+  /** A new contact with these (already valid) values; returns its index. */
+  createContact(values: Record<string, string>, nowIso: string): number {
+    const index = this.contactSlots;
+    this.createdContacts.set(index, {
+      ...values, createdate: nowIso, lastmodifieddate: nowIso, hs_object_id: contactId(index),
+    });
+    return index;
+  }
+
+  /** Deletes a contact (HubSpot archives it: no read sees it any more). */
+  archiveContact(index: number): void {
+    this.archivedContacts.add(index);
+  }
+
+  /**
+   * Merges `merged` into `primary`: the primary keeps its values and takes the merged contact's where
+   * it has none; the merged contact is gone. Returns the names of the properties moved.
+   */
+  mergeContacts(primary: number, merged: number, nowIso: string): string[] {
+    const keep = this.contactRecord(primary).properties;
+    const from = this.contactRecord(merged).properties;
+    const moved: Record<string, string> = {};
+    for (const [name, value] of Object.entries(from)) {
+      if (value !== '' && (keep[name] === undefined || keep[name] === '') && !MERGE_KEEPS.has(name)) moved[name] = value;
+    }
+    this.writeContact(primary, { ...moved, lastmodifieddate: nowIso });
+    this.archivedContacts.add(merged);
+    return Object.keys(moved);
   }
 
   get writtenContactCount(): number {

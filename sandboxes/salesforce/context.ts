@@ -13,6 +13,13 @@ import type { DeserializationMode, WriteEnv } from './record-writes';
 import type { SeedDescription } from './seed-showcase';
 import type { SandboxStats } from './stats';
 
+/**
+ * Which host a request came in on: one loopback listener for everything (`single`), or with
+ * `hosts: 'separate'` the stand-ins for login.salesforce.com (`login`), test.salesforce.com (`test`) and
+ * the org's My Domain (`instance`), each its own port.
+ */
+export type HostKind = 'single' | 'login' | 'test' | 'instance';
+
 export interface SandboxContext {
   store: OrgStore;
   clock: SandboxClock;
@@ -26,8 +33,14 @@ export interface SandboxContext {
   /** Seeded generator for per-request randomness (record-fail ratio, error ids). */
   prng: Prng;
   orgId: string;
-  /** The base URL once listening (`http://127.0.0.1:<port>`). */
+  /** The base URL once listening (`http://127.0.0.1:<port>`): the org's instance. */
   url(): string;
+  /** The host a request came in on. */
+  hostOf(req: Request): HostKind;
+  /** Whether the org logs users in through this host (its login domain, or its My Domain). */
+  loginAccepted(host: HostKind): boolean;
+  /** The authorize page's browser: logged in as this user who already approved the app (skips the page), or nobody. */
+  oauthSession: { userId: string | null };
   describeSeed(): SeedDescription;
   /** An admin grants edit access to custom fields (all, or one `Object.Field__c`). */
   grantFieldAccess(fullName?: string): number;
@@ -37,6 +50,8 @@ export interface SandboxContext {
     deserializationErrors: DeserializationMode;
     /** Field-level security the integration user gets on fields it creates through the Tooling API. */
     customFieldAccess: 'edit' | 'read' | 'none';
+    /** The connected app's name on the approval page. */
+    appName: string;
   };
 }
 

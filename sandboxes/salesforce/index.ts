@@ -1,8 +1,9 @@
 /** Public surface of the Salesforce sandbox. */
 export {
   startSalesforceSandbox, createSandboxApp, integrationUserCredentials, MAX_URI_BYTES, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_ACCESS_TOKEN_TTL_MS, SANDBOX_API_VERSION,
-  type SalesforceSandbox, type SalesforceSandboxOptions,
+  DEFAULT_CODE_TTL_MS, DEFAULT_APP_NAME, type SalesforceSandbox, type SalesforceSandboxOptions,
 } from './server';
+export { DEFAULT_CALLBACK_URLS, DEFAULT_APP_SCOPES, type TokenResponse as SalesforceTokenResponse } from './auth';
 export {
   describeSeed, showcasePlan, SHOWCASE_KINDS, LEAD_SHOWCASE_KINDS, CONTACT_SHOWCASE_KINDS, DEFAULT_SEED, DEFAULT_LEADS, DEFAULT_CONTACTS,
   DEFAULT_NOW, type SeedDescription, type SeedOptions, type ShowcaseKind, type ShowcaseRecord,

@@ -5,7 +5,8 @@
  * --bulk-jobs-daily, --max-per-window, --window-ms, --max-concurrent, --token-ttl-ms, --bulk-delay-ms,
  * --with-leadstage-fields, --no-metadata, --frozen-clock, and --shared-people <file> to share the people
  * in that JSON file (`{"people": [...]}`, kit/shared-people.ts), e.g. the ones a HubSpot sandbox wrote
- * with --write-shared-people. Ctrl-C stops it.
+ * with --write-shared-people. OAuth: --callback-url <url> (repeatable), --no-session (the authorize page
+ * always shows), --separate-hosts [--login-domain login|test|both]. Ctrl-C stops it.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -34,8 +35,14 @@ runSandbox(async () => {
       'no-metadata': { type: 'boolean', default: false },
       'frozen-clock': { type: 'boolean', default: false },
       'shared-people': { type: 'string' },
+      'callback-url': { type: 'string', multiple: true },
+      'no-session': { type: 'boolean', default: false },
+      'separate-hosts': { type: 'boolean', default: false },
+      'login-domain': { type: 'string', default: 'login' },
     },
   });
+  const loginDomain = values['login-domain'];
+  if (loginDomain !== 'login' && loginDomain !== 'test' && loginDomain !== 'both') throw new Error('--login-domain is login, test or both');
   const maxPerWindow = int('max-per-window', values['max-per-window']);
   const windowMs = int('window-ms', values['window-ms']);
   if ((maxPerWindow === undefined) !== (windowMs === undefined)) throw new Error('--max-per-window and --window-ms go together');
@@ -61,6 +68,10 @@ runSandbox(async () => {
     allowMetadata: !values['no-metadata'],
     clock: values['frozen-clock'] ? 'frozen' : 'running',
     ...(shared ? { shared } : {}),
+    ...(values['callback-url'] ? { callbackUrls: values['callback-url'] } : {}),
+    ...(values['no-session'] ? { oauthSession: null } : {}),
+    hosts: values['separate-hosts'] ? 'separate' : 'single',
+    loginDomain,
   });
   const seed = sandbox.describeSeed();
   const counts = Object.entries(sandbox.seedCounts).map(([k, v]) => `${v} ${k}`).join(', ');
@@ -70,7 +81,10 @@ runSandbox(async () => {
   console.log(`  clientId=${sandbox.clientId} clientSecret=${sandbox.clientSecret}`);
   console.log(`  accessToken=${sandbox.accessToken}`);
   console.log(`  refreshToken=${sandbox.refreshToken}`);
-  console.log(`  jsforce: new Connection({ instanceUrl: '${sandbox.url}', loginUrl: '${sandbox.url}', version: '${sandbox.apiVersion}', oauth2: { clientId, clientSecret, loginUrl: '${sandbox.url}' }, accessToken, refreshToken })`);
-  console.log(`Admin: ${sandbox.url}/__sandbox/stats, /__sandbox/faults, /__sandbox/clock, /__sandbox/limits, /__sandbox/seed, POST /__sandbox/tokens`);
+  console.log(`  jsforce: new Connection({ instanceUrl: '${sandbox.instanceUrl}', loginUrl: '${sandbox.loginUrl}', version: '${sandbox.apiVersion}', oauth2: { clientId, clientSecret, loginUrl: '${sandbox.loginUrl}' }, accessToken, refreshToken })`);
+  if (sandbox.loginUrl !== sandbox.url) console.log(`  login host ${sandbox.loginUrl}, test host ${sandbox.testLoginUrl}, My Domain ${sandbox.instanceUrl}`);
+  const authorize = new URLSearchParams({ response_type: 'code', client_id: sandbox.clientId, redirect_uri: sandbox.auth.options.callbackUrls[0]!, prompt: 'consent' });
+  console.log(`  authorize: ${sandbox.loginUrl}/services/oauth2/authorize?${authorize}`);
+  console.log(`Admin: ${sandbox.url}/__sandbox/stats, /__sandbox/faults, /__sandbox/clock, /__sandbox/limits, /__sandbox/seed, /__sandbox/oauth, POST /__sandbox/tokens`);
   return sandbox;
 });

@@ -14,11 +14,11 @@ import { countRequests, injectLatency } from '../kit/middleware';
 import { Prng } from '../kit/prng';
 import type { SharedPeople } from '../kit/shared-people';
 import { ApiLimits, DEFAULT_API_LIMITS, type ApiLimitOptions } from './api-limits';
-import { AuthServer } from './auth';
+import { AuthServer, DEFAULT_APP_SCOPES, DEFAULT_CALLBACK_URLS } from './auth';
 import { BulkQueryJobs } from './bulk-jobs';
-import type { SandboxContext } from './context';
+import type { HostKind, SandboxContext } from './context';
 import { LEADSTAGE_FIELDS } from './custom-fields';
-import { notFound, SalesforceError } from './errors';
+import { invalidSession, notFound, SalesforceError } from './errors';
 import { Faults, type FaultSettings } from './faults';
 import { LeadAssignment } from './lead-assignment';
 import { enforceLimits, injectServerErrors, requireSession } from './middleware';
@@ -43,6 +43,8 @@ import { SandboxStats, type StatsSnapshot } from './stats';
 export const DEFAULT_CLIENT_ID = '3MVG9LeadstageSandboxConsumerKey';
 export const DEFAULT_CLIENT_SECRET = 'LeadstageSandboxConsumerSecret';
 export const DEFAULT_ACCESS_TOKEN_TTL_MS = 2 * 3_600_000;
+export const DEFAULT_CODE_TTL_MS = 15 * 60_000;
+export const DEFAULT_APP_NAME = 'Leadstage';
 export const SANDBOX_API_VERSION = '62.0';
 
 export interface SalesforceSandboxOptions {
@@ -76,6 +78,28 @@ export interface SalesforceSandboxOptions {
   rotateRefreshTokens?: boolean;
   /** Reusing a retired refresh token: 'reject' (default) or 'revoke-family' (also kills its live tokens). */
   refreshTokenReuse?: 'reject' | 'revoke-family';
+  /** The connected app's callback URLs; `redirect_uri` must be one exactly (default `DEFAULT_CALLBACK_URLS`). */
+  callbackUrls?: string[];
+  /** The connected app's selected OAuth scopes (default api, refresh_token, id, openid). */
+  oauthScopes?: string[];
+  /** The connected app's name on the approval page (default "Leadstage"). */
+  appName?: string;
+  /** Authorization-code lifetime in sandbox-clock ms (default 15 min). */
+  authorizationCodeTtlMs?: number;
+  /** Live grants per user and app; a new one beyond revokes the oldest (default 5, as Salesforce). */
+  maxGrantsPerUser?: number;
+  /** "Require Secret for Web Server Flow" (default true, Salesforce's default); false lets a PKCE verifier stand in for the secret. */
+  requireSecretForWebServerFlow?: boolean;
+  /**
+   * The authorize page's browser: logged in as this user, who already approved the app, so the page is
+   * skipped (unless `prompt=login|consent`). Default: the integration user (as the initial tokens say);
+   * `null`: nobody, the page always shows.
+   */
+  oauthSession?: string | null;
+  /** `'single'` (default): one URL is login, test and instance host. `'separate'`: each on its own loopback port. */
+  hosts?: 'single' | 'separate';
+  /** The login host the org logs in through: `'login'` (production, default), `'test'` (a sandbox org) or `'both'`. */
+  loginDomain?: 'login' | 'test' | 'both';
   /** Requests per rolling 24 h of sandbox time (default 100,000). */
   dailyApiLimit?: number;
   /** Bulk API 2.0 query jobs per rolling 24 h (default 10,000). */
@@ -113,9 +137,13 @@ export function integrationUserCredentials(
 }
 
 export interface SalesforceSandbox {
-  /** `http://127.0.0.1:<port>`: both the login URL and the instance URL. */
+  /** `http://127.0.0.1:<port>`: the instance URL (and, with one host, the login URLs too). */
   url: string;
+  /** login.salesforce.com's stand-in. */
   loginUrl: string;
+  /** test.salesforce.com's stand-in. */
+  testLoginUrl: string;
+  /** The org's My Domain: the token response's `instance_url`. */
   instanceUrl: string;
   port: number;
   apiVersion: string;
@@ -138,8 +166,10 @@ export interface SalesforceSandbox {
   describeSeed(): SeedDescription;
   /** A new access/refresh token pair for the integration user. */
   issueTokens(): { accessToken: string; refreshToken: string };
-  /** An authorization code for `grant_type=authorization_code` (optionally bound to a redirect URI / PKCE challenge). */
-  issueAuthorizationCode(options?: { redirectUri?: string; codeChallenge?: string }): string;
+  /** An authorization code for `grant_type=authorization_code` (optionally bound to a redirect URI / PKCE challenge, for a user). */
+  issueAuthorizationCode(options?: { redirectUri?: string; codeChallenge?: string; userId?: string; scopes?: string[] }): string;
+  /** Who the authorize page's browser is logged in as (having approved the app), or null for nobody. */
+  setOAuthSession(userId: string | null): void;
   /** Invalidates every access token issued so far (refresh tokens keep working). */
   expireTokens(): number;
   /** An admin grants edit access to custom fields (all, or one `Object.Field__c`); returns how many changed. */
@@ -177,6 +207,16 @@ const checkVersion: RequestHandler = (req, _res, next) => {
   next();
 };
 
+/** With separate hosts, the REST API is the instance's: a login host answers 401 INVALID_SESSION_ID. */
+const instanceHostOnly = (ctx: SandboxContext): RequestHandler => (req, _res, next) => {
+  const host = ctx.hostOf(req);
+  if (host === 'login' || host === 'test') {
+    ctx.stats.counters.unauthorized += 1;
+    throw invalidSession();
+  }
+  next();
+};
+
 export function createSandboxApp(ctx: SandboxContext): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -184,7 +224,7 @@ export function createSandboxApp(ctx: SandboxContext): express.Express {
   app.use(express.json({ limit: '20mb' }), adminRouter(ctx));
   app.use(countRequests(ctx), injectLatency(ctx), versionsRouter(), oauthRouter(ctx));
   const api = Router({ mergeParams: true });
-  api.use(checkVersion, requireSession(ctx), enforceLimits(ctx), injectServerErrors(ctx));
+  api.use(checkVersion, instanceHostOnly(ctx), requireSession(ctx), enforceLimits(ctx), injectServerErrors(ctx));
   for (const router of [resourcesRouter, queryRouter, sobjectsRouter, compositeRouter, toolingRouter, bulkQueryRouter]) api.use(router(ctx));
   app.use('/services/data/:version', api);
   app.use(() => {
@@ -222,6 +262,8 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
     for (const spec of LEADSTAGE_FIELDS) createCustomFieldNow({ store }, spec.fullName, spec.metadata, { at: now, by: INTEGRATION_USER.id });
   }
   let baseUrl = '';
+  const hosts = { login: '', test: '' };
+  const loginDomain = options.loginDomain ?? 'login';
   const auth = new AuthServer(
     {
       clientId: options.clientId ?? DEFAULT_CLIENT_ID,
@@ -229,11 +271,21 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
       accessTokenTtlMs: options.accessTokenTtlMs ?? DEFAULT_ACCESS_TOKEN_TTL_MS,
       rotateRefreshTokens: options.rotateRefreshTokens ?? true,
       refreshTokenReuse: options.refreshTokenReuse ?? 'reject',
+      callbackUrls: options.callbackUrls ?? DEFAULT_CALLBACK_URLS,
+      scopes: options.oauthScopes ?? DEFAULT_APP_SCOPES,
+      codeTtlMs: options.authorizationCodeTtlMs ?? DEFAULT_CODE_TTL_MS,
+      maxGrantsPerUser: options.maxGrantsPerUser ?? 5,
+      requireSecretForWebServerFlow: options.requireSecretForWebServerFlow ?? true,
     },
     clock,
     Prng.for(seedOptions.seed, 0x0a07),
-    { orgId: ORG_ID, userId: INTEGRATION_USER.id, instanceUrl: () => baseUrl },
+    {
+      orgId: ORG_ID, userId: INTEGRATION_USER.id, instanceUrl: () => baseUrl,
+      // the identity URL is on the login host the org uses (login.salesforce.com, or test. for a sandbox org)
+      identityBase: () => (loginDomain === 'test' ? hosts.test : hosts.login),
+    },
   );
+  const portKinds = new Map<number, HostKind>();
   const faults = new Faults(Prng.for(seedOptions.seed, 0xfa17), () => auth.expireAccessTokens());
   if (options.faults) faults.set(options.faults);
   const limitOptions: ApiLimitOptions = {
@@ -260,22 +312,44 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
     prng: Prng.for(seedOptions.seed, 0xc0de),
     orgId: ORG_ID,
     url: () => baseUrl,
+    hostOf: (req) => (portKinds.size === 0 ? 'single' : portKinds.get(req.socket.localPort ?? 0) ?? 'instance'),
+    loginAccepted: (host) => (host === 'login' ? loginDomain !== 'test' : host === 'test' ? loginDomain !== 'login' : true),
+    oauthSession: { userId: options.oauthSession === undefined ? INTEGRATION_USER.id : options.oauthSession },
     describeSeed: () => describeSeed(seedOptions),
     grantFieldAccess: (fullName) => grantFieldAccess(store, fullName),
     settings: {
       allowMetadata: options.allowMetadata ?? true,
       deserializationErrors: options.deserializationErrors ?? 'request',
       customFieldAccess: options.customFieldAccess ?? 'edit',
+      appName: options.appName ?? DEFAULT_APP_NAME,
     },
   };
   const initial = auth.issueInitialTokens();
 
   // a larger header limit than Node's 16 KB, so an over-long URI gets Salesforce's 414, not Node's 431
-  const { url, port, close } = await listenOnLoopback(http.createServer({ maxHeaderSize: 64 * 1024 }, createSandboxApp(ctx)), options.port);
-  baseUrl = url;
+  const app = createSandboxApp(ctx);
+  const listen = (port?: number) => listenOnLoopback(http.createServer({ maxHeaderSize: 64 * 1024 }, app), port);
+  const instance = await listen(options.port);
+  const listening = [instance];
+  baseUrl = instance.url;
+  hosts.login = baseUrl;
+  hosts.test = baseUrl;
+  if (options.hosts === 'separate') {
+    const login = await listen();
+    const test = await listen();
+    listening.push(login, test);
+    hosts.login = login.url;
+    hosts.test = test.url;
+    portKinds.set(instance.port, 'instance').set(login.port, 'login').set(test.port, 'test');
+  }
+  const { port } = instance;
+  const close = async () => {
+    await Promise.all(listening.map((l) => l.close()));
+  };
   return {
     url: baseUrl,
-    loginUrl: baseUrl,
+    loginUrl: hosts.login,
+    testLoginUrl: hosts.test,
     instanceUrl: baseUrl,
     port,
     apiVersion: SANDBOX_API_VERSION,
@@ -296,6 +370,9 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
     describeSeed: () => describeSeed(seedOptions),
     issueTokens: () => auth.issueInitialTokens(),
     issueAuthorizationCode: (codeOptions = {}) => auth.issueAuthorizationCode(codeOptions),
+    setOAuthSession: (userId) => {
+      ctx.oauthSession.userId = userId;
+    },
     expireTokens: () => faults.expireTokens(),
     grantFieldAccess: (fullName) => grantFieldAccess(store, fullName),
     close,

@@ -13,7 +13,10 @@ export interface StatsSnapshot {
   apiCalls: number;
   limitExceeded: { total: number; byReason: Record<string, number> };
   unauthorized: number;
-  oauth: { refreshGrants: number; authorizationCodeGrants: number; failedGrants: number; revocations: number };
+  oauth: {
+    refreshGrants: number; authorizationCodeGrants: number; failedGrants: number; revocations: number;
+    authorizationCodesIssued: number; consentDenied: number; introspections: number;
+  };
   queries: { query: number; queryAll: number; queryMore: number; recordsReturned: number; cursorsOpened: number; cursorsDropped: number };
   composite: {
     requests: number;
@@ -44,7 +47,9 @@ function empty(): StatsSnapshot {
     apiCalls: 0,
     limitExceeded: { total: 0, byReason: {} },
     unauthorized: 0,
-    oauth: { refreshGrants: 0, authorizationCodeGrants: 0, failedGrants: 0, revocations: 0 },
+    oauth: {
+      refreshGrants: 0, authorizationCodeGrants: 0, failedGrants: 0, revocations: 0, authorizationCodesIssued: 0, consentDenied: 0, introspections: 0,
+    },
     queries: { query: 0, queryAll: 0, queryMore: 0, recordsReturned: 0, cursorsOpened: 0, cursorsDropped: 0 },
     composite: { requests: 0, records: 0, byOperation: {} },
     writes: { created: 0, updated: 0, deleted: 0, failed: 0, autoAssigned: 0, byObject: {} },

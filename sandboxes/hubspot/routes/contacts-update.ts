@@ -1,10 +1,13 @@
 /**
  * Contact writes: `POST /crm/v3/objects/contacts/batch/update` (≤100 inputs, unique ids; per-record
  * failures answered 207) and the single `PATCH /crm/v3/objects/contacts/:id`. The rules for values
- * and for `lifecyclestage` are in contact-writes.ts; switchable partial failures in faults.ts.
+ * and for `lifecyclestage` are in contact-writes.ts; switchable partial failures in faults.ts. Every
+ * change becomes `contact.propertyChange` webhook events with `changeSource: 'INTEGRATION'` and the
+ * writing app's id as `sourceId` (contact-changes.ts), so the app sees its own echo, as on HubSpot.
  */
 import { Router } from 'express';
-import { batchTimes, type SandboxContext } from '../context';
+import { apiWriteSource, emitPropertyChanges } from '../contact-changes';
+import { batchTimes, callerOf, type SandboxContext } from '../context';
 import { toApiObject } from '../crm-view';
 import { derivedChanges, planContactUpdate, type PropertyProblem } from '../contact-writes';
 import { HubSpotError, validationError, type BatchError } from '../errors';
@@ -51,6 +54,7 @@ export function contactsUpdateRouter(ctx: SandboxContext): Router {
     }
 
     const nowIso = new Date(ctx.clock.now()).toISOString();
+    const source = apiWriteSource(ctx, callerOf(res.locals));
     const results = [];
     const missing: string[] = [];
     const errors: BatchError[] = [];
@@ -80,8 +84,10 @@ export function contactsUpdateRouter(ctx: SandboxContext): Router {
         continue;
       }
       if (Object.keys(plan.changes).length > 0) {
-        store.writeContact(index, { ...plan.changes, ...derivedChanges(snapshot, plan.changes, nowIso) });
+        const changes = { ...plan.changes, ...derivedChanges(snapshot, plan.changes, nowIso) };
+        store.writeContact(index, changes);
         ctx.stats.write('contactsUpdated');
+        emitPropertyChanges(ctx, id, changes, source);
       }
       if (plan.ignored.length > 0) ctx.stats.write('contactUpdatesIgnored');
       results.push(toApiObject(store.contactRecord(index), contacts(), Object.keys(properties)));
@@ -115,8 +121,10 @@ export function contactsUpdateRouter(ctx: SandboxContext): Router {
       throw validationError(invalidPropertiesMessage(plan.problems), { errors: plan.problems.map((p) => ({ message: p.message, code: p.error, context: { propertyName: [p.name] } })) });
     }
     if (Object.keys(plan.changes).length > 0) {
-      store.writeContact(index, { ...plan.changes, ...derivedChanges(snapshot, plan.changes, new Date(ctx.clock.now()).toISOString()) });
+      const changes = { ...plan.changes, ...derivedChanges(snapshot, plan.changes, new Date(ctx.clock.now()).toISOString()) };
+      store.writeContact(index, changes);
       ctx.stats.write('contactsUpdated');
+      emitPropertyChanges(ctx, id, changes, apiWriteSource(ctx, callerOf(res.locals)));
     }
     if (plan.ignored.length > 0) ctx.stats.write('contactUpdatesIgnored');
     res.json(toApiObject(store.contactRecord(index), contacts(), Object.keys(properties)));

@@ -1,12 +1,13 @@
 /**
  * The sandbox's own control API under `/__sandbox/` (no auth, no limits, not counted): the kit's
  * stats, fault switches, clock and seed description (../../kit/admin.ts), and Salesforce's API limits,
- * tokens, authorization codes and field access. All of it is also reachable from code through the
- * handle `startSalesforceSandbox()` returns.
+ * tokens, authorization codes, the connected app and the authorize page's session, and field access.
+ * All of it is also reachable from code through the handle `startSalesforceSandbox()` returns.
  */
 import { Router } from 'express';
 import { badBody, commonAdminRouter } from '../../kit/admin';
 import type { SandboxContext } from '../context';
+import { USERS } from '../seed-catalog';
 
 export function adminRouter(ctx: SandboxContext): Router {
   const router = Router();
@@ -48,13 +49,33 @@ export function adminRouter(ctx: SandboxContext): Router {
     res.json({ expired: ctx.faults.expireTokens() });
   });
   router.post('/__sandbox/oauth/code', (req, res) => {
-    const body = (req.body ?? {}) as { redirectUri?: unknown; codeChallenge?: unknown };
+    const body = (req.body ?? {}) as { redirectUri?: unknown; codeChallenge?: unknown; userId?: unknown };
+    if (body.userId !== undefined && !USERS.some((u) => u.id === body.userId && u.isActive)) return badBody(res, ['userId must be an active user']);
     res.json({
       code: ctx.auth.issueAuthorizationCode({
         ...(typeof body.redirectUri === 'string' ? { redirectUri: body.redirectUri } : {}),
         ...(typeof body.codeChallenge === 'string' ? { codeChallenge: body.codeChallenge } : {}),
+        ...(typeof body.userId === 'string' ? { userId: body.userId } : {}),
       }),
     });
+  });
+  // the connected app, and who the authorize page's browser is logged in as
+  const oauthView = () => {
+    const { clientId, clientSecret, callbackUrls, scopes, accessTokenTtlMs, codeTtlMs, maxGrantsPerUser, rotateRefreshTokens } = ctx.auth.options;
+    return {
+      app: { name: ctx.settings.appName, clientId, clientSecret, callbackUrls, scopes, accessTokenTtlMs, codeTtlMs, maxGrantsPerUser, rotateRefreshTokens },
+      session: ctx.oauthSession.userId,
+      users: USERS.filter((u) => u.isActive).map((u) => ({ id: u.id, username: u.username, email: u.email })),
+    };
+  };
+  router.get('/__sandbox/oauth', (_req, res) => {
+    res.json(oauthView());
+  });
+  router.post('/__sandbox/oauth/session', (req, res) => {
+    const userId = (req.body as { userId?: unknown } | undefined)?.userId;
+    if (userId !== null && !USERS.some((u) => u.id === userId && u.isActive)) return badBody(res, ['userId must be an active user id or null']);
+    ctx.oauthSession.userId = userId as string | null;
+    res.json(oauthView());
   });
 
   router.post('/__sandbox/field-access', (req, res) => {
