@@ -161,7 +161,7 @@ describe('installing from HubSpot', () => {
   it('signs a member in with HubSpot and refuses a user who belongs to no workspace', async () => {
     const member = new Browser(serving.url!);
     const { location, state } = await begin(member, '/signin/hubspot');
-    expect(location.searchParams.get('scope')).toBe('oauth');
+    expect(location.searchParams.get('optional_scope')).toBeNull();
     front.codes.set('code-signin', ADMIN);
     expect((await callback(member, 'code-signin', state)).status).toBe(303);
     expect((await member.get('/api/installations')).status).toBe(200);

@@ -36,7 +36,8 @@ describe('HubSpot OAuth app configuration', () => {
 
   it('says why it needs each scope', () => {
     for (const scope of [...capability.scopes.install, ...capability.scopes.signin]) expect(scope.why.length).toBeGreaterThan(20);
-    expect(capability.scopes.signin.map((s) => s.scope)).toEqual(['oauth']);
+    // HubSpot wants the app's required scopes on every authorize link: sign-in drops only the optional ones
+    expect(capability.scopes.signin.map((s) => s.scope)).toEqual(capability.scopes.install.filter((s) => !s.optional).map((s) => s.scope));
   });
 
   it('builds the authorize URL on app.hubspot.com with the scopes, the callback and the state', () => {
@@ -46,7 +47,8 @@ describe('HubSpot OAuth app configuration', () => {
     expect(Object.fromEntries(url.searchParams)).toEqual({
       client_id: 'cid',
       redirect_uri: 'https://leadstage.example.com/oauth/hubspot/callback',
-      scope: capability.scopes.install.map((s) => s.scope).join(' '),
+      scope: 'oauth crm.objects.contacts.read crm.objects.contacts.write crm.schemas.contacts.read crm.schemas.contacts.write',
+      optional_scope: 'crm.objects.companies.read crm.objects.deals.read forms content',
       state: 'the-state',
     });
     expect(app.authorizeUrl({ purpose: 'install', state: 's', redirectUri: 'https://x/cb' })).not.toContain('client_secret');

@@ -40,16 +40,23 @@ export const HUBSPOT_INSTALL_SCOPES: readonly OAuthScope[] = [
   { scope: 'crm.objects.contacts.write', why: 'write the stage, scores, grade, priority and reasons back to contacts, and create first-touch tasks for reps' },
   { scope: 'crm.schemas.contacts.read', why: 'find the Leadstage property group and properties on contacts' },
   { scope: 'crm.schemas.contacts.write', why: 'create the Leadstage property group and properties on contacts when they are missing' },
-  { scope: 'crm.objects.companies.read', why: "read the contact's company (size, industry) for fit rules" },
-  { scope: 'crm.objects.deals.read', why: 'read open and won deals: opportunity and customer stages come only from them' },
-  { scope: 'forms', why: 'read forms and their submissions (demo requests, content downloads)' },
-  { scope: 'content', why: 'read marketing email events (opens, clicks, bounces, unsubscribes)' },
+  // optional (HubSpot's optional_scope): a portal without the feature (forms and marketing email
+  // need Marketing Hub) still installs; those streams then stay empty
+  { scope: 'crm.objects.companies.read', why: "read the contact's company (size, industry) for fit rules", optional: true },
+  { scope: 'crm.objects.deals.read', why: 'read open and won deals: opportunity and customer stages come only from them', optional: true },
+  { scope: 'forms', why: 'read forms and their submissions (demo requests, content downloads)', optional: true },
+  { scope: 'content', why: 'read marketing email events (opens, clicks, bounces, unsubscribes)', optional: true },
 ];
 
-/** Signing in asks only who the user is: no access to CRM data. */
-export const HUBSPOT_SIGNIN_SCOPES: readonly OAuthScope[] = [
-  { scope: 'oauth', why: 'the minimum HubSpot grants: identifies the portal and the signing-in user, no CRM data' },
-];
+/**
+ * Signing in: HubSpot refuses an authorize link whose scopes are not exactly the app's required
+ * ones, so sign-in cannot ask for less than those; it leaves out the optional ones, and its tokens
+ * are used once, to read who signed in (introspection), and never stored.
+ */
+export const HUBSPOT_SIGNIN_SCOPES: readonly OAuthScope[] = HUBSPOT_INSTALL_SCOPES.filter((s) => !s.optional).map((s) => ({
+  scope: s.scope,
+  why: `${s.why} (HubSpot requires the app's required scopes on every authorize link; a sign-in's tokens are read once and discarded)`,
+}));
 
 const VARIABLES = ['HUBSPOT_CLIENT_ID', 'HUBSPOT_CLIENT_SECRET', 'HUBSPOT_APP_ID', 'HUBSPOT_OAUTH_BASE_URL', 'HUBSPOT_API_BASE_URL'] as const;
 
@@ -105,7 +112,10 @@ export function hubspotOAuthApp(config: HubSpotOAuthAppConfig, fetchImpl: Fetch 
       const url = new URL('/oauth/authorize', config.oauthBase);
       url.searchParams.set('client_id', config.clientId);
       url.searchParams.set('redirect_uri', redirectUri);
-      url.searchParams.set('scope', (purpose === 'install' ? HUBSPOT_INSTALL_SCOPES : HUBSPOT_SIGNIN_SCOPES).map((s) => s.scope).join(' '));
+      const scopes = purpose === 'install' ? HUBSPOT_INSTALL_SCOPES : HUBSPOT_SIGNIN_SCOPES;
+      url.searchParams.set('scope', scopes.filter((s) => !s.optional).map((s) => s.scope).join(' '));
+      const optional = scopes.filter((s) => s.optional).map((s) => s.scope);
+      if (optional.length > 0) url.searchParams.set('optional_scope', optional.join(' '));
       url.searchParams.set('state', state);
       return url.toString();
     },
