@@ -52,6 +52,8 @@ export async function runJob(
     // needs_reauth / paused: wait for the admin; disconnected: nothing to do
     const gate = await installationGate(deps.store, data.workspaceId, gated, queueClock());
     if (gate.kind === 'skip') return { kind: 'completed', result: { skipped: gate.status } };
+    // a scheduler's run is simply skipped (the scheduler fires again); any other job waits
+    if (gate.kind === 'wait' && 'scheduled' in data && data.scheduled) return { kind: 'completed', result: { skipped: gate.error.code } };
     if (gate.kind === 'wait') return { kind: 'delayed', untilMs: gate.untilMs, error: gate.error, provider: null };
   }
   try {
