@@ -140,7 +140,7 @@ async function main(): Promise<void> {
     clock: () => PORTAL_NOW + (Date.now() - startedAt),
   });
   const environment = { HUBSPOT_CLIENT_SECRET: app.clientSecret, HUBSPOT_APP_ID: String(app.appId) };
-  server.on('request', createWebApp({ store: runtime.store, redis: runtime.redis, metrics: runtime.metrics, webhooks: webhookRouteDeps(runtime, environment) }));
+  server.on('request', createWebApp({ runtime, installables: new Map(), publicUrl: '', secureCookies: false, clock: Date.now, webhooks: webhookRouteDeps(runtime, environment) }));
   const serving = await serve(runtime, { web: false, worker: true, port: 0 });
   const [installation] = await ensureInstallations(runtime.store, runtime.box, 'Webhook bench', RULEBOOK, [
     { provider: 'hubspot', externalAccountId: String(token.hub_id), displayName: 'Bench portal', credentials: { accessToken: token.access_token, basePath: sandbox.url } },

@@ -1,20 +1,50 @@
 import { z } from 'zod';
-import type { ConnectorModule, EnvironmentInstallation } from '../../src/connector/connector-module';
+import type { ConnectorContext, ConnectorModule, EnvironmentInstallation } from '../../src/connector/connector-module';
 import { withSafetyMargin } from '../../src/rate-limit/safety-margin.util';
+import { hubspotInstallCapability, requestHubSpotRefresh } from './auth/oauth-app';
+import { HubSpotTokenManager } from './auth/token-manager';
 import { classifyHubSpotError } from './classify-error';
 import { createHubSpotConnector } from './hubspot-connector';
 import { HUBSPOT_POLICIES, type HubSpotPolicyName } from './rate-policies.constant';
 import { hubspotWebhooks } from './webhooks/hubspot-webhooks';
 
-/** What a HubSpot installation needs to call the API: sealed in the store, never logged. */
-export const HubSpotCredentialsSchema = z
+/** A private app's token (self-hosted single-portal mode): it never expires, nothing to refresh. */
+export const HubSpotPrivateAppCredentialsSchema = z
   .object({
+    kind: z.literal('private_app').optional(),
     accessToken: z.string().min(1),
     /** API base URL: https://api.hubapi.com by default, the local sandbox in the demo and tests. */
     basePath: z.url().optional(),
   })
   .strict();
+
+/**
+ * A portal that installed the public app (OAuth): the access token lasts 30 minutes and is
+ * refreshed before it expires (auth/token-manager.ts); the app's client id and secret are kept
+ * with the tokens so any worker can refresh, and a reconnect stores fresh ones.
+ */
+export const HubSpotOAuthCredentialsSchema = z
+  .object({
+    kind: z.literal('oauth'),
+    accessToken: z.string().min(1),
+    refreshToken: z.string().min(1),
+    /** When the access token expires (epoch ms), from the token endpoint's `expires_in`. */
+    expiresAt: z.number().int().positive(),
+    clientId: z.string().min(1),
+    clientSecret: z.string().min(1),
+    /** API and token endpoint base URL: https://api.hubapi.com by default, the sandbox in tests. */
+    basePath: z.url().optional(),
+    /** The portal (hub) id the tokens belong to. */
+    hubId: z.string().min(1),
+    /** The scopes HubSpot granted. */
+    scopes: z.array(z.string()).optional(),
+  })
+  .strict();
+
+/** What a HubSpot installation needs to call the API: sealed in the store, never logged. */
+export const HubSpotCredentialsSchema = z.discriminatedUnion('kind', [HubSpotPrivateAppCredentialsSchema, HubSpotOAuthCredentialsSchema]);
 export type HubSpotCredentials = z.infer<typeof HubSpotCredentialsSchema>;
+export type HubSpotOAuthCredentials = z.infer<typeof HubSpotOAuthCredentialsSchema>;
 
 /** Our pacing keeps 1% below HubSpot's figures, so a request that lands late never tips a window. */
 const POLICIES = Object.fromEntries(Object.entries(HUBSPOT_POLICIES).map(([name, policy]) => [name, withSafetyMargin(policy)]));
@@ -29,17 +59,40 @@ export const hubspotConnectorModule: ConnectorModule<HubSpotCredentials> = {
   classifyError: classifyHubSpotError,
   async connect(credentials, context) {
     context.registerSecret(credentials.accessToken);
+    const tokens = credentials.kind === 'oauth' ? tokenManagerOf(credentials, context) : undefined;
     return createHubSpotConnector({
       accessToken: credentials.accessToken,
       ...(credentials.basePath ? { basePath: credentials.basePath } : {}),
       mappings: context.mappings,
       fetchLimiter: context.beforeRequest,
       logger: context.logger,
+      ...(tokens ? { tokens } : {}),
     });
   },
   fromEnvironment: hubspotFromEnvironment,
   webhooks: hubspotWebhooks,
+  install: hubspotInstallCapability(),
 };
+
+/** OAuth: refreshed before expiry, under the installation's refresh lock, re-sealed in the store. */
+function tokenManagerOf(credentials: HubSpotOAuthCredentials, context: ConnectorContext<HubSpotCredentials>): HubSpotTokenManager<HubSpotOAuthCredentials> {
+  for (const secret of [credentials.refreshToken, credentials.clientSecret]) context.registerSecret(secret);
+  return new HubSpotTokenManager<HubSpotOAuthCredentials>({
+    installationId: context.installationId,
+    initial: credentials,
+    lock: context.refreshLock,
+    credentials: {
+      async load() {
+        const stored = await context.credentials.load();
+        if (stored.kind !== 'oauth') throw new Error(`installation ${context.installationId} no longer holds OAuth credentials`);
+        return stored;
+      },
+      save: (next) => context.credentials.save(next),
+    },
+    requestRefresh: requestHubSpotRefresh(credentials),
+    registerSecret: context.registerSecret,
+  });
+}
 
 /**
  * Self-hosted single-portal mode: a private app's token in HUBSPOT_ACCESS_TOKEN. Its rate policy is

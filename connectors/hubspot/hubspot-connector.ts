@@ -6,6 +6,7 @@
  */
 import type { Decision } from '../../src/model/decision';
 import type { CrmConnector, CrmObjectType, CrmTask, CrmWrite, PullContext, PullPage, PulledPerson, StreamCursor } from '../../src/connector/crm-connector';
+import type { AccessTokenSource } from './auth/token-manager';
 import { HubSpotHttp, type FetchLimiter } from './hubspot-http';
 import { FieldMappings } from './mapping/field-mappings';
 import { loadHubSpotDefaultMappings } from './mapping/load-mappings';
@@ -37,6 +38,8 @@ export interface HubSpotConnectorOptions {
   mappings?: readonly HubSpotFieldMapping[];
   fetchLimiter?: FetchLimiter;
   logger?: HubSpotConnectorLogger;
+  /** OAuth installations: the token for each request, refreshed before it expires (auth/token-manager.ts). */
+  tokens?: AccessTokenSource;
 }
 
 /**
@@ -51,7 +54,7 @@ function markCaughtUp(page: PullPage, now: number): PullPage {
 }
 
 export function createHubSpotConnector(options: HubSpotConnectorOptions): CrmConnector {
-  const http = new HubSpotHttp({ accessToken: options.accessToken, basePath: options.basePath, fetchLimiter: options.fetchLimiter });
+  const http = new HubSpotHttp({ accessToken: options.accessToken, basePath: options.basePath, fetchLimiter: options.fetchLimiter, tokens: options.tokens });
   const mappings = new FieldMappings(loadHubSpotDefaultMappings(), options.mappings ?? []);
   const forms = new FormSubmissionsStream(http);
   const writer = new ContactWriter(http, mappings, new LifecycleOrder(http), options.logger);

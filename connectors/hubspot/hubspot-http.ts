@@ -5,7 +5,8 @@
  * SDK's own `apiRequest` so auth and basePath are handled the same way.
  */
 import { Client } from '@hubspot/api-client';
-import { toHubSpotApiError } from './hubspot-api-error';
+import type { AccessTokenSource } from './auth/token-manager';
+import { HubSpotApiError, toHubSpotApiError } from './hubspot-api-error';
 
 export type RequestKind = 'standard' | 'search';
 /**
@@ -19,6 +20,11 @@ export interface HubSpotHttpOptions {
   accessToken: string;
   basePath?: string | undefined;
   fetchLimiter?: FetchLimiter | undefined;
+  /**
+   * OAuth installations: where each request's token comes from (refreshed before it expires). A
+   * private app's token never changes and needs none.
+   */
+  tokens?: AccessTokenSource | undefined;
 }
 
 export interface JsonRequest {
@@ -30,37 +36,77 @@ export interface JsonRequest {
 
 export class HubSpotHttp {
   readonly client: Client;
-  private readonly accessToken: string;
+  private accessToken: string;
   private readonly limiter: FetchLimiter | undefined;
+  private readonly tokens: AccessTokenSource | undefined;
 
   constructor(options: HubSpotHttpOptions) {
     if (options.accessToken === '') throw new Error('createHubSpotConnector: accessToken is empty');
     this.accessToken = options.accessToken;
     this.limiter = options.fetchLimiter;
+    this.tokens = options.tokens;
     // No limiterOptions and no numberOfApiCallRetries: the SDK keeps both in a process-global
     // decorator singleton that leaks between clients (reference §1.2). Constructing the client
     // resets that singleton to "no decorators", and the discoveries are touched right away so
     // they bind to that empty set even if another Client is constructed later in the process.
     this.client = new Client({ accessToken: options.accessToken, ...(options.basePath ? { basePath: options.basePath } : {}) });
+    this.bindDiscoveries();
+  }
+
+  private bindDiscoveries(): void {
     const { crm } = this.client;
     void [crm.contacts, crm.companies, crm.deals, crm.properties, crm.associations.v4, crm.objects.tasks,
       crm.objects.meetings, crm.objects.calls, this.client.events];
   }
 
+  /** Swaps the client's token (a refresh); the SDK rebuilds its discoveries, bound again at once. */
+  private useToken(token: string): void {
+    if (token === this.accessToken) return;
+    this.accessToken = token;
+    this.client.setAccessToken(token);
+    this.bindDiscoveries();
+  }
+
+  /**
+   * Runs one request with a current token. With OAuth, a 401 first checks whether the store holds a
+   * newer token (the installation was reconnected, or another process refreshed) and retries once
+   * with it; a 401 on the token the store holds is final (revoked: an admin must reconnect).
+   */
+  private async authorized<T>(run: () => Promise<T>): Promise<T> {
+    if (!this.tokens) return run();
+    this.useToken(await this.tokens.current());
+    const used = this.accessToken;
+    try {
+      return await run();
+    } catch (error) {
+      if (!(error instanceof HubSpotApiError) || error.status !== 401) throw error;
+      const next = await this.tokens.replaced(used);
+      if (next === null) throw error;
+      this.useToken(next);
+      return run();
+    }
+  }
+
   /** A typed SDK call. `endpoint` names it in errors, e.g. `POST /crm/v3/objects/contacts/search`. */
   async sdk<T>(kind: RequestKind, endpoint: string, call: (client: Client) => Promise<T>): Promise<T> {
-    const settle = await this.limiter?.(kind);
-    try {
-      return await call(this.client);
-    } catch (error) {
-      throw toHubSpotApiError(error, endpoint, this.accessToken);
-    } finally {
-      await settle?.();
-    }
+    return this.authorized(async () => {
+      const settle = await this.limiter?.(kind);
+      try {
+        return await call(this.client);
+      } catch (error) {
+        throw toHubSpotApiError(error, endpoint, this.accessToken);
+      } finally {
+        await settle?.();
+      }
+    });
   }
 
   /** A JSON call through `apiRequest`, which resolves whatever the status; non-2xx is thrown here. */
   async json<T>(kind: RequestKind, endpoint: string, request: JsonRequest): Promise<T> {
+    return this.authorized(() => this.jsonOnce<T>(kind, endpoint, request));
+  }
+
+  private async jsonOnce<T>(kind: RequestKind, endpoint: string, request: JsonRequest): Promise<T> {
     const settle = await this.limiter?.(kind);
     let status: number;
     let headers: Record<string, string>;

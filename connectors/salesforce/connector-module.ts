@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ConnectorContext, ConnectorModule } from '../../src/connector/connector-module';
+import { salesforceInstallCapability } from './auth/oauth-app';
 import type { TokenStore } from './auth/token-store';
 import { classifySalesforceError } from './classify-error';
 import { DEFAULT_SALESFORCE_POLICY, SALESFORCE_POLICIES } from './rate-policies.constant';
@@ -54,6 +55,7 @@ export const salesforceConnectorModule: ConnectorModule<SalesforceCredentials> =
       logger: context.logger,
     });
   },
+  install: salesforceInstallCapability(),
 };
 
 /**

@@ -130,3 +130,12 @@ export function toSalesforceApiError(error: unknown, context: ErrorContext): Sal
   const shownCode = httpCode ? '' : ` ${code}`;
   return new SalesforceApiError(scrub(`Salesforce ${endpoint} answered ${effectiveStatus ?? '?'}${shownCode}: ${message}`), endpoint, effectiveStatus, code, retryable);
 }
+
+/**
+ * Refused credentials (a refresh token Salesforce no longer honours, a session it will not renew)
+ * are about the installation, not the records of a call: writers rethrow them so the job waits for
+ * a reconnect, instead of failing every record of the call for good.
+ */
+export function refusesCredentials(error: SalesforceApiError): boolean {
+  return error.errorCode === 'invalid_grant' || error.status === 401 || error.errorCode === 'INVALID_SESSION_ID';
+}

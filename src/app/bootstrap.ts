@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseRulebook } from '../rulebook/load';
-import type { Installation, Provider, SecretBox, Store } from '../store';
+import type { Installation, Provider, SecretBox, Store, Workspace } from '../store';
 import { connectorRegistry } from '../../connectors/registry';
 import type { ConnectorRegistry } from '../connector/connector-registry';
 import { parseCredentials, sealCredentials } from './credentials';
@@ -12,6 +12,16 @@ export interface ConnectSystem {
   displayName: string;
   /** In the shape the provider's connector declares (checked before anything is stored). */
   credentials: unknown;
+}
+
+/** A new workspace with the default rulebook published, so scoring can start at once. */
+export async function createWorkspace(store: Pick<Store, 'workspaces' | 'rulebooks'>, name: string, rulebookPath: string): Promise<Workspace> {
+  const yaml = readFileSync(rulebookPath, 'utf8');
+  const rulebook = parseRulebook(yaml, rulebookPath); // refuse to start on a broken rulebook
+  const workspace = await store.workspaces.create(name);
+  const draft = await store.rulebooks.createDraft(workspace.id, { versionLabel: rulebook.version, yaml, createdBy: 'system', note: `from ${rulebookPath}` });
+  await store.rulebooks.publish(workspace.id, draft.id, 'system');
+  return workspace;
 }
 
 /**
@@ -33,14 +43,7 @@ export async function ensureInstallations(
   );
   const existing = await Promise.all(systems.map((system) => store.installations.findByExternalAccount(system.provider, system.externalAccountId)));
   let workspaceId = existing.find((installation) => installation !== null)?.workspaceId;
-  if (!workspaceId) {
-    const yaml = readFileSync(rulebookPath, 'utf8');
-    const rulebook = parseRulebook(yaml, rulebookPath); // refuse to start on a broken rulebook
-    const workspace = await store.workspaces.create(workspaceName);
-    const draft = await store.rulebooks.createDraft(workspace.id, { versionLabel: rulebook.version, yaml, createdBy: 'system', note: `from ${rulebookPath}` });
-    await store.rulebooks.publish(workspace.id, draft.id, 'system');
-    workspaceId = workspace.id;
-  }
+  workspaceId ??= (await createWorkspace(store, workspaceName, rulebookPath)).id;
   const installations: Installation[] = [];
   for (const [index, system] of systems.entries()) {
     const installation =

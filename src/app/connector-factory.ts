@@ -33,10 +33,16 @@ export interface ConnectorFactoryDeps {
  * One connector per installation, built on first use from its sealed credentials through its
  * provider's module. Nothing here knows a vendor: the registry does.
  */
-export function createConnectorFactory(deps: ConnectorFactoryDeps): (installation: Installation) => Promise<CrmConnector> {
+export interface ConnectorFactory {
+  (installation: Installation): Promise<CrmConnector>;
+  /** Drops the cached connector (the installation was reconnected or disconnected): the next use rebuilds it. */
+  forget(installationId: string): void;
+}
+
+export function createConnectorFactory(deps: ConnectorFactoryDeps): ConnectorFactory {
   const connectors = new Map<string, Promise<CrmConnector>>();
   const refreshLock = deps.redis ? createRedisRefreshLock(deps.redis, { prefix: deps.prefix ?? 'leadstage' }) : createLocalRefreshLock();
-  return (installation) => {
+  const factory = (installation: Installation) => {
     let connector = connectors.get(installation.id);
     if (!connector) {
       connector = build(deps, installation, refreshLock);
@@ -45,6 +51,7 @@ export function createConnectorFactory(deps: ConnectorFactoryDeps): (installatio
     }
     return connector;
   };
+  return Object.assign(factory, { forget: (installationId: string) => void connectors.delete(installationId) });
 }
 
 async function build(deps: ConnectorFactoryDeps, installation: Installation, refreshLock: RefreshLock): Promise<CrmConnector> {

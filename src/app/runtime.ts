@@ -1,3 +1,4 @@
+import { hkdfSync } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Queue } from 'bullmq';
 import type { Env } from '../config/env';
@@ -9,6 +10,7 @@ import { createQueues } from '../queue/queues';
 import { redisRecordChangeBuffer } from '../queue/record-changes';
 import { connectorRegistry } from '../../connectors/registry';
 import type { ConnectorRegistry } from '../connector/connector-registry';
+import { ratePolicyNamed } from '../connector/connector-install';
 import { createRedisRateLimiter, type RateLimiter, type RatePolicy } from '../rate-limit';
 import { SecretBox, createStore, type Installation, type Provider, type Store } from '../store';
 import { createConnectorFactory } from './connector-factory';
@@ -50,6 +52,13 @@ export interface Runtime {
   deps: JobDeps;
   /** Sets one installation's request budget (self-hosted single-account mode chooses it explicitly). */
   setRatePolicy(installationId: string, policy: RatePolicy): void;
+  /**
+   * A 32-byte key for one purpose (`oauth-state`, …), derived from the key that seals the tokens
+   * (LEADSTAGE_SECRET_KEY) with HKDF, so one secret serves every purpose and none reveals another.
+   */
+  deriveKey(purpose: string): Buffer;
+  /** Forgets what this process cached about an installation (reconnected, disconnected). */
+  forget(installationId: string): void;
   close(): Promise<void>;
 }
 
@@ -71,6 +80,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const dataDir = options.dataDir ?? env.LEADSTAGE_DATA_DIR;
   let store: Store;
   let box: SecretBox;
+  let secretKey: Buffer;
   try {
     store = await createStore(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL, ...(options.schema ? { schema: options.schema } : {}) } : { dataDir });
   } catch (error) {
@@ -78,7 +88,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     throw error;
   }
   try {
-    box = new SecretBox(loadSecretKey(env.LEADSTAGE_SECRET_KEY, dataDir === 'memory' ? env.LEADSTAGE_DATA_DIR : dataDir));
+    secretKey = loadSecretKey(env.LEADSTAGE_SECRET_KEY, dataDir === 'memory' ? env.LEADSTAGE_DATA_DIR : dataDir);
+    box = new SecretBox(secretKey);
   } catch (error) {
     await store.close();
     redis.disconnect();
@@ -93,9 +104,14 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const limiter = createRedisRateLimiter(redis, { prefix });
   const connectors = options.connectors ?? connectorRegistry;
   const installationPolicies = new Map<string, RatePolicy>();
+  // explicit (environment mode) > the runtime's override (demo, tests) > chosen at install > the connector's default
   const ratePolicyFor = (installation: Installation): RatePolicy =>
-    installationPolicies.get(installation.id) ?? options.ratePolicies?.[installation.provider] ?? connectors.get(installation.provider).defaultRatePolicy;
+    installationPolicies.get(installation.id) ??
+    options.ratePolicies?.[installation.provider] ??
+    ratePolicyNamed(connectors.get(installation.provider).ratePolicies, installation.ratePolicy) ??
+    connectors.get(installation.provider).defaultRatePolicy;
   const installations = new Map<string, Installation>();
+  const connectorFor = createConnectorFactory({ store, box, metrics, logger, limiter, registry: connectors, ratePolicyFor, redis, prefix });
   const deps: JobDeps = {
     store,
     clock,
@@ -103,7 +119,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     enqueue,
     engineFor: createEngineCache(store),
     ...(options.outboxLeaseMs ? { outboxLeaseMs: options.outboxLeaseMs } : {}),
-    connectorFor: createConnectorFactory({ store, box, metrics, logger, limiter, registry: connectors, ratePolicyFor, redis, prefix }),
+    connectorFor,
     connectors,
     recordChanges: redisRecordChangeBuffer(redis, { prefix }),
     async installation(workspaceId, installationId) {
@@ -129,6 +145,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     limiter,
     deps,
     setRatePolicy: (installationId, policy) => installationPolicies.set(installationId, policy),
+    deriveKey: (purpose) => Buffer.from(hkdfSync('sha256', secretKey, Buffer.alloc(0), `leadstage:${purpose}`, 32)),
+    forget(installationId) {
+      installations.delete(installationId);
+      connectorFor.forget(installationId);
+    },
     async close() {
       await Promise.all(Object.values(queues).map((queue) => queue.close()));
       await store.close();

@@ -1,8 +1,9 @@
 import { createServer, type Server } from 'node:http';
-import { createWebApp } from '../web/web-app';
+import { createWebApp, type WebDeps } from '../web/web-app';
 import { createWorkerHealthServer } from '../web/health';
 import { startWorkers, type StallSettings, type WorkerSet } from '../worker/worker';
 import type { Runtime } from './runtime';
+import { configureInstallables } from './oauth-flow';
 import { webhookRouteDeps } from './webhooks';
 
 export interface Serving {
@@ -25,8 +26,17 @@ export interface ServeOptions {
   /** The worker role's health server (WORKER_HEALTH_PORT; 0 picks a free one); none when unset or when the web role runs in the same process. */
   workerHealthPort?: number;
   stall?: StallSettings;
-  /** The variables connectors read for their webhooks (default process.env). */
+  /** The variables connectors read for their OAuth apps and webhooks (default process.env). */
   environment?: Readonly<Record<string, string | undefined>>;
+  webOptions?: WebOptions;
+}
+
+export interface WebOptions {
+  /** Where the OAuth apps' variables are read (default: `environment`). */
+  installEnv?: Readonly<Record<string, string | undefined>>;
+  /** Overrides PUBLIC_URL (tests); default PUBLIC_URL, else the address the server listens on. */
+  publicUrl?: string;
+  rateLimits?: WebDeps['rateLimits'];
 }
 
 /**
@@ -86,11 +96,36 @@ export async function serve(runtime: Runtime, roles: ServeOptions): Promise<Serv
   let server: Server | null = null;
   let url: string | null = null;
   let healthUrl: string | null = null;
+  let purge: NodeJS.Timeout | null = null;
   try {
     if (roles.web) {
-      server = createServer(createWebApp({ store: runtime.store, redis: runtime.redis, metrics: runtime.metrics, webhooks: webhookRouteDeps(runtime, roles.environment ?? process.env) }));
+      const environment = roles.environment ?? process.env;
+      const options = roles.webOptions ?? {};
+      const installables = configureInstallables(runtime.deps.connectors, options.installEnv ?? environment);
+      const deps: WebDeps = {
+        runtime,
+        installables,
+        // the callback URL is fixed before listening only when configured; else it is the listening address
+        publicUrl: options.publicUrl ?? runtime.env.PUBLIC_URL ?? '',
+        secureCookies: runtime.env.NODE_ENV === 'production',
+        clock: Date.now,
+        webhooks: webhookRouteDeps(runtime, environment),
+        ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
+      };
+      server = createServer(createWebApp(deps));
       url = await listen(server, host, roles.port, 'PORT');
       opened.push(server);
+      if (!deps.publicUrl) {
+        deps.publicUrl = url;
+        if (installables.size > 0 && runtime.env.NODE_ENV === 'production') {
+          runtime.logger.warn('PUBLIC_URL is not set: OAuth callbacks point at the listening address, which a CRM cannot reach from outside', { url });
+        }
+      }
+      // expired sessions and abandoned OAuth states are refused already; this only keeps the tables small
+      purge = setInterval(() => {
+        runtime.store.sessions.purgeExpired(new Date()).catch((error: unknown) => runtime.logger.warn('purging expired sessions failed', { error: (error as Error).message }));
+      }, 15 * 60_000);
+      purge.unref();
     }
     if (roles.worker && !roles.web && roles.workerHealthPort !== undefined) {
       const health = createWorkerHealthServer({
@@ -103,6 +138,7 @@ export async function serve(runtime: Runtime, roles: ServeOptions): Promise<Serv
       opened.push(health);
     }
   } catch (error) {
+    if (purge) clearInterval(purge);
     await Promise.all(opened.map(close));
     throw error;
   }
@@ -114,6 +150,7 @@ export async function serve(runtime: Runtime, roles: ServeOptions): Promise<Serv
     healthUrl,
     async stop() {
       // stop taking work, let active jobs finish, then close connections
+      if (purge) clearInterval(purge);
       await Promise.all(opened.map(close));
       if (workers) await workers.close();
       await runtime.close();

@@ -24,10 +24,11 @@ const EnvSchema = z
     WORKER_HEALTH_PORT: z.coerce.number({ error: 'expected a port number (0-65535)' }).int().min(0).max(65535).default(3001),
     RULEBOOK_PATH: z.string().min(1).default('config/rulebook.default.yaml'),
     /**
-     * Where the world reaches this server (https://leadstage.example.com): CRMs sign webhook
-     * deliveries over the full URL they called, which a proxy in front of us does not pass on.
+     * Where the world reaches this server (https://leadstage.example.com): OAuth callbacks are
+     * `${PUBLIC_URL}/oauth/<system>/callback`, and CRMs sign webhook deliveries over the full URL they
+     * called, which a proxy in front of us does not pass on.
      */
-    PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'expected the https:// URL this server is reached at' }).optional(),
+    PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'expected the externally visible base URL, e.g. https://leadstage.example.com' }).optional(),
     /** 32 bytes, base64 or hex: encrypts CRM tokens at rest. Required in production. */
     LEADSTAGE_SECRET_KEY: z
       .string()

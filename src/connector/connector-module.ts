@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { RatePolicy, RequestKind } from '../rate-limit/rate-policy';
+import type { InstallCapability } from './connector-install';
 import type { CrmConnector } from './crm-connector';
 import type { CrmErrorClass } from './crm-error';
 import type { FieldMapping } from './field-mapping';
@@ -42,6 +43,12 @@ export interface ConnectorModule<Credentials = unknown> {
    * /webhooks/<provider>`; the changes they announce are pulled by id (CrmConnector.pullRecords).
    */
   readonly webhooks?: WebhookSupport;
+  /**
+   * Installing from the system itself (OAuth): its app's configuration from environment
+   * variables, the scopes and why, the authorize URL, the code exchange, reading the account and
+   * the user, revoking (connector-install.ts). Absent: the system is connected another way only.
+   */
+  readonly install?: InstallCapability<Credentials>;
 }
 
 export interface EnvironmentInstallation<Credentials> {

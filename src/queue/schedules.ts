@@ -9,6 +9,11 @@ export async function scheduleIncrementalSync(syncQueue: Queue, data: SyncJobDat
   await syncQueue.upsertJobScheduler(`sync-${data.installationId}`, { every: everyMs }, { name: 'sync', data: { ...data, scheduled: true } });
 }
 
+/** Stops an installation's periodic sync (it was disconnected). */
+export async function unscheduleIncrementalSync(syncQueue: Queue, installationId: string): Promise<void> {
+  await syncQueue.removeJobScheduler(`sync-${installationId}`);
+}
+
 /**
  * The nightly decay rescore of a workspace, five minutes after scores fade (00:00 UTC, engine/decay.ts),
  * so the CRM shows each day's decayed scores although nothing new happened. The job only queues

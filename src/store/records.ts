@@ -20,7 +20,11 @@ export interface Workspace {
  */
 export type Provider = string;
 
-export const INSTALLATION_STATUSES = ['pending', 'active', 'paused', 'disconnected', 'error'] as const;
+/**
+ * `needs_reauth`: the CRM refused the credentials for good (revoked, uninstalled): jobs wait until
+ * an admin reconnects. `disconnected`: an admin disconnected it: no work runs, tokens are revoked.
+ */
+export const INSTALLATION_STATUSES = ['pending', 'active', 'paused', 'needs_reauth', 'disconnected', 'error'] as const;
 export type InstallationStatus = (typeof INSTALLATION_STATUSES)[number];
 
 export interface Installation {
@@ -31,6 +35,10 @@ export interface Installation {
   externalAccountId: string;
   displayName: string;
   status: InstallationStatus;
+  /** Why it is not active (for the console), or null. */
+  statusReason: string | null;
+  /** The request budget chosen at install, by name in its connector's `ratePolicies`; null: the default. */
+  ratePolicy: string | null;
   hasCredentials: boolean;
   createdAt: string;
   updatedAt: string;
@@ -42,6 +50,44 @@ export interface NewInstallation {
   displayName: string;
   status?: InstallationStatus;
   credentials?: Sealed;
+  ratePolicy?: string | null;
+}
+
+export type WorkspaceRole = 'admin' | 'viewer';
+
+export interface User {
+  id: string;
+  email: string;
+  name: string | null;
+  createdAt: string;
+}
+
+export interface Membership {
+  workspaceId: string;
+  userId: string;
+  role: WorkspaceRole;
+}
+
+export interface MemberRecord extends Membership {
+  email: string;
+  name: string | null;
+}
+
+export interface SessionRecord {
+  workspaceId: string;
+  userId: string;
+  role: WorkspaceRole;
+  email: string;
+  csrfToken: string;
+  expiresAt: string;
+}
+
+export interface OAuthStateRecord {
+  provider: string;
+  purpose: 'install' | 'signin';
+  codeVerifierSealed: string | null;
+  sessionHash: string | null;
+  expiresAt: string;
 }
 
 export type { FieldMapping, MappingDirection, WritePolicy } from '../connector/field-mapping';

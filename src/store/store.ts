@@ -9,8 +9,10 @@ import { MappingRepository } from './repositories/mapping.repository';
 import { OutboxRepository } from './repositories/outbox.repository';
 import { PersonRepository } from './repositories/person.repository';
 import { RulebookRepository } from './repositories/rulebook.repository';
+import { SessionRepository } from './repositories/session.repository';
 import { StateRepository } from './repositories/state.repository';
 import { TaskRepository } from './repositories/task.repository';
+import { UserRepository } from './repositories/user.repository';
 import { WorkspaceRepository } from './repositories/workspace.repository';
 
 export interface Repositories {
@@ -24,6 +26,8 @@ export interface Repositories {
   tasks: TaskRepository;
   checkpoints: CheckpointRepository;
   outbox: OutboxRepository;
+  users: UserRepository;
+  sessions: SessionRepository;
 }
 
 export interface Store extends Repositories {
@@ -58,6 +62,8 @@ export function createRepositories(session: Session): Repositories {
     tasks: new TaskRepository(session),
     checkpoints: new CheckpointRepository(session),
     outbox: new OutboxRepository(session),
+    users: new UserRepository(session),
+    sessions: new SessionRepository(session),
   };
 }
 

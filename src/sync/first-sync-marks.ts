@@ -36,6 +36,11 @@ export async function firstSyncRunning(checkpoints: Checkpoints, installationId:
   return marked.has(STARTED) && !streams.every((name) => marked.has(`${MARK}${name}`));
 }
 
+/** Whether an installation's first sync was ever started (a reconnect resumes; a first install starts one). */
+export async function firstSyncStarted(checkpoints: Checkpoints, installationId: string): Promise<boolean> {
+  return (await marks(checkpoints, installationId)).has(STARTED);
+}
+
 async function marks(checkpoints: Checkpoints, installationId: string): Promise<Set<string>> {
   return new Set((await checkpoints.listCheckpoints(installationId)).map((c) => c.stream));
 }

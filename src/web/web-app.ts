@@ -1,45 +1,48 @@
-import express, { type Express } from 'express';
+import express, { type ErrorRequestHandler, type Express } from 'express';
 import helmet from 'helmet';
-import type { Redis } from 'ioredis';
-import type { Metrics } from '../metrics/metrics';
-import type { Store } from '../store';
-import { checkDependencies } from './health';
-import { webhookRoutes, type WebhookRouteDeps } from './routes/webhooks.route';
+import { FlowError } from '../app/oauth-flow';
+import { sendError } from './http/errors';
+import { messagePage } from './http/html';
+import { loadSession } from './http/session';
+import { ROUTE_GROUPS } from './routes';
+import { webhookRoutes } from './routes/webhooks.route';
+import type { WebDeps } from './web-deps';
 
-export interface WebDeps {
-  store: Store;
-  redis: Redis;
-  metrics: Metrics;
-  /** Inbound CRM webhooks (`POST /webhooks/:provider`); without it the route is not served. */
-  webhooks?: WebhookRouteDeps;
-}
+export type { WebDeps } from './web-deps';
 
 /**
- * The HTTP side: liveness, readiness (the store and Redis answer) and Prometheus metrics. Routes are
- * listed here, in one place.
+ * The HTTP side: health and metrics, CRM webhooks, installing from a CRM (OAuth), sign-in, the
+ * console and the members' API. The route groups are listed in routes/index.ts; this file adds what every request
+ * gets: security headers, the session lookup, per-IP limits on webhooks, and the error answers.
  */
 export function createWebApp(deps: WebDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(helmet());
-
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-
-  app.get('/readyz', async (_req, res) => {
-    const { ok, checks } = await checkDependencies(deps);
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready', checks });
-  });
-
-  app.get('/metrics', async (_req, res) => {
-    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
-  });
-
+  // webhooks are public, signed and limited per IP by their own route; they need the raw body and no session
   if (deps.webhooks) app.use(webhookRoutes(deps.webhooks));
+  app.use(loadSession(deps.runtime.store, deps.clock));
+  for (const group of ROUTE_GROUPS) app.use(group.router(deps));
 
   app.use((_req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: 'no such route' } });
   });
+  app.use(errorHandler(deps));
   return app;
+}
+
+function errorHandler(deps: WebDeps): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    if (res.headersSent) return;
+    if (error instanceof FlowError) {
+      deps.runtime.logger.info('OAuth flow refused', { code: error.code, path: req.path });
+      res.status(error.status).type('html').send(messagePage(error.title, error.message));
+      return;
+    }
+    const status = typeof (error as { status?: unknown }).status === 'number' ? (error as { status: number }).status : 500;
+    if (status === 413) return sendError(res, 413, 'too_large', 'the request body is too large');
+    if (status >= 400 && status < 500) return sendError(res, status, 'bad_request', 'the request body could not be read');
+    deps.runtime.logger.error('request failed', { path: req.path, method: req.method, error: (error as Error).message });
+    sendError(res, 500, 'internal', 'something went wrong; it was logged');
+  };
 }

@@ -8,6 +8,7 @@ import { unclassifiedError, type CrmErrorClass } from '../connector/crm-error';
 import type { RateLimiter } from '../rate-limit';
 import { JobDataError, parseJobData, type JobDataByQueue, type QueueName } from '../queue/job-data';
 import { decideOnError } from './crm-error-policy';
+import { installationGate, markNeedsReauth, WAIT_FOR_RECONNECT_MS } from './installation-gate';
 
 /** Each queue's handler: the job files are plain functions of (data, deps). */
 const HANDLERS: { [Q in QueueName]: (data: JobDataByQueue[Q], deps: JobDeps) => Promise<unknown> } = {
@@ -48,6 +49,15 @@ export async function runJob(
     if (!(error instanceof JobDataError)) throw error;
     return { kind: 'failed', final: true, error: { ...unclassifiedError(error), code: error.code, retryable: false }, cause: error };
   }
+  const gated = 'installationId' in data ? data.installationId : undefined;
+  if (gated) {
+    // needs_reauth / paused: wait for the admin; disconnected: nothing to do
+    const gate = await installationGate(deps.store, data.workspaceId, gated, queueClock());
+    if (gate.kind === 'skip') return { kind: 'completed', result: { skipped: gate.status } };
+    // a scheduler's run is simply skipped (the scheduler fires again); any other job waits
+    if (gate.kind === 'wait' && 'scheduled' in data && data.scheduled) return { kind: 'completed', result: { skipped: gate.error.code } };
+    if (gate.kind === 'wait') return { kind: 'delayed', untilMs: gate.untilMs, error: gate.error, provider: null };
+  }
   try {
     const result = await (HANDLERS[queue] as (data: unknown, deps: JobDeps) => Promise<unknown>)(data, deps);
     return { kind: 'completed', result };
@@ -57,6 +67,12 @@ export async function runJob(
     const error = installation && deps.connectors.has(installation.provider)
       ? deps.connectors.get(installation.provider).classifyError(cause, queueClock())
       : retryableUnlessSaidOtherwise(cause);
+    if (error.reauthorize && installationId) {
+      // the CRM refused the credentials for good: the installation waits for a reconnect, and so
+      // does this job (delayed, never failed: reconnecting resumes it with nothing lost)
+      await markNeedsReauth(deps.store, data.workspaceId, installationId, error);
+      return { kind: 'delayed', untilMs: queueClock() + WAIT_FOR_RECONNECT_MS, error, provider: installation?.provider ?? null };
+    }
     const decision = await decideOnError(error, installationId, limiter);
     if (decision.kind === 'delay') return { kind: 'delayed', untilMs: decision.untilMs, error, provider: installation?.provider ?? null };
     return { kind: 'failed', final: decision.kind === 'give-up', error, cause };

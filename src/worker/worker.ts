@@ -44,7 +44,7 @@ export function startWorkers(connection: Redis, prefix: string, deps: JobDeps, m
           if (outcome.kind === 'delayed') {
             metrics.jobs.inc({ queue, outcome: 'delayed' });
             if (outcome.error.budget) metrics.rateLimited.inc({ provider: outcome.provider ?? 'unknown', policy: outcome.error.code });
-            deps.logger.warn(`${queue} job waits for the API quota`, { jobId: job.id, installationId, until: new Date(outcome.untilMs).toISOString(), code: outcome.error.code, error: outcome.error.message });
+            deps.logger.warn(`${queue} job waits ${outcome.error.budget ? 'for the API quota' : `(${outcome.error.code})`}`, { jobId: job.id, installationId, until: new Date(outcome.untilMs).toISOString(), code: outcome.error.code, error: outcome.error.message });
             await job.moveToDelayed(outcome.untilMs, token);
             throw new DelayedError();
           }

@@ -108,7 +108,7 @@ describe('POST /webhooks/hubspot', () => {
     sandbox = await startSandbox({ contacts: 60 });
     runtime = await startWebhookRuntime(prefix);
     installation = await connectPortal(runtime, sandbox, portalId);
-    ({ server, url } = await listen(createWebApp({ store: runtime.store, redis: runtime.redis, metrics: runtime.metrics, webhooks: webhookRouteDeps(runtime, ENVIRONMENT) })));
+    ({ server, url } = await listen(createWebApp({ runtime, installables: new Map(), publicUrl: '', secureCookies: false, clock: Date.now, webhooks: webhookRouteDeps(runtime, ENVIRONMENT) })));
   });
   afterAll(async () => {
     await new Promise((resolve) => server?.close(resolve));
@@ -208,7 +208,7 @@ describe('POST /webhooks/hubspot', () => {
 
   it('limits requests per address, refuses bodies over the limit, and knows only providers with webhooks', async () => {
     const small = await listen(createWebApp({
-      store: runtime.store, redis: runtime.redis, metrics: runtime.metrics,
+      runtime, installables: new Map(), publicUrl: '', secureCookies: false, clock: Date.now,
       webhooks: { ...webhookRouteDeps(runtime, ENVIRONMENT), prefix: `${prefix}:small`, rateLimit: { max: 2, windowMs: 60_000 }, bodyLimitBytes: 64 },
     }));
     try {
@@ -225,7 +225,7 @@ describe('POST /webhooks/hubspot', () => {
   });
 
   it('is a 503 naming the variables when the app secret or PUBLIC_URL is missing', async () => {
-    const bare = await listen(createWebApp({ store: runtime.store, redis: runtime.redis, metrics: runtime.metrics, webhooks: { ...webhookRouteDeps(runtime, {}), publicUrl: undefined } }));
+    const bare = await listen(createWebApp({ runtime, installables: new Map(), publicUrl: '', secureCookies: false, clock: Date.now, webhooks: { ...webhookRouteDeps(runtime, {}), publicUrl: undefined } }));
     try {
       const response = await deliver(bare.url, [event(portalId, 'contact.creation', 1)]);
       expect(response.status).toBe(503);
@@ -276,7 +276,7 @@ describe('HubSpot webhooks end to end: the sandbox changes contacts and sends si
       }
       return taken;
     } };
-    server.on('request', createWebApp({ store: runtime.store, redis: runtime.redis, metrics: runtime.metrics, webhooks: { ...webhookRouteDeps(runtime, environment), publicUrl: url, changes } }));
+    server.on('request', createWebApp({ runtime, installables: new Map(), publicUrl: '', secureCookies: false, clock: Date.now, webhooks: { ...webhookRouteDeps(runtime, environment), publicUrl: url, changes } }));
     web = { server, url };
     sandbox.webhooks.configure({
       targetUrl: `${url}/webhooks/hubspot`,

@@ -119,8 +119,9 @@ export class ContactWriter {
       errors = 'errors' in response ? response.errors : undefined;
     } catch (error) {
       if (!(error instanceof HubSpotApiError)) throw error;
-      // a rate limit is about the installation, not these records: the job pauses it and waits
-      if (error.status === 429) throw error;
+      // a rate limit or refused credentials are about the installation, not these records: the job
+      // pauses it and waits (a 401 must never drop the writes: they land after a reconnect)
+      if (error.status === 429 || error.status === 401) throw error;
       if (error.status === 400 && batch.length > 1) {
         const middle = Math.ceil(batch.length / 2);
         for (const half of [batch.slice(0, middle), batch.slice(middle)]) {

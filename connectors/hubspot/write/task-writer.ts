@@ -137,8 +137,9 @@ export class TaskWriter {
   }
 
   private failure(error: unknown): Outcome {
-    // not HubSpot's answer about a task, or a rate limit (about the installation): the job handles it
-    if (!(error instanceof HubSpotApiError) || error.status === 429) throw error;
+    // not HubSpot's answer about a task, a rate limit or refused credentials (about the
+    // installation): the job handles it
+    if (!(error instanceof HubSpotApiError) || error.status === 429 || error.status === 401) throw error;
     return error.retryable
       ? { status: 'retry', error: error.message }
       : { status: 'failed', code: error.category ?? `HTTP_${error.status ?? 'ERROR'}`, error: error.message };

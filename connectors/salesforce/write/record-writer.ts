@@ -18,7 +18,7 @@
 import type { CrmWrite, WriteOutcome } from '../../../src/connector/crm-connector';
 import { DailyQuotaExhaustedError } from '../../../src/rate-limit/daily-quota-exhausted-error';
 import { LEAD_STATUS_FIELD, type SalesforceFieldMappings } from '../mapping/field-mappings';
-import { SalesforceApiError } from '../salesforce-api-error';
+import { SalesforceApiError, refusesCredentials } from '../salesforce-api-error';
 import type { SalesforceApi, SfRecordWrite, SfSaveResult } from '../salesforce-api.types';
 import { leadstageField } from '../schema/leadstage-fields.constant';
 import type { OrgSchema } from '../schema/org-schema';
@@ -131,7 +131,7 @@ export class RecordWriter {
     try {
       results = await this.api.updateRecords(call.map((u) => u.record), { autoAssign });
     } catch (error) {
-      if (error instanceof DailyQuotaExhaustedError || !(error instanceof SalesforceApiError) || error.retryable) throw error;
+      if (error instanceof DailyQuotaExhaustedError || !(error instanceof SalesforceApiError) || error.retryable || refusesCredentials(error)) throw error;
       if (call.length > 1) {
         const middle = Math.ceil(call.length / 2);
         for (const half of [call.slice(0, middle), call.slice(middle)]) {

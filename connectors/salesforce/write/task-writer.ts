@@ -18,7 +18,7 @@
  */
 import type { CrmTask, TaskOutcome } from '../../../src/connector/crm-connector';
 import { DailyQuotaExhaustedError } from '../../../src/rate-limit/daily-quota-exhausted-error';
-import { SalesforceApiError } from '../salesforce-api-error';
+import { SalesforceApiError, refusesCredentials } from '../salesforce-api-error';
 import type { SalesforceApi, SfRecord, SfRecordWrite, SfSaveResult } from '../salesforce-api.types';
 import { TASK_KEY_FIELD } from '../schema/leadstage-fields.constant';
 import { currentOwners, isQueueId, isUserId } from './record-owners';
@@ -131,7 +131,7 @@ export class TaskWriter {
     try {
       return await this.api.createRecords(records);
     } catch (error) {
-      if (error instanceof DailyQuotaExhaustedError || !(error instanceof SalesforceApiError) || error.retryable) throw error;
+      if (error instanceof DailyQuotaExhaustedError || !(error instanceof SalesforceApiError) || error.retryable || refusesCredentials(error)) throw error;
       // a whole-call refusal (a malformed request): every Task of the call reports it
       return records.map(() => ({ id: null, success: false, errors: [{ statusCode: error.errorCode, message: error.message }] }));
     }
@@ -170,7 +170,7 @@ export class TaskWriter {
         if (!r.success) this.logger?.warn('Salesforce lead assignment rule did not run for a queue-owned Lead', { crmId: ids[i], errors: r.errors.map((e) => e.statusCode) });
       });
     } catch (error) {
-      if (error instanceof DailyQuotaExhaustedError || !(error instanceof SalesforceApiError) || error.retryable) throw error;
+      if (error instanceof DailyQuotaExhaustedError || !(error instanceof SalesforceApiError) || error.retryable || refusesCredentials(error)) throw error;
       this.logger?.warn('Salesforce lead assignment for queue-owned Leads refused; their Tasks go to the connected user', { error: error.message });
     }
     return currentOwners(this.api, 'Lead', ids);

@@ -140,6 +140,18 @@ export class OutboxRepository {
     if (rowCount === 0) throw new StoreError('not_found', `outbox item ${id} not found in installation ${installationId}`);
   }
 
+  /**
+   * Writes waiting for a retry time become due now (an installation was reconnected: what failed
+   * while its credentials were refused goes out at once). Claimed items are left to their claimer.
+   */
+  async releaseWaiting(installationId: string, now: Date): Promise<number> {
+    const { rowCount } = await this.db.query(
+      `UPDATE outbox SET next_attempt_at = $2 WHERE installation_id = $1 AND next_attempt_at > $2 AND (claimed_until IS NULL OR claimed_until < $2)`,
+      [installationId, now],
+    );
+    return rowCount;
+  }
+
   /** The CRM will never accept this write (invalid value, deleted record): report it and drop it. */
   async failOutboxPermanently(installationId: string, id: number, error: PermanentError): Promise<void> {
     await this.db.transaction(async (tx) => {
