@@ -216,7 +216,7 @@ describe('the servers at start-up', () => {
     const first = leadstage(['worker'], { LEADSTAGE_DATA_DIR: dir });
     const nothing = await first.line(/^worker: no installation/);
     expect(nothing).toBe(
-      'worker: no installation is connected, so there is nothing to sync; connect one in self-hosted single-account mode: set HUBSPOT_ACCESS_TOKEN for HubSpot and restart the worker (docs/operations.md). Installing from the CRM (OAuth) is not available yet.',
+      'worker: no installation is connected, so there is nothing to sync; connect one in self-hosted single-account mode: set HUBSPOT_ACCESS_TOKEN for HubSpot and restart the worker (docs/operations.md). Or install from the CRM (HubSpot, Salesforce): open /install/<system> on the web server with the system\'s OAuth app configured (README, Install from the CRM).',
     );
     const health = (await first.line(/^worker: processing/)).match(/http:\/\/127\.0\.0\.1:(\d+)/)!;
     const answer = await fetch(`${health[0]}/healthz`);

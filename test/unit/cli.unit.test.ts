@@ -202,7 +202,7 @@ describe('a worker with nothing connected', () => {
   it('names the variables that connect an account today, read from each connector, and that CRM installs do not exist yet', () => {
     expect(noInstallationMessage(connectorRegistry.modules)).toBe(
       'worker: no installation is connected, so there is nothing to sync; connect one in self-hosted single-account mode: ' +
-        'set HUBSPOT_ACCESS_TOKEN for HubSpot and restart the worker (docs/operations.md). Installing from the CRM (OAuth) is not available yet.',
+        'set HUBSPOT_ACCESS_TOKEN for HubSpot and restart the worker (docs/operations.md). Or install from the CRM (HubSpot, Salesforce): open /install/<system> on the web server with the system\'s OAuth app configured (README, Install from the CRM).',
     );
     const other = { label: 'Acme CRM', fromEnvironment: (env: Record<string, string | undefined>) => (env.ACME_KEY ? null : null) } as unknown as ConnectorModule;
     expect(noInstallationMessage([...connectorRegistry.modules, other])).toMatch(/set HUBSPOT_ACCESS_TOKEN for HubSpot, or ACME_KEY for Acme CRM and restart/);

@@ -114,7 +114,9 @@ export function noInstallationMessage(modules: readonly ConnectorModule[]): stri
     ways.length > 0
       ? `connect one in self-hosted single-account mode: set ${ways.join(', or ')} and restart the worker (docs/operations.md)`
       : 'no connector offers a single-account mode (docs/operations.md)';
-  return `worker: no installation is connected, so there is nothing to sync; ${how}. Installing from the CRM (OAuth) is not available yet.`;
+  const installable = modules.filter((module) => module.install).map((module) => module.label);
+  const oauth = installable.length > 0 ? ` Or install from the CRM (${installable.join(', ')}): open /install/<system> on the web server with the system's OAuth app configured (README, Install from the CRM).` : '';
+  return `worker: no installation is connected, so there is nothing to sync; ${how}.${oauth}`;
 }
 
 /**
