@@ -12,6 +12,7 @@ export interface Serving {
 
 /** Starts the web server and/or the workers on a runtime; `stop` is the graceful shutdown. */
 export async function serve(runtime: Runtime, roles: { web: boolean; worker: boolean; port: number; stall?: StallSettings }): Promise<Serving> {
+  if (roles.worker && runtime.inProcess) throw new Error('an in-process runtime runs its jobs with runtime.inProcess.drain(), not BullMQ workers');
   const workers = roles.worker ? startWorkers(runtime.redis, runtime.prefix, runtime.deps, runtime.metrics, runtime.limiter, roles.stall) : null;
   let server: Server | null = null;
   let url: string | null = null;
