@@ -100,7 +100,7 @@ export interface DrainOptions {
    * waiting for a daily quota) stay scheduled and are counted in `pending`.
    */
   horizonMs?: number;
-  /** A guard against a chain that never ends (default 100,000 runs): the drain rejects past it. */
+  /** A guard against a chain that never ends (default 10,000 runs): the drain rejects past it. */
   maxRuns?: number;
 }
 
@@ -147,7 +147,7 @@ interface AddOptions {
 }
 
 const DEFAULT_HORIZON_MS = 3_600_000;
-const DEFAULT_MAX_RUNS = 100_000;
+const DEFAULT_MAX_RUNS = 10_000;
 
 export class InProcessQueue implements Enqueuer {
   private readonly clock: VirtualClock;
