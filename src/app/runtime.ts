@@ -146,13 +146,17 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
 
 /** Fails fast with a message that says how to start Redis, instead of retrying forever. */
 async function connectRedis(url: string): Promise<Redis> {
-  const redis = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true, connectTimeout: 3_000, retryStrategy: (times) => Math.min(times * 200, 2_000) });
+  // no retry until the first connection is up: a refused start ends the client at once, leaving no
+  // reconnect or disconnect timer behind (a disconnect() on a dead socket arms a 2 s one)
+  let connected = false;
+  const redis = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true, connectTimeout: 3_000, retryStrategy: (times) => (connected ? Math.min(times * 200, 2_000) : null) });
   try {
     await redis.connect();
     await redis.ping();
+    connected = true;
     return redis;
   } catch (error) {
-    redis.disconnect();
+    if (redis.status !== 'end') redis.disconnect();
     throw new RedisUnavailableError(url, (error as Error).message);
   }
 }
