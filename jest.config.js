@@ -11,6 +11,9 @@ module.exports = {
   // integration tests start databases and servers: on a loaded 2-core machine that takes seconds
   // (a global option: jest ignores it inside a project)
   testTimeout: 60_000,
+  // the run fails if tests left keys or schemas of theirs on the shared Redis or PostgreSQL
+  globalSetup: '<rootDir>/test/leftovers/global-setup.js',
+  globalTeardown: '<rootDir>/test/leftovers/global-teardown.js',
   // the plain "N passed, N failed" closing line that CI reads, after jest's own summary
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],
 };

@@ -6,8 +6,10 @@ import { createLogger, type Logger } from '../log/logger';
 import { createMetrics, type Metrics } from '../metrics/metrics';
 import { bullmqEnqueuer, type Enqueuer } from '../queue/enqueuer';
 import type { QueueName } from '../queue/job-data';
+import { InProcessQueue, skippingClock, type VirtualClock } from '../queue/in-process-queue.driver';
 import { createQueues } from '../queue/queues';
 import { redisRecordChangeBuffer } from '../queue/record-changes';
+import { jobRunner } from '../worker/report-outcome';
 import { connectorRegistry } from '../../connectors/registry';
 import type { ConnectorRegistry } from '../connector/connector-registry';
 import { ratePolicyNamed } from '../connector/connector-install';
@@ -35,6 +37,16 @@ export interface RuntimeOptions {
   schema?: string;
   /** How long a worker's claim on outbox writes lasts before another may take them (default 5 min). */
   outboxLeaseMs?: number;
+  /**
+   * `bullmq` (default): the queues live in Redis and `serve` runs workers on them. `in-process`
+   * (tests): jobs stay in this process and run when `runtime.inProcess.drain()` is called; waits
+   * for delayed jobs are skipped on the clock instead of slept (see in-process-queue.driver.ts).
+   */
+  queueDriver?: 'bullmq' | 'in-process';
+  /** In-process only: the driver's clock (default: wall time that skips waits); `clock` jumps along with it. */
+  queueClock?: VirtualClock & { follow(other: () => number): () => number };
+  /** In-process only: jobs run at a time (default 1). */
+  queueConcurrency?: number;
 }
 
 /** Everything a web or worker process needs, built once from the validated environment. */
@@ -42,8 +54,11 @@ export interface Runtime {
   env: Env;
   store: Store;
   redis: Redis;
+  /** The BullMQ queues (throws on an in-process runtime: it has none). */
   queues: Record<QueueName, Queue>;
   enqueue: Enqueuer;
+  /** The in-process driver when `queueDriver` is `in-process`, else null. */
+  inProcess: InProcessQueue | null;
   metrics: Metrics;
   logger: Logger;
   box: SecretBox;
@@ -97,9 +112,12 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   }
   const metrics = createMetrics();
   const prefix = options.prefix ?? 'leadstage';
-  const queues = createQueues(redis, prefix);
-  const enqueue = bullmqEnqueuer(queues);
-  const clock = options.clock ?? Date.now;
+  const inProcessClock = options.queueDriver === 'in-process' ? (options.queueClock ?? skippingClock()) : null;
+  const inProcess = inProcessClock ? new InProcessQueue({ clock: inProcessClock, ...(options.queueConcurrency ? { concurrency: options.queueConcurrency } : {}) }) : null;
+  const queues = inProcess ? null : createQueues(redis, prefix);
+  const enqueue = inProcess ?? bullmqEnqueuer(queues!);
+  // jobs read time through `clock`: on the in-process driver it jumps with the driver's skipped waits
+  const clock = inProcessClock ? inProcessClock.follow(options.clock ?? Date.now) : (options.clock ?? Date.now);
   // one limiter for all processes: the request budget of an installation lives in Redis
   const limiter = createRedisRateLimiter(redis, { prefix });
   const connectors = options.connectors ?? connectorRegistry;
@@ -132,12 +150,17 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       return installation;
     },
   };
+  inProcess?.setRunner(jobRunner(deps, limiter, metrics));
   return {
     env,
     store,
     redis,
-    queues,
+    get queues(): Record<QueueName, Queue> {
+      if (!queues) throw new Error('this runtime drives its queues in process (queueDriver: in-process): use runtime.inProcess');
+      return queues;
+    },
     enqueue,
+    inProcess,
     metrics,
     logger,
     box,
@@ -151,7 +174,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       connectorFor.forget(installationId);
     },
     async close() {
-      await Promise.all(Object.values(queues).map((queue) => queue.close()));
+      if (queues) await Promise.all(Object.values(queues).map((queue) => queue.close()));
       await store.close();
       redis.disconnect();
     },

@@ -93,6 +93,7 @@ export async function serve(runtime: Runtime, roles: ServeOptions): Promise<Serv
   const host = roles.host ?? '127.0.0.1';
   let workers: WorkerSet | null = null;
   const opened: Server[] = [];
+  if (roles.worker && runtime.inProcess) throw new Error('an in-process runtime runs its jobs with runtime.inProcess.drain(), not BullMQ workers');
   let server: Server | null = null;
   let url: string | null = null;
   let healthUrl: string | null = null;

@@ -14,10 +14,14 @@ export interface Enqueuer {
   records(data: RecordsJobData, delayMs?: number): Promise<void>;
 }
 
+/** Runs of a failing job before it stays failed; the waits between them double from BACKOFF_MS. */
+export const JOB_ATTEMPTS = 8;
+export const BACKOFF_MS = 1_000;
+
 const RETRY: JobsOptions = {
-  attempts: 8,
+  attempts: JOB_ATTEMPTS,
   // capped by attempts; jitter spreads retries of many jobs that failed together (a 5xx burst)
-  backoff: { type: 'exponential', delay: 1_000, jitter: 0.5 },
+  backoff: { type: 'exponential', delay: BACKOFF_MS, jitter: 0.5 },
   removeOnComplete: { age: 3_600, count: 1_000 },
   removeOnFail: { age: 7 * 86_400 },
 };
@@ -26,7 +30,7 @@ const RETRY: JobsOptions = {
  * Writes and tasks wait this long before their job runs, so the people scored meanwhile join the
  * same job and go out in full CRM batches (the connector's writeBatchSize) instead of one call each.
  */
-const GATHER_MS = 2_000;
+export const GATHER_MS = 2_000;
 
 /**
  * A `records` job waits this long after the first change it is enqueued for, so the deliveries of a
@@ -45,6 +49,19 @@ export const SCORE_BATCH = 100;
 export const BULK_PRIORITY = 10;
 
 /**
+ * The de-duplication key of each de-duplicated queue: one sync chain per installation and stream,
+ * one pending score per person, one writeback and one tasks job per installation. Every driver
+ * (BullMQ here, the in-process one in tests) keys by these.
+ */
+export const DEDUP_ID = {
+  sync: (data: SyncJobData) => `sync-${data.installationId}-${data.stream}`,
+  score: (data: { personId: string }) => `score-${data.personId}`,
+  writeback: (data: WritebackJobData) => `writeback-${data.installationId}`,
+  tasks: (data: TasksJobData) => `tasks-${data.installationId}`,
+  records: (data: RecordsJobData) => `records-${data.installationId}`,
+} as const;
+
+/**
  * The BullMQ side. Score jobs are de-duplicated per person with keepLastIfActive: a burst of changes
  * gives one run, and a change that lands while the person is being scored gives exactly one more.
  * Writeback and tasks are de-duplicated per installation the same way, so they batch.
@@ -54,7 +71,7 @@ export function bullmqEnqueuer(queues: Record<QueueName, Queue>): Enqueuer {
     async sync(data) {
       // one page of a stream at a time per installation: a scheduled run that fires while a chain is
       // still paging joins it instead of pulling the same pages twice
-      await queues.sync.add('sync', data, { ...RETRY, ...(data.firstRun ? { priority: BULK_PRIORITY } : {}), deduplication: { id: `sync-${data.installationId}-${data.stream}`, keepLastIfActive: true } });
+      await queues.sync.add('sync', data, { ...RETRY, ...(data.firstRun ? { priority: BULK_PRIORITY } : {}), deduplication: { id: DEDUP_ID.sync(data), keepLastIfActive: true } });
     },
     async score(items) {
       if (items.length === 0) return;
@@ -62,7 +79,7 @@ export function bullmqEnqueuer(queues: Record<QueueName, Queue>): Enqueuer {
         items.map((data) => ({
           name: 'score',
           data,
-          opts: { ...RETRY, deduplication: { id: `score-${data.personId}`, keepLastIfActive: true } },
+          opts: { ...RETRY, deduplication: { id: DEDUP_ID.score(data), keepLastIfActive: true } },
         })),
       );
     },
@@ -77,15 +94,15 @@ export function bullmqEnqueuer(queues: Record<QueueName, Queue>): Enqueuer {
       await queues.writeback.add('writeback', data, {
         ...RETRY,
         delay: delayMs,
-        deduplication: { id: `writeback-${data.installationId}`, keepLastIfActive: true },
+        deduplication: { id: DEDUP_ID.writeback(data), keepLastIfActive: true },
       });
     },
     async tasks(data, delayMs = GATHER_MS) {
-      await queues.tasks.add('tasks', data, { ...RETRY, delay: delayMs, deduplication: { id: `tasks-${data.installationId}`, keepLastIfActive: true } });
+      await queues.tasks.add('tasks', data, { ...RETRY, delay: delayMs, deduplication: { id: DEDUP_ID.tasks(data), keepLastIfActive: true } });
     },
     async records(data, delayMs = RECORDS_GATHER_MS) {
       // one per installation: changes that arrive while it runs wait for exactly one more run
-      await queues.records.add('records', data, { ...RETRY, delay: delayMs, deduplication: { id: `records-${data.installationId}`, keepLastIfActive: true } });
+      await queues.records.add('records', data, { ...RETRY, delay: delayMs, deduplication: { id: DEDUP_ID.records(data), keepLastIfActive: true } });
     },
   };
 }

@@ -22,7 +22,7 @@ const HANDLERS: { [Q in QueueName]: (data: JobDataByQueue[Q], deps: JobDeps) => 
 export type JobOutcome =
   | { kind: 'completed'; result: unknown }
   /** Run it again at `untilMs` without spending an attempt (quota). */
-  | { kind: 'delayed'; untilMs: number; error: CrmErrorClass; provider: string | null }
+  | { kind: 'delayed'; untilMs: number; error: CrmErrorClass; provider?: string | null }
   /** Failed: `final` when retrying cannot help, else the queue's backoff retries it. */
   | { kind: 'failed'; final: boolean; error: CrmErrorClass; cause: unknown };
 

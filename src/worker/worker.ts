@@ -4,6 +4,7 @@ import type { JobDeps } from '../../jobs/job-deps';
 import type { Metrics } from '../metrics/metrics';
 import type { RateLimiter } from '../rate-limit';
 import { QUEUE_NAMES, type QueueName } from '../queue/job-data';
+import { reportOutcome } from './report-outcome';
 import { runJob } from './run-job';
 
 /**
@@ -36,20 +37,12 @@ export function startWorkers(connection: Redis, prefix: string, deps: JobDeps, m
         const end = metrics.jobSeconds.startTimer({ queue });
         try {
           const outcome = await runJob(queue, job.data, deps, limiter);
-          const installationId = (job.data as { installationId?: unknown }).installationId;
-          if (outcome.kind === 'completed') {
-            metrics.jobs.inc({ queue, outcome: 'completed' });
-            return outcome.result;
-          }
+          reportOutcome(queue, job.data, outcome, { metrics, logger: deps.logger, jobId: job.id, attempt: job.attemptsMade + 1 });
+          if (outcome.kind === 'completed') return outcome.result;
           if (outcome.kind === 'delayed') {
-            metrics.jobs.inc({ queue, outcome: 'delayed' });
-            if (outcome.error.budget) metrics.rateLimited.inc({ provider: outcome.provider ?? 'unknown', policy: outcome.error.code });
-            deps.logger.warn(`${queue} job waits ${outcome.error.budget ? 'for the API quota' : `(${outcome.error.code})`}`, { jobId: job.id, installationId, until: new Date(outcome.untilMs).toISOString(), code: outcome.error.code, error: outcome.error.message });
             await job.moveToDelayed(outcome.untilMs, token);
             throw new DelayedError();
           }
-          metrics.jobs.inc({ queue, outcome: 'failed' });
-          deps.logger.warn(`${queue} job failed`, { jobId: job.id, installationId, attempt: job.attemptsMade + 1, code: outcome.error.code, error: outcome.error.message });
           if (outcome.final) throw new UnrecoverableError(outcome.error.message);
           throw outcome.cause;
         } finally {

@@ -6,18 +6,18 @@ import {
   describeSeed, integrationUserCredentials, OrgStore, seedOrg, sharedFromHubSpot, standardObjects, startSalesforceSandbox, type SalesforceSandbox, type SharedRecord,
 } from '../../sandboxes/salesforce';
 import { ensureInstallations } from '../../src/app/bootstrap';
-import { startFirstSync, waitForIdle } from '../../src/app/first-sync';
-import { createRuntime, type Runtime } from '../../src/app/runtime';
-import { serve, type Serving } from '../../src/app/serve';
-import { loadEnv } from '../../src/config/env';
-import { createLogger } from '../../src/log/logger';
+import { startFirstSync } from '../../src/app/first-sync';
+import type { Runtime } from '../../src/app/runtime';
+import type { DrainResult } from '../../src/queue/in-process-queue.driver';
 import type { Installation } from '../../src/store';
-import { FAST_POLICY, WIDE_SANDBOX_LIMITS } from './support/sync-harness';
+import { FAST_POLICY, WIDE_SANDBOX_LIMITS, sandboxAligned } from './support/sync-harness';
+import { closeTestRuntime, openTestRuntime, uniqueRun } from './support/test-runtime';
 
 /**
  * One company on both systems: a HubSpot portal (marketing) and a Salesforce org (sales) that share
  * some people under the same email, connected as two installations of one workspace. Each shared
  * human is one person, with the same stage written to both systems and engagement from both counting.
+ * The jobs run in process through runJob (the in-process queue driver).
  */
 const HUBSPOT_CONTACTS = 300;
 const LEADS = 200;
@@ -78,7 +78,7 @@ describe(`HubSpot and Salesforce end to end, one workspace (${process.env.DATABA
   let portal: HubSpotSandbox;
   let org: SalesforceSandbox;
   let runtime: Runtime;
-  let serving: Serving;
+  let drained: DrainResult;
   let hubspot: Installation;
   let salesforce: Installation;
   let client: Client;
@@ -95,16 +95,7 @@ describe(`HubSpot and Salesforce end to end, one workspace (${process.env.DATABA
     shared = org.describeSeed().shared;
     for (const record of portal.store.collection('contacts').scan()) contactIdByEmail.set(record.properties.email!, record.id);
 
-    const started = Date.now();
-    runtime = await createRuntime({
-      env: loadEnv({ ...process.env, NODE_ENV: 'test' }),
-      dataDir: 'memory',
-      prefix: `leadstage-cross-e2e-${RUN}`,
-      clock: () => start + (Date.now() - started),
-      logger: createLogger({ level: 'error' }),
-      ratePolicies: { hubspot: FAST_POLICY },
-    });
-    serving = await serve(runtime, { web: false, worker: true, port: 0 });
+    runtime = await openTestRuntime(uniqueRun('cross-e2e'), { clock: sandboxAligned(start), queueDriver: 'in-process', ratePolicies: { hubspot: FAST_POLICY } });
     [hubspot, salesforce] = (await ensureInstallations(runtime.store, runtime.box, 'Cross-system company', 'config/rulebook.default.yaml', [
       { provider: 'hubspot', externalAccountId: `cross-${RUN}`, displayName: 'Marketing portal', credentials: { accessToken: portal.token, basePath: portal.url } },
       {
@@ -115,13 +106,13 @@ describe(`HubSpot and Salesforce end to end, one workspace (${process.env.DATABA
       },
     ])) as [Installation, Installation];
     await Promise.all([startFirstSync(runtime, hubspot), startFirstSync(runtime, salesforce)]);
-    await waitForIdle(runtime.queues, { timeoutMs: 90_000 });
+    drained = await runtime.inProcess!.runUntilIdle();
     client = new Client({ accessToken: portal.token, basePath: portal.url });
     conn = new Connection({ instanceUrl: org.instanceUrl, accessToken: org.issueTokens().accessToken, version: org.apiVersion });
   }, 120_000);
 
   afterAll(async () => {
-    await serving?.stop();
+    await closeTestRuntime(runtime);
     await portal?.close();
     await org?.close();
   });
@@ -143,6 +134,7 @@ describe(`HubSpot and Salesforce end to end, one workspace (${process.env.DATABA
   });
 
   it('makes each shared human one person linked to both installations', async () => {
+    expect(drained.failed).toEqual([]);
     expect(await runtime.store.outbox.outboxBacklog(hubspot.id)).toMatchObject({ pending: 0 });
     expect(await runtime.store.outbox.outboxBacklog(salesforce.id)).toMatchObject({ pending: 0 });
     const problems: string[] = [];

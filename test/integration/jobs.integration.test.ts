@@ -72,8 +72,13 @@ describe('jobs', () => {
   let recorder: ReturnType<typeof recordingEnqueuer>;
   let deps: JobDeps;
 
-  beforeEach(async () => {
+  // one store for the file (opening one costs seconds); each test gets a workspace and installation of its own
+  beforeAll(async () => {
     t = await openTestStore();
+  });
+  afterAll(() => t?.cleanup());
+
+  beforeEach(async () => {
     const seeded = await seedWorkspace(t.store, 'Jobs');
     installation = seeded.installations[0]!;
     const yaml = readFileSync('config/rulebook.default.yaml', 'utf8');
@@ -92,7 +97,6 @@ describe('jobs', () => {
       installation: async () => installation,
     };
   });
-  afterEach(() => t.cleanup());
 
   const syncData = () => ({ workspaceId: installation.workspaceId, installationId: installation.id, stream: 'contacts', then: ['form_submissions'] });
 

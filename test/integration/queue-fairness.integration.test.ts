@@ -70,7 +70,7 @@ describe('queue fairness: bulk work does not hold up another installation (real 
   });
 
   beforeEach(() => {
-    prefix = `test-queue-fairness-${randomUUID()}`;
+    prefix = `leadstage-test-queue-fairness-${randomUUID()}`;
     queues = createQueues(connection, prefix);
     enqueue = bullmqEnqueuer(queues);
   });

@@ -40,7 +40,7 @@ describe('rate limiter shared by several processes (real clock, real Redis)', ()
   let limiters: RateLimiter[];
 
   beforeEach(() => {
-    prefix = `test-rate-limit-${randomUUID()}`;
+    prefix = `leadstage-test-rate-limit-${randomUUID()}`;
     limiters = Array.from({ length: INSTANCES }, () => {
       const redis = new Redis(REDIS_URL);
       connections.push(redis);

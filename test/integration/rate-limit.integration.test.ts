@@ -39,7 +39,7 @@ describe('rate limiter on an injected clock', () => {
   }
 
   beforeEach(() => {
-    prefix = `test-rate-limit-${randomUUID()}`;
+    prefix = `leadstage-test-rate-limit-${randomUUID()}`;
     now = START;
     slept = [];
   });

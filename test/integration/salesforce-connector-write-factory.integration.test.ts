@@ -26,7 +26,7 @@ describe('connector factory: Salesforce installations', () => {
   let redis: Redis;
   let installation: Installation;
   const box = new SecretBox(SecretBox.generateKey());
-  const prefix = `test-sf-factory-${randomUUID()}`;
+  const prefix = `leadstage-test-sf-factory-${randomUUID()}`;
   const logger = createLogger({ level: 'error' });
 
   beforeAll(async () => {

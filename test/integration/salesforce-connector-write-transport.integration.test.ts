@@ -101,7 +101,7 @@ async function startFakeOrg(): Promise<FakeOrg> {
 describe('Salesforce transport on jsforce (loopback fake org, real Redis)', () => {
   let org: FakeOrg;
   let redis: Redis;
-  const prefix = `test-sf-transport-${randomUUID()}`;
+  const prefix = `leadstage-test-sf-transport-${randomUUID()}`;
 
   beforeAll(async () => {
     redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });

@@ -46,7 +46,7 @@ describe('Salesforce connector: writes, tasks, schema, auth and limits (sandbox)
   let sandbox: SalesforceSandbox;
   let seed: SeedDescription;
   let redis: Redis;
-  const prefix = `test-sf-write-${randomUUID()}`;
+  const prefix = `leadstage-test-sf-write-${randomUUID()}`;
   const redisConnections: Redis[] = [];
   const row = (id: string): Row => sandbox.store.find(id)!.row;
 

@@ -2,17 +2,18 @@ import './support/native-pglite';
 import { Connection } from 'jsforce';
 import { describeSeed, integrationUserCredentials, startSalesforceSandbox, type SalesforceSandbox } from '../../sandboxes/salesforce';
 import { ensureInstallations } from '../../src/app/bootstrap';
-import { startFirstSync, waitForIdle } from '../../src/app/first-sync';
-import { createRuntime, type Runtime } from '../../src/app/runtime';
-import { serve, type Serving } from '../../src/app/serve';
-import { loadEnv } from '../../src/config/env';
-import { createLogger } from '../../src/log/logger';
+import { startFirstSync } from '../../src/app/first-sync';
+import type { Runtime } from '../../src/app/runtime';
+import type { DrainResult } from '../../src/queue/in-process-queue.driver';
 import type { Installation } from '../../src/store';
+import { sandboxAligned } from './support/sync-harness';
+import { closeTestRuntime, openTestRuntime, uniqueRun } from './support/test-runtime';
 
 /**
  * The Salesforce slice end to end: a sandbox org of 1,000 leads and 1,000 contacts over loopback, the
- * real jsforce, Redis queues and workers, the store, and what lands back in the org for hand-picked
- * people of each kind; then an unchanged re-sync, per-record failures and a spent API budget.
+ * real jsforce, every job run in process through runJob (the in-process queue driver), the shared
+ * rate limiter on Redis, the store, and what lands back in the org for hand-picked people of each
+ * kind; then an unchanged re-sync, per-record failures and a spent API budget.
  */
 const LEADS = 1000;
 const CONTACTS = 1000;
@@ -32,7 +33,7 @@ interface PersonFields extends Record<string, unknown> {
 describe(`Salesforce end to end (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
   let org: SalesforceSandbox;
   let runtime: Runtime;
-  let serving: Serving;
+  let drained: DrainResult;
   let installation: Installation;
   let conn: Connection;
   const seed = describeSeed({ leads: LEADS, contacts: CONTACTS });
@@ -44,7 +45,7 @@ describe(`Salesforce end to end (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PG
 
   const sync = async () => {
     await runtime.enqueue.sync({ workspaceId: installation.workspaceId, installationId: installation.id, stream: 'leads', then: ['contacts', 'opportunities', 'accounts', 'campaign_members', 'tasks'] });
-    await waitForIdle(runtime.queues, { timeoutMs: 120_000 });
+    return runtime.inProcess!.runUntilIdle();
   };
   const writeCalls = () => {
     const stats = org.stats();
@@ -53,16 +54,7 @@ describe(`Salesforce end to end (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PG
 
   beforeAll(async () => {
     org = await startSalesforceSandbox({ port: 0, leads: LEADS, contacts: CONTACTS });
-    const start = org.clock.now();
-    const started = Date.now();
-    runtime = await createRuntime({
-      env: loadEnv({ ...process.env, NODE_ENV: 'test' }),
-      dataDir: 'memory',
-      prefix: `leadstage-sf-e2e-${RUN}`,
-      clock: () => start + (Date.now() - started),
-      logger: createLogger({ level: 'error' }),
-    });
-    serving = await serve(runtime, { web: false, worker: true, port: 0 });
+    runtime = await openTestRuntime(uniqueRun('sf-e2e'), { clock: sandboxAligned(org.clock.now()), queueDriver: 'in-process' });
     [installation] = (await ensureInstallations(runtime.store, runtime.box, 'SF E2E company', 'config/rulebook.default.yaml', [
       {
         provider: 'salesforce',
@@ -72,12 +64,12 @@ describe(`Salesforce end to end (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PG
       },
     ])) as [Installation];
     await startFirstSync(runtime, installation);
-    await waitForIdle(runtime.queues, { timeoutMs: 240_000 });
+    drained = await runtime.inProcess!.runUntilIdle();
     conn = new Connection({ instanceUrl: org.instanceUrl, accessToken: org.issueTokens().accessToken, version: org.apiVersion });
   }, 300_000);
 
   afterAll(async () => {
-    await serving?.stop();
+    await closeTestRuntime(runtime);
     await org?.close();
   });
 
@@ -90,6 +82,7 @@ describe(`Salesforce end to end (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PG
     )).records;
 
   it('scores and writes back every open lead and contact, with nothing left in the outbox', async () => {
+    expect(drained.failed).toEqual([]);
     expect(await runtime.store.outbox.outboxBacklog(installation.id)).toMatchObject({ pending: 0 });
     expect(await runtime.store.outbox.listRecordErrors(installation.id)).toEqual([]);
     for (const soql of ['SELECT Id FROM Lead WHERE IsConverted = false AND Leadstage_Stage__c = null', 'SELECT Id FROM Contact WHERE Leadstage_Stage__c = null']) {
@@ -182,7 +175,7 @@ describe(`Salesforce end to end (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PG
   it('re-syncs an unchanged org with reads only and no writes', async () => {
     const before = writeCalls();
     const tasksBefore = (await conn.query('SELECT Id FROM Task WHERE Leadstage_Key__c != null')).totalSize;
-    await sync();
+    expect((await sync()).failed).toEqual([]);
     expect(writeCalls()).toBe(before);
     expect((await conn.query('SELECT Id FROM Task WHERE Leadstage_Key__c != null')).totalSize).toBe(tasksBefore);
   });
@@ -204,25 +197,20 @@ describe(`Salesforce end to end (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PG
     await conn.sobject('Task').create({ WhoId: hot, Subject: 'Call', TaskSubtype: 'Call', Status: 'Completed', ActivityDate: '2026-11-27' });
     org.faults.set({ recordFailIds: [], limitExceeded: true });
     await runtime.enqueue.sync({ workspaceId: installation.workspaceId, installationId: installation.id, stream: 'tasks', then: [] });
-    const delayed = await waitForDelayedJob(runtime);
-    expect((await runtime.queues.sync.getFailed()).length).toBe(0);
+    // the budget frees an hour later, beyond this drain's horizon: the job stays delayed, not failed
+    const waiting = await runtime.inProcess!.drain({ horizonMs: 60_000 });
+    expect(waiting).toMatchObject({ delayed: 1, failed: [], pending: 1 });
+    const [delayed] = runtime.inProcess!.list('delayed');
+    expect(delayed).toMatchObject({ queue: 'sync', attemptsMade: 0 });
+    expect(runtime.inProcess!.failed.filter((job) => job.queue === 'sync')).toEqual([]);
     const hotPerson = (await runtime.store.people.findByIdentity(installation.id, 'lead', hot))!;
     const eventsBefore = (await runtime.store.state.loadPersonForScoring(installation.workspaceId, hotPerson))!.events.length;
 
     org.faults.set({ limitExceeded: false });
     await runtime.limiter.resume(installation.id);
-    await delayed.promote();
-    await waitForIdle(runtime.queues, { timeoutMs: 120_000 });
+    runtime.inProcess!.promote(delayed!.id);
+    await runtime.inProcess!.runUntilIdle();
     const eventsAfter = (await runtime.store.state.loadPersonForScoring(installation.workspaceId, hotPerson))!.events.length;
     expect(eventsAfter).toBe(eventsBefore + 1);
   });
 });
-
-async function waitForDelayedJob(runtime: Runtime) {
-  for (let i = 0; i < 200; i++) {
-    const [job] = await runtime.queues.sync.getDelayed();
-    if (job) return job;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('no sync job was delayed by the spent budget');
-}

@@ -17,7 +17,7 @@ describe('schedules', () => {
   let queues: Record<QueueName, Queue>;
 
   beforeEach(() => {
-    prefix = `test-schedules-${randomUUID()}`;
+    prefix = `leadstage-test-schedules-${randomUUID()}`;
     queues = createQueues(connection, prefix);
   });
 

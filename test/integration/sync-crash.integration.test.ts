@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { startFirstSync, waitForIdle } from '../../src/app/first-sync';
 import type { Runtime } from '../../src/app/runtime';
 import type { Installation } from '../../src/store';
-import { connect, contactsAtStage, startRuntime, startSandbox, tasksPerContact, uniqueRun, unwrittenContacts } from './support/sync-harness';
+import { closeTestRuntime, connect, contactsAtStage, startRuntime, startSandbox, tasksPerContact, uniqueRun, unwrittenContacts } from './support/sync-harness';
+import { uniqueSchema } from './support/test-runtime';
 import type { HubSpotSandbox } from '../../sandboxes/hubspot';
 
 /**
@@ -18,7 +19,7 @@ const SECRET_KEY = randomBytes(32).toString('hex');
 
 describe('a worker killed mid-sync', () => {
   const run = uniqueRun('crash');
-  const schema = `leadstage_crash_${process.pid}_${randomBytes(3).toString('hex')}`;
+  const schema = uniqueSchema('crash');
   let sandbox: HubSpotSandbox;
   let runtime: Runtime;
   let installation: Installation;
@@ -96,11 +97,9 @@ describe('a worker killed mid-sync', () => {
   }, 420_000);
 
   afterAll(async () => {
-    for (const child of children) child.kill('SIGKILL');
-    await runtime?.store.db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    const keys = await runtime?.redis.keys(`${run}:*`);
-    if (keys?.length) await runtime.redis.del(...keys);
-    await runtime?.close();
+    // the workers first, so none writes after the clean-up; then the schema and every key of the run
+    await Promise.all(children.map((child) => (child.exitCode !== null || child.signalCode !== null ? null : new Promise((resolve) => child.once('exit', resolve).kill('SIGKILL')))));
+    await closeTestRuntime(runtime);
     await sandbox?.close();
   });
 

@@ -1,15 +1,15 @@
 import type { HubSpotSandbox } from '../../sandboxes/hubspot';
-import { startFirstSync, waitForIdle } from '../../src/app/first-sync';
+import { startFirstSync } from '../../src/app/first-sync';
 import type { Runtime } from '../../src/app/runtime';
-import { serve, type Serving } from '../../src/app/serve';
 import type { Installation } from '../../src/store';
-import { connect, contactsAtStage, dropPrefix, failedJobs, startRuntime, startSandbox, tasksPerContact, uniqueRun, unwrittenContacts, waitUntil } from './support/sync-harness';
+import { closeTestRuntime, connect, contactsAtStage, failedJobs, startRuntime, startSandbox, tasksPerContact, uniqueRun, unwrittenContacts } from './support/sync-harness';
 
 /**
  * 207 multi-status on contact batch updates: a share of the records in the first write-back pass
  * fail transiently (sandbox `batchFailRatio`, INTERNAL_ERROR per record) and are retried until they
  * land; records HubSpot will never accept (an admin removed the "customer" option of
  * leadstage_stage after Leadstage created it) are recorded once as record errors, never retried.
+ * The jobs run in process (the in-process queue driver): the retries' waits are skipped on its clock.
  */
 const CONTACTS = 300;
 const BATCH_UPDATE = 'POST /crm/v3/objects/contacts/batch/update';
@@ -18,30 +18,27 @@ describe('207 partial failures on write-back', () => {
   const run = uniqueRun('207');
   let sandbox: HubSpotSandbox;
   let runtime: Runtime;
-  let serving: Serving;
   let installation: Installation;
   let transientFailures = 0;
 
   beforeAll(async () => {
     sandbox = await startSandbox({ contacts: CONTACTS });
-    runtime = await startRuntime(sandbox, run);
+    runtime = await startRuntime(sandbox, run, { queueDriver: 'in-process' });
     [installation] = (await connect(runtime, run, [{ name: 'portal', sandbox }])) as [Installation];
     await startFirstSync(runtime, installation); // creates the leadstage_* properties
     const stage = sandbox.store.contactProperties.get('leadstage_stage')!;
     stage.options = stage.options.filter((option) => option.value !== 'customer');
 
     sandbox.faults.set({ batchFailRatio: 0.3 });
-    serving = await serve(runtime, { web: false, worker: true, port: 0 });
-    // the first write-back request fails for about 30% of its records; then the fault is cleared
-    await waitUntil('the first batch update', () => (sandbox.stats().requests.byEndpoint[BATCH_UPDATE] ?? 0) >= 1, 60_000, 20);
+    // the first write-back job's requests fail for about 30% of their records; then the fault is cleared
+    await runtime.inProcess!.drain({ until: () => (sandbox.stats().requests.byEndpoint[BATCH_UPDATE] ?? 0) >= 1 });
     sandbox.faults.reset();
     transientFailures = sandbox.stats().faults.batchRecordFailures;
-    await waitForIdle(runtime.queues, { timeoutMs: 120_000 });
+    await runtime.inProcess!.runUntilIdle();
   }, 180_000);
 
   afterAll(async () => {
-    if (runtime) await dropPrefix(runtime.redis, run);
-    await serving?.stop();
+    await closeTestRuntime(runtime);
     await sandbox?.close();
   });
 

@@ -1,28 +1,27 @@
 import type { HubSpotSandbox } from '../../sandboxes/hubspot';
-import { startFirstSync, waitForIdle } from '../../src/app/first-sync';
+import { startFirstSync } from '../../src/app/first-sync';
 import type { Runtime } from '../../src/app/runtime';
-import { serve, type Serving } from '../../src/app/serve';
 import type { Installation } from '../../src/store';
 import {
   FAST_POLICY,
+  closeTestRuntime,
   connect,
   contactsAtStage,
   counterValue,
-  dropPrefix,
   failedJobs,
   startRuntime,
   startSandbox,
   tasksPerContact,
   uniqueRun,
   unwrittenContacts,
-  waitUntil,
 } from './support/sync-harness';
 
 /**
  * A 429 storm during the first sync and the write-back (TEN_SECONDLY_ROLLING bursts injected by the
  * sandbox): the workers pause the installation and delay their jobs instead of failing them, and
  * when the storm has passed every contact is written, once, with one task per SQL.
- * Then an unchanged re-sync must write nothing.
+ * Then an unchanged re-sync must write nothing. The jobs run in process (the in-process queue
+ * driver); the pauses are the shared limiter's, on Redis.
  */
 const CONTACTS = 300;
 /**
@@ -42,18 +41,17 @@ describe('sync under a 429 storm', () => {
   const run = uniqueRun('429');
   let sandbox: HubSpotSandbox;
   let runtime: Runtime;
-  let serving: Serving;
   let installation: Installation;
   const pausesSeen: Array<{ reason: string | null; pausedUntil: number | null }> = [];
 
   beforeAll(async () => {
     sandbox = await startSandbox({ contacts: CONTACTS });
-    runtime = await startRuntime(sandbox, run);
+    runtime = await startRuntime(sandbox, run, { queueDriver: 'in-process' });
     [installation] = (await connect(runtime, run, [{ name: 'portal', sandbox }])) as [Installation];
     await startFirstSync(runtime, installation); // ensureSchema runs here, before the storm
     // the first requests of the sync get 429s…
     sandbox.faults.set({ burst429: SYNC_ROLLING, burstPolicy: 'TEN_SECONDLY_ROLLING' });
-    serving = await serve(runtime, { web: false, worker: true, port: 0 });
+    const queue = runtime.inProcess!;
 
     const watchPause = async () => {
       const status = await runtime.limiter.status(installation.id, FAST_POLICY);
@@ -63,19 +61,19 @@ describe('sync under a 429 storm', () => {
       await watchPause();
       return sandbox.stats().faults.burst429s >= n;
     };
-    await waitUntil('the rolling sync burst to be spent', burstSpent(SYNC_ROLLING), 30_000, 50);
+    // each stage runs jobs until its burst is spent (checked between jobs), then arms the next
+    await queue.drain({ until: burstSpent(SYNC_ROLLING) });
     sandbox.faults.set({ burst429: SYNC_SECONDLY, burstPolicy: 'SECONDLY' });
-    await waitUntil('the secondly sync burst to be spent', burstSpent(SYNC_ROLLING + SYNC_SECONDLY), 30_000, 50);
+    await queue.drain({ until: burstSpent(SYNC_ROLLING + SYNC_SECONDLY) });
     // …and then the first contact batch updates (the write-back) get theirs
     sandbox.faults.set({ burst429: WRITE_ROLLING, burstPolicy: 'TEN_SECONDLY_ROLLING', pathPrefix: '/crm/v3/objects/contacts/batch/update' });
-    await waitUntil('the write-back burst to be spent', burstSpent(TOTAL), 60_000, 50);
+    await queue.drain({ until: burstSpent(TOTAL) });
     await watchPause();
-    await waitForIdle(runtime.queues, { timeoutMs: 120_000 });
+    await queue.runUntilIdle();
   }, 180_000);
 
   afterAll(async () => {
-    if (runtime) await dropPrefix(runtime.redis, run);
-    await serving?.stop();
+    await closeTestRuntime(runtime);
     await sandbox?.close();
   });
 
@@ -119,7 +117,7 @@ describe('sync under a 429 storm', () => {
     sandbox.resetStats();
     const connector = await runtime.deps.connectorFor(installation);
     await runtime.enqueue.sync({ workspaceId: installation.workspaceId, installationId: installation.id, stream: connector.streams[0]!, then: connector.streams.slice(1) });
-    await waitForIdle(runtime.queues, { timeoutMs: 60_000 });
+    await runtime.inProcess!.runUntilIdle();
     const changed = new Map<string, string[]>();
     for (const record of sandbox.store.collection('contacts').scan()) {
       const was = before.get(record.id)!;

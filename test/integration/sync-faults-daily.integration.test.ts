@@ -5,12 +5,13 @@ import type { Runtime } from '../../src/app/runtime';
 import { serve, type Serving } from '../../src/app/serve';
 import { nextMidnight } from '../../src/rate-limit';
 import type { Installation } from '../../src/store';
-import { FAST_POLICY, connect, contactsAtStage, counterValue, dropPrefix, failedJobs, startRuntime, startSandbox, tasksPerContact, uniqueRun, unwrittenContacts, waitUntil } from './support/sync-harness';
+import { FAST_POLICY, closeTestRuntime, connect, contactsAtStage, counterValue, failedJobs, startRuntime, startSandbox, tasksPerContact, uniqueRun, unwrittenContacts, waitUntil } from './support/sync-harness';
 
 /**
  * Two portals in one runtime; one has spent its DAILY budget (sandbox `dailyExhausted`). That
  * installation is paused until the daily reset and its jobs wait (delayed, not failed); the other
- * completes its whole first sync, write-back and tasks meanwhile.
+ * completes its whole first sync, write-back and tasks meanwhile. On real BullMQ workers: this is
+ * the test of how a worker hands a delayed outcome to BullMQ (moveToDelayed, no attempt spent).
  */
 const CONTACTS = 200;
 
@@ -59,8 +60,7 @@ describe('a DAILY 429 pauses only its installation', () => {
   }, 150_000);
 
   afterAll(async () => {
-    if (runtime) await dropPrefix(runtime.redis, run);
-    await serving?.stop();
+    await closeTestRuntime(runtime, serving);
     await Promise.all([spent?.close(), healthy?.close()]);
   });
 

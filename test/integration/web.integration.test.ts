@@ -3,16 +3,17 @@ import { createRuntime, RedisUnavailableError, type Runtime } from '../../src/ap
 import { serve, type Serving } from '../../src/app/serve';
 import { loadEnv } from '../../src/config/env';
 import { createLogger } from '../../src/log/logger';
+import { closeTestRuntime, openTestRuntime, uniqueRun } from './support/test-runtime';
 
 describe('web server', () => {
   let runtime: Runtime;
   let serving: Serving;
 
   beforeAll(async () => {
-    runtime = await createRuntime({ env: loadEnv({ ...process.env, NODE_ENV: 'test' }), dataDir: 'memory', prefix: `leadstage-web-${process.pid}`, logger: createLogger({ level: 'error' }) });
+    runtime = await openTestRuntime(uniqueRun('web'));
     serving = await serve(runtime, { web: true, worker: false, port: 0 });
   });
-  afterAll(() => serving?.stop());
+  afterAll(() => closeTestRuntime(runtime, serving));
 
   it('answers liveness, readiness and Prometheus metrics', async () => {
     const health = await fetch(`${serving.url}/healthz`);

@@ -4,6 +4,8 @@ import type { Decision } from '../../../src/model/decision';
 import type { Person } from '../../../src/model/person';
 import { createStore, type CreateStoreOptions, type Store } from '../../../src/store/store';
 import type { Installation, Provider, Workspace } from '../../../src/store/records';
+// the leftover check (test/leftovers/) looks for schemas of this name
+import { TEST_SCHEMA_PREFIX } from '../../leftovers/names';
 
 /**
  * The store suites are written once and run on whichever driver the environment selects:
@@ -25,7 +27,7 @@ export async function openTestStore(): Promise<TestStore> {
     const store = await createStore({ dataDir: 'memory' });
     return { store, sameDatabase: {}, cleanup: () => store.close() };
   }
-  const schema = `leadstage_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const schema = `${TEST_SCHEMA_PREFIX}${process.pid}_${randomBytes(4).toString('hex')}`;
   const sameDatabase = { databaseUrl: DATABASE_URL, schema };
   const store = await createStore(sameDatabase);
   return {

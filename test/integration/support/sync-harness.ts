@@ -1,14 +1,13 @@
-import './native-pglite';
 import type { Redis } from 'ioredis';
+import './native-pglite';
 import { startHubSpotSandbox, type HubSpotSandbox, type HubSpotSandboxOptions } from '../../../sandboxes/hubspot';
 import { ensureInstallations } from '../../../src/app/bootstrap';
-import { queueCounts, type QueueCounts } from '../../../src/app/first-sync';
-import { createRuntime, type Runtime, type RuntimeOptions } from '../../../src/app/runtime';
-import { loadEnv } from '../../../src/config/env';
-import { createLogger } from '../../../src/log/logger';
-import type { QueueName } from '../../../src/queue/job-data';
+import type { Runtime, RuntimeOptions } from '../../../src/app/runtime';
 import type { RatePolicy } from '../../../src/rate-limit';
 import type { Installation } from '../../../src/store';
+import { openTestRuntime } from './test-runtime';
+
+export { closeTestRuntime, failedJobs, uniqueRun } from './test-runtime';
 
 /**
  * Shared set-up for the "sync at the API quota limit, nothing lost" suites: sandboxes over
@@ -25,29 +24,22 @@ export const WIDE_SANDBOX_LIMITS = { maxPerWindow: 100_000, searchMax: 10_000 } 
 /** The properties every scored contact gets (others, such as the SQL date, depend on the stage). */
 export const ALWAYS_WRITTEN = ['leadstage_stage', 'leadstage_priority', 'leadstage_score', 'leadstage_fit_score', 'leadstage_rulebook_version'] as const;
 
-let counter = 0;
-export function uniqueRun(name: string): string {
-  counter += 1;
-  return `leadstage-${name}-${process.pid}-${Date.now()}-${counter}`;
-}
-
 export async function startSandbox(options: HubSpotSandboxOptions): Promise<HubSpotSandbox> {
   return startHubSpotSandbox({ port: 0, rateLimit: WIDE_SANDBOX_LIMITS, warm: true, ...options });
 }
 
-/** A runtime whose clock runs with wall time from the sandbox's "now", as in the e2e test. */
+/**
+ * A runtime whose clock runs with wall time from the sandbox's "now", as in the e2e test (on the
+ * in-process driver it also jumps when the driver skips a wait). Close it with closeTestRuntime.
+ */
 export async function startRuntime(sandbox: HubSpotSandbox, prefix: string, extra: Partial<RuntimeOptions> = {}): Promise<Runtime> {
-  const start = sandbox.clock.now();
+  return openTestRuntime(prefix, { clock: sandboxAligned(sandbox.clock.now()), ratePolicies: { hubspot: FAST_POLICY }, ...extra });
+}
+
+/** A clock that starts at `start` (a sandbox's "now") and runs with wall time. */
+export function sandboxAligned(start: number): () => number {
   const started = Date.now();
-  return createRuntime({
-    env: loadEnv({ ...process.env, NODE_ENV: 'test' }),
-    dataDir: 'memory',
-    prefix,
-    clock: () => start + (Date.now() - started),
-    logger: createLogger({ level: 'error' }),
-    ratePolicies: { hubspot: FAST_POLICY },
-    ...extra,
-  });
+  return () => start + (Date.now() - started);
 }
 
 export async function connect(runtime: Runtime, run: string, portals: Array<{ name: string; sandbox: HubSpotSandbox; token?: string }>): Promise<Installation[]> {
@@ -96,18 +88,13 @@ export async function waitUntil(what: string, predicate: () => boolean | Promise
   }
 }
 
-export async function failedJobs(runtime: Runtime): Promise<number> {
-  const counts: Record<QueueName, QueueCounts> = await queueCounts(runtime.queues);
-  return Object.values(counts).reduce((sum, c) => sum + c.failed, 0);
-}
-
 /** Sum of a prom-client counter's values whose labels include `labels`. */
 export async function counterValue(counter: { get(): Promise<{ values: Array<{ value: number; labels: Record<string, string | number> }> }> }, labels: Record<string, string> = {}): Promise<number> {
   const { values } = await counter.get();
   return values.filter((v) => Object.entries(labels).every(([k, want]) => String(v.labels[k]) === want)).reduce((sum, v) => sum + v.value, 0);
 }
 
-/** Removes every key of this run's prefix (queues, delayed jobs, limiter windows and pauses). */
+/** Deletes every key under a prefix (tests that make their own Redis prefix outside the test runtime). */
 export async function dropPrefix(redis: Redis, prefix: string): Promise<void> {
   let cursor = '0';
   do {
