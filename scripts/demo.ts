@@ -112,7 +112,8 @@ async function main(): Promise<number> {
   let runtime;
   try {
     runtime = await createRuntime({
-      env,
+      env: { ...env, DATABASE_URL: undefined },
+      // the demo's store is always in memory, even where DATABASE_URL names a server
       dataDir: 'memory',
       prefix: `leadstage-demo-${process.pid}`,
       clock: clock.now,

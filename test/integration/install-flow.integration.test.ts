@@ -12,7 +12,7 @@ import { serve, type Serving } from '../../src/app/serve';
 import { Browser } from '../helpers/browser';
 import { waitForWork } from '../helpers/queues';
 import { startFakeHubSpotOAuth, type FakeHubSpotOAuth } from '../helpers/fake-hubspot-oauth';
-import { dropPrefix, startRuntime, startSandbox, uniqueRun, unwrittenContacts, waitUntil } from './support/sync-harness';
+import { closeTestRuntime, startRuntime, startSandbox, uniqueRun, unwrittenContacts, waitUntil } from './support/sync-harness';
 
 const APP = { clientId: 'leadstage-client-id', clientSecret: 'leadstage-client-secret-value', appId: 31337 };
 const ADMIN = { hubId: 4242, userId: 7, email: 'Admin@Acme.example' };
@@ -50,13 +50,10 @@ describe('installing from HubSpot', () => {
   });
 
   afterAll(async () => {
-    await serving?.stop();
+    // the workers, the web server, the schema (on PostgreSQL) and every key under the prefix
+    await closeTestRuntime(runtime, serving);
     await front?.close();
     await sandbox?.close();
-    const { Redis } = await import('ioredis');
-    const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-    await dropPrefix(redis, prefix);
-    redis.disconnect();
   });
 
   /** Follows the install (or sign-in) link to the consent page and returns the state it carries. */

@@ -15,7 +15,7 @@ import type { Runtime } from '../../src/app/runtime';
 import { serve, type Serving } from '../../src/app/serve';
 import { Browser } from '../helpers/browser';
 import { waitForWork } from '../helpers/queues';
-import { dropPrefix, startRuntime, uniqueRun, unwrittenContacts, waitUntil, WIDE_SANDBOX_LIMITS } from './support/sync-harness';
+import { closeTestRuntime, startRuntime, uniqueRun, unwrittenContacts, waitUntil, WIDE_SANDBOX_LIMITS } from './support/sync-harness';
 
 /** The registered callback host of both sandboxes' apps; the test carries the code to our server itself. */
 const PUBLIC_URL = 'http://127.0.0.1';
@@ -65,13 +65,10 @@ describe('installing from the sandboxes', () => {
   });
 
   afterAll(async () => {
-    await serving?.stop();
+    // the workers, the web server, the schema (on PostgreSQL) and every key under the prefix
+    await closeTestRuntime(runtime, serving);
     await hubspot?.close();
     await salesforce?.close();
-    const { Redis } = await import('ioredis');
-    const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-    await dropPrefix(redis, prefix);
-    redis.disconnect();
   });
 
   /** Our callback URL as the CRM redirected to it → the same path and query on our server. */

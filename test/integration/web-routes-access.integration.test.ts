@@ -11,13 +11,11 @@ import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { connectorRegistry } from '../../connectors/registry';
 import { configureInstallables } from '../../src/app/oauth-flow';
-import { createRuntime, type Runtime } from '../../src/app/runtime';
+import type { Runtime } from '../../src/app/runtime';
+import { closeTestRuntime, openTestRuntime, uniqueRun } from './support/test-runtime';
 import { SESSION_COOKIE, startSession } from '../../src/app/sessions';
-import { loadEnv } from '../../src/config/env';
-import { createLogger } from '../../src/log/logger';
 import type { Installation } from '../../src/store';
 import { createWebApp } from '../../src/web/web-app';
-import { dropPrefix } from './support/sync-harness';
 
 /** Public on purpose: probes, the install and sign-in entry points, OAuth callbacks, webhooks (signed). */
 const PUBLIC = [/^\/healthz$/, /^\/readyz$/, /^\/metrics$/, /^\/install\/:provider$/, /^\/oauth\/:provider\/callback$/, /^\/signin$/, /^\/signin\/:provider$/, /^\/webhooks(\/|$)/];
@@ -61,7 +59,7 @@ function listRoutes(app: Express): RouteInfo[] {
 }
 
 describe('access to every route', () => {
-  const prefix = `leadstage-routes-${process.pid}-${Date.now()}`;
+  const prefix = uniqueRun('routes');
   let runtime: Runtime;
   let server: Server;
   let base: string;
@@ -71,7 +69,7 @@ describe('access to every route', () => {
   const people: Record<'adminA' | 'viewerA' | 'adminB', { userId: string; workspaceId: string }> = {} as never;
 
   beforeAll(async () => {
-    runtime = await createRuntime({ env: loadEnv({ ...process.env, NODE_ENV: 'test' }), dataDir: 'memory', prefix, logger: createLogger({ level: 'error' }) });
+    runtime = await openTestRuntime(prefix);
     const { store } = runtime;
     const workspaceA = await store.workspaces.create('Workspace A');
     const workspaceB = await store.workspaces.create('Workspace B');
@@ -97,8 +95,7 @@ describe('access to every route', () => {
 
   afterAll(async () => {
     await new Promise<void>((resolve) => server?.close(() => resolve()));
-    await dropPrefix(runtime.redis, prefix);
-    await runtime?.close();
+    await closeTestRuntime(runtime);
   });
 
   async function signIn(who: keyof typeof people): Promise<{ cookie: string; csrf: string }> {
