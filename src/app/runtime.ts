@@ -9,7 +9,7 @@ import { createQueues } from '../queue/queues';
 import { connectorRegistry } from '../../connectors/registry';
 import type { ConnectorRegistry } from '../connector/connector-registry';
 import { createRedisRateLimiter, type RateLimiter, type RatePolicy } from '../rate-limit';
-import { SecretBox, createStore, type Installation, type Provider, type Store } from '../store';
+import { SecretBox, createStore, subjectHasher, type Installation, type Provider, type Store } from '../store';
 import { createConnectorFactory } from './connector-factory';
 import { createEngineCache } from './engine-cache';
 import type { JobDeps } from '../../jobs/job-deps';
@@ -68,7 +68,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const redis = await connectRedis(env.REDIS_URL);
   const dataDir = options.dataDir ?? env.LEADSTAGE_DATA_DIR;
   const store = await createStore(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL, ...(options.schema ? { schema: options.schema } : {}) } : { dataDir });
-  const box = new SecretBox(loadSecretKey(env.LEADSTAGE_SECRET_KEY, dataDir === 'memory' ? env.LEADSTAGE_DATA_DIR : dataDir));
+  const secretKey = loadSecretKey(env.LEADSTAGE_SECRET_KEY, dataDir === 'memory' ? env.LEADSTAGE_DATA_DIR : dataDir);
+  const box = new SecretBox(secretKey);
   const metrics = createMetrics();
   const prefix = options.prefix ?? 'leadstage';
   const queues = createQueues(redis, prefix);
@@ -90,6 +91,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     ...(options.outboxLeaseMs ? { outboxLeaseMs: options.outboxLeaseMs } : {}),
     connectorFor: createConnectorFactory({ store, box, metrics, logger, limiter, registry: connectors, ratePolicyFor, redis, prefix }),
     connectors,
+    privacy: {
+      subjectHash: subjectHasher(secretKey),
+      eventRetentionMarginDays: env.LEADSTAGE_EVENT_RETENTION_MARGIN_DAYS,
+      resolvedErrorRetentionDays: env.LEADSTAGE_RECORD_ERROR_RETENTION_DAYS,
+    },
     async installation(workspaceId, installationId) {
       let installation = installations.get(installationId);
       if (!installation) {
