@@ -6,7 +6,7 @@ import { z } from 'zod';
  * deployment, or a hand-made one, fails that job with a clear error instead of being cast. Never a
  * token or a secret: only ids.
  */
-export const QUEUE_NAMES = ['sync', 'score', 'writeback', 'tasks'] as const;
+export const QUEUE_NAMES = ['sync', 'score', 'writeback', 'tasks', 'retention'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 const id = z.string().min(1).max(200);
@@ -52,11 +52,16 @@ export type WritebackJobData = z.infer<typeof WritebackJobDataSchema>;
 export const TasksJobDataSchema = z.object({ workspaceId: id, installationId: id }).strict();
 export type TasksJobData = z.infer<typeof TasksJobDataSchema>;
 
+/** The nightly retention run of one workspace (jobs/retention.job.ts, docs/data-protection.md). */
+export const RetentionJobDataSchema = z.object({ workspaceId: id }).strict();
+export type RetentionJobData = z.infer<typeof RetentionJobDataSchema>;
+
 export interface JobDataByQueue {
   sync: SyncJobData;
   score: ScoreJobData;
   writeback: WritebackJobData;
   tasks: TasksJobData;
+  retention: RetentionJobData;
 }
 
 export const JOB_DATA_SCHEMAS: { [Q in QueueName]: z.ZodType<JobDataByQueue[Q]> } = {
@@ -64,6 +69,7 @@ export const JOB_DATA_SCHEMAS: { [Q in QueueName]: z.ZodType<JobDataByQueue[Q]> 
   score: ScoreJobDataSchema,
   writeback: WritebackJobDataSchema,
   tasks: TasksJobDataSchema,
+  retention: RetentionJobDataSchema,
 };
 
 /** A job whose payload does not fit its queue's schema: it fails at once and stays failed, recorded. */

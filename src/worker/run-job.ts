@@ -2,6 +2,7 @@ import { runScoreJob } from '../../jobs/score.job';
 import { runSyncJob } from '../../jobs/sync.job';
 import { runTasksJob } from '../../jobs/tasks.job';
 import { runWritebackJob } from '../../jobs/writeback.job';
+import { runRetentionJob } from '../../jobs/retention.job';
 import type { JobDeps } from '../../jobs/job-deps';
 import { unclassifiedError, type CrmErrorClass } from '../connector/crm-error';
 import type { RateLimiter } from '../rate-limit';
@@ -14,6 +15,7 @@ const HANDLERS: { [Q in QueueName]: (data: JobDataByQueue[Q], deps: JobDeps) => 
   score: runScoreJob,
   writeback: runWritebackJob,
   tasks: runTasksJob,
+  retention: runRetentionJob,
 };
 
 export type JobOutcome =

@@ -2,7 +2,7 @@ import { ensureInstallations } from '../../app/bootstrap';
 import { createRuntime } from '../../app/runtime';
 import { serve, stopOnSignals } from '../../app/serve';
 import { startFirstSync } from '../../app/first-sync';
-import { scheduleDecayRescore, scheduleIncrementalSync } from '../../queue/schedules';
+import { scheduleDecayRescore, scheduleIncrementalSync, scheduleRetention } from '../../queue/schedules';
 import { connectorRegistry } from '../../../connectors/registry';
 import { ConfigError, loadEnv } from '../../config/env';
 import { registerSecret } from '../../log/redact';
@@ -24,7 +24,7 @@ export function serveCommand(roles: { web: boolean; worker: boolean }) {
     const runtime = await createRuntime({ env });
     const serving = await serve(runtime, { ...roles, port: env.PORT });
     if (serving.url) io.out(`web: ${serving.url} (/healthz, /readyz, /metrics)`);
-    if (roles.worker) io.out('worker: processing sync, score, writeback and tasks');
+    if (roles.worker) io.out('worker: processing sync, score, writeback, tasks and retention');
 
     for (const { module, found } of roles.worker ? fromEnvironment : []) {
       const [installation] = await ensureInstallations(
@@ -41,7 +41,8 @@ export function serveCommand(roles: { web: boolean; worker: boolean }) {
         SYNC_EVERY_MS,
       );
       await scheduleDecayRescore(runtime.queues.score, installation!.workspaceId);
-      io.out(`${module.provider}: first sync started; incremental sync every ${SYNC_EVERY_MS / 60_000} minutes; decayed scores rescored nightly at 00:05 UTC`);
+      await scheduleRetention(runtime.queues.retention, installation!.workspaceId);
+      io.out(`${module.provider}: first sync started; incremental sync every ${SYNC_EVERY_MS / 60_000} minutes; decayed scores rescored nightly at 00:05 UTC; retention at 03:30 UTC`);
     }
     stopOnSignals(serving.stop, (line) => io.err(line));
     await new Promise(() => undefined); // serve until a signal
