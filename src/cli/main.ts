@@ -3,6 +3,7 @@ import { ConfigError } from '../config/env';
 import { RulebookValidationError } from '../rulebook/rulebook-error';
 import { UsageError } from './cli-error';
 import type { Command, CommandIo } from './commands/command';
+import { erase } from './commands/erase.command';
 import { explain } from './commands/explain.command';
 import { rulebookValidate } from './commands/rulebook-validate.command';
 import { score } from './commands/score.command';
@@ -16,6 +17,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   web: { run: serveCommand({ web: true, worker: false }), summary: 'web                             the HTTP server: /healthz, /readyz, /metrics (PORT)' },
   worker: { run: serveCommand({ web: false, worker: true }), summary: 'worker                          the queue workers: sync, score, writeback, tasks' },
   start: { run: serveCommand({ web: true, worker: true }), summary: 'start                           web and worker in one process' },
+  erase: { run: erase, summary: 'erase --email ADDRESS            erase everyone with that email, audited without it [--workspace ID]' },
 };
 
 const HELP = ['usage: leadstage <command> [options]', '', ...Object.values(COMMANDS).map((c) => `  ${c.summary}`)].join('\n');
