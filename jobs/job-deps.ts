@@ -1,7 +1,7 @@
 import type { Engine } from '../src/engine/engine';
 import type { Logger } from '../src/log/logger';
 import type { Enqueuer } from '../src/queue/enqueuer';
-import type { Installation, Store } from '../src/store';
+import type { Installation, Store, SubjectHasher } from '../src/store';
 import type { ConnectorRegistry } from '../src/connector/connector-registry';
 import type { CrmConnector } from '../src/connector/crm-connector';
 import type { RecordChangeBuffer } from '../src/queue/record-changes';
@@ -25,4 +25,15 @@ export interface JobDeps {
   syncPagesPerJob?: number;
   /** Changes webhooks announced, waiting for the `records` job (the only job that reads them). */
   recordChanges?: RecordChangeBuffer;
+  /** Data protection (docs/data-protection.md); without it the audit has no subject hash and retention uses the defaults. */
+  privacy?: PrivacySettings;
+}
+
+export interface PrivacySettings {
+  /** Keyed hash of an erased person's email for the erasure audit (derived from LEADSTAGE_SECRET_KEY). */
+  subjectHash: SubjectHasher;
+  /** Days events are kept beyond the rulebook's decay horizon (LEADSTAGE_EVENT_RETENTION_MARGIN_DAYS). */
+  eventRetentionMarginDays: number;
+  /** Days a resolved per-record error is kept (LEADSTAGE_RECORD_ERROR_RETENTION_DAYS). */
+  resolvedErrorRetentionDays: number;
 }

@@ -59,7 +59,11 @@ export async function runRecordsJob(data: RecordsJobData, deps: JobDeps): Promis
     const removed: RemovedRecord[] = [];
     for (const { change } of page) {
       if (change.kind !== 'remove' || alive.has(`${change.objectType}:${change.crmId}`)) continue;
-      removed.push({ crmId: change.crmId, objectType: change.objectType, ...(change.mergedInto ? { mergedInto: change.mergedInto } : {}) });
+      removed.push({
+        crmId: change.crmId,
+        objectType: change.objectType,
+        ...(change.mergedInto ? { mergedInto: change.mergedInto, reason: 'merged' as const } : { reason: change.privacy ? ('privacy' as const) : ('deleted' as const) }),
+      });
     }
     const stored = await storePage({ people, events: [], next: null, removed }, null, installation, deps);
     // scored here, as one page (a fixed handful of statements), not as a score job per person: a

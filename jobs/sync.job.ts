@@ -105,8 +105,19 @@ export async function storePage(page: PullPage, stream: string | null, installat
         }),
       ),
     );
-    const retired = await repos.people.retireRecords(installation.workspaceId, installation.id, page.removed ?? []);
-    const events = await resolveEventOwners(page.events, installation.id, installation.workspaceId, repos);
+    const removed = page.removed ?? [];
+    const removal = await repos.people.removeRecords(installation.workspaceId, installation.id, removed, {
+      ...(deps.privacy ? { subjectHash: deps.privacy.subjectHash } : {}),
+      now: new Date(deps.clock()),
+    });
+    if (removal.erasedPeople > 0 || Object.keys(removal.counts).length > 0) {
+      deps.logger.info('records removed in the CRM: data erased', { installationId: installation.id, people: removal.erasedPeople, rows: removal.counts });
+    }
+    const retired = removal.rescore;
+    // an event of this page that names a record deleted on it would bring the record back as a new person
+    const gone = new Set(removed.filter((r) => !r.mergedInto).map((r) => `${r.objectType}:${r.crmId}`));
+    const pageEvents = gone.size === 0 ? page.events : page.events.filter(({ who }) => !('crmId' in who) || !gone.has(`${who.objectType}:${who.crmId}`));
+    const events = await resolveEventOwners(pageEvents, installation.id, installation.workspaceId, repos);
     const inserted = await repos.events.insertEvents(installation.id, events);
     if (stream !== null && page.next) await repos.checkpoints.setCheckpoint(installation.id, stream, page.next, new Date(deps.clock()));
     return {

@@ -14,7 +14,7 @@ import { connectorRegistry } from '../../connectors/registry';
 import type { ConnectorRegistry } from '../connector/connector-registry';
 import { ratePolicyNamed } from '../connector/connector-install';
 import { createRedisRateLimiter, type RateLimiter, type RatePolicy } from '../rate-limit';
-import { SecretBox, createStore, type Installation, type Provider, type Store } from '../store';
+import { SecretBox, createStore, subjectHasher, type Installation, type Provider, type Store } from '../store';
 import { createConnectorFactory } from './connector-factory';
 import { createEngineCache } from './engine-cache';
 import type { JobDeps } from '../../jobs/job-deps';
@@ -140,6 +140,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     connectorFor,
     connectors,
     recordChanges: redisRecordChangeBuffer(redis, { prefix }),
+    privacy: {
+      subjectHash: subjectHasher(secretKey),
+      eventRetentionMarginDays: env.LEADSTAGE_EVENT_RETENTION_MARGIN_DAYS,
+      resolvedErrorRetentionDays: env.LEADSTAGE_RECORD_ERROR_RETENTION_DAYS,
+    },
     async installation(workspaceId, installationId) {
       let installation = installations.get(installationId);
       if (!installation) {

@@ -6,6 +6,7 @@ import { DatabaseUnavailableError } from '../store/pg-driver';
 import { StoreInUseError } from '../store/pglite-driver';
 import { HelpRequested, InputFileError, UsageError } from './cli-error';
 import type { Command, CommandIo } from './commands/command';
+import { ERASE_HELP, erase } from './commands/erase.command';
 import { EXPLAIN_HELP, explain } from './commands/explain.command';
 import { RULEBOOK_VALIDATE_HELP, rulebookValidate } from './commands/rulebook-validate.command';
 import { SCORE_HELP, score } from './commands/score.command';
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, { run: Command; help: CommandHelp; summary: strin
   web: { run: serveCommand({ web: true, worker: false }), help: SERVE_HELP.web, summary: 'web                             the HTTP server: /healthz, /readyz, /metrics (HOST, PORT)' },
   worker: { run: serveCommand({ web: false, worker: true }), help: SERVE_HELP.worker, summary: 'worker                          the queue workers: sync, score, writeback, tasks; /healthz (WORKER_HEALTH_PORT)' },
   start: { run: serveCommand({ web: true, worker: true }), help: SERVE_HELP.start, summary: 'start                           web and worker in one process' },
+  erase: { run: erase, help: ERASE_HELP, summary: 'erase --email ADDRESS            erase everyone with that email, audited without it [--workspace ID]' },
 };
 
 const HELP = [

@@ -34,6 +34,10 @@ const EnvSchema = z
       .string()
       .refine((value) => decodeKey(value) !== null, 'expected 32 bytes as 64 hex characters or base64')
       .optional(),
+    /** Days events are kept beyond the rulebook's decay horizon before the retention job prunes them (docs/data-protection.md). */
+    LEADSTAGE_EVENT_RETENTION_MARGIN_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
+    /** Days a resolved per-record error is kept before the retention job prunes it. */
+    LEADSTAGE_RECORD_ERROR_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   });
 
 export type Env = z.infer<typeof EnvSchema>;

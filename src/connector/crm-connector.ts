@@ -43,11 +43,23 @@ export interface CrmRecordKey {
   objectType: CrmObjectType;
 }
 
-/** A record the CRM deleted, or merged into another (the survivor of a merge). */
+/**
+ * A record the CRM deleted, deleted at the person's request, or merged into another (the survivor
+ * of a merge). What the store does with each is docs/data-protection.md: a deleted record's person
+ * is erased unless another live record (in any installation of the workspace) still holds them.
+ */
 export interface RemovedRecord extends CrmRecordKey {
   /** The surviving record of a merge: the removed record's history joins its person. */
   mergedInto?: CrmRecordKey;
+  /**
+   * Why it is gone. Default: `merged` when `mergedInto` is set, else `deleted`. `privacy`: the CRM
+   * deleted it at the person's request (a privacy or GDPR deletion); erased like a deletion, and
+   * audited as a privacy deletion.
+   */
+  reason?: RemovalReason;
 }
+
+export type RemovalReason = 'deleted' | 'merged' | 'privacy';
 
 /** An engagement event and whom it belongs to, as the source identifies them. */
 export interface PulledEvent {
@@ -65,7 +77,11 @@ export interface PullPage {
   next: StreamCursor | null;
   /** Pull the next page right away (default: whenever `next` is set). */
   more?: boolean;
-  /** Records deleted or merged away since the cursor: their identities are retired, nothing is lost. */
+  /**
+   * Records deleted (also for privacy) or merged away since the cursor. A merged record's history
+   * joins the survivor's person; a deleted one's data is erased unless another record still holds
+   * the person (docs/data-protection.md).
+   */
   removed?: RemovedRecord[];
 }
 

@@ -6,7 +6,7 @@ import { z } from 'zod';
  * deployment, or a hand-made one, fails that job with a clear error instead of being cast. Never a
  * token or a secret: only ids.
  */
-export const QUEUE_NAMES = ['sync', 'score', 'writeback', 'tasks', 'records'] as const;
+export const QUEUE_NAMES = ['sync', 'score', 'writeback', 'tasks', 'records', 'retention'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 const id = z.string().min(1).max(200);
@@ -59,6 +59,9 @@ export type TasksJobData = z.infer<typeof TasksJobDataSchema>;
  */
 export const RecordsJobDataSchema = z.object({ workspaceId: id, installationId: id }).strict();
 export type RecordsJobData = z.infer<typeof RecordsJobDataSchema>;
+/** The nightly retention run of one workspace (jobs/retention.job.ts, docs/data-protection.md). */
+export const RetentionJobDataSchema = z.object({ workspaceId: id }).strict();
+export type RetentionJobData = z.infer<typeof RetentionJobDataSchema>;
 
 export interface JobDataByQueue {
   sync: SyncJobData;
@@ -66,6 +69,7 @@ export interface JobDataByQueue {
   writeback: WritebackJobData;
   tasks: TasksJobData;
   records: RecordsJobData;
+  retention: RetentionJobData;
 }
 
 export const JOB_DATA_SCHEMAS: { [Q in QueueName]: z.ZodType<JobDataByQueue[Q]> } = {
@@ -74,6 +78,7 @@ export const JOB_DATA_SCHEMAS: { [Q in QueueName]: z.ZodType<JobDataByQueue[Q]> 
   writeback: WritebackJobDataSchema,
   tasks: TasksJobDataSchema,
   records: RecordsJobDataSchema,
+  retention: RetentionJobDataSchema,
 };
 
 /** A job whose payload does not fit its queue's schema: it fails at once and stays failed, recorded. */

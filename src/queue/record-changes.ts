@@ -23,8 +23,8 @@ export const SEEN_FOR_MS = 25 * 3_600_000;
 export type PendingChange =
   /** Pull this record by id (created, changed, restored, or a merge's survivor). */
   | { kind: 'pull'; objectType: CrmObjectType; crmId: string }
-  /** Retire this record: deleted, or merged into `mergedInto`. */
-  | { kind: 'remove'; objectType: CrmObjectType; crmId: string; mergedInto?: CrmRecordKey };
+  /** Retire this record: deleted (a privacy deletion when `privacy`), or merged into `mergedInto`. */
+  | { kind: 'remove'; objectType: CrmObjectType; crmId: string; mergedInto?: CrmRecordKey; privacy?: true };
 
 export interface ClaimedChange {
   change: PendingChange;
@@ -53,10 +53,12 @@ const MemberSchema = z.union([
   z.tuple([z.literal('pull'), objectType, crmId]),
   z.tuple([z.literal('remove'), objectType, crmId]),
   z.tuple([z.literal('remove'), objectType, crmId, objectType, crmId]),
+  z.tuple([z.literal('privacy-remove'), objectType, crmId]),
 ]);
 
 export function memberOf(change: PendingChange): string {
   if (change.kind === 'pull') return JSON.stringify(['pull', change.objectType, change.crmId]);
+  if (change.privacy) return JSON.stringify(['privacy-remove', change.objectType, change.crmId]);
   return JSON.stringify(change.mergedInto
     ? ['remove', change.objectType, change.crmId, change.mergedInto.objectType, change.mergedInto.crmId]
     : ['remove', change.objectType, change.crmId]);
@@ -74,6 +76,7 @@ export function changeOf(member: string): PendingChange | null {
   if (!parsed.success) return null;
   const [kind, type, id, intoType, intoId] = parsed.data;
   if (kind === 'pull') return { kind, objectType: type, crmId: id };
+  if (kind === 'privacy-remove') return { kind: 'remove', objectType: type, crmId: id, privacy: true };
   return intoType && intoId ? { kind, objectType: type, crmId: id, mergedInto: { objectType: intoType, crmId: intoId } } : { kind, objectType: type, crmId: id };
 }
 

@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
-import type { ScoreJobData, SyncJobData } from './job-data';
+import { BULK_PRIORITY } from './enqueuer';
+import type { RetentionJobData, ScoreJobData, SyncJobData } from './job-data';
 
 /**
  * Periodic incremental sync per installation, created from this one place (BullMQ advises a single
@@ -24,4 +25,20 @@ export const DECAY_RESCORE_PATTERN = '5 0 * * *';
 export async function scheduleDecayRescore(scoreQueue: Queue, workspaceId: string): Promise<void> {
   const data: ScoreJobData = { workspaceId, rescore: 'decay' };
   await scoreQueue.upsertJobScheduler(`decay-${workspaceId}`, { pattern: DECAY_RESCORE_PATTERN, tz: 'UTC' }, { name: 'rescore', data });
+}
+
+/**
+ * The nightly retention run of a workspace (jobs/retention.job.ts): old events, resolved record
+ * errors and the people no system holds any more are pruned at 03:30 UTC, at bulk priority so
+ * incremental work goes first. Its own history is kept short: the last 30 runs, failures 30 days.
+ */
+export const RETENTION_PATTERN = '30 3 * * *';
+
+export async function scheduleRetention(retentionQueue: Queue, workspaceId: string): Promise<void> {
+  const data: RetentionJobData = { workspaceId };
+  await retentionQueue.upsertJobScheduler(
+    `retention-${workspaceId}`,
+    { pattern: RETENTION_PATTERN, tz: 'UTC' },
+    { name: 'retention', data, opts: { priority: BULK_PRIORITY, removeOnComplete: { count: 30 }, removeOnFail: { age: 30 * 86_400 } } },
+  );
 }

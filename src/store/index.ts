@@ -6,7 +6,11 @@ export { migrate, loadMigrations, findMigrationsDir, type Migration } from './mi
 export { SecretBox, type Sealed } from './secret-box';
 export { StoreError, type StoreErrorCode } from './store-error';
 export * from './records';
-export type { PersonUpsert, RetiredRecord } from './repositories/person.repository';
+export type { PersonUpsert, RetiredRecord, RemovalOptions, RemovalResult } from './repositories/person.repository';
+export { ERASED_TABLES, type ErasureCounts, type ErasureReason, type ErasedTable } from './repositories/person-erasure';
+export type { ErasureAuditRecord, EmailErasure } from './repositories/erasure.repository';
+export { RETENTION_BATCH } from './repositories/retention.repository';
+export { subjectHasher, type SubjectHasher } from './subject-hash';
 export type { EventInsert, InsertEventsResult } from './repositories/event.repository';
 export type { ScoringInput } from './repositories/state.repository';
 export type { NewTask } from './repositories/task.repository';

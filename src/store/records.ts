@@ -180,4 +180,6 @@ export interface RecordError {
   message: string;
   details: JsonValue | null;
   createdAt: string;
+  /** When a later write of the person to this system was confirmed (migration 008); retention prunes resolved errors. */
+  resolvedAt: string | null;
 }

@@ -3,11 +3,13 @@ import type { Database, Session } from './db.types';
 import { migrate } from './migrate';
 import { plannerStatistics, type PlannerStatistics } from './planner-statistics';
 import { CheckpointRepository } from './repositories/checkpoint.repository';
+import { ErasureRepository } from './repositories/erasure.repository';
 import { EventRepository } from './repositories/event.repository';
 import { InstallationRepository } from './repositories/installation.repository';
 import { MappingRepository } from './repositories/mapping.repository';
 import { OutboxRepository } from './repositories/outbox.repository';
 import { PersonRepository } from './repositories/person.repository';
+import { RetentionRepository } from './repositories/retention.repository';
 import { RulebookRepository } from './repositories/rulebook.repository';
 import { SessionRepository } from './repositories/session.repository';
 import { StateRepository } from './repositories/state.repository';
@@ -28,6 +30,10 @@ export interface Repositories {
   outbox: OutboxRepository;
   users: UserRepository;
   sessions: SessionRepository;
+  /** Erasure on request and its audit (docs/data-protection.md). */
+  erasure: ErasureRepository;
+  /** Batched pruning of old rows: use it on the store, outside a transaction. */
+  retention: RetentionRepository;
 }
 
 export interface Store extends Repositories {
@@ -64,6 +70,8 @@ export function createRepositories(session: Session): Repositories {
     outbox: new OutboxRepository(session),
     users: new UserRepository(session),
     sessions: new SessionRepository(session),
+    erasure: new ErasureRepository(session),
+    retention: new RetentionRepository(session),
   };
 }
 

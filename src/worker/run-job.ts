@@ -3,6 +3,7 @@ import { runScoreJob } from '../../jobs/score.job';
 import { runSyncJob } from '../../jobs/sync.job';
 import { runTasksJob } from '../../jobs/tasks.job';
 import { runWritebackJob } from '../../jobs/writeback.job';
+import { runRetentionJob } from '../../jobs/retention.job';
 import type { JobDeps } from '../../jobs/job-deps';
 import { unclassifiedError, type CrmErrorClass } from '../connector/crm-error';
 import type { RateLimiter } from '../rate-limit';
@@ -17,6 +18,7 @@ const HANDLERS: { [Q in QueueName]: (data: JobDataByQueue[Q], deps: JobDeps) => 
   writeback: runWritebackJob,
   tasks: runTasksJob,
   records: runRecordsJob,
+  retention: runRetentionJob,
 };
 
 export type JobOutcome =

@@ -162,6 +162,21 @@ describe('HubSpot connector: schema and contacts', () => {
       expect(seen[0]!.person.title).toBe('Chief Reliability Officer');
       expect(seen[0]!.modifiedAt).toBe(new Date(changedAt).toISOString());
       expect(cursor).toMatchObject({ phase: 'incremental', since: now });
+      lastCursor = cursor;
+    });
+
+    it('reports the contacts merged into a pulled contact as removed into it (hs_merged_object_ids)', async () => {
+      const survivor = seed.kinds.openDeal[0]!;
+      const loser = seed.kinds.nonUs[0]!;
+      sandbox.clock.advance(HOUR);
+      // HubSpot keeps the merged ids on the survivor (read-only there, so set in the sandbox's store) and lists only the survivor
+      sandbox.store.collection('contacts').get(survivor)!.properties.hs_merged_object_ids = `${loser};${survivor}`;
+      const client = new Client({ accessToken: sandbox.token, basePath: sandbox.url });
+      await client.crm.contacts.batchApi.update({ inputs: [{ id: survivor, properties: { jobtitle: 'Head of Merged Records' } }] });
+      sandbox.clock.advance(HOUR);
+      const page = await connector.pull('contacts', lastCursor, { now: sandbox.clock.now() });
+      expect(page.people.map((p) => p.crmId)).toEqual([survivor]);
+      expect(page.removed).toEqual([{ crmId: loser, objectType: 'contact', mergedInto: { crmId: survivor, objectType: 'contact' } }]);
     });
   });
 });

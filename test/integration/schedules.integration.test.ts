@@ -7,7 +7,8 @@ import { Redis } from 'ioredis';
 import type { Queue } from 'bullmq';
 import type { QueueName } from '../../src/queue/job-data';
 import { createQueues } from '../../src/queue/queues';
-import { DECAY_RESCORE_PATTERN, scheduleDecayRescore } from '../../src/queue/schedules';
+import { BULK_PRIORITY } from '../../src/queue/enqueuer';
+import { DECAY_RESCORE_PATTERN, RETENTION_PATTERN, scheduleDecayRescore, scheduleRetention } from '../../src/queue/schedules';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -45,5 +46,19 @@ describe('schedules', () => {
     const next = new Date(ws1!.next!);
     expect([next.getUTCHours(), next.getUTCMinutes()]).toEqual([0, 5]);
     expect(ws1!.next! - Date.now()).toBeLessThanOrEqual(86_400_000);
+  });
+
+  it('prunes each workspace once a night at 03:30 UTC, at bulk priority, once however often it is registered', async () => {
+    await scheduleRetention(queues.retention, 'ws-1');
+    await scheduleRetention(queues.retention, 'ws-1');
+    await scheduleRetention(queues.retention, 'ws-2');
+    expect((await queues.retention.getJobSchedulers()).map((s) => s.key).sort()).toEqual(['retention-ws-1', 'retention-ws-2']);
+    const ws1 = await queues.retention.getJobScheduler('retention-ws-1');
+    expect(ws1).toMatchObject({ pattern: RETENTION_PATTERN, tz: 'UTC', template: { data: { workspaceId: 'ws-1' }, opts: { priority: BULK_PRIORITY } } });
+    const next = new Date(ws1!.next!);
+    expect([next.getUTCHours(), next.getUTCMinutes()]).toEqual([3, 30]);
+    // the scheduled job itself waits in the queue with the payload its worker parses
+    const [job] = await queues.retention.getJobs(['delayed', 'prioritized', 'waiting']);
+    expect(job?.data).toEqual({ workspaceId: expect.stringMatching(/^ws-[12]$/) });
   });
 });

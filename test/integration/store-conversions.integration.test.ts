@@ -49,7 +49,7 @@ describe(`store: converted, merged and deleted CRM records (${DRIVER})`, () => {
     expect(await t.store.people.listPersonIds(workspace.id, { installationId: sf, limit: 10 })).toEqual([lead]);
   });
 
-  it('folds a merged record into the survivor and retires a deleted one; a restored record is live again', async () => {
+  it('folds a merged record into the survivor and erases a deleted one no other record holds; a restored record comes back as a new person', async () => {
     const { workspace, installations } = await seedWorkspace(t.store, 'Merge', ['salesforce']);
     const sf = installations[0]!.id;
     const [winner, loser, gone] = await t.store.people.upsertPeople(workspace.id, [
@@ -64,17 +64,19 @@ describe(`store: converted, merged and deleted CRM records (${DRIVER})`, () => {
       { objectType: 'lead', crmId: '00QD' },
       { objectType: 'lead', crmId: '00Q-never-seen' },
     ]);
-    expect(affected.sort()).toEqual([winner!, gone!].sort());
+    expect(affected).toEqual([winner!]);
     expect(await t.store.people.getPerson(workspace.id, loser!)).toBeNull();
     expect((await t.store.state.loadPersonForScoring(workspace.id, winner!))?.events.map((e) => e.id)).toEqual(['call-l']);
-    expect(await t.store.people.listIdentities(workspace.id, gone!)).toEqual([]);
-    expect(writeTargets(await t.store.people.listIdentities(workspace.id, gone!))).toEqual([]);
+    // deleted in the CRM and held by no other record: the person is gone (docs/data-protection.md)
+    expect(await t.store.people.getPerson(workspace.id, gone!)).toBeNull();
+    expect(await t.store.people.findByIdentity(sf, 'lead', '00QD')).toBeNull();
 
-    // Undeleted from the recycle bin and pulled again: written to again.
-    await t.store.people.upsertPeople(workspace.id, [
+    // Undeleted from the recycle bin and pulled again: a new person, written to again.
+    const [restored] = await t.store.people.upsertPeople(workspace.id, [
       { installationId: sf, objectType: 'lead', crmId: '00QD', person: person({ email: 'd@acme.example' }), pulled: true },
     ]);
-    expect((await t.store.people.listIdentities(workspace.id, gone!)).map((i) => i.crmId)).toEqual(['00QD']);
+    expect(restored).not.toBe(gone);
+    expect(writeTargets(await t.store.people.listIdentities(workspace.id, restored!)).map((i) => i.crmId)).toEqual(['00QD']);
   });
 
   it('writes to one record per installation: the contact before a lead with the same email', async () => {

@@ -7,8 +7,13 @@
  * per contact.
  *
  * Cursors: `{phase:'full', after, startedAt}` then `{phase:'incremental', since, until, skip, span}`.
+ *
+ * Merges: HubSpot keeps the ids of the contacts merged into a contact in `hs_merged_object_ids` and
+ * lists only the survivor, so each pulled contact reports them as `removed` into itself (the store
+ * folds a merged contact it knows into the survivor, and ignores the rest, repeats included).
+ * Deleted and privacy-deleted contacts are not reported yet (docs/data-protection.md).
  */
-import type { PullPage, PulledPerson, StreamCursor } from '../../../src/connector/crm-connector';
+import type { PullPage, PulledPerson, RemovedRecord, StreamCursor } from '../../../src/connector/crm-connector';
 import type { HubSpotHttp } from '../hubspot-http';
 import { contactToPerson, type HubSpotContact } from '../mapping/contact-to-person';
 import type { FieldMappings } from '../mapping/field-mappings';
@@ -25,8 +30,27 @@ export interface ContactsStreamDeps {
   mappings: FieldMappings;
 }
 
+/** The ids of the contacts merged into a contact, `;`-separated. */
+const MERGED_IDS = 'hs_merged_object_ids';
+
 function properties(mappings: FieldMappings): string[] {
-  return [...new Set([...mappings.pullProperties, 'lastmodifieddate', 'associatedcompanyid'])];
+  return [...new Set([...mappings.pullProperties, 'lastmodifieddate', 'associatedcompanyid', MERGED_IDS])];
+}
+
+/** The contacts merged into each of these: removed, into their survivor. */
+export function mergedAway(contacts: readonly HubSpotContact[]): RemovedRecord[] {
+  return contacts.flatMap((contact) =>
+    (contact.properties[MERGED_IDS] ?? '')
+      .split(';')
+      .map((id) => id.trim())
+      .filter((id) => id !== '' && id !== contact.id)
+      .map((id): RemovedRecord => ({ crmId: id, objectType: 'contact', mergedInto: { crmId: contact.id, objectType: 'contact' } })),
+  );
+}
+
+function withRemoved(page: PullPage, contacts: readonly HubSpotContact[]): PullPage {
+  const removed = mergedAway(contacts);
+  return removed.length > 0 ? { ...page, removed } : page;
 }
 
 function windowCursor(cursor: StreamCursor): WindowCursor {
@@ -65,7 +89,7 @@ async function pullFullPage(deps: ContactsStreamDeps, cursor: StreamCursor | nul
   const next: StreamCursor = nextAfter
     ? { phase: 'full', after: nextAfter, startedAt }
     : incremental({ since: startedAt, until: null, skip: 0, span: null });
-  return { people, events: [], next };
+  return withRemoved({ people, events: [], next }, contacts.map((c) => c.contact));
 }
 
 async function pullIncrementalPage(deps: ContactsStreamDeps, cursor: StreamCursor, now: number): Promise<PullPage> {
@@ -100,7 +124,7 @@ async function pullIncrementalPage(deps: ContactsStreamDeps, cursor: StreamCurso
     companyId: contact.properties.associatedcompanyid ?? null,
     dealIds: deals.get(contact.id) ?? [],
   })));
-  return { people, events: [], next: step.next && incremental(step.next) };
+  return withRemoved({ people, events: [], next: step.next && incremental(step.next) }, step.results);
 }
 
 /**

@@ -2,7 +2,7 @@ import { ensureInstallations } from '../../app/bootstrap';
 import { createRuntime, type Runtime } from '../../app/runtime';
 import { serve, stopOnSignals } from '../../app/serve';
 import { startFirstSync } from '../../app/first-sync';
-import { scheduleDecayRescore, scheduleIncrementalSync } from '../../queue/schedules';
+import { scheduleDecayRescore, scheduleIncrementalSync, scheduleRetention } from '../../queue/schedules';
 import { connectorRegistry } from '../../../connectors/registry';
 import type { ConnectorModule } from '../../connector/connector-module';
 import { ConfigError, loadEnv } from '../../config/env';
@@ -58,7 +58,7 @@ export function serveCommand(roles: { web: boolean; worker: boolean }) {
       // from the first line printed on, SIGTERM is a graceful stop
       stopOnSignals(stop, (line) => io.err(line));
       if (serving.url) io.out(`web: ${serving.url} (/healthz, /readyz, /metrics, /webhooks/:provider)`);
-      if (roles.worker) io.out(`worker: processing sync, score, writeback, tasks and records${serving.healthUrl ? `; ${serving.healthUrl}/healthz and /metrics` : ''}`);
+      if (roles.worker) io.out(`worker: processing sync, score, writeback, tasks, records and retention${serving.healthUrl ? `; ${serving.healthUrl}/healthz and /metrics` : ''}`);
 
       for (const { module, found } of roles.worker ? fromEnvironment : []) {
         const [installation] = await ensureInstallations(
@@ -75,7 +75,8 @@ export function serveCommand(roles: { web: boolean; worker: boolean }) {
           SYNC_EVERY_MS,
         );
         await scheduleDecayRescore(runtime.queues.score, installation!.workspaceId);
-        io.out(`${module.provider}: first sync started; incremental sync every ${SYNC_EVERY_MS / 60_000} minutes; decayed scores rescored nightly at 00:05 UTC`);
+        await scheduleRetention(runtime.queues.retention, installation!.workspaceId);
+        io.out(`${module.provider}: first sync started; incremental sync every ${SYNC_EVERY_MS / 60_000} minutes; decayed scores rescored nightly at 00:05 UTC; retention at 03:30 UTC`);
       }
       if (roles.worker && fromEnvironment.length === 0) io.out(await installationsLine(runtime));
     } catch (error) {

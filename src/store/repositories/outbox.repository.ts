@@ -117,6 +117,11 @@ export class OutboxRepository {
           now,
         ],
       );
+      // a confirmed write of a person resolves the errors earlier writes of theirs left here (retention prunes them later)
+      await tx.query(
+        'UPDATE record_errors SET resolved_at = $3 WHERE installation_id = $1 AND person_id = ANY($2::uuid[]) AND resolved_at IS NULL',
+        [installationId, claimed.rows.map((r) => r.personId), now],
+      );
       const done = claimed.rows.filter((r) => r.hash === r.claimedHash).map((r) => r.id);
       const replaced = claimed.rows.filter((r) => r.hash !== r.claimedHash).map((r) => r.id);
       const deleted = await tx.query('DELETE FROM outbox WHERE installation_id = $1 AND id = ANY($2::bigint[])', [installationId, done]);
@@ -181,7 +186,7 @@ export class OutboxRepository {
   async listRecordErrors(installationId: string, limit = 100): Promise<RecordError[]> {
     const { rows } = await this.db.query<RecordError>(
       `SELECT id, installation_id AS "installationId", person_id AS "personId", crm_id AS "crmId", code, message, details,
-              created_at AS "createdAt"
+              created_at AS "createdAt", resolved_at AS "resolvedAt"
          FROM record_errors WHERE installation_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`,
       [installationId, limit],
     );

@@ -4,6 +4,17 @@ import type { Session } from '../db.types';
 import { toJson } from '../json.util';
 import { lockWorkspace } from '../locks';
 import { mergePeople } from './person-merge';
+import {
+  addCounts,
+  emailOnlyPeople,
+  erasePeople,
+  forgetMergedRecord,
+  rebuildSnapshot,
+  recordErasure,
+  removeRecordData,
+  type ErasureCounts,
+} from './person-erasure';
+import type { SubjectHasher } from '../subject-hash';
 import type { CrmRecordRef, PersonIdentity } from '../records';
 import { StoreError } from '../store-error';
 
@@ -26,6 +37,24 @@ export interface RetiredRecord {
   objectType: string;
   crmId: string;
   mergedInto?: { objectType: string; crmId: string } | undefined;
+  /** Why it is gone (default: `merged` with `mergedInto`, else `deleted`); `privacy`: deleted at the person's request. */
+  reason?: 'deleted' | 'merged' | 'privacy' | undefined;
+}
+
+export interface RemovalOptions {
+  /** Hashes the erased person's email for the audit (subject-hash.ts); without it the audit has no subject. */
+  subjectHash?: SubjectHasher;
+  /** When the CRM's removal was seen (the audit's requested_at). Default: now. */
+  now?: Date;
+}
+
+export interface RemovalResult {
+  /** People whose records changed and who are still here: to be re-scored. */
+  rescore: string[];
+  /** People erased because no other record held them. */
+  erasedPeople: number;
+  /** Rows erased per table, all removals together. */
+  counts: ErasureCounts;
 }
 
 export function normalizeEmail(email: string | null | undefined): string | null {
@@ -93,23 +122,40 @@ export class PersonRepository {
     });
   }
 
+  /** removeRecords, returning only the people to re-score. */
+  async retireRecords(workspaceId: string, installationId: string, removed: readonly RetiredRecord[], options: RemovalOptions = {}): Promise<string[]> {
+    return (await this.removeRecords(workspaceId, installationId, removed, options)).rescore;
+  }
+
   /**
-   * Records the CRM deleted or merged away: their identities are retired (kept for history and for
-   * events that still name them, never written to). A merge also folds the loser's person into the
-   * survivor's, or links the survivor record to the loser's person when it has not been pulled yet.
-   * Returns the people whose records changed, to be re-scored.
+   * Records the CRM deleted, deleted for privacy, or merged away (docs/data-protection.md).
+   *
+   * A merge folds the loser's person into the survivor's (or links the survivor record to the
+   * loser's person when it has not been pulled yet); the loser's identity stays retired, for events
+   * that still name it, but keeps none of its values, and the survivor's snapshot is rebuilt from
+   * the records it still has.
+   *
+   * A deleted record whose person has no other live record in any installation of the workspace
+   * erases the person (and the email-only people with the same email): every row that hangs off
+   * them. When another record still holds the person, only what came from the removed record goes
+   * (its identity, CRM values and errors; the installation's events and bookkeeping when no live
+   * record is left there) and the snapshot is rebuilt from the remaining records. Each deletion
+   * leaves an erasure_audit row (with a hash of the email, never the email).
    */
-  async retireRecords(workspaceId: string, installationId: string, removed: readonly RetiredRecord[]): Promise<string[]> {
-    if (removed.length === 0) return [];
+  async removeRecords(workspaceId: string, installationId: string, removed: readonly RetiredRecord[], options: RemovalOptions = {}): Promise<RemovalResult> {
+    const result: RemovalResult = { rescore: [], erasedPeople: 0, counts: {} };
+    if (removed.length === 0) return result;
+    const requestedAt = options.now ?? new Date();
     return this.db.transaction(async (tx) => {
       await lockWorkspace(tx, 'people', workspaceId);
       await assertInstallationsInWorkspace(tx, workspaceId, [{ installationId, objectType: '', crmId: '' }]);
       const affected = new Set<string>();
+      const erased = new Set<string>();
       for (const record of removed) {
         const loser = await personOfIdentity(tx, installationId, record);
         if (!loser) continue; // never seen: nothing of ours points at it
-        let keep = loser;
         if (record.mergedInto) {
+          let keep = loser;
           const survivor = await personOfIdentity(tx, installationId, record.mergedInto);
           if (survivor) {
             await mergePeople(tx, workspaceId, survivor, loser);
@@ -121,16 +167,50 @@ export class PersonRepository {
               [installationId, record.mergedInto.objectType, record.mergedInto.crmId, workspaceId, loser],
             );
           }
+          await tx.query(
+            `UPDATE person_identities SET retired_at = now(), retired_reason = 'merged'
+              WHERE installation_id = $1 AND object_type = $2 AND crm_id = $3 AND retired_at IS NULL`,
+            [installationId, record.objectType, record.crmId],
+          );
+          await forgetMergedRecord(tx, installationId, record, keep);
+          await rebuildSnapshot(tx, workspaceId, keep);
+          affected.delete(loser);
+          affected.add(keep);
+          continue;
         }
-        await tx.query(
-          `UPDATE person_identities SET retired_at = now(), retired_reason = $4
-            WHERE installation_id = $1 AND object_type = $2 AND crm_id = $3 AND retired_at IS NULL`,
-          [installationId, record.objectType, record.crmId, record.mergedInto ? 'merged' : 'deleted'],
+
+        const email = await recordEmail(tx, installationId, record, loser);
+        const heldElsewhere = await tx.query(
+          `SELECT 1 FROM person_identities
+            WHERE person_id = $1 AND retired_at IS NULL AND NOT (installation_id = $2 AND object_type = $3 AND crm_id = $4) LIMIT 1`,
+          [loser, installationId, record.objectType, record.crmId],
         );
-        affected.delete(loser);
-        affected.add(keep);
+        let counts: ErasureCounts;
+        let people = 0;
+        if (heldElsewhere.rowCount === 0) {
+          const ids = [loser, ...(email ? await emailOnlyPeople(tx, workspaceId, email, [loser]) : [])];
+          counts = await erasePeople(tx, workspaceId, ids);
+          people = ids.length;
+          for (const id of ids) erased.add(id);
+        } else {
+          counts = await removeRecordData(tx, workspaceId, installationId, record, loser);
+          await rebuildSnapshot(tx, workspaceId, loser);
+          affected.add(loser);
+        }
+        result.erasedPeople += people;
+        addCounts(result.counts, counts);
+        await recordErasure(tx, {
+          workspaceId,
+          installationId,
+          reason: record.reason === 'privacy' ? 'crm_privacy_delete' : 'crm_delete',
+          subjectHash: email && options.subjectHash ? options.subjectHash(email) : null,
+          peopleErased: people,
+          counts,
+          requestedAt,
+        });
       }
-      return [...affected];
+      result.rescore = [...affected].filter((id) => !erased.has(id));
+      return result;
     });
   }
 
@@ -339,18 +419,23 @@ async function upsertSnapshots(tx: Session, workspaceId: string, snapshots: Read
 
 /**
  * Step 5: links every CRM record to its person (existing links already point to it) and keeps the
- * record's current values of the properties Leadstage writes. A new link is a change; an existing
- * one is only updated when some record of the batch brought values ($7).
+ * record's current values of the properties Leadstage writes, and a pulled record's own canonical
+ * values (migration 008: a removed record's values can then be taken out of the person). A new link
+ * is a change; an existing one is only updated when some record of the batch brought CRM values
+ * ($7) or was pulled.
  */
 async function linkIdentities(tx: Session, workspaceId: string, records: readonly PersonUpsert[], personIds: readonly string[], changed: Set<string>): Promise<void> {
   const linked = await tx.query<{ personId: string; inserted: boolean }>(
-    `INSERT INTO person_identities (installation_id, object_type, crm_id, workspace_id, person_id, crm_values)
-     SELECT x.installation_id, x.object_type, x.crm_id, $1, x.person_id, COALESCE(x.crm_values::jsonb, '{}')
-       FROM unnest($2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::text[])
-            AS x(installation_id, object_type, crm_id, person_id, crm_values)
+    `INSERT INTO person_identities (installation_id, object_type, crm_id, workspace_id, person_id, crm_values, record_values, record_values_at)
+     SELECT x.installation_id, x.object_type, x.crm_id, $1, x.person_id, COALESCE(x.crm_values::jsonb, '{}'),
+            x.record_values::jsonb, CASE WHEN x.record_values IS NULL THEN NULL ELSE now() END
+       FROM unnest($2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::text[], $8::text[])
+            AS x(installation_id, object_type, crm_id, person_id, crm_values, record_values)
      ON CONFLICT (installation_id, object_type, crm_id)
-     DO UPDATE SET crm_values = COALESCE(excluded.crm_values, person_identities.crm_values)
-      WHERE $7
+     DO UPDATE SET crm_values = CASE WHEN $7 THEN COALESCE(excluded.crm_values, person_identities.crm_values) ELSE person_identities.crm_values END,
+                   record_values = COALESCE(excluded.record_values, person_identities.record_values),
+                   record_values_at = COALESCE(excluded.record_values_at, person_identities.record_values_at)
+      WHERE $7 OR excluded.record_values IS NOT NULL
      RETURNING person_id AS "personId", (xmax = 0) AS inserted`,
     [
       workspaceId,
@@ -360,9 +445,16 @@ async function linkIdentities(tx: Session, workspaceId: string, records: readonl
       personIds,
       records.map((r) => (r.crmValues ? toJson(r.crmValues) : null)),
       records.some((r) => r.crmValues !== undefined),
+      records.map((r) => (r.pulled === true ? toJson(recordValues(r.person)) : null)),
     ],
   );
   for (const row of linked.rows) if (row.inserted) changed.add(row.personId);
+}
+
+/** A record's canonical values as it brought them, without the id (the person's, not the record's). */
+function recordValues(person: Person): Record<string, unknown> {
+  const { id: _id, ...values } = person;
+  return values;
 }
 
 /**
@@ -395,6 +487,17 @@ async function foldEmailOnlyPeople(tx: Session, workspaceId: string, personIds: 
     [workspaceId, merges.map((m) => m.keep), merges.map((m) => m.dropped)],
   );
   await tx.query('DELETE FROM people WHERE workspace_id = $1 AND id = ANY($2::uuid[])', [workspaceId, merges.map((m) => m.dropped)]);
+}
+
+/** The removed record's own email when it was pulled since migration 008, else its person's. */
+async function recordEmail(tx: Session, installationId: string, record: { objectType: string; crmId: string }, personId: string): Promise<string | null> {
+  const { rows } = await tx.query<{ email: string | null }>(
+    `SELECT COALESCE(lower(trim(pi.record_values->>'email')), p.email_normalized) AS email
+       FROM person_identities pi JOIN people p ON p.id = pi.person_id
+      WHERE pi.installation_id = $1 AND pi.object_type = $2 AND pi.crm_id = $3 AND p.id = $4`,
+    [installationId, record.objectType, record.crmId, personId],
+  );
+  return normalizeEmail(rows[0]?.email ?? null);
 }
 
 async function personOfIdentity(tx: Session, installationId: string, record: { objectType: string; crmId: string }): Promise<string | null> {

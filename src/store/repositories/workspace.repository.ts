@@ -15,6 +15,12 @@ export class WorkspaceRepository {
     return rows[0]!;
   }
 
+  /** Every workspace, oldest first (a deployment has one, or one per company it serves). */
+  async list(limit = 1_000): Promise<Workspace[]> {
+    const { rows } = await this.db.query<Workspace>(`SELECT ${COLUMNS} FROM workspaces ORDER BY created_at, id LIMIT $1`, [limit]);
+    return rows;
+  }
+
   async get(workspaceId: string): Promise<Workspace | null> {
     const { rows } = await this.db.query<Workspace>(
       `SELECT ${COLUMNS} FROM workspaces WHERE id = $1`,

@@ -180,8 +180,10 @@ function pendingChanges(change: RecordChange, objectType: CrmObjectType): Pendin
     case 'changed':
       return [{ kind: 'pull', ...record }];
     case 'deleted':
-    case 'privacy_deleted':
       return [{ kind: 'remove', ...record }];
+    case 'privacy_deleted':
+      // erased for privacy: the audit records it as such (docs/data-protection.md)
+      return [{ kind: 'remove', ...record, privacy: true }];
     case 'merged':
       return [{ kind: 'pull', ...record }, ...(change.mergedIds ?? []).map((crmId): PendingChange => ({ kind: 'remove', objectType, crmId, mergedInto: record }))];
   }
