@@ -359,7 +359,7 @@ describe('HubSpot webhooks end to end: the sandbox changes contacts and sends si
     expect(sandbox.stats().requests.byEndpoint['POST /crm/v3/objects/contacts/batch/read']).toBe(1);
   });
 
-  it('deletion and privacy deletion retire the record; a merge folds the merged person into the survivor', async () => {
+  it('deletion and privacy deletion erase the person no other record holds (audited as such); a merge folds the merged person into the survivor', async () => {
     const [deleted, erased, survivor, merged] = contactIds(sandbox, 4, 40);
     sandbox.changeContacts({ update: [deleted, erased, survivor, merged].map((id) => ({ id: id!, properties: { jobtitle: 'Plant Director' } })) });
     await waitUntil('the four contacts are known', async () => (await Promise.all([deleted, erased, survivor, merged].map((id) => personOf(id!)))).every(Boolean), 30_000);
@@ -375,8 +375,11 @@ describe('HubSpot webhooks end to end: the sandbox changes contacts and sends si
       'SELECT person_id, retired_reason FROM person_identities WHERE installation_id = $1 AND object_type = $2 AND crm_id = $3',
       [installation.id, 'contact', crmId],
     )).rows[0];
-    expect((await identity(deleted!))?.retired_reason).toBe('deleted');
-    expect((await identity(erased!))?.retired_reason).toBe('deleted');
+    // held by no other record: erased with everything hanging off them (docs/data-protection.md)
+    expect(await identity(deleted!)).toBeUndefined();
+    expect(await identity(erased!)).toBeUndefined();
+    const audit = (await runtime.store.db.query<{ reason: string }>('SELECT reason FROM erasure_audit WHERE installation_id = $1 ORDER BY reason', [installation.id])).rows;
+    expect(audit.map((row) => row.reason)).toEqual(['crm_delete', 'crm_privacy_delete']);
     expect(await identity(merged!)).toEqual({ person_id: survivorPerson, retired_reason: 'merged' });
     expect((await identity(survivor!))?.retired_reason).toBeNull();
     expect(sandbox.stats().webhooks.eventsFailed).toBe(0);
