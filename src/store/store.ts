@@ -5,6 +5,7 @@ import { plannerStatistics, type PlannerStatistics } from './planner-statistics'
 import { CheckpointRepository } from './repositories/checkpoint.repository';
 import { EventRepository } from './repositories/event.repository';
 import { InstallationRepository } from './repositories/installation.repository';
+import { InstallationProblemRepository } from './repositories/installation-problem.repository';
 import { MappingRepository } from './repositories/mapping.repository';
 import { OutboxRepository } from './repositories/outbox.repository';
 import { PersonRepository } from './repositories/person.repository';
@@ -24,6 +25,7 @@ export interface Repositories {
   tasks: TaskRepository;
   checkpoints: CheckpointRepository;
   outbox: OutboxRepository;
+  problems: InstallationProblemRepository;
 }
 
 export interface Store extends Repositories {
@@ -58,6 +60,7 @@ export function createRepositories(session: Session): Repositories {
     tasks: new TaskRepository(session),
     checkpoints: new CheckpointRepository(session),
     outbox: new OutboxRepository(session),
+    problems: new InstallationProblemRepository(session),
   };
 }
 
