@@ -8,6 +8,7 @@ import type { BulkQueryJobs } from './bulk-jobs';
 import type { Faults } from './faults';
 import type { LeadAssignment } from './lead-assignment';
 import type { OrgStore } from './org-store';
+import type { PermissionSettings } from './permissions';
 import type { QueryCursors } from './query-cursors';
 import type { DeserializationMode, WriteEnv } from './record-writes';
 import type { SeedDescription } from './seed-showcase';
@@ -29,14 +30,20 @@ export interface SandboxContext {
   /** The base URL once listening (`http://127.0.0.1:<port>`). */
   url(): string;
   describeSeed(): SeedDescription;
-  /** An admin grants edit access to custom fields (all, or one `Object.Field__c`). */
+  /** An admin grants edit access to custom fields (all, or one `Object.Field__c`) on the user's profile. */
   grantFieldAccess(fullName?: string): number;
+  /** An admin takes the user's access to a custom field away (profile and permission sets). */
+  revokeFieldAccess(fullName: string): number;
+  /** Field-level security follows the permission sets assigned to the integration user (permissions.ts). */
+  refreshFieldAccess(): void;
   settings: {
     /** Tooling API custom fields allowed (false → 403 INSUFFICIENT_ACCESS). */
     allowMetadata: boolean;
     deserializationErrors: DeserializationMode;
-    /** Field-level security the integration user gets on fields it creates through the Tooling API. */
+    /** What the integration user's profile grants on fields created through the Tooling API (default none). */
     customFieldAccess: 'edit' | 'read' | 'none';
+    /** "Manage Profiles and Permission Sets" and "Assign Permission Sets" (permissions.ts). */
+    permissions: PermissionSettings;
   };
 }
 
@@ -59,6 +66,7 @@ export function writeEnvFor(ctx: SandboxContext, res: Response): WriteEnv {
     recordFails: (id) => ctx.faults.recordFails(id),
     assignment: ctx.assignment,
     deserialization: ctx.settings.deserializationErrors,
+    permissions: ctx.settings.permissions,
     onAutoAssigned: () => void (ctx.stats.counters.writes.autoAssigned += 1),
   };
 }

@@ -214,6 +214,17 @@ export class OrgStore implements SoqlDataSource {
     };
   }
 
+  /** Hard delete, for objects without a recycle bin (setup objects such as PermissionSetAssignment). */
+  remove(table: Table, row: Row): Undo {
+    const undoUnique = this.unindexUnique(table, row);
+    const id = row.Id as string;
+    table.rows.delete(id);
+    return () => {
+      table.rows.set(id, row);
+      undoUnique();
+    };
+  }
+
   /** The live record holding a unique value, if any. */
   uniqueHolder(table: Table, field: string, value: unknown): string | undefined {
     return table.unique.get(field)?.get(uniqueKey(table, field, value));
@@ -248,6 +259,15 @@ export class OrgStore implements SoqlDataSource {
     return () => {
       for (const [index, key, holder] of removed) index.set(key, holder);
     };
+  }
+
+  /** Deletes a custom field: gone from describe, SOQL and writes, and from every row. */
+  removeField(table: Table, field: FieldDef): void {
+    table.def.fields = table.def.fields.filter((f) => f !== field);
+    for (const row of table.rows.values()) delete row[field.name];
+    table.unique.delete(field.name);
+    table.caseSensitive.delete(field.name);
+    this.indexFields(table);
   }
 
   /** Adds a custom field: described from now on, empty on every existing row. */

@@ -23,7 +23,10 @@ import { Faults, type FaultSettings } from './faults';
 import { LeadAssignment } from './lead-assignment';
 import { enforceLimits, injectServerErrors, requireSession } from './middleware';
 import { standardObjects } from './object-catalog';
-import { OrgStore } from './org-store';
+import { OrgStore, type Row } from './org-store';
+import { applyFieldAccess, LEADSTAGE_PERMISSION_SET } from './permissions';
+import type { FieldDef, ObjectDef } from './object-catalog';
+import { sfStamp } from './sf-time';
 import { QueryCursors } from './query-cursors';
 import type { DeserializationMode } from './record-writes';
 import { adminRouter } from './routes/admin';
@@ -64,7 +67,11 @@ export interface SalesforceSandboxOptions {
   clock?: ClockMode | SandboxClock;
   /** Monotonic time source (ms) for the rateLimit window and bulk job delays (default performance.now). */
   monotonic?: () => number;
-  /** Create Leadstage's custom fields at start, as if the connector's setup had run (default false). */
+  /**
+   * Create Leadstage's custom fields at start, as if the connector's setup had run (default false):
+   * the fields, and the `Leadstage_Integration` permission set granting them, assigned to the
+   * integration user.
+   */
   withLeadstageFields?: boolean;
   /** The integration user may create custom fields through the Tooling API (default true). */
   allowMetadata?: boolean;
@@ -93,11 +100,16 @@ export interface SalesforceSandboxOptions {
   /** Unknown fields / wrong JSON types in writes: fail the request (Salesforce, default) or only the record. */
   deserializationErrors?: DeserializationMode;
   /**
-   * Field-level security on fields the integration user creates through the Tooling API: 'edit'
-   * (default), 'read' (describe says not createable/updateable) or 'none' (invisible to describe, SOQL and
-   * writes, yet a second create is DUPLICATE_DEVELOPER_NAME) until `grantFieldAccess()`.
+   * What the integration user's profile grants on fields created through the Tooling API: 'none'
+   * (default, as in a real org: invisible to describe, SOQL and writes, yet a second create is
+   * DUPLICATE_DEVELOPER_NAME, until a permission set granting the field is assigned to the user or
+   * `grantFieldAccess()`), 'read' (describe says not createable/updateable) or 'edit'.
    */
   customFieldAccess?: 'edit' | 'read' | 'none';
+  /** The integration user has "Manage Profiles and Permission Sets" (default true). */
+  allowPermissionSets?: boolean;
+  /** The integration user has "Assign Permission Sets" (default true). */
+  allowPermissionSetAssignment?: boolean;
   faults?: Partial<FaultSettings>;
 }
 
@@ -142,8 +154,10 @@ export interface SalesforceSandbox {
   issueAuthorizationCode(options?: { redirectUri?: string; codeChallenge?: string }): string;
   /** Invalidates every access token issued so far (refresh tokens keep working). */
   expireTokens(): number;
-  /** An admin grants edit access to custom fields (all, or one `Object.Field__c`); returns how many changed. */
+  /** An admin grants edit access to custom fields (all, or one `Object.Field__c`) on the user's profile; returns how many changed. */
   grantFieldAccess(fullName?: string): number;
+  /** An admin revokes the user's access to a custom field (profile and permission sets); returns how many changed. */
+  revokeFieldAccess(fullName: string): number;
   close(): Promise<void>;
 }
 
@@ -194,19 +208,67 @@ export function createSandboxApp(ctx: SandboxContext): express.Express {
   return app;
 }
 
-/** Gives the integration user edit access to custom fields (all, or one `Object.Field__c`). */
+/** Does `fullName` (`Lead.X__c`, or `Activity.X__c` for a Task field) name this field? */
+function names(fullName: string | undefined, def: ObjectDef, field: FieldDef): boolean {
+  if (fullName === undefined) return true;
+  const wanted = fullName.toLowerCase();
+  const object = def.name === 'Task' ? 'Activity' : def.name;
+  return wanted === `${object}.${field.name}`.toLowerCase() || wanted === `${def.name}.${field.name}`.toLowerCase();
+}
+
+/** An admin gives the integration user's profile edit access to custom fields (all, or one `Object.Field__c`). */
 export function grantFieldAccess(store: OrgStore, fullName?: string): number {
   let changed = 0;
   for (const def of store.objects()) {
     for (const field of def.fields) {
-      if (!field.custom || (field.createable && field.updateable && !field.hidden)) continue;
-      const object = def.name === 'Task' ? 'Activity' : def.name;
-      if (fullName !== undefined && fullName.toLowerCase() !== `${object}.${field.name}`.toLowerCase() && fullName.toLowerCase() !== `${def.name}.${field.name}`.toLowerCase()) continue;
-      store.setFieldAccess(store.table(def.name)!, field, 'edit');
+      if (!field.custom || field.profileAccess === undefined || field.profileAccess === 'edit' || !names(fullName, def, field)) continue;
+      field.profileAccess = 'edit';
       changed++;
     }
   }
+  applyFieldAccess(store, INTEGRATION_USER.id);
   return changed;
+}
+
+/**
+ * An admin takes a custom field away from the integration user: the profile no longer grants it
+ * and the FieldPermissions rows that did are deleted. Describe, SOQL and writes then treat it as
+ * absent (INVALID_FIELD).
+ */
+export function revokeFieldAccess(store: OrgStore, fullName: string): number {
+  let changed = 0;
+  const permissions = store.table('FieldPermissions')!;
+  for (const def of store.objects()) {
+    for (const field of def.fields) {
+      if (!field.custom || !names(fullName, def, field)) continue;
+      field.profileAccess = 'none';
+      const path = `${def.name}.${field.name}`.toLowerCase();
+      for (const row of [...permissions.rows.values()]) if (String(row.Field).toLowerCase() === path) store.remove(permissions, row);
+      changed++;
+    }
+  }
+  applyFieldAccess(store, INTEGRATION_USER.id);
+  return changed;
+}
+
+/** `withLeadstageFields`: the permission set the connector's setup makes, with a row per field, assigned to the integration user. */
+function seedLeadstagePermissionSet(store: OrgStore, at: number): void {
+  const stamp = sfStamp(at);
+  const audit = { CreatedDate: stamp, CreatedById: INTEGRATION_USER.id, LastModifiedDate: stamp, LastModifiedById: INTEGRATION_USER.id, SystemModstamp: stamp };
+  const add = (object: string, values: Row): string => {
+    const table = store.table(object)!;
+    const id = store.ids.take(table.def.keyPrefix);
+    store.add(table, Object.assign(store.blank(table), values, audit, { Id: id }));
+    return id;
+  };
+  const setId = add('PermissionSet', { ...LEADSTAGE_PERMISSION_SET, Description: 'Read and edit access to the fields Leadstage writes', IsCustom: true });
+  for (const spec of LEADSTAGE_FIELDS) {
+    const [object, name] = spec.fullName.split('.') as [string, string];
+    const sobject = object === 'Activity' ? 'Task' : object;
+    add('FieldPermissions', { ParentId: setId, SobjectType: sobject, Field: `${sobject}.${name}`, PermissionsRead: true, PermissionsEdit: true });
+  }
+  add('PermissionSetAssignment', { AssigneeId: INTEGRATION_USER.id, PermissionSetId: setId });
+  applyFieldAccess(store, INTEGRATION_USER.id);
 }
 
 export async function startSalesforceSandbox(options: SalesforceSandboxOptions = {}): Promise<SalesforceSandbox> {
@@ -218,8 +280,10 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
   const monotonic = options.monotonic ?? (() => performance.now());
   const store = new OrgStore(standardObjects());
   const seedCounts = seedOrg(store, seedOptions);
+  const customFieldAccess = options.customFieldAccess ?? 'none';
   if (options.withLeadstageFields) {
-    for (const spec of LEADSTAGE_FIELDS) createCustomFieldNow({ store }, spec.fullName, spec.metadata, { at: now, by: INTEGRATION_USER.id });
+    for (const spec of LEADSTAGE_FIELDS) createCustomFieldNow({ store }, spec.fullName, spec.metadata, { at: now, by: INTEGRATION_USER.id, access: customFieldAccess });
+    seedLeadstagePermissionSet(store, now);
   }
   let baseUrl = '';
   const auth = new AuthServer(
@@ -262,10 +326,16 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
     url: () => baseUrl,
     describeSeed: () => describeSeed(seedOptions),
     grantFieldAccess: (fullName) => grantFieldAccess(store, fullName),
+    revokeFieldAccess: (fullName) => revokeFieldAccess(store, fullName),
+    refreshFieldAccess: () => void applyFieldAccess(store, INTEGRATION_USER.id),
     settings: {
       allowMetadata: options.allowMetadata ?? true,
       deserializationErrors: options.deserializationErrors ?? 'request',
-      customFieldAccess: options.customFieldAccess ?? 'edit',
+      customFieldAccess,
+      permissions: {
+        managePermissionSets: options.allowPermissionSets ?? true,
+        assignPermissionSets: options.allowPermissionSetAssignment ?? true,
+      },
     },
   };
   const initial = auth.issueInitialTokens();
@@ -298,6 +368,7 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
     issueAuthorizationCode: (codeOptions = {}) => auth.issueAuthorizationCode(codeOptions),
     expireTokens: () => faults.expireTokens(),
     grantFieldAccess: (fullName) => grantFieldAccess(store, fullName),
+    revokeFieldAccess: (fullName) => revokeFieldAccess(store, fullName),
     close,
   };
 }

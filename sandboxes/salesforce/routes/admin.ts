@@ -61,6 +61,11 @@ export function adminRouter(ctx: SandboxContext): Router {
     const fullName = (req.body as { fullName?: unknown } | undefined)?.fullName;
     res.json({ granted: ctx.grantFieldAccess(typeof fullName === 'string' ? fullName : undefined) });
   });
+  router.post('/__sandbox/field-access/revoke', (req, res) => {
+    const fullName = (req.body as { fullName?: unknown } | undefined)?.fullName;
+    if (typeof fullName !== 'string' || !fullName.includes('.')) return badBody(res, ['fullName must name one field, e.g. "Lead.Leadstage_Score__c"']);
+    res.json({ revoked: ctx.revokeFieldAccess(fullName) });
+  });
 
   return router;
 }

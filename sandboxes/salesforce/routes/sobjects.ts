@@ -46,6 +46,8 @@ function requestedFields(ctx: SandboxContext, table: Table, param: unknown): str
 }
 
 function countWrite(ctx: SandboxContext, results: SaveResult[], sobject: string, kind: 'created' | 'updated'): void {
+  // a permission set, its field permissions or an assignment may have changed what the user sees
+  ctx.refreshFieldAccess();
   for (const result of results) {
     if (!result.success) ctx.stats.written('failed', sobject);
     else ctx.stats.written(result.created === false ? 'updated' : result.created === true ? 'created' : kind, sobject);
@@ -155,6 +157,7 @@ export function sobjectsRouter(ctx: SandboxContext): Router {
     if (!id || !table.rows.has(id)) throw notFound();
     const outcome = deleteRecord(writeEnvFor(ctx, res), id);
     if (!outcome.ok) throw singleRecordError({ success: false, id: null, errors: [outcome.error.toSaveError()] });
+    ctx.refreshFieldAccess();
     ctx.stats.written('deleted', table.def.name);
     res.status(204).end();
   });

@@ -1,0 +1,151 @@
+/**
+ * The Salesforce sandbox is as strict as a real org where the connector's review against real orgs
+ * found it was too forgiving, driven through the real jsforce: field-level security that follows
+ * permission sets assigned to the user, audit stamps kept to the second.
+ */
+import { Connection } from 'jsforce';
+import { startSalesforceSandbox, type SalesforceSandbox, type SalesforceSandboxOptions } from '../../sandboxes/salesforce';
+
+type SfError = Error & { errorCode?: string };
+type SaveResult = { id?: string; success: boolean; errors: { statusCode: string; message: string; fields: string[] }[] };
+type Row = Record<string, unknown> & { Id: string };
+
+async function failure(promise: PromiseLike<unknown>): Promise<SfError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as SfError;
+  }
+  throw new Error('expected the call to fail');
+}
+
+describe('Salesforce sandbox: as strict as a real org', () => {
+  let sandbox: SalesforceSandbox;
+  let conn: Connection;
+
+  async function start(options: SalesforceSandboxOptions = {}): Promise<void> {
+    sandbox = await startSalesforceSandbox({ leads: 60, contacts: 30, clock: 'frozen', ...options });
+    conn = new Connection({ instanceUrl: sandbox.url, accessToken: sandbox.accessToken, version: '62.0' });
+  }
+
+  afterEach(async () => {
+    await sandbox?.close();
+  });
+
+  const openLead = async () => (await conn.query<Row>('SELECT Id FROM Lead WHERE IsConverted = false LIMIT 1')).records[0]!.Id;
+
+  describe('field-level security through permission sets', () => {
+    const score = { FullName: 'Lead.Leadstage_Score__c', Metadata: { label: 'Leadstage Score', type: 'Number', precision: 5, scale: 0 } };
+    const key = { FullName: 'Activity.Leadstage_Key__c', Metadata: { label: 'Leadstage Key', type: 'Text', length: 80, externalId: true, unique: true } };
+
+    it('a field created through the Tooling API is invisible to the user, in describe, SOQL and writes, until a permission set grants it', async () => {
+      await start();
+      await conn.tooling.sobject('CustomField').create(score);
+      await conn.tooling.sobject('CustomField').create(key);
+      expect((await conn.sobject('Lead').describe()).fields.some((f) => f.name === 'Leadstage_Score__c')).toBe(false);
+      expect((await failure(conn.query('SELECT Leadstage_Score__c FROM Lead'))).errorCode).toBe('INVALID_FIELD');
+      const id = await openLead();
+      const write = await failure(conn.sobject('Lead').update([{ Id: id, Leadstage_Score__c: 5 }], { allOrNone: false }));
+      expect(write.errorCode).toBe('INVALID_FIELD');
+      expect(write.message).toBe("No such column 'Leadstage_Score__c' on sobject of type Lead");
+
+      const set = (await conn.sobject('PermissionSet').create({ Name: 'Leadstage_Integration', Label: 'Leadstage Integration' })) as SaveResult;
+      expect(set).toMatchObject({ success: true, id: expect.stringMatching(/^0PS/) });
+      const perms = (await conn.sobject('FieldPermissions').create([
+        { ParentId: set.id, SobjectType: 'Lead', Field: 'Lead.Leadstage_Score__c', PermissionsRead: true, PermissionsEdit: true },
+        // Task custom fields are defined on Activity and granted on Task
+        { ParentId: set.id, SobjectType: 'Task', Field: 'Task.Leadstage_Key__c', PermissionsRead: true, PermissionsEdit: true },
+      ], { allOrNone: false })) as SaveResult[];
+      expect(perms.map((p) => p.success)).toEqual([true, true]);
+      // granted to a permission set nobody holds: still invisible
+      expect((await conn.sobject('Lead').describe()).fields.some((f) => f.name === 'Leadstage_Score__c')).toBe(false);
+
+      const assigned = (await conn.sobject('PermissionSetAssignment').create({ AssigneeId: sandbox.userId, PermissionSetId: set.id })) as SaveResult;
+      expect(assigned).toMatchObject({ success: true, id: expect.stringMatching(/^0Pa/) });
+      expect((await conn.sobject('Lead').describe()).fields.find((f) => f.name === 'Leadstage_Score__c')).toMatchObject({ updateable: true, createable: true });
+      expect((await conn.sobject('Task').describe()).fields.find((f) => f.name === 'Leadstage_Key__c')).toMatchObject({ updateable: true });
+      const [saved] = (await conn.sobject('Lead').update([{ Id: id, Leadstage_Score__c: 5 }], { allOrNone: false })) as SaveResult[];
+      expect(saved!.success).toBe(true);
+
+      const found = await conn.query<Row>(`SELECT Id, Field, PermissionsEdit, Parent.Name FROM FieldPermissions WHERE ParentId = '${set.id}' ORDER BY Field`);
+      expect(found.records.map((r) => [r.Field, r.PermissionsEdit, (r.Parent as { Name: string }).Name])).toEqual([
+        ['Lead.Leadstage_Score__c', true, 'Leadstage_Integration'], ['Task.Leadstage_Key__c', true, 'Leadstage_Integration'],
+      ]);
+      const assignments = await conn.query<Row>(`SELECT Id FROM PermissionSetAssignment WHERE AssigneeId = '${sandbox.userId}' AND PermissionSetId = '${set.id}'`);
+      expect(assignments.totalSize).toBe(1);
+    });
+
+    it('read without edit: describe says not updateable and a write fails per record', async () => {
+      await start();
+      await conn.tooling.sobject('CustomField').create(score);
+      const set = (await conn.sobject('PermissionSet').create({ Name: 'Read_Only', Label: 'Read only' })) as SaveResult;
+      await conn.sobject('FieldPermissions').create({ ParentId: set.id, SobjectType: 'Lead', Field: 'Lead.Leadstage_Score__c', PermissionsRead: true, PermissionsEdit: false });
+      await conn.sobject('PermissionSetAssignment').create({ AssigneeId: sandbox.userId, PermissionSetId: set.id });
+      expect((await conn.sobject('Lead').describe()).fields.find((f) => f.name === 'Leadstage_Score__c')).toMatchObject({ updateable: false });
+      const [result] = (await conn.sobject('Lead').update([{ Id: await openLead(), Leadstage_Score__c: 5 }], { allOrNone: false })) as SaveResult[];
+      expect(result!.errors[0]).toMatchObject({ statusCode: 'INVALID_FIELD_FOR_INSERT_UPDATE', fields: ['Leadstage_Score__c'] });
+    });
+
+    it('checks permission records as Salesforce does: unknown field, Edit without Read, duplicates, the Activity spelling', async () => {
+      await start();
+      await conn.tooling.sobject('CustomField').create(score);
+      await conn.tooling.sobject('CustomField').create(key);
+      const set = (await conn.sobject('PermissionSet').create({ Name: 'Leadstage_Integration', Label: 'Leadstage Integration' })) as SaveResult;
+      const bad = (await conn.sobject('FieldPermissions').create([
+        { ParentId: set.id, SobjectType: 'Lead', Field: 'Lead.Nope__c', PermissionsRead: true },
+        { ParentId: set.id, SobjectType: 'Lead', Field: 'Lead.Leadstage_Score__c', PermissionsRead: false, PermissionsEdit: true },
+        { ParentId: set.id, SobjectType: 'Activity', Field: 'Activity.Leadstage_Key__c', PermissionsRead: true },
+        { ParentId: set.id, SobjectType: 'Lead', Field: 'Lead.Leadstage_Score__c', PermissionsRead: true },
+        { ParentId: set.id, SobjectType: 'Lead', Field: 'Lead.Leadstage_Score__c', PermissionsRead: true },
+      ], { allOrNone: false })) as SaveResult[];
+      expect(bad.map((r) => r.success || r.errors[0]!.statusCode)).toEqual([
+        'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', 'FIELD_INTEGRITY_EXCEPTION', 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', true, 'DUPLICATE_VALUE',
+      ]);
+      const again = (await conn.sobject('PermissionSet').create([{ Name: 'Leadstage_Integration', Label: 'Again' }], { allOrNone: false })) as SaveResult[];
+      expect(again[0]!.errors[0]!.statusCode).toBe('DUPLICATE_VALUE');
+      await conn.sobject('PermissionSetAssignment').create({ AssigneeId: sandbox.userId, PermissionSetId: set.id });
+      const twice = (await conn.sobject('PermissionSetAssignment').create([{ AssigneeId: sandbox.userId, PermissionSetId: set.id }], { allOrNone: false })) as SaveResult[];
+      expect(twice[0]!.errors[0]).toMatchObject({ statusCode: 'DUPLICATE_VALUE', message: expect.stringContaining('Duplicate PermissionSetAssignment') });
+    });
+
+    it('a user without "Manage Profiles and Permission Sets" or "Assign Permission Sets" is refused per record', async () => {
+      await start({ allowPermissionSets: false, allowPermissionSetAssignment: false });
+      const [set] = (await conn.sobject('PermissionSet').create([{ Name: 'Leadstage_Integration', Label: 'Leadstage Integration' }], { allOrNone: false })) as SaveResult[];
+      expect(set!.errors[0]!.statusCode).toBe('INSUFFICIENT_ACCESS_OR_READONLY');
+    });
+
+    it('an admin can revoke a field: it is INVALID_FIELD again; a deleted field too', async () => {
+      await start({ withLeadstageFields: true });
+      const id = await openLead();
+      expect(((await conn.sobject('Lead').update([{ Id: id, Leadstage_Score__c: 7 }], { allOrNone: false })) as SaveResult[])[0]!.success).toBe(true);
+      expect(sandbox.revokeFieldAccess('Lead.Leadstage_Score__c')).toBe(1);
+      expect((await failure(conn.sobject('Lead').update([{ Id: id, Leadstage_Score__c: 7 }], { allOrNone: false }))).errorCode).toBe('INVALID_FIELD');
+      const [field] = (await conn.tooling.query<Row>("SELECT Id FROM CustomField WHERE DeveloperName = 'Leadstage_Stage' AND TableEnumOrId = 'Lead'")).records;
+      await conn.tooling.sobject('CustomField').destroy(field!.Id);
+      expect((await failure(conn.query('SELECT Leadstage_Stage__c FROM Lead'))).errorCode).toBe('INVALID_FIELD');
+    });
+
+    it('withLeadstageFields seeds the permission set the connector makes, assigned to the integration user', async () => {
+      await start({ withLeadstageFields: true });
+      const sets = await conn.query<Row>("SELECT Id, Label FROM PermissionSet WHERE Name = 'Leadstage_Integration'");
+      expect(sets.records).toHaveLength(1);
+      expect((await conn.query(`SELECT Id FROM FieldPermissions WHERE ParentId = '${sets.records[0]!.Id}'`)).totalSize).toBe(27);
+      expect((await conn.query(`SELECT Id FROM PermissionSetAssignment WHERE AssigneeId = '${sandbox.userId}'`)).totalSize).toBe(1);
+    });
+  });
+
+  describe('time', () => {
+    it('stamps SystemModstamp, LastModifiedDate and CreatedDate to the second, as Salesforce keeps them', async () => {
+      await start();
+      sandbox.clock.set(Date.parse('2026-11-27T12:00:05.789Z'));
+      const id = await openLead();
+      await conn.sobject('Lead').update({ Id: id, Title: 'Plant manager' });
+      const [row] = (await conn.query<Row>(`SELECT SystemModstamp, LastModifiedDate FROM Lead WHERE Id = '${id}'`)).records;
+      expect(row).toMatchObject({ SystemModstamp: '2026-11-27T12:00:05.000+0000', LastModifiedDate: '2026-11-27T12:00:05.000+0000' });
+      const created = (await conn.sobject('Task').create({ WhoId: id, Subject: 'Call' })) as SaveResult;
+      const [task] = (await conn.query<Row>(`SELECT CreatedDate FROM Task WHERE Id = '${created.id}'`)).records;
+      expect(task!.CreatedDate).toBe('2026-11-27T12:00:05.000+0000');
+      for (const lead of (await conn.query<Row>('SELECT SystemModstamp FROM Lead')).records) expect(String(lead.SystemModstamp)).toMatch(/\.000\+0000$/);
+    });
+  });
+});
