@@ -16,7 +16,6 @@ import { createInMemoryTokenStore, type SalesforceTokens, type TokenStore } from
 import { createSalesforceApi } from '../../connectors/salesforce/salesforce-api';
 import { SalesforceApiError } from '../../connectors/salesforce/salesforce-api-error';
 import { startSalesforceSandbox, type Row, type SalesforceSandbox, type SeedDescription } from '../../sandboxes/salesforce';
-import { SalesforceSchemaSetupRequired } from '../../connectors/salesforce/schema/schema-setup-required.error';
 import type { Decision } from '../../src/model/decision';
 import { DailyQuotaExhaustedError } from '../../src/rate-limit/daily-quota-exhausted-error';
 import type { CrmConnector, CrmTask, CrmWrite } from '../../src/connector/crm-connector';
@@ -85,18 +84,30 @@ describe('Salesforce connector: writes, tasks, schema, auth and limits (sandbox)
   afterEach(() => sandbox.faults.reset());
 
   describe('schema', () => {
-    it('creates every Leadstage field once, visible in describe; a second run creates nothing', async () => {
+    it('creates every Leadstage field once and grants it to the connected user through the Leadstage_Integration permission set; a second run does nothing', async () => {
       const c = connector();
-      await c.ensureSchema();
+      expect(await c.ensureSchema()).toEqual({ problems: [] });
       expect(sandbox.stats().tooling.customFieldsCreated).toBe(LEADSTAGE_FIELD_COUNT);
       const leadFields = sandbox.store.table('Lead')!.def.fields.map((f) => f.name);
       expect(leadFields).toEqual(expect.arrayContaining(['Leadstage_Stage__c', 'Leadstage_Reasons__c', 'Leadstage_SLA_Due__c', 'Leadstage_MQL_Tier__c']));
       expect(sandbox.store.table('Task')!.def.fields.find((f) => f.name === 'Leadstage_Key__c')).toMatchObject({ externalId: true, unique: true, length: 80 });
-      await connector().ensureSchema();
+      // the connected user sees and edits them (a field made through the Tooling API is granted to no profile)
+      const sets = [...sandbox.store.rows('PermissionSet', { includeDeleted: false })].filter((r) => r.Name === 'Leadstage_Integration');
+      expect(sets).toHaveLength(1);
+      const perms = [...sandbox.store.rows('FieldPermissions', { includeDeleted: false })].filter((r) => r.ParentId === sets[0]!.Id);
+      expect(perms).toHaveLength(LEADSTAGE_FIELD_COUNT);
+      expect(perms.every((p) => p.PermissionsRead === true && p.PermissionsEdit === true)).toBe(true);
+      expect([...sandbox.store.rows('PermissionSetAssignment', { includeDeleted: false })].filter((r) => r.AssigneeId === sandbox.userId)).toHaveLength(1);
+      for (const sobject of ['Lead', 'Contact', 'Task']) {
+        expect(sandbox.store.table(sobject)!.def.fields.filter((f) => f.name.startsWith('Leadstage_')).every((f) => !f.hidden && f.updateable)).toBe(true);
+      }
+      const before = sandbox.stats().composite.requests;
+      expect(await connector().ensureSchema()).toEqual({ problems: [] });
       expect(sandbox.stats().tooling.customFieldsCreated).toBe(LEADSTAGE_FIELD_COUNT);
+      expect(sandbox.stats().composite.requests).toBe(before);
     });
 
-    it('when the user may not customise the org, lists the setup steps for every missing field', async () => {
+    it('when the user may not customise the org: one problem with the setup steps for every missing field, and no stopped sync', async () => {
       const locked = await startSalesforceSandbox({ port: 0, leads: 10, contacts: 10, clock: 'frozen', allowMetadata: false });
       try {
         const c = createSalesforceConnector({
@@ -106,14 +117,48 @@ describe('Salesforce connector: writes, tasks, schema, auth and limits (sandbox)
             accessToken: locked.accessToken, refreshToken: locked.refreshToken,
           },
         });
-        const error = (await c.ensureSchema().catch((e: unknown) => e)) as SalesforceSchemaSetupRequired;
-        expect(error).toBeInstanceOf(SalesforceSchemaSetupRequired);
-        expect(error.missing).toHaveLength(LEADSTAGE_FIELD_COUNT);
-        expect(error.message).toContain('Setup → Object Manager → Lead → Fields & Relationships → New → Data Type "Text", Field Label "Leadstage Stage", Length 40');
-        expect(error.message).toContain('Setup → Object Manager → Activity → Fields & Relationships → New → Data Type "Text", Field Label "Leadstage Key", Length 80');
-        expect(error.message).toContain('INSUFFICIENT_ACCESS');
+        const { problems } = (await c.ensureSchema())!;
+        expect(problems.map((p) => p.code)).toEqual(['FIELDS_MISSING']);
+        expect((problems[0]!.details as { fields: string[] }).fields).toHaveLength(LEADSTAGE_FIELD_COUNT);
+        expect(problems[0]!.fix).toContain('Setup → Object Manager → Lead → Fields & Relationships → New → Data Type "Text", Field Label "Leadstage Stage", Length 40');
+        expect(problems[0]!.fix).toContain('Setup → Object Manager → Activity → Fields & Relationships → New → Data Type "Text", Field Label "Leadstage Key", Length 80');
+        expect(problems[0]!.message).toContain('INSUFFICIENT_ACCESS');
+        // nothing of Leadstage's to write, but the sync goes on: the Lead Status still moves
+        const leadId = [...locked.store.rows('Lead', { includeDeleted: false })].find((r) => r.IsConverted !== true && r.Status === 'Open - Not Contacted')!.Id as string;
+        const properties = c.propertiesFor(decision(), null);
+        expect(Object.keys(properties)).toEqual(['Status']);
+        expect(await c.write([{ crmId: leadId, objectType: 'lead', properties, current: { Status: 'Open - Not Contacted' } }])).toEqual([{ crmId: leadId, status: 'ok' }]);
+        expect(locked.store.find(leadId)!.row.Status).toBe('Working - Contacted');
       } finally {
         await locked.close();
+      }
+    });
+
+    it('when the user may not manage permission sets: the admin\'s steps and the fields still hidden are a problem, and scores go to the fields it can see', async () => {
+      const org = await startSalesforceSandbox({ port: 0, leads: 10, contacts: 10, clock: 'frozen', allowPermissionSets: false, allowPermissionSetAssignment: false });
+      try {
+        const api = {
+          instanceUrl: org.instanceUrl, loginUrl: org.loginUrl, clientId: org.clientId, clientSecret: org.clientSecret, accessToken: org.accessToken, refreshToken: org.refreshToken,
+        };
+        // an admin made the fields visible on the user's profile for two of them, by hand
+        const first = createSalesforceConnector({ installationId: 'inst-fls', api });
+        await first.ensureSchema();
+        org.grantFieldAccess('Lead.Leadstage_Stage__c');
+        org.grantFieldAccess('Lead.Leadstage_Score__c');
+        const c = createSalesforceConnector({ installationId: 'inst-fls', api });
+        const { problems } = (await c.ensureSchema())!;
+        expect(problems.map((p) => p.code)).toEqual(['FIELD_ACCESS_MISSING']);
+        const [problem] = problems;
+        expect(problem!.message).toContain(`${LEADSTAGE_FIELD_COUNT - 2} Leadstage fields exist in Salesforce but the connected user cannot edit them`);
+        expect(problem!.message).toContain('INSUFFICIENT_ACCESS_OR_READONLY');
+        expect((problem!.details as { fields: string[] }).fields).not.toContain('Lead.Leadstage_Score__c');
+        expect(problem!.fix).toContain('API Name "Leadstage_Integration"');
+        const leadId = [...org.store.rows('Lead', { includeDeleted: false })].find((r) => r.IsConverted !== true && r.Status === 'Open - Not Contacted')!.Id as string;
+        const properties = c.propertiesFor(decision(), '2026-11-27T12:15:00Z');
+        expect(await c.write([{ crmId: leadId, objectType: 'lead', properties, current: { Status: 'Open - Not Contacted' } }])).toEqual([{ crmId: leadId, status: 'ok' }]);
+        expect(org.store.find(leadId)!.row).toMatchObject({ Leadstage_Stage__c: 'sql', Leadstage_Score__c: 118, Status: 'Working - Contacted' });
+      } finally {
+        await org.close();
       }
     });
   });
@@ -265,7 +310,10 @@ describe('Salesforce connector: writes, tasks, schema, auth and limits (sandbox)
       expect(saved).toHaveLength(1);
       expect(saved[0]!.refreshToken).not.toBe(issued.refreshToken);
       expect(saved[0]!.accessToken).not.toBe(issued.accessToken);
-      // rotation: the first refresh token is spent; whoever still holds it is told to reconnect
+      // rotation: the first refresh token is spent; whoever still holds it is told to reconnect.
+      // (The clock moves on first: whichever connector refreshed above must not take the next
+      // refusal for one "seconds after issuing", which depends on which of the two raced first.)
+      sandbox.clock.advance(60_000);
       sandbox.expireTokens();
       const stale = createSalesforceApi({
         installationId: 'inst-stale', instanceUrl: sandbox.instanceUrl, loginUrl: sandbox.loginUrl, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret,

@@ -92,6 +92,8 @@ describe(`Salesforce end to end (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PG
   it('scores and writes back every open lead and contact, with nothing left in the outbox', async () => {
     expect(await runtime.store.outbox.outboxBacklog(installation.id)).toMatchObject({ pending: 0 });
     expect(await runtime.store.outbox.listRecordErrors(installation.id)).toEqual([]);
+    // setup granted its own fields to the connected user (permission set): nothing for an admin to do
+    expect(await runtime.store.problems.list(installation.workspaceId, installation.id)).toEqual([]);
     for (const soql of ['SELECT Id FROM Lead WHERE IsConverted = false AND Leadstage_Stage__c = null', 'SELECT Id FROM Contact WHERE Leadstage_Stage__c = null']) {
       expect((await conn.query(soql)).totalSize).toBe(0);
     }

@@ -20,8 +20,10 @@ import { DailyQuotaExhaustedError } from '../../../src/rate-limit/daily-quota-ex
 import { LEAD_STATUS_FIELD, type SalesforceFieldMappings } from '../mapping/field-mappings';
 import { SalesforceApiError } from '../salesforce-api-error';
 import type { SalesforceApi, SfRecordWrite, SfSaveResult } from '../salesforce-api.types';
+import type { ProblemLog } from '../problems';
 import { leadstageField } from '../schema/leadstage-fields.constant';
 import type { OrgSchema } from '../schema/org-schema';
+import { WritableFields } from '../schema/writable-fields';
 
 export const COLLECTION_LIMIT = 200;
 const SOBJECT = { lead: 'Lead', contact: 'Contact' } as const;
@@ -46,13 +48,25 @@ interface Update {
   autoAssign: boolean;
 }
 
+export interface RecordWriterState {
+  /** What this installation cannot write (shared with ensureSchema and propertiesFor). */
+  writable?: WritableFields;
+  /** Where the problems the writer finds go (the connector's takeProblems). */
+  problems?: ProblemLog;
+}
+
 export class RecordWriter {
+  private readonly writable: WritableFields;
+
   constructor(
     private readonly api: Pick<SalesforceApi, 'updateRecords' | 'query' | 'queryMore'>,
     private readonly mappings: SalesforceFieldMappings,
     private readonly schema: OrgSchema,
     private readonly logger?: RecordWriterLogger,
-  ) {}
+    private readonly state: RecordWriterState = {},
+  ) {
+    this.writable = state.writable ?? new WritableFields();
+  }
 
   async write(writes: readonly CrmWrite[]): Promise<WriteOutcome[]> {
     const outcomes: Outcome[] = writes.map(() => ({ status: 'ok' }));
@@ -94,6 +108,8 @@ export class RecordWriter {
         continue;
       }
       if (mapping.writePolicy === 'never') continue;
+      // a field the org lacks or the user may not edit (reported by setup, or refused earlier)
+      if (!this.writable.isWritable(SOBJECT[objectType], mapping.crmProperty)) continue;
       const current = write.current[name] ?? write.current[mapping.crmProperty];
       if (mapping.writePolicy === 'if_empty' && current !== undefined && current !== null && current !== '') continue;
       if (objectType === 'lead' && mapping.crmProperty.toLowerCase() === LEAD_STATUS_FIELD.toLowerCase()) {
