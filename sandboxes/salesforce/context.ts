@@ -64,6 +64,7 @@ export function writeEnvFor(ctx: SandboxContext, res: Response): WriteEnv {
     now: () => ctx.clock.now(),
     userId: userOf(res),
     recordFails: (id) => ctx.faults.recordFails(id),
+    commitDelay: () => ctx.faults.commitDelay(),
     assignment: ctx.assignment,
     deserialization: ctx.settings.deserializationErrors,
     permissions: ctx.settings.permissions,

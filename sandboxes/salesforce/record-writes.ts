@@ -11,6 +11,9 @@
  *     picklists, REQUIRED_FIELD_MISSING, DUPLICATE_VALUE, injected FIELD_CUSTOM_VALIDATION_EXCEPTION);
  *     with allOrNone one failure undoes the others (ALL_OR_NONE_OPERATION_ROLLED_BACK).
  *
+ * A write may commit late (faults.lateCommitNext): it keeps the stamp of its transaction's start and
+ * queries see it only once the transaction commits, behind rows stamped after it (org-store.ts).
+ *
  * Every successful create/update stamps LastModifiedDate, SystemModstamp and LastModifiedById from
  * the sandbox clock (to the second, as Salesforce keeps audit stamps) and the running user, even
  * when no value changed, as Salesforce does.
@@ -38,6 +41,8 @@ export interface WriteEnv {
   deserialization: DeserializationMode;
   /** What the running user may do with permission sets (permissions.ts). */
   permissions: PermissionSettings;
+  /** How long this record write's commit lags its stamp (faults.lateCommitNext); 0 or absent: at once. */
+  commitDelay?(): number;
   /** Counters: a lead the assignment rule gave a new owner. */
   onAutoAssigned?(): void;
 }
@@ -261,7 +266,10 @@ function create(env: WriteEnv, table: Table, write: RecordWrite, autoAssign: boo
     if (refused.length > 0) return fail(...refused);
   }
   if (autoAssign && table.def.name === 'Lead') assign(env, row);
-  return { ok: true, id, created: true, undo: env.store.insert(table, row) };
+  const undo = env.store.insert(table, row);
+  const delay = env.commitDelay?.() ?? 0;
+  if (delay > 0) env.store.commitLate(id, null, now + delay);
+  return { ok: true, id, created: true, undo };
 }
 
 function update(env: WriteEnv, table: Table, write: RecordWrite, autoAssign: boolean, seenIds: Set<string>): Outcome {
@@ -281,7 +289,11 @@ function update(env: WriteEnv, table: Table, write: RecordWrite, autoAssign: boo
     const refused = checkPermissionRecord(env.store, env.permissions, table, { ...row, ...changes }, id);
     if (refused.length > 0) return fail(...refused);
   }
-  return { ok: true, id, created: false, undo: applyUpdate(env, table, row, changes, autoAssign) };
+  const delay = env.commitDelay?.() ?? 0;
+  const before = delay > 0 ? { ...row } : null;
+  const undo = applyUpdate(env, table, row, changes, autoAssign);
+  if (delay > 0) env.store.commitLate(id, before, env.now() + delay);
+  return { ok: true, id, created: false, undo };
 }
 
 /** Applies already-checked changes to a live row, with derived fields, stamps and assignment. */
@@ -347,7 +359,11 @@ export function deleteRecord(env: WriteEnv, idText: string): { ok: true; id: str
   if (env.recordFails(id)) return { ok: false, error: injected() };
   // objects without a recycle bin (setup objects) are gone at once; the rest are soft-deleted
   if (!table.def.softDelete) return { ok: true, id, undo: env.store.remove(table, found.row) };
-  return { ok: true, id, undo: env.store.softDelete(table, found.row, sfStamp(env.now())) };
+  const delay = env.commitDelay?.() ?? 0;
+  const before = delay > 0 ? { ...found.row } : null;
+  const undo = env.store.softDelete(table, found.row, sfStamp(env.now()));
+  if (delay > 0) env.store.commitLate(id, before, env.now() + delay);
+  return { ok: true, id, undo };
 }
 
 /** Fields Salesforce computes from others: Name, Task.IsClosed, CampaignMember.HasResponded, Opportunity flags. */

@@ -280,6 +280,8 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
   const monotonic = options.monotonic ?? (() => performance.now());
   const store = new OrgStore(standardObjects());
   const seedCounts = seedOrg(store, seedOptions);
+  // late commits (faults.lateCommitNext) become visible on the sandbox clock
+  store.clock = () => clock.now();
   const customFieldAccess = options.customFieldAccess ?? 'none';
   if (options.withLeadstageFields) {
     for (const spec of LEADSTAGE_FIELDS) createCustomFieldNow({ store }, spec.fullName, spec.metadata, { at: now, by: INTEGRATION_USER.id, access: customFieldAccess });

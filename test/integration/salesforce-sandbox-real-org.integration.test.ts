@@ -135,6 +135,27 @@ describe('Salesforce sandbox: as strict as a real org', () => {
   });
 
   describe('time', () => {
+    it('commits some writes late with an earlier stamp: invisible until the commit, then behind rows already visible', async () => {
+      await start();
+      const [a, b] = (await conn.query<Row>('SELECT Id FROM Lead WHERE IsConverted = false LIMIT 2')).records.map((r) => r.Id);
+      const startedAt = sandbox.clock.now();
+      sandbox.faults.set({ lateCommitNext: 1, lateCommitMs: 60_000 });
+      await conn.sobject('Lead').update({ Id: a!, Title: 'Late title' });
+      sandbox.clock.advance(5_000);
+      await conn.sobject('Lead').update({ Id: b!, Title: 'On-time title' });
+      const since = new Date(startedAt - 1000).toISOString();
+      const visible = async () => (await conn.query<Row>(`SELECT Id, Title, SystemModstamp FROM Lead WHERE SystemModstamp > ${since} ORDER BY SystemModstamp`)).records;
+      expect((await visible()).map((r) => r.Id)).toEqual([b]);
+      // the row as it was, until the transaction commits
+      expect((await conn.sobject('Lead').retrieve(a!) as Row).Title).not.toBe('Late title');
+      const updated = await conn.sobject('Lead').updated(new Date(startedAt - 60_000).toISOString(), new Date(sandbox.clock.now()).toISOString());
+      expect(Date.parse(updated.latestDateCovered)).toBeLessThanOrEqual(startedAt);
+      sandbox.clock.advance(60_000);
+      const after = await visible();
+      expect(after.map((r) => [r.Id, r.Title])).toEqual([[a, 'Late title'], [b, 'On-time title']]);
+      expect(Date.parse(String(after[0]!.SystemModstamp).replace('+0000', 'Z'))).toBeLessThan(Date.parse(String(after[1]!.SystemModstamp).replace('+0000', 'Z')));
+    });
+
     it('stamps SystemModstamp, LastModifiedDate and CreatedDate to the second, as Salesforce keeps them', async () => {
       await start();
       sandbox.clock.set(Date.parse('2026-11-27T12:00:05.789Z'));

@@ -114,7 +114,8 @@ export function compositeRouter(ctx: SandboxContext): Router {
     const wanted = fields.map((f) => f.toLowerCase());
     res.json(ids.map((idText) => {
       const id = normalizeId(idText.trim());
-      const row = id ? table.rows.get(id) : undefined;
+      const stored = id ? table.rows.get(id) : undefined;
+      const row = stored ? ctx.store.committed(stored) : null;
       return row && row.IsDeleted !== true ? recordJson(table, row, apiVersionOf(req), wanted) : null;
     }));
   };

@@ -84,20 +84,24 @@ export function sobjectsRouter(ctx: SandboxContext): Router {
     const table = requireTable(ctx, String(req.params.type));
     const { start, end } = windowOf(req);
     const ids: string[] = [];
-    for (const row of table.rows.values()) {
-      if (row.IsDeleted === true) continue;
+    for (const stored of table.rows.values()) {
+      const row = ctx.store.committed(stored);
+      if (!row || row.IsDeleted === true) continue;
       const t = parseSfTime(String(row.SystemModstamp));
       if (t >= start && t < end) ids.push(String(row.Id));
     }
-    res.json({ ids, latestDateCovered: sfDateTime(Math.min(end, ctx.clock.now())) });
+    // a transaction still running covers nothing after its start: the next window starts there
+    const running = ctx.store.oldestRunningTransaction();
+    res.json({ ids, latestDateCovered: sfDateTime(Math.min(end, ctx.clock.now(), running ?? Number.POSITIVE_INFINITY)) });
   });
 
   router.get('/sobjects/:type/deleted', (req, res) => {
     const table = requireTable(ctx, String(req.params.type));
     const { start, end } = windowOf(req);
     const deletedRecords: { id: string; deletedDate: string }[] = [];
-    for (const row of table.rows.values()) {
-      if (row.IsDeleted !== true) continue;
+    for (const stored of table.rows.values()) {
+      const row = ctx.store.committed(stored);
+      if (!row || row.IsDeleted !== true) continue;
       const t = parseSfTime(String(row.SystemModstamp));
       if (t >= start && t < end) deletedRecords.push({ id: String(row.Id), deletedDate: String(row.SystemModstamp) });
     }
@@ -120,7 +124,8 @@ export function sobjectsRouter(ctx: SandboxContext): Router {
     const table = requireTable(ctx, type);
     const id = normalizeId(idText);
     if (!id) throw notFound(`Provided external ID field does not exist or is not accessible: ${idText}`);
-    const row = table.rows.get(id);
+    const stored = table.rows.get(id);
+    const row = stored ? ctx.store.committed(stored) : null;
     if (!row || row.IsDeleted === true) throw notFound();
     return { table, row };
   };
