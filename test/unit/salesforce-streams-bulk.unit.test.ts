@@ -100,9 +100,19 @@ describe('Bulk API 2.0 first load', () => {
     expect(first.writableValues).toMatchObject({ Leadstage_Score__c: '55' });
     expect(first.modifiedAt).toBe('2026-11-11T00:00:00.000Z');
 
-    // the next run continues incrementally after `until`
+    // the next run continues incrementally from five minutes before `until`: a transaction stamped
+    // before the snapshot but committed after it is read then
     await pullStream(fake, mappings, 'leads', cursor, { now: NOW + 60_000 }, options);
-    expect(fake.soql.at(-1)).toContain(`WHERE SystemModstamp > ${NOW_ISO} AND SystemModstamp <= 2026-11-27T12:01:00.000Z ORDER BY SystemModstamp, Id`);
+    expect(fake.soql.at(-1)).toContain('WHERE SystemModstamp > 2026-11-27T11:55:00.000Z AND SystemModstamp <= 2026-11-27T12:01:00.000Z ORDER BY SystemModstamp, Id');
+  });
+
+  it('after the snapshot, a record stamped before its end but committed after it is read by the first incremental window', async () => {
+    const fake = fakeWithLeads(5);
+    const { cursor } = await drain(fake, 'leads', { bulkThreshold: 3, sleep: async () => {} });
+    // a transaction that started a minute before the snapshot's end commits after the job ran
+    fake.tables.Lead!.push(lead(6, { SystemModstamp: '2026-11-27T11:59:00.000+0000' }));
+    const next = await pullStream(fake, mappings, 'leads', cursor, { now: NOW + 60_000 }, { bulkThreshold: 3 });
+    expect(next.people.map((p) => p.crmId)).toEqual([leadId(6)]);
   });
 
   it('hands the cursor back with more: true when the job is still running after the bounded wait', async () => {

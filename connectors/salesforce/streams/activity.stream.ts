@@ -26,7 +26,7 @@ export async function pullCampaignMembers(deps: StreamDeps, cursor: StreamCursor
       events: records.map((r) => campaignMemberToEvent(r, deps.mappings)).filter((e): e is PulledEvent => e !== null),
     }),
   };
-  return pullWindowPage(deps.api, 'campaign_members', [segment], cursor, now);
+  return pullWindowPage(deps.api, 'campaign_members', [segment], cursor, now, deps.options.overlapMs);
 }
 
 export async function pullTasks(deps: StreamDeps, cursor: StreamCursor | null, now: number): Promise<PullPage> {
@@ -46,5 +46,5 @@ export async function pullTasks(deps: StreamDeps, cursor: StreamCursor | null, n
       events: records.map((r) => taskToEvent(r, deps.mappings, hasKeyField)).filter((e): e is PulledEvent => e !== null),
     }),
   };
-  return pullWindowPage(deps.api, 'tasks', [segment], cursor, now);
+  return pullWindowPage(deps.api, 'tasks', [segment], cursor, now, deps.options.overlapMs);
 }

@@ -47,11 +47,11 @@ export async function pullPeople(deps: StreamDeps, objectType: SalesforceObjectT
   if (cursor === null) {
     const bulk = await maybeStartBulk(deps, objectType, now);
     if (bulk) return pullBulkPage(deps, objectType, bulk, now);
-    return pullWindowPage(deps.api, stream, segments, null, now);
+    return pullWindowPage(deps.api, stream, segments, null, now, deps.options.overlapMs);
   }
   const phase = cursorString(cursor, stream, 'phase');
   if (phase === 'bulk') return pullBulkPage(deps, objectType, cursor, now);
-  if (phase === 'incremental') return pullWindowPage(deps.api, stream, segments, cursor, now);
+  if (phase === 'incremental') return pullWindowPage(deps.api, stream, segments, cursor, now, deps.options.overlapMs);
   throw new CursorError(`${stream} cursor: phase must be "bulk" or "incremental", got ${JSON.stringify(phase)}`);
 }
 
@@ -165,7 +165,7 @@ async function pullBulkPage(deps: StreamDeps, objectType: SalesforceObjectType, 
   const fallBack = (why: Record<string, unknown>): Promise<PullPage> => {
     options.logger?.warn('Salesforce bulk query job cannot be read; reading the first load through the REST API instead', { stream, jobId, ...why });
     const restart: StreamCursor = { phase: 'incremental', since: null, lastId: null, until, nextRecordsUrl: null, caughtUpAt: null };
-    return pullWindowPage(api, stream, segments, restart, now);
+    return pullWindowPage(api, stream, segments, restart, now, deps.options.overlapMs);
   };
 
   let page: Awaited<ReturnType<typeof api.bulkQueryResults>>;

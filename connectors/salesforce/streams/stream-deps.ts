@@ -20,6 +20,11 @@ export interface SalesforceStreamOptions {
   sleep?: (ms: number) => Promise<void>;
   /** REST page size (Sforce-Query-Options batchSize, 200..2000; default 2000). */
   batchSize?: number;
+  /**
+   * How far each incremental window reaches back before the last one's end, to find records of
+   * transactions that committed late with an earlier SystemModstamp (default 5 minutes).
+   */
+  overlapMs?: number;
   logger?: SalesforceStreamLogger;
 }
 
@@ -32,6 +37,7 @@ export const DEFAULT_STREAM_OPTIONS: Omit<ResolvedStreamOptions, 'sleep' | 'logg
   bulkWaitMs: 30_000,
   bulkPollMs: 2_000,
   batchSize: 2_000,
+  overlapMs: 5 * 60_000,
 };
 
 export function resolveStreamOptions(options: SalesforceStreamOptions = {}): ResolvedStreamOptions {
