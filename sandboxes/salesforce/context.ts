@@ -7,6 +7,7 @@ import type { AuthServer } from './auth';
 import type { BulkQueryJobs } from './bulk-jobs';
 import type { Faults } from './faults';
 import type { LeadAssignment } from './lead-assignment';
+import type { OrgRules } from './org-rules';
 import type { OrgStore } from './org-store';
 import type { PermissionSettings } from './permissions';
 import type { QueryCursors } from './query-cursors';
@@ -24,6 +25,8 @@ export interface SandboxContext {
   cursors: QueryCursors;
   bulk: BulkQueryJobs;
   assignment: LeadAssignment;
+  /** The org's validation rules and edited picklists (org-rules.ts). */
+  rules: OrgRules;
   /** Seeded generator for per-request randomness (record-fail ratio, error ids). */
   prng: Prng;
   orgId: string;
@@ -65,6 +68,7 @@ export function writeEnvFor(ctx: SandboxContext, res: Response): WriteEnv {
     userId: userOf(res),
     recordFails: (id) => ctx.faults.recordFails(id),
     commitDelay: () => ctx.faults.commitDelay(),
+    validate: (table, next, previous) => ctx.rules.validate(table, next, previous),
     assignment: ctx.assignment,
     deserialization: ctx.settings.deserializationErrors,
     permissions: ctx.settings.permissions,

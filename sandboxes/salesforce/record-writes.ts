@@ -8,7 +8,8 @@
  *     `deserializationErrors: 'record'` those become per-record errors instead.
  *  2. `saveRecords`: each record is checked and applied in order (MALFORMED_ID, ENTITY_IS_DELETED,
  *     CANNOT_UPDATE_CONVERTED_LEAD, INVALID_FIELD_FOR_INSERT_UPDATE, STRING_TOO_LONG, restricted
- *     picklists, REQUIRED_FIELD_MISSING, DUPLICATE_VALUE, injected FIELD_CUSTOM_VALIDATION_EXCEPTION);
+ *     picklists, REQUIRED_FIELD_MISSING, DUPLICATE_VALUE, the org's validation rules (org-rules.ts)
+ *     and injected FIELD_CUSTOM_VALIDATION_EXCEPTION);
  *     with allOrNone one failure undoes the others (ALL_OR_NONE_OPERATION_ROLLED_BACK).
  *
  * A write may commit late (faults.lateCommitNext): it keeps the stamp of its transaction's start and
@@ -43,6 +44,8 @@ export interface WriteEnv {
   permissions: PermissionSettings;
   /** How long this record write's commit lags its stamp (faults.lateCommitNext); 0 or absent: at once. */
   commitDelay?(): number;
+  /** The org's validation rules for a record that would become `next` (`previous`: before, on update). */
+  validate?(table: Table, next: Row, previous: Row | null): RecordError[];
   /** Counters: a lead the assignment rule gave a new owner. */
   onAutoAssigned?(): void;
 }
@@ -265,6 +268,8 @@ function create(env: WriteEnv, table: Table, write: RecordWrite, autoAssign: boo
     const refused = checkPermissionRecord(env.store, env.permissions, table, row);
     if (refused.length > 0) return fail(...refused);
   }
+  const invalid = env.validate?.(table, row, null) ?? [];
+  if (invalid.length > 0) return fail(...invalid);
   if (autoAssign && table.def.name === 'Lead') assign(env, row);
   const undo = env.store.insert(table, row);
   const delay = env.commitDelay?.() ?? 0;
@@ -289,6 +294,9 @@ function update(env: WriteEnv, table: Table, write: RecordWrite, autoAssign: boo
     const refused = checkPermissionRecord(env.store, env.permissions, table, { ...row, ...changes }, id);
     if (refused.length > 0) return fail(...refused);
   }
+  // validation rules see the record as it would be saved, whatever this write changes
+  const invalid = env.validate?.(table, { ...row, ...changes }, row) ?? [];
+  if (invalid.length > 0) return fail(...invalid);
   const delay = env.commitDelay?.() ?? 0;
   const before = delay > 0 ? { ...row } : null;
   const undo = applyUpdate(env, table, row, changes, autoAssign);

@@ -23,6 +23,7 @@ import { Faults, type FaultSettings } from './faults';
 import { LeadAssignment } from './lead-assignment';
 import { enforceLimits, injectServerErrors, requireSession } from './middleware';
 import { standardObjects } from './object-catalog';
+import { OrgRules, type PicklistSpec, type ValidationRuleSpec } from './org-rules';
 import { OrgStore, type Row } from './org-store';
 import { applyFieldAccess, LEADSTAGE_PERMISSION_SET } from './permissions';
 import type { FieldDef, ObjectDef } from './object-catalog';
@@ -158,6 +159,11 @@ export interface SalesforceSandbox {
   grantFieldAccess(fullName?: string): number;
   /** An admin revokes the user's access to a custom field (profile and permission sets); returns how many changed. */
   revokeFieldAccess(fullName: string): number;
+  /** An admin adds a validation rule (org-rules.ts): records meeting all its conditions are refused with FIELD_CUSTOM_VALIDATION_EXCEPTION. */
+  addValidationRule(spec: ValidationRuleSpec): ValidationRuleSpec;
+  clearValidationRules(): void;
+  /** An admin replaces a picklist's values (e.g. the org's own Lead Status values). */
+  setPicklist(spec: PicklistSpec): void;
   close(): Promise<void>;
 }
 
@@ -282,6 +288,7 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
   const seedCounts = seedOrg(store, seedOptions);
   // late commits (faults.lateCommitNext) become visible on the sandbox clock
   store.clock = () => clock.now();
+  const rules = new OrgRules(store);
   const customFieldAccess = options.customFieldAccess ?? 'none';
   if (options.withLeadstageFields) {
     for (const spec of LEADSTAGE_FIELDS) createCustomFieldNow({ store }, spec.fullName, spec.metadata, { at: now, by: INTEGRATION_USER.id, access: customFieldAccess });
@@ -323,6 +330,7 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
       monotonic,
     ),
     assignment: new LeadAssignment(store),
+    rules,
     prng: Prng.for(seedOptions.seed, 0xc0de),
     orgId: ORG_ID,
     url: () => baseUrl,
@@ -371,6 +379,9 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
     expireTokens: () => faults.expireTokens(),
     grantFieldAccess: (fullName) => grantFieldAccess(store, fullName),
     revokeFieldAccess: (fullName) => revokeFieldAccess(store, fullName),
+    addValidationRule: (spec) => rules.addValidationRule(spec),
+    clearValidationRules: () => rules.clearValidationRules(),
+    setPicklist: (spec) => rules.setPicklist(spec),
     close,
   };
 }

@@ -134,6 +134,48 @@ describe('Salesforce sandbox: as strict as a real org', () => {
     });
   });
 
+  describe('validation rules and picklists on demand', () => {
+    it('a validation rule refuses a record whose values meet it, on every save, with its message', async () => {
+      await start();
+      const created = await fetch(`${sandbox.url}/__sandbox/validation-rules`, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          object: 'Lead', name: 'Working_needs_Rating', errorMessage: 'Status cannot be Working - Contacted when Rating is empty', errorField: 'Status',
+          when: [{ field: 'Status', equals: 'Working - Contacted' }, { field: 'Rating', empty: true }],
+        }),
+      });
+      expect(created.status).toBe(201);
+      const [lead] = (await conn.query<Row>("SELECT Id FROM Lead WHERE IsConverted = false AND Rating = null AND Status = 'Open - Not Contacted' LIMIT 1")).records;
+      const [refused] = (await conn.sobject('Lead').update([{ Id: lead!.Id, Status: 'Working - Contacted', Title: 'Buyer' }], { allOrNone: false })) as SaveResult[];
+      expect(refused!.errors).toEqual([{ statusCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', message: 'Status cannot be Working - Contacted when Rating is empty', fields: ['Status'] }]);
+      const [scoresOnly] = (await conn.sobject('Lead').update([{ Id: lead!.Id, Title: 'Buyer' }], { allOrNone: false })) as SaveResult[];
+      expect(scoresOnly!.success).toBe(true);
+      const [rated] = (await conn.sobject('Lead').update([{ Id: lead!.Id, Status: 'Working - Contacted', Rating: 'Warm' }], { allOrNone: false })) as SaveResult[];
+      expect(rated!.success).toBe(true);
+      sandbox.clearValidationRules();
+      const bad = await fetch(`${sandbox.url}/__sandbox/validation-rules`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ object: 'Lead', name: 'x', errorMessage: 'x', when: [{ field: 'Nope__c', empty: true }] }),
+      });
+      expect(bad.status).toBe(400);
+    });
+
+    it('an org\'s own Lead Status values: a restricted picklist refuses a value it lacks', async () => {
+      await start();
+      sandbox.setPicklist({ object: 'Lead', field: 'Status', values: ['Open', 'Contacted', 'Qualified', 'Unqualified'], default: 'Open', converted: 'Qualified' });
+      const status = (await conn.sobject('Lead').describe()).fields.find((f) => f.name === 'Status')!;
+      expect(status.picklistValues!.map((v) => v.value)).toEqual(['Open', 'Contacted', 'Qualified', 'Unqualified']);
+      expect(status.restrictedPicklist).toBe(true);
+      const [result] = (await conn.sobject('Lead').update([{ Id: await openLead(), Status: 'Working - Contacted' }], { allOrNone: false })) as SaveResult[];
+      expect(result!.errors[0]).toMatchObject({ statusCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', fields: ['Status'] });
+      expect((await conn.query<Row>('SELECT MasterLabel, IsDefault, IsConverted FROM LeadStatus ORDER BY SortOrder')).records.map((r) => [r.MasterLabel, r.IsDefault, r.IsConverted]))
+        .toEqual([['Open', true, false], ['Contacted', false, false], ['Qualified', false, true], ['Unqualified', false, false]]);
+      // the org's Task statuses, without "Not Started"
+      sandbox.setPicklist({ object: 'Task', field: 'Status', values: ['Open', 'Completed'], default: 'Open' });
+      const [task] = (await conn.sobject('Task').create([{ WhoId: await openLead(), Subject: 'Call', Status: 'Not Started' }], { allOrNone: false })) as SaveResult[];
+      expect(task!.errors[0]!.statusCode).toBe('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST');
+    });
+  });
+
   describe('time', () => {
     it('commits some writes late with an earlier stamp: invisible until the commit, then behind rows already visible', async () => {
       await start();
