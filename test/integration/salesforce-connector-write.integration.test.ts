@@ -163,6 +163,41 @@ describe('Salesforce connector: writes, tasks, schema, auth and limits (sandbox)
     });
   });
 
+  describe('an org\'s own Lead Status values', () => {
+    it('a transition to a status the org lacks is a problem with its fix, never a blocker; a value refused later (record type) costs no scores', async () => {
+      const org = await startSalesforceSandbox({ port: 0, leads: 20, contacts: 10, clock: 'frozen' });
+      try {
+        org.setPicklist({ object: 'Lead', field: 'Status', values: ['Open - Not Contacted', 'Working - Contacted', 'Qualified', 'Unqualified'], default: 'Open - Not Contacted' });
+        const c = createSalesforceConnector({
+          installationId: 'inst-statuses',
+          api: { instanceUrl: org.instanceUrl, loginUrl: org.loginUrl, clientId: org.clientId, clientSecret: org.clientSecret, accessToken: org.accessToken, refreshToken: org.refreshToken },
+        });
+        const { problems } = (await c.ensureSchema())!;
+        expect(problems).toEqual([expect.objectContaining({
+          code: 'LEAD_STATUS_VALUE_MISSING', key: 'lead-status:disqualified:closed - not converted',
+          message: expect.stringContaining('"Closed - Not Converted", which is not an active Lead Status in this org'),
+          fix: expect.stringContaining('Lead Status → Values → New'),
+        })]);
+        const open = [...org.store.rows('Lead', { includeDeleted: false })].filter((r) => r.IsConverted !== true && r.Status === 'Open - Not Contacted').map((r) => r.Id as string);
+        // disqualified: Leadstage's fields written, the status left alone (no value to move to)
+        const disqualified = c.propertiesFor(decision({ stage: 'disqualified', excluded: { rule: 'personal_email', reason: 'personal email address' } }), null);
+        expect(await c.write([{ crmId: open[0]!, objectType: 'lead', properties: disqualified, current: { Status: 'Open - Not Contacted' } }])).toEqual([{ crmId: open[0]!, status: 'ok' }]);
+        expect(org.store.find(open[0]!)!.row).toMatchObject({ Leadstage_Stage__c: 'disqualified', Status: 'Open - Not Contacted' });
+
+        // the admin drops "Working - Contacted" after setup read the picklist: Salesforce refuses the value
+        org.setPicklist({ object: 'Lead', field: 'Status', values: ['Open - Not Contacted', 'Qualified', 'Unqualified'], default: 'Open - Not Contacted' });
+        const outcomes = await c.write([{ crmId: open[1]!, objectType: 'lead', properties: c.propertiesFor(decision(), null), current: { Status: 'Open - Not Contacted' } }]);
+        expect(outcomes).toEqual([{ crmId: open[1]!, status: 'ok' }]);
+        expect(org.store.find(open[1]!)!.row).toMatchObject({ Leadstage_Stage__c: 'sql', Leadstage_Score__c: 118, Status: 'Open - Not Contacted' });
+        expect(c.takeProblems!()).toEqual([expect.objectContaining({
+          code: 'LEAD_STATUS_REFUSED', key: 'lead-status-refused:working - contacted:INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', fix: expect.stringContaining('record type'),
+        })]);
+      } finally {
+        await org.close();
+      }
+    });
+  });
+
   describe('writes', () => {
     let c: CrmConnector;
     beforeAll(async () => {
@@ -241,6 +276,30 @@ describe('Salesforce connector: writes, tasks, schema, auth and limits (sandbox)
       expect(row(leads[149]!).Leadstage_Score__c).toBe(lastIndex);
       // Sforce-Auto-Assign FALSE: no queue-owned lead was reassigned by a plain score update
       for (const [id, owner] of owners) expect(row(id).OwnerId).toBe(owner);
+    });
+
+    it('a validation rule that refuses the Lead Status never costs the scores: written without the status, the refusal a problem', async () => {
+      sandbox.addValidationRule({
+        object: 'Lead', name: 'Working_needs_Rating', errorMessage: 'Status cannot be Working - Contacted when Rating is empty', errorField: 'Status',
+        when: [{ field: 'Status', equals: 'Working - Contacted' }, { field: 'Rating', empty: true }],
+      });
+      try {
+        const leadId = [...sandbox.store.rows('Lead', { includeDeleted: false })]
+          .find((r) => r.IsConverted !== true && r.Rating === null && r.Status === 'Open - Not Contacted' && r.Leadstage_Stage__c === null)!.Id as string;
+        c.takeProblems!();
+        const outcomes = await c.write([{ crmId: leadId, objectType: 'lead', properties: c.propertiesFor(decision(), null), current: { Status: 'Open - Not Contacted' } }]);
+        expect(outcomes).toEqual([{ crmId: leadId, status: 'ok' }]);
+        expect(row(leadId)).toMatchObject({ Leadstage_Stage__c: 'sql', Leadstage_Score__c: 118, Status: 'Open - Not Contacted' });
+        const problems = c.takeProblems!();
+        expect(problems).toEqual([expect.objectContaining({
+          key: 'lead-status-refused:working - contacted:FIELD_CUSTOM_VALIDATION_EXCEPTION', code: 'LEAD_STATUS_REFUSED',
+          message: expect.stringContaining('Status cannot be Working - Contacted when Rating is empty'),
+          fix: expect.stringContaining('Validation Rules'),
+          details: expect.objectContaining({ leads: 1, examples: [leadId] }),
+        })]);
+      } finally {
+        sandbox.clearValidationRules();
+      }
     });
 
     it('a queue-owned Lead handed to sales keeps its queue on write-back (the rule runs with its Task)', async () => {

@@ -6,7 +6,10 @@
  * - Policies are enforced again against `current` (`never` dropped, `if_empty` only when empty), and
  *   a property the record's object does not map (Status on a Contact) is dropped.
  * - Lead Status moves only along a configured transition, from one of its listed current statuses,
- *   to a value that is active in the org's picklist (read once from describe).
+ *   to a value that is active in the org's picklist (read once from describe). It goes out with the
+ *   scores; a Lead refused while its update moved the status (a validation rule, a record type, a value
+ *   the org lacks) is written again without it, so the scores land, and the refusal becomes an
+ *   installation problem (LEAD_STATUS_REFUSED) with its fix.
  * - Every update says `Sforce-Auto-Assign: FALSE`: REST would otherwise run the assignment rules on
  *   every Lead update and move owners. A queue-owned Lead handed to sales is assigned by the org's
  *   rule when its first-touch Task is created (task-writer.ts), where the new owner is needed; doing
@@ -15,7 +18,7 @@
  *   failed, naming the record and field. A whole call that fails → thrown (the job retries; the
  *   quota error delays it); a 400 for the whole call is bisected so one bad record does not fail 199.
  */
-import type { CrmWrite, WriteOutcome } from '../../../src/connector/crm-connector';
+import type { CrmWrite, InstallationProblem, WriteOutcome } from '../../../src/connector/crm-connector';
 import { DailyQuotaExhaustedError } from '../../../src/rate-limit/daily-quota-exhausted-error';
 import { LEAD_STATUS_FIELD, type SalesforceFieldMappings } from '../mapping/field-mappings';
 import { SalesforceApiError } from '../salesforce-api-error';
@@ -94,7 +97,38 @@ export class RecordWriter {
     for (const call of collectionCalls(updates)) {
       for (const [index, outcome] of await this.send(call, false)) outcomes[index] = outcome;
     }
+    await this.withoutStatus(updates, outcomes);
     return writes.map((w, i) => ({ crmId: w.crmId, ...outcomes[i]! }));
+  }
+
+  /**
+   * Lead Status apart from the scores: a validation rule, a record type or a picklist value the org
+   * lacks can refuse the status, and must not cost the scores. A Lead refused while its update moved
+   * Lead Status is written again without it (one more call, only when that happens); the status stays
+   * as it was and the refusal is an installation problem with its fix, not a failed write.
+   */
+  private async withoutStatus(updates: readonly Update[], outcomes: Outcome[]): Promise<void> {
+    const refused: { update: Update; failure: Extract<Outcome, { status: 'failed' }>; status: string }[] = [];
+    for (const update of updates) {
+      const outcome = outcomes[update.index]!;
+      const status = statusOf(update.record.fields);
+      if (outcome.status !== 'failed' || status === undefined || RECORD_UNWRITABLE_CODES.has(outcome.code)) continue;
+      refused.push({ update, failure: outcome, status });
+    }
+    if (refused.length === 0) return;
+    const again: Update[] = [];
+    for (const { update } of refused) {
+      const fields = withoutField(update.record.fields, LEAD_STATUS_FIELD);
+      // only the status was to be written: the record is as it was, and the refusal is the problem
+      if (Object.keys(fields).length === 0) outcomes[update.index] = { status: 'ok' };
+      else again.push({ ...update, record: { ...update.record, fields } });
+    }
+    for (const call of collectionCalls(again)) {
+      for (const [index, outcome] of await this.send(call, false)) outcomes[index] = outcome;
+    }
+    const landed = refused.filter(({ update }) => outcomes[update.index]!.status === 'ok');
+    for (const problem of statusRefusals(landed.map(({ update, failure, status }) => ({ id: update.record.id, failure, status })))) this.state.problems?.report(problem);
+    if (landed.length > 0) this.logger?.warn('Salesforce refused Lead Status for some Leads; their scores were written without it', { leads: landed.length });
   }
 
   /** The record's fields as Salesforce takes them, after policies, per-object mapping and Lead Status rules. */
@@ -165,6 +199,57 @@ export class RecordWriter {
 }
 
 class FieldValueError extends Error {}
+
+/** The record itself cannot be written (gone, converted): leaving the status out would not help. */
+const RECORD_UNWRITABLE_CODES = new Set([
+  'ENTITY_IS_DELETED', 'CANNOT_UPDATE_CONVERTED_LEAD', 'INVALID_CROSS_REFERENCE_KEY', 'MALFORMED_ID', 'INVALID_ID_FIELD', 'ENTITY_IS_LOCKED',
+  'INSUFFICIENT_ACCESS_OR_READONLY', 'INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY',
+]);
+
+function statusOf(fields: SfRecordWrite['fields']): string | undefined {
+  const key = Object.keys(fields).find((k) => k.toLowerCase() === LEAD_STATUS_FIELD.toLowerCase());
+  const value = key === undefined ? undefined : fields[key];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function withoutField(fields: SfRecordWrite['fields'], name: string): SfRecordWrite['fields'] {
+  return Object.fromEntries(Object.entries(fields).filter(([k]) => k.toLowerCase() !== name.toLowerCase()));
+}
+
+/** One problem per refused status value and reason, naming a few of the Leads. */
+function statusRefusals(refusals: readonly { id: string; failure: Extract<Outcome, { status: 'failed' }>; status: string }[]): InstallationProblem[] {
+  const groups = new Map<string, typeof refusals[number][]>();
+  for (const r of refusals) {
+    const key = `lead-status-refused:${r.status.toLowerCase()}:${r.failure.code}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  return [...groups].map(([key, group]) => {
+    const { status, failure } = group[0]!;
+    const examples = group.slice(0, 5).map((r) => r.id);
+    const reason = failure.error.replace(/^Lead \S+: /, '');
+    return {
+      key,
+      code: 'LEAD_STATUS_REFUSED',
+      message: `Salesforce refused Lead Status "${status}" for ${group.length} Lead${group.length === 1 ? '' : 's'} (${reason}). ` +
+        `Their scores and stage were written; the status was left as it was (e.g. ${examples.join(', ')}).`,
+      fix: statusFix(failure.code, status),
+      details: { status, errorCode: failure.code, leads: group.length, examples },
+    };
+  });
+}
+
+function statusFix(code: string, status: string): string {
+  switch (code) {
+    case 'FIELD_CUSTOM_VALIDATION_EXCEPTION':
+      return `A validation rule on Lead refuses "${status}" for these leads (its message is above). Either let the rule accept it (Setup → Object Manager → Lead → ` +
+        'Validation Rules → edit the rule, e.g. exempt the Salesforce user Leadstage is connected as), or change or remove the Lead Status transition on Leadstage\'s mapping page.';
+    case 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST':
+      return `"${status}" is not a Lead Status these leads may take: add it to the Lead Status picklist and to their record type (Setup → Object Manager → Lead → ` +
+        'Record Types → the record type → Lead Status → Edit, and the lead process it uses), or map the transition to a status the record type has on Leadstage\'s mapping page.';
+    default:
+      return `Check why Salesforce refuses Lead Status "${status}" for these leads (the reason is above), or change the Lead Status transition on Leadstage's mapping page.`;
+  }
+}
 
 /** Leadstage's Number fields go out as numbers; an empty string clears a field; the rest as text. */
 function toFieldValue(field: string, value: string, write: CrmWrite): string | number | null {
