@@ -39,6 +39,8 @@ export interface SandboxContext {
   revokeFieldAccess(fullName: string): number;
   /** Field-level security follows the permission sets assigned to the integration user (permissions.ts). */
   refreshFieldAccess(): void;
+  /** Archives Tasks (by id, or closed ones due more than `olderThanDays` ago): they answer queryAll only. */
+  archiveActivities(selection: { ids?: string[]; olderThanDays?: number }): number;
   settings: {
     /** Tooling API custom fields allowed (false → 403 INSUFFICIENT_ACCESS). */
     allowMetadata: boolean;
@@ -47,6 +49,8 @@ export interface SandboxContext {
     customFieldAccess: 'edit' | 'read' | 'none';
     /** "Manage Profiles and Permission Sets" and "Assign Permission Sets" (permissions.ts). */
     permissions: PermissionSettings;
+    /** The org refuses Unique / External ID on activity (Task) custom fields. */
+    refuseUniqueActivityFields: boolean;
   };
 }
 

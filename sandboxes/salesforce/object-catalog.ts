@@ -449,6 +449,8 @@ export function standardObjects(): ObjectDef[] {
       bool('IsReminderSet', 'Reminder Set'),
       datetime('ReminderDateTime', 'Reminder Date/Time'),
       datetime('CompletedDateTime', 'Completed Date/Time', readOnly),
+      // archived activities (over a year old in a real org) answer queryAll only
+      bool('IsArchived', 'Archived', readOnly),
     ]),
     objectDef('LeadStatus', { label: 'Lead Status Value', labelPlural: 'Lead Status Value' }, [
       text('MasterLabel', 'Master Label', 255, { nillable: false }),

@@ -149,14 +149,16 @@ export class OrgStore implements SoqlDataSource {
     const table = this.table(sobject);
     if (!table) return;
     const all = options.includeDeleted || !table.def.softDelete;
-    if (this.pending.size === 0) {
+    // archived activities are in queryAll only, like deleted rows
+    const archivable = !options.includeDeleted && table.fields.has('isarchived');
+    if (this.pending.size === 0 && !archivable) {
       if (all) yield* table.rows.values();
       else for (const row of table.rows.values()) if (row.IsDeleted !== true) yield row;
       return;
     }
     for (const stored of table.rows.values()) {
       const row = this.committed(stored);
-      if (row && (all || row.IsDeleted !== true)) yield row;
+      if (row && (all || row.IsDeleted !== true) && !(archivable && row.IsArchived === true)) yield row;
     }
   }
 

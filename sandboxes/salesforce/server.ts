@@ -27,7 +27,8 @@ import { OrgRules, type PicklistSpec, type ValidationRuleSpec } from './org-rule
 import { OrgStore, type Row } from './org-store';
 import { applyFieldAccess, LEADSTAGE_PERMISSION_SET } from './permissions';
 import type { FieldDef, ObjectDef } from './object-catalog';
-import { sfStamp } from './sf-time';
+import { sfDate, sfStamp } from './sf-time';
+import { normalizeId } from './ids';
 import { QueryCursors } from './query-cursors';
 import type { DeserializationMode } from './record-writes';
 import { adminRouter } from './routes/admin';
@@ -111,6 +112,11 @@ export interface SalesforceSandboxOptions {
   allowPermissionSets?: boolean;
   /** The integration user has "Assign Permission Sets" (default true). */
   allowPermissionSetAssignment?: boolean;
+  /**
+   * The org refuses Unique and External ID on activity custom fields (Tooling create of such an
+   * `Activity.X__c` → 400 FIELD_INTEGRITY_EXCEPTION), so Task idempotency cannot rest on a unique key.
+   */
+  refuseUniqueActivityFields?: boolean;
   faults?: Partial<FaultSettings>;
 }
 
@@ -164,6 +170,8 @@ export interface SalesforceSandbox {
   clearValidationRules(): void;
   /** An admin replaces a picklist's values (e.g. the org's own Lead Status values). */
   setPicklist(spec: PicklistSpec): void;
+  /** Archives Tasks (by id, or closed ones due more than `olderThanDays` ago): only queryAll sees them then. Returns how many. */
+  archiveActivities(selection: { ids?: string[]; olderThanDays?: number }): number;
   close(): Promise<void>;
 }
 
@@ -257,6 +265,25 @@ export function revokeFieldAccess(store: OrgStore, fullName: string): number {
   return changed;
 }
 
+/**
+ * Activities Salesforce archived (closed tasks due over a year ago, in a real org): `query` no longer
+ * returns them, `queryAll` does. By id, or closed tasks due more than `olderThanDays` before `now`.
+ */
+export function archiveActivities(store: OrgStore, now: number, selection: { ids?: string[]; olderThanDays?: number }): number {
+  const tasks = store.table('Task')!;
+  const ids = new Set((selection.ids ?? []).map((id) => normalizeId(id)).filter((id): id is string => id !== undefined));
+  const before = selection.olderThanDays === undefined ? null : sfDate(now - selection.olderThanDays * 86_400_000);
+  let archived = 0;
+  for (const row of tasks.rows.values()) {
+    if (row.IsArchived === true) continue;
+    const due = String(row.ActivityDate ?? String(row.CreatedDate ?? '').slice(0, 10));
+    if (!ids.has(String(row.Id)) && !(before !== null && row.IsClosed === true && due < before)) continue;
+    row.IsArchived = true;
+    archived++;
+  }
+  return archived;
+}
+
 /** `withLeadstageFields`: the permission set the connector's setup makes, with a row per field, assigned to the integration user. */
 function seedLeadstagePermissionSet(store: OrgStore, at: number): void {
   const stamp = sfStamp(at);
@@ -346,7 +373,9 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
         managePermissionSets: options.allowPermissionSets ?? true,
         assignPermissionSets: options.allowPermissionSetAssignment ?? true,
       },
+      refuseUniqueActivityFields: options.refuseUniqueActivityFields ?? false,
     },
+    archiveActivities: (selection) => archiveActivities(store, clock.now(), selection),
   };
   const initial = auth.issueInitialTokens();
 
@@ -382,6 +411,7 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
     addValidationRule: (spec) => rules.addValidationRule(spec),
     clearValidationRules: () => rules.clearValidationRules(),
     setPicklist: (spec) => rules.setPicklist(spec),
+    archiveActivities: (selection) => archiveActivities(store, clock.now(), selection),
     close,
   };
 }

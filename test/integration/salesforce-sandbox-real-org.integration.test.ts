@@ -176,6 +176,26 @@ describe('Salesforce sandbox: as strict as a real org', () => {
     });
   });
 
+  describe('activities', () => {
+    it('archived tasks answer queryAll only', async () => {
+      await start();
+      const all = (await conn.query<Row>('SELECT Id FROM Task WHERE WhoId != null')).records.map((r) => r.Id);
+      expect(sandbox.archiveActivities({ ids: all.slice(0, 3) })).toBe(3);
+      expect((await conn.query('SELECT Id FROM Task WHERE WhoId != null')).totalSize).toBe(all.length - 3);
+      const everything = await conn.query<Row>('SELECT Id, IsArchived FROM Task WHERE WhoId != null', { scanAll: true });
+      expect(everything.records.filter((r) => r.IsArchived === true).map((r) => r.Id).sort()).toEqual(all.slice(0, 3).sort());
+    });
+
+    it('an org that refuses Unique and External ID on activity fields', async () => {
+      await start({ refuseUniqueActivityFields: true });
+      const error = await failure(conn.tooling.sobject('CustomField').create({
+        FullName: 'Activity.Leadstage_Key__c', Metadata: { label: 'Leadstage Key', type: 'Text', length: 80, externalId: true, unique: true },
+      }));
+      expect(error.errorCode).toBe('FIELD_INTEGRITY_EXCEPTION');
+      await conn.tooling.sobject('CustomField').create({ FullName: 'Activity.Plain__c', Metadata: { label: 'Plain', type: 'Text', length: 80 } });
+    });
+  });
+
   describe('time', () => {
     it('commits some writes late with an earlier stamp: invisible until the commit, then behind rows already visible', async () => {
       await start();

@@ -82,6 +82,13 @@ export function adminRouter(ctx: SandboxContext): Router {
     ctx.rules.clearValidationRules();
     res.status(204).end();
   });
+  router.post('/__sandbox/activities/archive', (req, res) => {
+    const body = (req.body ?? {}) as { ids?: unknown; olderThanDays?: unknown };
+    const ids = Array.isArray(body.ids) ? body.ids.map(String) : undefined;
+    const olderThanDays = typeof body.olderThanDays === 'number' ? body.olderThanDays : undefined;
+    if (ids === undefined && olderThanDays === undefined) return badBody(res, ['give ids or olderThanDays']);
+    res.json({ archived: ctx.archiveActivities({ ...(ids ? { ids } : {}), ...(olderThanDays !== undefined ? { olderThanDays } : {}) }) });
+  });
   router.post('/__sandbox/picklists', (req, res) => {
     try {
       ctx.rules.setPicklist(req.body as PicklistSpec);

@@ -69,6 +69,9 @@ export function toolingRouter(ctx: SandboxContext): Router {
       const hint = parsed.object === 'Task' || parsed.object === 'Event' ? ' Custom fields for Task and Event are created on Activity (FullName "Activity.<Name>__c").' : '';
       throw restError(400, 'FIELD_INTEGRITY_EXCEPTION', `Cannot create custom fields on ${parsed.object}.${hint}`);
     }
+    if (parsed.object === 'Activity' && ctx.settings.refuseUniqueActivityFields && (parsed.field.unique || parsed.field.externalId)) {
+      throw restError(400, 'FIELD_INTEGRITY_EXCEPTION', 'Unique and External ID are not available for activity custom fields in this org');
+    }
     const tableName = parsed.object === 'Activity' ? 'Task' : parsed.object;
     const table = ctx.store.table(tableName)!;
     if (ctx.store.definedField(table, parsed.field.name)) {
