@@ -8,6 +8,7 @@ import type { Decision } from '../../src/model/decision';
 import type { FieldMapping } from '../../src/store/records';
 import type { CrmConnector, CrmTask, CrmWrite, PullContext, PullPage, StreamCursor } from '../../src/connector/crm-connector';
 import { salesforceMappings } from './mapping';
+import type { TaskCreateConfig } from './mapping/mapping-schema';
 import { ProblemLog } from './problems';
 import { createSalesforceApi, type SalesforceApiOptions } from './salesforce-api';
 import type { SalesforceApi } from './salesforce-api.types';
@@ -33,6 +34,8 @@ export interface SalesforceConnectorOptions {
   /** The installation's mappings from the store; they override config/mappings/salesforce.default.yaml entry by entry. */
   mappings?: readonly FieldMapping[];
   streamOptions?: Omit<SalesforceStreamOptions, 'logger'>;
+  /** Overrides the mapping file's `tasks.create` (status, subtype, type, assignQueueOwnedLeads) for this installation. */
+  tasks?: Partial<TaskCreateConfig>;
   logger?: SalesforceConnectorLogger;
 }
 
@@ -49,7 +52,11 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
   const writable = new WritableFields();
   const problems = new ProblemLog();
   const records = new RecordWriter(api, mappings, schema, logger, { writable, problems });
-  const tasks = new TaskWriter(api, logger);
+  const tasks = new TaskWriter(api, logger, {
+    schema, writable, problems,
+    create: { ...mappings.taskCreate, ...(options.tasks ?? {}) },
+    ...(mappings.leadstageKeyField ? { keyField: mappings.leadstageKeyField } : {}),
+  });
   const streamOptions: SalesforceStreamOptions = { ...(options.streamOptions ?? {}), ...(logger ? { logger } : {}) };
 
   return {

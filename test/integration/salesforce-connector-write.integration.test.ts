@@ -302,7 +302,7 @@ describe('Salesforce connector: writes, tasks, schema, auth and limits (sandbox)
       }
     });
 
-    it('a queue-owned Lead handed to sales keeps its queue on write-back (the rule runs with its Task)', async () => {
+    it('a queue-owned Lead handed to sales keeps its queue on write-back (Sforce-Auto-Assign: FALSE)', async () => {
       const leadId = seed.kinds.queueHotLead[0]!;
       expect(String(row(leadId).OwnerId)).toMatch(/^00G/);
       const [outcome] = await c.write([{ crmId: leadId, objectType: 'lead', properties: { Leadstage_Stage__c: 'sql' }, current: {} }]);
@@ -330,20 +330,93 @@ describe('Salesforce connector: writes, tasks, schema, auth and limits (sandbox)
       expect(rows).toHaveLength(2);
       const leadTask = rows.find((r) => r.WhoId === leadId)!;
       expect(leadTask).toMatchObject({
-        Subject: 'First touch: requested a demo', Status: 'Not Started', Priority: 'High', TaskSubtype: 'Call', ActivityDate: '2026-11-27',
+        Subject: 'First touch: requested a demo', Status: 'Not Started', Priority: 'High', TaskSubtype: 'Call', Type: 'Call', ActivityDate: '2026-11-27',
         IsReminderSet: true, OwnerId: row(leadId).OwnerId,
       });
-      expect(rows.find((r) => r.WhoId === contactId)).toMatchObject({ Priority: 'Normal', TaskSubtype: 'Email', OwnerId: row(contactId).OwnerId });
+      // a to-do to write an email is a Task (TaskSubtype Email would show it as an email already sent)
+      expect(rows.find((r) => r.WhoId === contactId)).toMatchObject({ Priority: 'Normal', TaskSubtype: 'Task', Type: 'Email', OwnerId: row(contactId).OwnerId });
     });
 
-    it('a Task for a queue-owned Lead goes to the user the assignment rule picks', async () => {
+    it('a queue-owned Lead keeps its queue: no update runs the assignment rule, the Task names the queue', async () => {
       const leadId = seed.kinds.queueHotLead[1]!;
+      const queue = String(row(leadId).OwnerId);
+      expect(queue).toMatch(/^00G/);
+      const assignedBefore = sandbox.stats().writes.autoAssigned;
+      const c = connector();
+      await c.ensureSchema();
+      const [outcome] = await c.createTasks([task(`p-3:sql:${randomUUID()}`, leadId, { ownerId: queue })]);
+      await c.write([{ crmId: leadId, objectType: 'lead', properties: { Leadstage_Stage__c: 'sql' }, current: {} }]);
+      expect(outcome).toMatchObject({ status: 'ok' });
+      expect(row(leadId).OwnerId).toBe(queue);
+      expect(sandbox.stats().writes.autoAssigned).toBe(assignedBefore);
+      const created = sandbox.store.find((outcome as { crmTaskId: string }).crmTaskId)!.row;
+      expect(created.OwnerId).toBe(sandbox.userId);
+      expect(String(created.Description)).toContain(`owned by queue ${queue}`);
+    });
+
+    it('when the admin turns it on, a Task for a queue-owned Lead goes to the user the assignment rule picks', async () => {
+      const leadId = seed.kinds.queueHotLead[0]!;
+      const tokens = sandbox.issueTokens();
+      const c = createSalesforceConnector({
+        installationId: 'inst-assign',
+        tasks: { assignQueueOwnedLeads: true },
+        api: { instanceUrl: sandbox.instanceUrl, loginUrl: sandbox.loginUrl, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken },
+      });
       expect(String(row(leadId).OwnerId)).toMatch(/^00G/);
-      const [outcome] = await connector().createTasks([task(`p-3:sql:${randomUUID()}`, leadId, { ownerId: String(row(leadId).OwnerId) })]);
+      const [outcome] = await c.createTasks([task(`p-3b:sql:${randomUUID()}`, leadId, { ownerId: String(row(leadId).OwnerId) })]);
       expect(outcome).toMatchObject({ status: 'ok' });
       const owner = String(row(leadId).OwnerId);
       expect(owner).toMatch(/^005/);
       expect(sandbox.store.find((outcome as { crmTaskId: string }).crmTaskId)!.row.OwnerId).toBe(owner);
+    });
+
+    it('an archived Leadstage Task still counts: a retry finds it through queryAll and makes no second one', async () => {
+      const c = connector();
+      const key = `p-5:sql:${randomUUID()}`;
+      const leadId = seed.kinds.mqlPersona[1]!;
+      const [first] = await c.createTasks([task(key, leadId)]);
+      expect(sandbox.archiveActivities({ ids: [(first as { crmTaskId: string }).crmTaskId] })).toBe(1);
+      const [again] = await connector().createTasks([task(key, leadId)]);
+      expect(again).toEqual(first);
+      expect([...sandbox.store.rows('Task', { includeDeleted: true })].filter((r) => r.Leadstage_Key__c === key)).toHaveLength(1);
+    });
+
+    it('takes Task Status from the org: one whose statuses lack "Not Started" gets its default', async () => {
+      const org = await startSalesforceSandbox({ port: 0, leads: 10, contacts: 10, clock: 'frozen', withLeadstageFields: true });
+      try {
+        org.setPicklist({ object: 'Task', field: 'Status', values: ['Open', 'Waiting', 'Completed'], default: 'Open' });
+        const c = createSalesforceConnector({
+          installationId: 'inst-task-status',
+          api: { instanceUrl: org.instanceUrl, loginUrl: org.loginUrl, clientId: org.clientId, clientSecret: org.clientSecret, accessToken: org.accessToken, refreshToken: org.refreshToken },
+        });
+        const leadId = [...org.store.rows('Lead', { includeDeleted: false })].find((r) => r.IsConverted !== true)!.Id as string;
+        const [outcome] = await c.createTasks([task(`p-6:sql:${randomUUID()}`, leadId)]);
+        expect(outcome).toMatchObject({ status: 'ok' });
+        expect(org.store.find((outcome as { crmTaskId: string }).crmTaskId)!.row).toMatchObject({ Status: 'Open', TaskSubtype: 'Call' });
+      } finally {
+        await org.close();
+      }
+    });
+
+    it('an org that refuses a unique key on Activity: Tasks stay idempotent through a Subject marker looked up before each create', async () => {
+      const org = await startSalesforceSandbox({ port: 0, leads: 10, contacts: 10, clock: 'frozen', refuseUniqueActivityFields: true });
+      try {
+        const api = { instanceUrl: org.instanceUrl, loginUrl: org.loginUrl, clientId: org.clientId, clientSecret: org.clientSecret, accessToken: org.accessToken, refreshToken: org.refreshToken };
+        const c = createSalesforceConnector({ installationId: 'inst-no-key', api });
+        const { problems } = (await c.ensureSchema())!;
+        expect(problems).toEqual([expect.objectContaining({ code: 'FIELDS_MISSING', details: expect.objectContaining({ fields: ['Activity.Leadstage_Key__c'] }) })]);
+        const leadId = [...org.store.rows('Lead', { includeDeleted: false })].find((r) => r.IsConverted !== true)!.Id as string;
+        const key = `p-7:sql:${randomUUID()}`;
+        const [first] = await c.createTasks([task(key, leadId)]);
+        const [second] = await createSalesforceConnector({ installationId: 'inst-no-key', api }).createTasks([task(key, leadId)]);
+        expect(first).toMatchObject({ status: 'ok' });
+        expect(second).toEqual(first);
+        const rows = [...org.store.rows('Task', { includeDeleted: true })].filter((r) => String(r.Subject).includes('[LS '));
+        expect(rows).toHaveLength(1);
+        expect(c.takeProblems!().map((p) => p.code)).toEqual(['TASK_KEY_FIELD_MISSING']);
+      } finally {
+        await org.close();
+      }
     });
   });
 

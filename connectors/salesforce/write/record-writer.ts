@@ -11,9 +11,8 @@
  *   the org lacks) is written again without it, so the scores land, and the refusal becomes an
  *   installation problem (LEAD_STATUS_REFUSED) with its fix.
  * - Every update says `Sforce-Auto-Assign: FALSE`: REST would otherwise run the assignment rules on
- *   every Lead update and move owners. A queue-owned Lead handed to sales is assigned by the org's
- *   rule when its first-touch Task is created (task-writer.ts), where the new owner is needed; doing
- *   it here too cost an extra collection call of a few records per batch.
+ *   every Lead update (the header defaults to TRUE) and move owners. Only the task writer may run the
+ *   org's rule on a queue-owned Lead, and only when the mapping turns it on (task-writer.ts).
  * - Per record: success → ok; transient errors (UNABLE_TO_LOCK_ROW…) → retry; anything else →
  *   failed, naming the record and field. A whole call that fails → thrown (the job retries; the
  *   quota error delays it); a 400 for the whole call is bisected so one bad record does not fail 199.
