@@ -9,6 +9,7 @@
  * daily headroom become the quota error the worker delays on.
  */
 import { randomUUID } from 'node:crypto';
+import { Connection } from 'jsforce';
 import { Redis } from 'ioredis';
 import { createSalesforceConnector, type SalesforceConnectorOptions } from '../../connectors/salesforce';
 import { createRedisRefreshLock } from '../../src/connector/redis-refresh-lock';
@@ -160,6 +161,67 @@ describe('Salesforce connector: writes, tasks, schema, auth and limits (sandbox)
       } finally {
         await org.close();
       }
+    });
+  });
+
+  describe('a field deleted or its access revoked', () => {
+    let org: SalesforceSandbox;
+    beforeEach(async () => {
+      org = await startSalesforceSandbox({ port: 0, leads: 450, contacts: 20, clock: 'frozen', withLeadstageFields: true });
+    });
+    afterEach(async () => {
+      await org.close();
+    });
+    const sfConnector = () => createSalesforceConnector({
+      installationId: 'inst-dropped',
+      api: { instanceUrl: org.instanceUrl, loginUrl: org.loginUrl, clientId: org.clientId, clientSecret: org.clientSecret, accessToken: org.accessToken, refreshToken: org.refreshToken, clock: () => org.clock.now() },
+      streamOptions: { bulkThreshold: Infinity },
+    });
+    const openLeads = () => [...org.store.rows('Lead', { includeDeleted: false })].filter((r) => r.IsConverted !== true).map((r) => String(r.Id));
+    const scoreWrites = (ids: string[]): CrmWrite[] => ids.map((crmId, i) => ({
+      crmId, objectType: 'lead', properties: { Leadstage_Score__c: String(i), Leadstage_Stage__c: 'mql', Leadstage_Priority__c: 'warm' }, current: {},
+    }));
+
+    it('is found once, dropped from this installation\'s writes and reported; the rest is written, no batch bisected', async () => {
+      const c = sfConnector();
+      expect(await c.ensureSchema()).toEqual({ problems: [] });
+      const conn = new Connection({ instanceUrl: org.instanceUrl, accessToken: org.issueTokens().accessToken, version: org.apiVersion });
+      const [field] = (await conn.tooling.query<{ Id: string }>("SELECT Id FROM CustomField WHERE DeveloperName = 'Leadstage_Score' AND TableEnumOrId = 'Lead'")).records;
+      await conn.tooling.sobject('CustomField').destroy(field!.Id);
+      const ids = openLeads().slice(0, 400);
+      const before = org.stats().apiCalls;
+      const outcomes = await c.write(scoreWrites(ids));
+      expect(outcomes.every((o) => o.status === 'ok')).toBe(true);
+      // two calls of 200, and one refused before the field was known gone
+      expect(org.stats().apiCalls - before).toBe(3);
+      expect(org.store.find(ids[399]!)!.row).toMatchObject({ Leadstage_Stage__c: 'mql', Leadstage_Priority__c: 'warm' });
+      expect(c.takeProblems!()).toEqual([expect.objectContaining({
+        key: 'field-unavailable:lead.leadstage_score__c', code: 'FIELD_UNAVAILABLE', message: expect.stringContaining("No such column 'Leadstage_Score__c' on sobject of type Lead"),
+        fix: expect.stringContaining('Deleted Fields → Undelete'),
+      })]);
+      // later writes leave it out without a refused call; propertiesFor no longer offers it for Leads alone
+      const again = org.stats().apiCalls;
+      await c.write(scoreWrites(ids.slice(0, 10)));
+      expect(org.stats().apiCalls - again).toBe(1);
+      expect(c.takeProblems!()).toEqual([]);
+      // the pull selects what the org has now (the describe is read again), and goes on
+      const page = await c.pull('leads', null, { now: org.clock.now() });
+      expect(page.people.length).toBeGreaterThan(0);
+    });
+
+    it('edit access taken away (read only): refused per record naming the field, written again without it in one call', async () => {
+      const c = sfConnector();
+      await c.ensureSchema();
+      const conn = new Connection({ instanceUrl: org.instanceUrl, accessToken: org.issueTokens().accessToken, version: org.apiVersion });
+      const [perm] = (await conn.query<{ Id: string }>("SELECT Id FROM FieldPermissions WHERE Field = 'Lead.Leadstage_Priority__c'")).records;
+      await conn.sobject('FieldPermissions').update({ Id: perm!.Id, PermissionsEdit: false });
+      const ids = openLeads().slice(0, 150);
+      const before = org.stats().apiCalls;
+      const outcomes = await c.write(scoreWrites(ids));
+      expect(outcomes.every((o) => o.status === 'ok')).toBe(true);
+      expect(org.stats().apiCalls - before).toBe(2);
+      expect(org.store.find(ids[0]!)!.row).toMatchObject({ Leadstage_Stage__c: 'mql', Leadstage_Score__c: 0, Leadstage_Priority__c: null });
+      expect(c.takeProblems!().map((p) => p.key)).toEqual(['field-unavailable:lead.leadstage_priority__c']);
     });
   });
 

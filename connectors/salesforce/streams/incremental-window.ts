@@ -24,7 +24,13 @@
 import type { PullPage, RemovedRecord, StreamCursor } from '../../../src/connector/crm-connector';
 import { CursorError, cursorString } from '../../../src/connector/shared/cursor.util';
 import type { SalesforceApi, SfRecord } from '../salesforce-api.types';
+import { describeCacheFor } from './describe-cache';
 import { readKeysetPage, type KeysetSpec } from './keyset-query';
+
+/** INVALID_FIELD: the query names a field the org (or the user) no longer has. */
+function isUnknownField(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { errorCode?: unknown }).errorCode === 'INVALID_FIELD';
+}
 
 export type PageContent = Pick<PullPage, 'people' | 'events'> & { removed?: RemovedRecord[] };
 
@@ -103,11 +109,21 @@ export async function pullWindowPage(
 
   const segment = segments[index]!;
   const k = keys(segments, index);
-  const page = await readKeysetPage(api, await segment.spec(), {
+  const position = {
     since: isoOrNull(current, stream, k.since),
     lastId: cursorString(current, stream, k.lastId),
     nextRecordsUrl: cursorString(current, stream, 'nextRecordsUrl'),
-  }, until);
+  };
+  let page: Awaited<ReturnType<typeof readKeysetPage>>;
+  try {
+    page = await readKeysetPage(api, await segment.spec(), position, until);
+  } catch (error) {
+    if (!isUnknownField(error)) throw error;
+    // a field deleted, or its access revoked, since the describe was cached: describe again and
+    // select what the org has now (an optional field is skipped; a required one names its mapping)
+    describeCacheFor(api).forget();
+    page = await readKeysetPage(api, await segment.spec(), position, until);
+  }
   const content = await segment.handle(page.records);
 
   const next: StreamCursor = { ...current, [k.since]: page.position.since, [k.lastId]: page.position.lastId, until, nextRecordsUrl: page.position.nextRecordsUrl };

@@ -16,6 +16,11 @@
  * - Per record: success → ok; transient errors (UNABLE_TO_LOCK_ROW…) → retry; anything else →
  *   failed, naming the record and field. A whole call that fails → thrown (the job retries; the
  *   quota error delays it); a 400 for the whole call is bisected so one bad record does not fail 199.
+ * - A field deleted or its access revoked is found once, not by bisecting every batch: Salesforce
+ *   refuses the whole call with INVALID_FIELD naming it ("No such column 'X' on sobject of type
+ *   Lead"), or each record with INVALID_FIELD_FOR_INSERT_UPDATE naming it. The field is dropped from
+ *   this installation's writes (WritableFields), reported (FIELD_UNAVAILABLE), and the same records go
+ *   again without it: one extra call per field lost.
  */
 import type { CrmWrite, InstallationProblem, WriteOutcome } from '../../../src/connector/crm-connector';
 import { DailyQuotaExhaustedError } from '../../../src/rate-limit/daily-quota-exhausted-error';
@@ -174,13 +179,28 @@ export class RecordWriter {
   }
 
 
-  private async send(call: readonly Update[], autoAssign: boolean): Promise<Map<number, Outcome>> {
+  private async send(planned: readonly Update[], autoAssign: boolean): Promise<Map<number, Outcome>> {
     const out = new Map<number, Outcome>();
+    // fields found unwritable while earlier calls of this write went out are left out of the later ones
+    const call: Update[] = [];
+    for (const update of planned) {
+      const fields = Object.fromEntries(Object.entries(update.record.fields).filter(([name]) => this.writable.isWritable(update.record.type, name)));
+      if (Object.keys(fields).length === 0) out.set(update.index, { status: 'ok' });
+      else call.push(Object.keys(fields).length === Object.keys(update.record.fields).length ? update : { ...update, record: { ...update.record, fields } });
+    }
+    if (call.length === 0) return out;
     let results: SfSaveResult[];
     try {
       results = await this.api.updateRecords(call.map((u) => u.record), { autoAssign });
     } catch (error) {
       if (error instanceof DailyQuotaExhaustedError || !(error instanceof SalesforceApiError) || error.retryable) throw error;
+      // a field deleted or its access revoked: Salesforce refuses the whole call naming it. It is
+      // dropped for this installation once, and the same call goes again without it (no bisecting)
+      const gone = unknownColumn(error);
+      if (gone && call.some((u) => u.record.type === gone.sobject && hasField(u.record.fields, gone.field))) {
+        this.drop(gone.sobject, gone.field, `${error.errorCode}: ${stripPrefix(error.message)}`, 'deleted, or the connected user lost access to it');
+        return this.sendWithout(call, [gone], autoAssign);
+      }
       if (call.length > 1) {
         const middle = Math.ceil(call.length / 2);
         for (const half of [call.slice(0, middle), call.slice(middle)]) {
@@ -192,9 +212,73 @@ export class RecordWriter {
       out.set(only.index, { status: 'failed', code: error.errorCode, error: `${only.record.type} ${only.record.id}: ${error.message}` });
       return out;
     }
-    call.forEach((update, i) => out.set(update.index, recordOutcome(`${update.record.type} ${update.record.id}`, results[i])));
+    // a field the user may see but no longer edit: refused per record, naming the field
+    const readOnly = new Map<string, { sobject: string; field: string }>();
+    call.forEach((update, i) => {
+      for (const e of results[i]?.errors ?? []) {
+        if (e.statusCode !== 'INVALID_FIELD_FOR_INSERT_UPDATE') continue;
+        for (const field of e.fields ?? []) if (hasField(update.record.fields, field)) readOnly.set(`${update.record.type}.${field}`.toLowerCase(), { sobject: update.record.type, field });
+      }
+    });
+    const retry: Update[] = [];
+    call.forEach((update, i) => {
+      const refusedHere = [...readOnly.values()].some((f) => f.sobject === update.record.type && hasField(update.record.fields, f.field));
+      if (refusedHere && results[i]?.errors.every((e) => e.statusCode === 'INVALID_FIELD_FOR_INSERT_UPDATE')) retry.push(update);
+      else out.set(update.index, recordOutcome(`${update.record.type} ${update.record.id}`, results[i]));
+    });
+    if (retry.length > 0) {
+      for (const f of readOnly.values()) this.drop(f.sobject, f.field, 'INVALID_FIELD_FOR_INSERT_UPDATE', 'the connected user can no longer edit it');
+      for (const [index, outcome] of await this.sendWithout(retry, [...readOnly.values()], autoAssign)) out.set(index, outcome);
+    }
     return out;
   }
+
+  /** The same updates without fields found unwritable; an update left with nothing to write is done. */
+  private async sendWithout(call: readonly Update[], fields: readonly { sobject: string; field: string }[], autoAssign: boolean): Promise<Map<number, Outcome>> {
+    const out = new Map<number, Outcome>();
+    const again: Update[] = [];
+    for (const update of call) {
+      let rest = update.record.fields;
+      for (const f of fields) if (f.sobject === update.record.type) rest = withoutField(rest, f.field);
+      if (Object.keys(rest).length === 0) out.set(update.index, { status: 'ok' });
+      else again.push({ ...update, record: { ...update.record, fields: rest } });
+    }
+    if (again.length > 0) for (const [index, outcome] of await this.send(again, autoAssign)) out.set(index, outcome);
+    return out;
+  }
+
+  /** Left out of this installation's writes from now on, and reported once. */
+  private drop(sobject: string, field: string, refusal: string, why: string): void {
+    if (!this.writable.mark(sobject, field, why, DROPPED_FOR_MS)) return;
+    this.logger?.warn('Salesforce field no longer writable: left out of writes for this installation', { field: `${sobject}.${field}`, refusal });
+    this.state.problems?.report({
+      key: `field-unavailable:${sobject}.${field}`.toLowerCase(),
+      code: 'FIELD_UNAVAILABLE',
+      message: `Salesforce refused ${sobject}.${field} (${refusal}): the field was ${why}. Leadstage leaves it out of its writes for this installation and writes the rest.`,
+      fix: `Restore the field (Setup → Object Manager → ${sobject} → Fields & Relationships → Deleted Fields → Undelete, within 15 days of its deletion) or create it again, ` +
+        `and give the Salesforce user Leadstage is connected as edit access to it (the "Leadstage Integration" permission set); Leadstage's next setup does both when it may. ` +
+        'Or remove its mapping on Leadstage\'s mapping page. Leadstage tries the field again an hour later, and writes it once Salesforce takes it.',
+      details: { sobject, field, refusal },
+    });
+  }
+}
+
+/** How long a field Salesforce refused stays out of writes before one write tries it again. */
+const DROPPED_FOR_MS = 3_600_000;
+
+/** `INVALID_FIELD: No such column 'X' on sobject of type Lead` → the field and its object. */
+function unknownColumn(error: SalesforceApiError): { sobject: string; field: string } | null {
+  if (error.errorCode !== 'INVALID_FIELD') return null;
+  const match = /No such column '([A-Za-z0-9_]+)' on (?:sobject of type |entity '?)([A-Za-z0-9_]+)/.exec(error.message);
+  return match ? { field: match[1]!, sobject: match[2]! } : null;
+}
+
+function hasField(fields: SfRecordWrite['fields'], name: string): boolean {
+  return Object.keys(fields).some((k) => k.toLowerCase() === name.toLowerCase());
+}
+
+function stripPrefix(message: string): string {
+  return message.replace(/^Salesforce \S+ \S+ answered \d+ \S+: /, '');
 }
 
 class FieldValueError extends Error {}
