@@ -219,6 +219,33 @@ describe('Salesforce first loads: Bulk API 2.0, and a REST pass outliving its qu
     }
   });
 
+  it('a Bulk job that takes minutes: bounded pulls polling at a growing interval (injected time), no spin, every record read', async () => {
+    // the sandbox's job delay runs on the time the connector's sleeps advance: no real waiting
+    let elapsed = 0;
+    const slow = await startSalesforceSandbox({
+      port: 0, leads: 250, contacts: 20, clock: 'frozen', withLeadstageFields: true, bulkJobDelayMs: 8 * 60_000, monotonic: () => elapsed,
+    });
+    try {
+      const slowApi = connect(slow);
+      const now = slow.clock.now();
+      const sleep = async (ms: number) => {
+        elapsed += ms;
+      };
+      const bulk = await drain(slowApi, 'leads', null, now, { bulkThreshold: 50, bulkPageSize: 100, sleep });
+      const viaRest = await drain(slowApi, 'leads', null, now, { bulkThreshold: Infinity });
+      expect(bulk.people.map((p) => p.crmId).sort()).toEqual(viaRest.people.map((p) => p.crmId).sort());
+      expect(elapsed).toBeGreaterThanOrEqual(8 * 60_000);
+      // each pull waits at most 30 s, then hands the cursor back; the interval grows to 30 s
+      const waiting = bulk.pages.filter((p) => p.people.length === 0 && p.more === true);
+      expect(waiting.length).toBeGreaterThanOrEqual(15);
+      const polls = slow.stats().requests.byEndpoint['GET /services/data/vXX.X/jobs/query/:jobId'];
+      expect(polls).toBeLessThanOrEqual(25);
+      expect(slow.stats().bulk.jobsCreated).toBe(1);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('restarts a window exactly from its last record when the stored locator has expired', async () => {
     const now = sandbox.clock.now();
     const options: SalesforceStreamOptions = { bulkThreshold: Infinity, batchSize: 200 };

@@ -84,7 +84,8 @@ describe('Bulk API 2.0 first load', () => {
     expect(fake.soql[1]).toMatch(new RegExp(`^SELECT Id, SystemModstamp, .* FROM Lead WHERE SystemModstamp <= ${NOW_ISO}$`));
     const job = [...fake.bulkJobs.values()][0]!;
     expect(job.includeDeleted).toBe(true);
-    expect(slept).toEqual([2_000, 2_000]);
+    // the interval doubles from bulkPollMs
+    expect(slept).toEqual([2_000, 4_000]);
 
     expect(pages.map((p) => p.people.map((x) => x.crmId))).toEqual([[leadId(1), leadId(2)], [leadId(4)], [leadId(5)]]);
     expect(pages[0]!.next).toEqual({ phase: 'bulk', bulkJobId: '750FAKE1', locator: '2', until: NOW_ISO });
@@ -121,13 +122,15 @@ describe('Bulk API 2.0 first load', () => {
     const { slept, sleep } = sleeper();
     const options: SalesforceStreamOptions = { bulkThreshold: 4, bulkWaitMs: 4_000, bulkPollMs: 2_000, sleep };
     const first = await pullStream(fake, mappings, 'leads', null, { now: NOW }, options);
-    expect(first).toEqual({ people: [], events: [], next: { phase: 'bulk', bulkJobId: '750FAKE1', locator: null, until: NOW_ISO }, more: true });
-    expect(slept).toEqual([2_000, 2_000]);
-    expect(fake.calls.filter((c) => c.startsWith('bulkQueryState'))).toHaveLength(3);
+    // polled at 0 and 2 s; the next interval (4 s) would outlast the 4 s wait: it goes in the cursor
+    expect(first).toEqual({ people: [], events: [], next: { phase: 'bulk', bulkJobId: '750FAKE1', locator: null, until: NOW_ISO, pollMs: 4_000 }, more: true });
+    expect(slept).toEqual([2_000]);
+    expect(fake.calls.filter((c) => c.startsWith('bulkQueryState'))).toHaveLength(2);
 
-    // the next pull polls the same job (no second job), and reads it once complete
+    // the next pull waits that interval before it polls the same job (no second job), and reads it once complete
     fake.bulkJobs.get('750FAKE1')!.states = ['JobComplete'];
     const second = await pullStream(fake, mappings, 'leads', first.next, { now: NOW }, options);
+    expect(slept).toEqual([2_000, 4_000]);
     expect(fake.calls.filter((c) => c === 'bulkQueryStart')).toHaveLength(1);
     expect(second.people).toHaveLength(5);
   });
