@@ -194,13 +194,31 @@ const handleErrors = (ctx: SandboxContext): ErrorRequestHandler => (err, _req, r
   res.status(error.status).json(error.body);
 };
 
-/** Salesforce refuses request URIs over 16,384 bytes (long `IN (...)` lists in a GET query hit this). */
+/**
+ * Salesforce caps a REST request's URI and headers at 16,384 bytes together: a longer URI alone
+ * answers 414, URI and headers together beyond it 431 (a long `IN (...)` list in a GET query, plus the
+ * Authorization header and the rest, hits this).
+ */
 export const MAX_URI_BYTES = 16_384;
+
+/** The request's header lines as sent (`Name: value` and CRLF each). */
+function headerBytes(rawHeaders: readonly string[]): number {
+  let bytes = 0;
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) bytes += Buffer.byteLength(rawHeaders[i]!) + 2 + Buffer.byteLength(rawHeaders[i + 1]!) + 2;
+  return bytes;
+}
 
 const checkVersion: RequestHandler = (req, _res, next) => {
   if (!/^v\d{2,3}\.\d$/.test(String(req.params.version))) throw notFound();
-  if (Buffer.byteLength(req.originalUrl) > MAX_URI_BYTES) {
+  const uri = Buffer.byteLength(req.originalUrl);
+  if (uri > MAX_URI_BYTES) {
     throw new SalesforceError(414, [{ message: `URI Too Long: the request URI is longer than ${MAX_URI_BYTES} bytes`, errorCode: 'URI_TOO_LONG' }]);
+  }
+  const total = uri + headerBytes(req.rawHeaders);
+  if (total > MAX_URI_BYTES) {
+    throw new SalesforceError(431, [{
+      message: `Request Header Fields Too Large: the URI and headers are ${total} bytes together, more than ${MAX_URI_BYTES}`, errorCode: 'REQUEST_HEADER_FIELDS_TOO_LARGE',
+    }]);
   }
   next();
 };
@@ -379,7 +397,7 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
   };
   const initial = auth.issueInitialTokens();
 
-  // a larger header limit than Node's 16 KB, so an over-long URI gets Salesforce's 414, not Node's 431
+  // a larger header limit than Node's 16 KB, so an over-long request gets Salesforce's 414 / 431 (checkVersion), not Node's
   const { url, port, close } = await listenOnLoopback(http.createServer({ maxHeaderSize: 64 * 1024 }, createSandboxApp(ctx)), options.port);
   baseUrl = url;
   return {

@@ -196,6 +196,21 @@ describe('Salesforce sandbox: as strict as a real org', () => {
     });
   });
 
+  describe('request size', () => {
+    it('counts the URI and headers together against 16,384 bytes: 414 for the URI alone, 431 with the headers', async () => {
+      await start();
+      const path = '/services/data/v62.0/query?q=';
+      const soql = (bytes: number) => encodeURIComponent(`SELECT Id FROM Lead WHERE Email = '${'a'.repeat(bytes)}'`);
+      const get = (q: string, headers: Record<string, string> = {}) => fetch(`${sandbox.url}${path}${q}`, { headers: { Authorization: `Bearer ${sandbox.accessToken}`, ...headers } });
+      expect((await get(soql(15_000))).status).toBe(200);
+      // the same URI with 2 KB more of headers is over
+      const over = await get(soql(15_000), { 'X-Padding': 'p'.repeat(2_000) });
+      expect(over.status).toBe(431);
+      expect(await over.json()).toEqual([expect.objectContaining({ errorCode: 'REQUEST_HEADER_FIELDS_TOO_LARGE' })]);
+      expect((await get(soql(17_000))).status).toBe(414);
+    });
+  });
+
   describe('time', () => {
     it('commits some writes late with an earlier stamp: invisible until the commit, then behind rows already visible', async () => {
       await start();
