@@ -482,6 +482,37 @@ describe('Salesforce connector: writes, tasks, schema, auth and limits (sandbox)
     });
   });
 
+  describe('request size', () => {
+    it('refuses, before sending, a request whose URI and headers would pass 16,384 bytes (Salesforce\'s 431)', async () => {
+      const api = createSalesforceApi({
+        installationId: 'inst-size', instanceUrl: sandbox.instanceUrl, loginUrl: sandbox.loginUrl, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret,
+        accessToken: sandbox.accessToken, refreshToken: sandbox.refreshToken, readLimitsOnFirstUse: false,
+      });
+      // the URI alone is under 16,384 bytes; with the Authorization header and the rest it is over
+      const soql = `SELECT Id FROM Lead WHERE Email IN ('${'a'.repeat(16_000)}')`;
+      expect(encodeURIComponent(soql).length).toBeLessThan(16_384 - 40);
+      const before = sandbox.stats().requests.total;
+      const error = (await api.query(soql).catch((e: unknown) => e)) as SalesforceApiError;
+      expect(error).toBeInstanceOf(SalesforceApiError);
+      expect(error).toMatchObject({ errorCode: 'REQUEST_TOO_LARGE', retryable: false, status: null });
+      expect(sandbox.stats().requests.total).toBe(before);
+    });
+
+    it('looks Task keys up in queries sized by their URL-encoded length, so long keys never hit 414/431', async () => {
+      const c = connector();
+      await c.ensureSchema();
+      const leadId = seed.kinds.mqlPersona[0]!;
+      // 80-character keys of characters that URL-encode to three bytes each: 100 of them would be ~25 KB of URI
+      const keys = Array.from({ length: 100 }, (_, i) => `${String(i).padStart(3, '0')}:${'/'.repeat(76)}`);
+      const first = await c.createTasks(keys.map((key) => task(key, leadId)));
+      expect(first.every((o) => o.status === 'ok')).toBe(true);
+      const again = await c.createTasks(keys.map((key) => task(key, leadId)));
+      expect(again).toEqual(first);
+      expect(sandbox.stats().requests.byStatus['414'] ?? 0).toBe(0);
+      expect(sandbox.stats().requests.byStatus['431'] ?? 0).toBe(0);
+    });
+  });
+
   describe('auth', () => {
     it('an expired access token is refreshed once across two connectors sharing a token store and the Redis lock', async () => {
       const issued = sandbox.issueTokens();

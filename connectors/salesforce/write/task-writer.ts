@@ -37,13 +37,13 @@ import type { OrgSchema } from '../schema/org-schema';
 import type { WritableFields } from '../schema/writable-fields';
 import { currentOwners, isQueueId, isUserId } from './record-owners';
 import { COLLECTION_LIMIT, recordOutcome } from './record-writer';
-import { soqlLiteral } from './soql-literal.util';
+import { inListQueries, soqlLiteral } from './soql-literal.util';
 
 const SUBJECT_LIMIT = 255;
 /** Task.Description is a 32,000-character text area. */
 const DESCRIPTION_LIMIT = 32_000;
 const KEY_LIMIT = TASK_KEY_FIELD.length ?? 80;
-/** Task keys per lookup query: 100 keys of up to 80 characters, URL-encoded, stay well under 16 KB. */
+/** Task keys per lookup query at most (fewer when their URL-encoded length needs it). */
 const KEYS_PER_QUERY = 100;
 /** Leads/Contacts per marker lookup (18-character ids). */
 const WHO_PER_QUERY = 200;
@@ -200,10 +200,10 @@ export class TaskWriter {
 
   private async findByKey(field: string, keys: readonly string[]): Promise<Map<string, string>> {
     const found = new Map<string, string>();
-    // the query travels in a GET URL, which Salesforce caps at 16 KB: keys go in chunks
-    for (let start = 0; start < keys.length; start += KEYS_PER_QUERY) {
-      const chunk = keys.slice(start, start + KEYS_PER_QUERY);
-      for (const record of await this.all(`SELECT Id, ${field} FROM Task WHERE ${field} IN (${chunk.map(soqlLiteral).join(', ')})`)) {
+    // the query travels in a GET URL, whose URI and headers Salesforce caps at 16 KB: keys go in
+    // chunks sized by their URL-encoded length, not only by count
+    for (const soql of inListQueries(keys, (list) => `SELECT Id, ${field} FROM Task WHERE ${field} IN (${list})`, KEYS_PER_QUERY)) {
+      for (const record of await this.all(soql)) {
         const key = record[field];
         if (typeof key === 'string' && !found.has(key)) found.set(key, String(record.Id));
       }
