@@ -209,6 +209,23 @@ describe('Salesforce connector: writes, tasks, schema, auth and limits (sandbox)
       expect(page.people.length).toBeGreaterThan(0);
     });
 
+    it('the Task key field deleted after setup: Tasks go on with the Subject marker, made once', async () => {
+      const c = sfConnector();
+      await c.ensureSchema();
+      const leadId = openLeads()[0]!;
+      expect((await c.createTasks([task(`p-8:sql:${randomUUID()}`, leadId)]))[0]).toMatchObject({ status: 'ok' });
+      const conn = new Connection({ instanceUrl: org.instanceUrl, accessToken: org.issueTokens().accessToken, version: org.apiVersion });
+      const [field] = (await conn.tooling.query<{ Id: string }>("SELECT Id FROM CustomField WHERE DeveloperName = 'Leadstage_Key' AND TableEnumOrId = 'Activity'")).records;
+      await conn.tooling.sobject('CustomField').destroy(field!.Id);
+      const key = `p-9:sql:${randomUUID()}`;
+      const [first] = await c.createTasks([task(key, leadId)]);
+      const [again] = await c.createTasks([task(key, leadId)]);
+      expect(first).toMatchObject({ status: 'ok' });
+      expect(again).toEqual(first);
+      expect([...org.store.rows('Task', { includeDeleted: true })].filter((r) => String(r.Subject).includes('[LS '))).toHaveLength(1);
+      expect(c.takeProblems!().map((p) => p.code)).toContain('TASK_KEY_FIELD_MISSING');
+    });
+
     it('edit access taken away (read only): refused per record naming the field, written again without it in one call', async () => {
       const c = sfConnector();
       await c.ensureSchema();

@@ -110,13 +110,22 @@ export class TaskWriter {
       else unique.push(task);
     }
     if (unique.length > 0) {
-      const plan = await this.plan();
+      let plan = await this.plan();
       for (let i = 0; i < unique.length; i += COLLECTION_LIMIT) {
         const batch = unique.slice(i, i + COLLECTION_LIMIT);
-        const existing = await this.findExisting(plan, batch);
+        let existing: Map<string, string>;
+        try {
+          existing = await this.findExisting(plan, batch);
+        } catch (error) {
+          if (!plan.keyField || !namesField(error, plan.keyField)) throw error;
+          plan = this.keyFieldGone(plan);
+          existing = await this.findExisting(plan, batch);
+        }
         for (const [key, id] of existing) byKey.set(key, { status: 'ok', crmTaskId: id });
         const missing = batch.filter((t) => !existing.has(t.key));
         if (missing.length > 0) for (const [key, outcome] of await this.createMissing(plan, missing)) byKey.set(key, outcome);
+        // a create found the key field gone: the next batches use the marker from the start
+        if (plan.keyField && this.options.writable && !this.options.writable.isWritable('Task', plan.keyField)) plan = { ...plan, keyField: null };
       }
     }
     return tasks.map((task) => ({ key: task.key, ...(byKey.get(task.key) ?? { status: 'retry', error: `task ${task.key}: no outcome` }) }));
@@ -155,7 +164,7 @@ export class TaskWriter {
 
     const subtypeField = fieldOf('TaskSubtype');
     const typeField = fieldOf('Type');
-    const keyField = await this.usableKeyField(fields);
+    const keyField = this.usableKeyField(fields);
     return {
       keyField,
       status,
@@ -177,11 +186,30 @@ export class TaskWriter {
   }
 
   /** The key field when Task has it and the connected user may create it; otherwise Subject markers (reported once). */
-  private async usableKeyField(fields: Map<string, SfFieldDescribe> | null): Promise<string | null> {
+  private usableKeyField(fields: Map<string, SfFieldDescribe> | null): string | null {
     const name = this.keyFieldName;
     if (fields === null) return name;
     const field = fields.get(name.toLowerCase());
     if (field && field.createable && (this.options.writable?.isWritable('Task', field.name) ?? true)) return field.name;
+    this.reportMissingKeyField();
+    return null;
+  }
+
+  /**
+   * Salesforce refused the key field (INVALID_FIELD: deleted, or its access revoked, since Task was
+   * described): it stays out for an hour (WritableFields), Task is described afresh next time, and
+   * the Tasks go on with the Subject marker (a Task made with the key before then carries no marker,
+   * so a retry of that very handoff is not recognised: the tasks job's own record of it is).
+   */
+  private keyFieldGone(plan: TaskPlan): TaskPlan {
+    if (plan.keyField) this.options.writable?.mark('Task', plan.keyField, 'deleted, or the connected user lost access to it', 3_600_000);
+    this.options.schema?.forget('Task');
+    this.reportMissingKeyField();
+    return { ...plan, keyField: null };
+  }
+
+  private reportMissingKeyField(): void {
+    const name = this.keyFieldName;
     this.options.problems?.report({
       key: 'task-key-field',
       code: 'TASK_KEY_FIELD_MISSING',
@@ -190,7 +218,6 @@ export class TaskWriter {
       fix: `For exact idempotency, create the Task field ${name} (Setup → Object Manager → Activity → Fields & Relationships → New → Text(80), External ID, Unique, case sensitive) ` +
         'and give the connected user edit access to it (the Leadstage Integration permission set), or let Leadstage do both on its next setup.',
     });
-    return null;
   }
 
   /** key → Task id for the tasks that exist, archived and deleted ones included (queryAll). */
@@ -244,6 +271,17 @@ export class TaskWriter {
     const records = batch.map((task) => toTaskRecord(task, owners.get(task.key) ?? { ownerId: null, queueId: null }, plan));
     const out = new Map<string, Outcome>();
     const results = await this.createRecords(records);
+    // the key field was deleted, or its access revoked, since Task was described: once, the same
+    // Tasks go again with the Subject marker (looked up first), and the field stays out for an hour
+    const keyField = plan.keyField;
+    if (keyField && results.length > 0 && results.every((r) => r.errors.some((e) => e.statusCode === 'INVALID_FIELD' && e.message.includes(`'${keyField}'`)))) {
+      const markerPlan = this.keyFieldGone(plan);
+      const existing = await this.findByMarker(batch);
+      for (const [key, id] of existing) out.set(key, { status: 'ok', crmTaskId: id });
+      const missing = batch.filter((t) => !existing.has(t.key));
+      if (missing.length > 0) for (const [key, outcome] of await this.createMissing(markerPlan, missing)) out.set(key, outcome);
+      return out;
+    }
     const duplicates: string[] = [];
     const ownerless: number[] = [];
     batch.forEach((task, i) => {
@@ -322,6 +360,11 @@ export class TaskWriter {
     }
     return currentOwners(this.api, 'Lead', ids);
   }
+}
+
+/** A refusal (INVALID_FIELD) that names this field: a query's "No such column 'X'", a write's the same. */
+function namesField(error: unknown, field: string): boolean {
+  return error instanceof SalesforceApiError && error.errorCode === 'INVALID_FIELD' && error.message.includes(`'${field}'`);
 }
 
 function validate(task: CrmTask): Outcome | null {
