@@ -3,8 +3,9 @@ import { enqueueRescore } from '../src/app/rescore';
 import { firstSyncPhases } from '../src/sync/first-sync-phases';
 import { firstSyncRunning, markCaughtUpAndCheckPhase } from '../src/sync/first-sync-marks';
 import type { SyncJobData } from '../src/queue/job-data';
-import type { PullPage, PulledEvent, StreamCursor } from '../src/connector/crm-connector';
+import type { CrmConnector, PullPage, PulledEvent, StreamCursor } from '../src/connector/crm-connector';
 import type { EventInsert, Installation, PersonUpsert, Repositories } from '../src/store';
+import { recordConnectorProblems } from '../src/sync/installation-problems';
 
 export interface SyncPageResult {
   people: number;
@@ -31,16 +32,33 @@ export async function runSyncJob(data: SyncJobData, deps: JobDeps): Promise<Sync
   const installation = await deps.installation(data.workspaceId, data.installationId);
   const connector = await deps.connectorFor(installation);
   const runNow = data.runNow ?? deps.clock();
-  const limit = deps.syncPagesPerJob ?? PAGES_PER_JOB;
-  const phases = firstSyncPhases(connector);
-  const phase = phases.findIndex((streams) => streams.includes(data.stream));
-  const pull = (cursor: StreamCursor | null) => connector.pull(data.stream, cursor, { now: runNow });
   const totals: SyncPageResult = { people: 0, events: 0, newEvents: 0, caughtUp: false };
   if (data.scheduled && (await firstSyncRunning(store.checkpoints, installation.id, connector.streams))) {
     deps.logger.debug('scheduled sync skipped: the first sync is still running', { installationId: installation.id, stream: data.stream });
     return { ...totals, skipped: true };
   }
 
+  try {
+    await pullPages(data, deps, installation, connector, runNow, totals);
+  } finally {
+    // what the pulls found the connector cannot read (a field deleted or its access revoked), once
+    await recordConnectorProblems(store, installation, connector, deps.clock(), deps.logger);
+  }
+  // a first sync grows the tables faster than autovacuum re-analyzes them
+  if (data.firstRun) {
+    const analyzed = await store.statistics.refreshIfStale(deps.clock());
+    if (analyzed.length > 0) deps.logger.debug('planner statistics refreshed', { tables: analyzed });
+  }
+  return totals;
+}
+
+/** Up to `syncPagesPerJob` pages, each stored with its checkpoint while the next is pulled. */
+async function pullPages(data: SyncJobData, deps: JobDeps, installation: Installation, connector: CrmConnector, runNow: number, totals: SyncPageResult): Promise<void> {
+  const { store } = deps;
+  const limit = deps.syncPagesPerJob ?? PAGES_PER_JOB;
+  const phases = firstSyncPhases(connector);
+  const phase = phases.findIndex((streams) => streams.includes(data.stream));
+  const pull = (cursor: StreamCursor | null) => connector.pull(data.stream, cursor, { now: runNow });
   let ahead: Promise<PullPage> | null = pull(await store.checkpoints.getCheckpoint<StreamCursor>(installation.id, data.stream));
   for (let pages = 1; ahead; pages++) {
     const page: PullPage = await ahead;
@@ -77,12 +95,6 @@ export async function runSyncJob(data: SyncJobData, deps: JobDeps): Promise<Sync
       }
     }
   }
-  // a first sync grows the tables faster than autovacuum re-analyzes them
-  if (data.firstRun) {
-    const analyzed = await store.statistics.refreshIfStale(deps.clock());
-    if (analyzed.length > 0) deps.logger.debug('planner statistics refreshed', { tables: analyzed });
-  }
-  return totals;
 }
 
 /**

@@ -6,6 +6,7 @@ import { EVENT_LABELS } from '../src/engine/event-labels';
 import type { TasksJobData } from '../src/queue/job-data';
 import type { CrmTask } from '../src/connector/crm-connector';
 import { writeTargets } from '../src/sync/write-targets';
+import { recordConnectorProblems } from '../src/sync/installation-problems';
 
 /** Tasks per create call when the connector does not say (CrmConnector.writeBatchSize). */
 const DEFAULT_BATCH = 100;
@@ -51,7 +52,12 @@ export async function runTasksJob(data: TasksJobData, deps: JobDeps): Promise<{ 
     });
   }
   if (tasks.length > 0) {
-    const outcomes = await connector.createTasks(tasks.map((t) => t.task));
+    let outcomes;
+    try {
+      outcomes = await connector.createTasks(tasks.map((t) => t.task));
+    } finally {
+      await recordConnectorProblems(store, installation, connector, deps.clock(), deps.logger);
+    }
     for (const [index, outcome] of outcomes.entries()) {
       const { id } = tasks[index]!;
       if (outcome.status === 'ok') {

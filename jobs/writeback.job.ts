@@ -3,6 +3,7 @@ import type { WritebackJobData } from '../src/queue/job-data';
 import { parseCrmWrite, type CrmWrite } from '../src/connector/crm-connector';
 import type { OutboxItem } from '../src/store/records';
 import type { PermanentError } from '../src/store/repositories/outbox.repository';
+import { recordConnectorProblems } from '../src/sync/installation-problems';
 
 /** Records per write call when the connector does not say (CrmConnector.writeBatchSize). */
 const DEFAULT_BATCH = 100;
@@ -56,6 +57,9 @@ export async function runWritebackJob(data: WritebackJobData, deps: JobDeps): Pr
       // the whole call failed (rate limit, outage): every write waits, and the job retries
       for (const item of items) await store.outbox.failOutbox(installation.id, item.id, (error as Error).message, retryAt(now, item.attempts));
       throw error;
+    } finally {
+      // what the CRM refused for the whole installation (a field deleted, a value it lacks), once
+      await recordConnectorProblems(store, installation, connector, deps.clock(), deps.logger);
     }
     const confirmed: number[] = [];
     for (const [index, outcome] of outcomes.entries()) {

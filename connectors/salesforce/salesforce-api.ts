@@ -102,6 +102,15 @@ export function createSalesforceApi(options: SalesforceApiOptions): SalesforceAp
   });
   // `GET /limits` records its reading in the budget, which reads it once before the first request
   const readLimits = () => endpoints.readLimits(send, (limits) => budget.observeLimits(limits));
+  // the token's user does not change for a connection; a failed read is asked again next time
+  let userId: Promise<string> | null = null;
+  const currentUserId = () => {
+    userId ??= endpoints.currentUserId(send).catch((error: unknown) => {
+      userId = null;
+      throw error;
+    });
+    return userId;
+  };
 
   return {
     version,
@@ -119,6 +128,7 @@ export function createSalesforceApi(options: SalesforceApiOptions): SalesforceAp
     limits: () => readLimits(),
     apiUsage: () => budget.current(),
     createCustomField: (fullName, metadata) => endpoints.createCustomField(send, fullName, metadata),
+    currentUserId,
   };
 }
 

@@ -77,6 +77,8 @@ export interface SalesforceApi {
   apiUsage(): SfApiUsage | null;
   /** Tooling API: creates a custom field (`Lead.Leadstage_Stage__c`) with its metadata. */
   createCustomField(fullName: string, metadata: Record<string, unknown>): Promise<void>;
+  /** The connected (integration) user's id, 005… (`GET /services/oauth2/userinfo`), read once per connection. */
+  currentUserId(): Promise<string>;
 }
 
 /** A record to create or update: `type` is the sObject, `fields` by API name (id required for updates). */

@@ -8,10 +8,13 @@ import type { Decision } from '../../src/model/decision';
 import type { FieldMapping } from '../../src/store/records';
 import type { CrmConnector, CrmTask, CrmWrite, PullContext, PullPage, StreamCursor } from '../../src/connector/crm-connector';
 import { salesforceMappings } from './mapping';
+import type { TaskCreateConfig } from './mapping/mapping-schema';
+import { ProblemLog } from './problems';
 import { createSalesforceApi, type SalesforceApiOptions } from './salesforce-api';
 import type { SalesforceApi } from './salesforce-api.types';
 import { ensureSchema } from './schema/ensure-schema';
 import { OrgSchema } from './schema/org-schema';
+import { WritableFields } from './schema/writable-fields';
 import { forgetDescribes, pullStream, SALESFORCE_STREAMS, type SalesforceStreamOptions } from './streams';
 import { propertiesFor } from './write/properties-for';
 import { RecordWriter } from './write/record-writer';
@@ -31,6 +34,8 @@ export interface SalesforceConnectorOptions {
   /** The installation's mappings from the store; they override config/mappings/salesforce.default.yaml entry by entry. */
   mappings?: readonly FieldMapping[];
   streamOptions?: Omit<SalesforceStreamOptions, 'logger'>;
+  /** Overrides the mapping file's `tasks.create` (status, subtype, type, assignQueueOwnedLeads) for this installation. */
+  tasks?: Partial<TaskCreateConfig>;
   logger?: SalesforceConnectorLogger;
 }
 
@@ -43,8 +48,15 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
   const api = isApi(options.api) ? options.api : createSalesforceApi({ ...options.api, installationId });
   const mappings = salesforceMappings(options.mappings ?? []);
   const schema = new OrgSchema(api);
-  const records = new RecordWriter(api, mappings, schema, logger);
-  const tasks = new TaskWriter(api, logger);
+  // what this installation cannot write (ensureSchema, refusals while writing) and what to tell the admin
+  const writable = new WritableFields();
+  const problems = new ProblemLog();
+  const records = new RecordWriter(api, mappings, schema, logger, { writable, problems });
+  const tasks = new TaskWriter(api, logger, {
+    schema, writable, problems,
+    create: { ...mappings.taskCreate, ...(options.tasks ?? {}) },
+    ...(mappings.leadstageKeyField ? { keyField: mappings.leadstageKeyField } : {}),
+  });
   const streamOptions: SalesforceStreamOptions = { ...(options.streamOptions ?? {}), ...(logger ? { logger } : {}) };
 
   return {
@@ -56,9 +68,9 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
     // each page scored as it lands; opportunities and accounts start at the first sync's end (the
     // contacts stream already reads deals and account fields)
     firstSyncPhases: [['campaign_members', 'tasks', 'opportunities', 'accounts'], ['leads', 'contacts']],
-    async ensureSchema(): Promise<void> {
+    async ensureSchema() {
       try {
-        await ensureSchema({ installationId, api, schema, mappings, logger });
+        return await ensureSchema({ installationId, api, schema, mappings, writable, logger });
       } finally {
         // fields may have been created: the streams describe again before selecting them
         forgetDescribes(api);
@@ -66,9 +78,10 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
     },
     pull: (stream: string, cursor: StreamCursor | null, context: PullContext): Promise<PullPage> =>
       pullStream(api, mappings, stream, cursor, context, streamOptions),
-    propertiesFor: (decision: Decision, slaDueAt: string | null) => propertiesFor(decision, slaDueAt, mappings),
+    propertiesFor: (decision: Decision, slaDueAt: string | null) => propertiesFor(decision, slaDueAt, mappings, writable),
     writePolicyFor: (property: string) => mappings.writePolicyFor(property),
     write: (writes: readonly CrmWrite[]) => records.write(writes),
     createTasks: (list: readonly CrmTask[]) => tasks.createTasks(list),
+    takeProblems: () => problems.take(),
   };
 }

@@ -7,7 +7,9 @@ import type { AuthServer } from './auth';
 import type { BulkQueryJobs } from './bulk-jobs';
 import type { Faults } from './faults';
 import type { LeadAssignment } from './lead-assignment';
+import type { OrgRules } from './org-rules';
 import type { OrgStore } from './org-store';
+import type { PermissionSettings } from './permissions';
 import type { QueryCursors } from './query-cursors';
 import type { DeserializationMode, WriteEnv } from './record-writes';
 import type { SeedDescription } from './seed-showcase';
@@ -30,6 +32,8 @@ export interface SandboxContext {
   cursors: QueryCursors;
   bulk: BulkQueryJobs;
   assignment: LeadAssignment;
+  /** The org's validation rules and edited picklists (org-rules.ts). */
+  rules: OrgRules;
   /** Seeded generator for per-request randomness (record-fail ratio, error ids). */
   prng: Prng;
   orgId: string;
@@ -42,16 +46,26 @@ export interface SandboxContext {
   /** The authorize page's browser: logged in as this user who already approved the app (skips the page), or nobody. */
   oauthSession: { userId: string | null };
   describeSeed(): SeedDescription;
-  /** An admin grants edit access to custom fields (all, or one `Object.Field__c`). */
+  /** An admin grants edit access to custom fields (all, or one `Object.Field__c`) on the user's profile. */
   grantFieldAccess(fullName?: string): number;
+  /** An admin takes the user's access to a custom field away (profile and permission sets). */
+  revokeFieldAccess(fullName: string): number;
+  /** Field-level security follows the permission sets assigned to the integration user (permissions.ts). */
+  refreshFieldAccess(): void;
+  /** Archives Tasks (by id, or closed ones due more than `olderThanDays` ago): they answer queryAll only. */
+  archiveActivities(selection: { ids?: string[]; olderThanDays?: number }): number;
   settings: {
     /** Tooling API custom fields allowed (false → 403 INSUFFICIENT_ACCESS). */
     allowMetadata: boolean;
     deserializationErrors: DeserializationMode;
-    /** Field-level security the integration user gets on fields it creates through the Tooling API. */
+    /** What the integration user's profile grants on fields created through the Tooling API (default none). */
     customFieldAccess: 'edit' | 'read' | 'none';
     /** The connected app's name on the approval page. */
     appName: string;
+    /** "Manage Profiles and Permission Sets" and "Assign Permission Sets" (permissions.ts). */
+    permissions: PermissionSettings;
+    /** The org refuses Unique / External ID on activity (Task) custom fields. */
+    refuseUniqueActivityFields: boolean;
   };
 }
 
@@ -72,8 +86,11 @@ export function writeEnvFor(ctx: SandboxContext, res: Response): WriteEnv {
     now: () => ctx.clock.now(),
     userId: userOf(res),
     recordFails: (id) => ctx.faults.recordFails(id),
+    commitDelay: () => ctx.faults.commitDelay(),
+    validate: (table, next, previous) => ctx.rules.validate(table, next, previous),
     assignment: ctx.assignment,
     deserialization: ctx.settings.deserializationErrors,
+    permissions: ctx.settings.permissions,
     onAutoAssigned: () => void (ctx.stats.counters.writes.autoAssigned += 1),
   };
 }

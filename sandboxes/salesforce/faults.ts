@@ -1,7 +1,7 @@
 /**
  * Salesforce's fault switches: the kit's latency, random 5xx and path prefix (../kit/faults.ts), plus
  * the next N requests failing, a spent daily budget (403 REQUEST_LIMIT_EXCEEDED), per-record write
- * failures, and `expireTokens`, which acts once. `pathPrefix` limits latency, 5xx and limitExceeded.
+ * failures, writes that commit late with an earlier stamp, and `expireTokens`, which acts once. `pathPrefix` limits latency, 5xx and limitExceeded.
  */
 import { COMMON_RANGES, FaultSwitches, type CommonFaultSettings, type FaultSpec } from '../kit/faults';
 import type { Prng } from '../kit/prng';
@@ -18,6 +18,14 @@ export interface FaultSettings extends CommonFaultSettings {
   recordFailIds: string[];
   /** Share of records in collection writes that fail the same way (0..1). */
   recordFailRatio: number;
+  /**
+   * The next N record writes (creates, updates, deletes, any object) commit late: stamped when their
+   * transaction starts (now), visible to queries only `lateCommitMs` of sandbox time later, with that
+   * earlier SystemModstamp, behind rows already visible. Until then queries see the row as it was.
+   */
+  lateCommitNext: number;
+  /** Sandbox-clock ms between a late write's stamp and its commit (default 0: never late). */
+  lateCommitMs: number;
 }
 
 export const NO_FAULTS: FaultSettings = {
@@ -29,12 +37,14 @@ export const NO_FAULTS: FaultSettings = {
   limitExceeded: false,
   recordFailIds: [],
   recordFailRatio: 0,
+  lateCommitNext: 0,
+  lateCommitMs: 0,
   pathPrefix: '',
 };
 
 const SPEC: FaultSpec<FaultSettings> = {
   none: NO_FAULTS,
-  ranges: { ...COMMON_RANGES, failNext: [0, 1_000_000], recordFailRatio: [0, 1] },
+  ranges: { ...COMMON_RANGES, failNext: [0, 1_000_000], recordFailRatio: [0, 1], lateCommitNext: [0, 1_000_000], lateCommitMs: [0, 86_400_000] },
   choices: { errorStatus: [500, 502, 503] },
   actions: ['expireTokens'],
 };
@@ -79,6 +89,13 @@ export class Faults extends FaultSwitches<FaultSettings> {
 
   get limitExceeded(): boolean {
     return this.current.limitExceeded;
+  }
+
+  /** How long this record write's commit lags its stamp (ms of sandbox time; 0: at once). */
+  commitDelay(): number {
+    if (this.current.lateCommitNext <= 0 || this.current.lateCommitMs <= 0) return 0;
+    this.current.lateCommitNext -= 1;
+    return this.current.lateCommitMs;
   }
 
   /** Whether this record's write fails (by id, or by the random ratio). */

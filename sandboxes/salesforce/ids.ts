@@ -22,6 +22,9 @@ export const KEY_PREFIXES = {
   CampaignMember: '00v',
   Campaign: '701',
   QueueSobject: '03g',
+  PermissionSet: '0PS',
+  FieldPermissions: '01k',
+  PermissionSetAssignment: '0Pa',
   BulkQueryJob: '750',
   QueryLocator: '0r8',
 } as const;

@@ -30,4 +30,5 @@ export type { SaveResult } from './errors';
 export { TOTAL_REQUESTS_EXCEEDED, INVALID_SESSION } from './errors';
 export { COLLECTION_LIMIT_MESSAGE, MAX_COLLECTION_RECORDS } from './routes/composite';
 export { batchSizeOf, DEFAULT_BATCH_SIZE } from './routes/query';
-export { sfDateTime, sfDate } from './sf-time';
+export { sfDateTime, sfDate, sfStamp } from './sf-time';
+export type { PicklistSpec, RuleCondition, ValidationRuleSpec } from './org-rules';

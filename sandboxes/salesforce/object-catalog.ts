@@ -42,6 +42,12 @@ export interface FieldDef {
   caseSensitive: boolean;
   /** No field-level read access for the integration user: absent from describe, SOQL and writes. */
   hidden?: boolean;
+  /**
+   * Custom fields created through the Tooling API: what the integration user's profile grants on
+   * them (none, as in a real org, unless an admin granted it). Permission sets assigned to the user
+   * add to it (permissions.ts); undefined for standard and seeded fields, which are always granted.
+   */
+  profileAccess?: 'none' | 'read' | 'edit';
   calculated: boolean;
   nameField: boolean;
   picklistValues: PicklistValue[];
@@ -443,6 +449,8 @@ export function standardObjects(): ObjectDef[] {
       bool('IsReminderSet', 'Reminder Set'),
       datetime('ReminderDateTime', 'Reminder Date/Time'),
       datetime('CompletedDateTime', 'Completed Date/Time', readOnly),
+      // archived activities (over a year old in a real org) answer queryAll only
+      bool('IsArchived', 'Archived', readOnly),
     ]),
     objectDef('LeadStatus', { label: 'Lead Status Value', labelPlural: 'Lead Status Value' }, [
       text('MasterLabel', 'Master Label', 255, { nillable: false }),
@@ -484,5 +492,32 @@ export function standardObjects(): ObjectDef[] {
       reference('QueueId', 'Group ID', ['Group'], 'Queue', { nillable: false }),
       picklist('SobjectType', 'sObject Type', ['Lead', 'Task', 'Case'], { nillable: false }),
     ], { softDelete: false, writable: false }),
+    // Setup objects the integration user needs "Manage Profiles and Permission Sets" / "Assign
+    // Permission Sets" to write (permissions.ts checks them and turns them into field-level security)
+    objectDef('PermissionSet', { label: 'Permission Set', labelPlural: 'Permission Sets' }, [
+      text('Name', 'Name', 80, { nillable: false, unique: true }),
+      text('Label', 'Label', 80, { nillable: false, nameField: true }),
+      textarea('Description', 'Description', 255),
+      bool('IsOwnedByProfile', 'Is Owned By Profile', readOnly),
+      bool('IsCustom', 'Custom', { ...readOnly, defaultValue: true }),
+      text('NamespacePrefix', 'Namespace Prefix', 15, readOnly),
+    ], {
+      softDelete: false,
+      childRelationships: [
+        { relationshipName: 'FieldPerms', childSObject: 'FieldPermissions', field: 'ParentId' },
+        { relationshipName: 'Assignments', childSObject: 'PermissionSetAssignment', field: 'PermissionSetId' },
+      ],
+    }),
+    objectDef('FieldPermissions', { label: 'Field Permissions', labelPlural: 'Field Permissions' }, [
+      reference('ParentId', 'Parent ID', ['PermissionSet'], 'Parent', { nillable: false, updateable: false }),
+      text('SobjectType', 'SObject Type Name', 40, { nillable: false, updateable: false }),
+      text('Field', 'Field Name', 80, { nillable: false, updateable: false }),
+      bool('PermissionsRead', 'Read Field'),
+      bool('PermissionsEdit', 'Edit Field'),
+    ], { softDelete: false }),
+    objectDef('PermissionSetAssignment', { label: 'Permission Set Assignment', labelPlural: 'Permission Set Assignments' }, [
+      reference('AssigneeId', 'Assignee ID', ['User'], 'Assignee', { nillable: false, updateable: false }),
+      reference('PermissionSetId', 'Permission Set ID', ['PermissionSet'], 'PermissionSet', { nillable: false, updateable: false }),
+    ], { softDelete: false }),
   ];
 }

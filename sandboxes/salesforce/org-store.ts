@@ -11,6 +11,7 @@
 import { IdSequence, keyPrefixOf, normalizeId } from './ids';
 import type { FieldDef, ObjectDef } from './object-catalog';
 import type { SoqlDataSource, SoqlFieldType, SoqlObjectDescribe, SoqlRow } from './soql';
+import { parseSfTime } from './sf-time';
 
 export type Row = Record<string, unknown>;
 
@@ -41,8 +42,18 @@ function uniqueKey(table: Table, field: string, value: unknown): string {
   return table.caseSensitive.has(field) ? String(value) : String(value).toLowerCase();
 }
 
+/** A write whose transaction has not committed yet: queries see `before` (nothing, for a create) until `visibleAt`. */
+interface PendingCommit {
+  visibleAt: number;
+  before: Row | null;
+}
+
 export class OrgStore implements SoqlDataSource {
   readonly ids = new IdSequence();
+  /** Rows written by transactions still running (faults.lateCommitNext), by id. */
+  private readonly pending = new Map<string, PendingCommit>();
+  /** Sandbox time, for late commits (set by the server). */
+  clock: () => number = () => Number.POSITIVE_INFINITY;
   private readonly tables = new Map<string, Table>();
   private readonly byPrefix = new Map<string, Table>();
   private readonly soqlDescribes = new Map<string, SoqlObjectDescribe>();
@@ -137,16 +148,59 @@ export class OrgStore implements SoqlDataSource {
   *rows(sobject: string, options: { includeDeleted: boolean }): Iterable<SoqlRow> {
     const table = this.table(sobject);
     if (!table) return;
-    if (options.includeDeleted || !table.def.softDelete) {
-      yield* table.rows.values();
+    const all = options.includeDeleted || !table.def.softDelete;
+    // archived activities are in queryAll only, like deleted rows
+    const archivable = !options.includeDeleted && table.fields.has('isarchived');
+    if (this.pending.size === 0 && !archivable) {
+      if (all) yield* table.rows.values();
+      else for (const row of table.rows.values()) if (row.IsDeleted !== true) yield row;
       return;
     }
-    for (const row of table.rows.values()) if (row.IsDeleted !== true) yield row;
+    for (const stored of table.rows.values()) {
+      const row = this.committed(stored);
+      if (row && (all || row.IsDeleted !== true) && !(archivable && row.IsArchived === true)) yield row;
+    }
   }
 
   byId(id: string): { sobject: string; row: SoqlRow } | undefined {
     const found = this.find(id);
-    return found ? { sobject: found.table.def.name, row: found.row } : undefined;
+    const row = found ? this.committed(found.row) : null;
+    return found && row ? { sobject: found.table.def.name, row } : undefined;
+  }
+
+  /**
+   * A write whose transaction commits `delayMs` after its stamp: until then reads see `before`
+   * (null: the row does not exist yet). Writes themselves see the new row (as the transaction does).
+   */
+  commitLate(id: string, before: Row | null, visibleAt: number): void {
+    const earlier = this.pending.get(id);
+    // a second late write of a row still pending keeps the first one's "before"
+    this.pending.set(id, { visibleAt: Math.max(visibleAt, earlier?.visibleAt ?? 0), before: earlier ? earlier.before : before });
+  }
+
+  /** When the oldest transaction still running started (its rows' stamp), or null when none is. */
+  oldestRunningTransaction(): number | null {
+    let oldest: number | null = null;
+    for (const [id, pending] of this.pending) {
+      if (this.clock() >= pending.visibleAt) continue;
+      const row = this.find(id)?.row;
+      const started = row ? parseSfTime(String(row.SystemModstamp)) : Number.NaN;
+      if (Number.isFinite(started) && (oldest === null || started < oldest)) oldest = started;
+    }
+    return oldest;
+  }
+
+  /** The row as queries see it now: the stored one, or what it was before a write not yet committed. */
+  committed(row: Row): Row | null {
+    if (this.pending.size === 0) return row;
+    const id = row.Id as string;
+    const pending = this.pending.get(id);
+    if (!pending) return row;
+    if (this.clock() >= pending.visibleAt) {
+      this.pending.delete(id);
+      return row;
+    }
+    return pending.before;
   }
 
   // --- changes --------------------------------------------------------------------------------
@@ -214,6 +268,17 @@ export class OrgStore implements SoqlDataSource {
     };
   }
 
+  /** Hard delete, for objects without a recycle bin (setup objects such as PermissionSetAssignment). */
+  remove(table: Table, row: Row): Undo {
+    const undoUnique = this.unindexUnique(table, row);
+    const id = row.Id as string;
+    table.rows.delete(id);
+    return () => {
+      table.rows.set(id, row);
+      undoUnique();
+    };
+  }
+
   /** The live record holding a unique value, if any. */
   uniqueHolder(table: Table, field: string, value: unknown): string | undefined {
     return table.unique.get(field)?.get(uniqueKey(table, field, value));
@@ -248,6 +313,15 @@ export class OrgStore implements SoqlDataSource {
     return () => {
       for (const [index, key, holder] of removed) index.set(key, holder);
     };
+  }
+
+  /** Deletes a custom field: gone from describe, SOQL and writes, and from every row. */
+  removeField(table: Table, field: FieldDef): void {
+    table.def.fields = table.def.fields.filter((f) => f !== field);
+    for (const row of table.rows.values()) delete row[field.name];
+    table.unique.delete(field.name);
+    table.caseSensitive.delete(field.name);
+    this.indexFields(table);
   }
 
   /** Adds a custom field: described from now on, empty on every existing row. */

@@ -8,11 +8,16 @@
  *     `deserializationErrors: 'record'` those become per-record errors instead.
  *  2. `saveRecords`: each record is checked and applied in order (MALFORMED_ID, ENTITY_IS_DELETED,
  *     CANNOT_UPDATE_CONVERTED_LEAD, INVALID_FIELD_FOR_INSERT_UPDATE, STRING_TOO_LONG, restricted
- *     picklists, REQUIRED_FIELD_MISSING, DUPLICATE_VALUE, injected FIELD_CUSTOM_VALIDATION_EXCEPTION);
+ *     picklists, REQUIRED_FIELD_MISSING, DUPLICATE_VALUE, the org's validation rules (org-rules.ts)
+ *     and injected FIELD_CUSTOM_VALIDATION_EXCEPTION);
  *     with allOrNone one failure undoes the others (ALL_OR_NONE_OPERATION_ROLLED_BACK).
  *
+ * A write may commit late (faults.lateCommitNext): it keeps the stamp of its transaction's start and
+ * queries see it only once the transaction commits, behind rows stamped after it (org-store.ts).
+ *
  * Every successful create/update stamps LastModifiedDate, SystemModstamp and LastModifiedById from
- * the sandbox clock and the running user, even when no value changed, as Salesforce does.
+ * the sandbox clock (to the second, as Salesforce keeps audit stamps) and the running user, even
+ * when no value changed, as Salesforce does.
  */
 import { RecordError, restError, type SaveResult } from './errors';
 import { checkValue, DeserializeError, deserializeValue, storedNumber } from './field-values';
@@ -20,7 +25,8 @@ import { KEY_PREFIXES, keyPrefixOf, normalizeId } from './ids';
 import type { LeadAssignment } from './lead-assignment';
 import { CAMPAIGN_MEMBER_STATUSES, OPPORTUNITY_STAGES, TASK_STATUSES, type FieldDef } from './object-catalog';
 import type { OrgStore, Row, Table, Undo } from './org-store';
-import { sfDate, sfDateTime } from './sf-time';
+import { checkPermissionRecord, mayDeletePermissionRecord, PERMISSION_OBJECTS, type PermissionSettings } from './permissions';
+import { sfDate, sfDateTime, sfStamp } from './sf-time';
 
 export type DeserializationMode = 'request' | 'record';
 export type WriteOperation = 'create' | 'update' | 'upsert';
@@ -34,6 +40,12 @@ export interface WriteEnv {
   recordFails(id: string | undefined): boolean;
   assignment: LeadAssignment;
   deserialization: DeserializationMode;
+  /** What the running user may do with permission sets (permissions.ts). */
+  permissions: PermissionSettings;
+  /** How long this record write's commit lags its stamp (faults.lateCommitNext); 0 or absent: at once. */
+  commitDelay?(): number;
+  /** The org's validation rules for a record that would become `next` (`previous`: before, on update). */
+  validate?(table: Table, next: Row, previous: Row | null): RecordError[];
   /** Counters: a lead the assignment rule gave a new owner. */
   onAutoAssigned?(): void;
 }
@@ -239,7 +251,7 @@ function create(env: WriteEnv, table: Table, write: RecordWrite, autoAssign: boo
   if (errors.length > 0) return fail(...errors);
 
   const now = env.now();
-  const stamp = sfDateTime(now);
+  const stamp = sfStamp(now);
   const row = env.store.blank(table);
   for (const field of table.def.fields) {
     if (field.defaultValue !== null && field.type !== 'boolean') row[field.name] = field.defaultValue;
@@ -252,8 +264,17 @@ function create(env: WriteEnv, table: Table, write: RecordWrite, autoAssign: boo
   });
   if ('IsDeleted' in row) row.IsDeleted = false;
   Object.assign(row, derived(env, table, row, {}, now));
+  if (PERMISSION_OBJECTS.has(table.def.name)) {
+    const refused = checkPermissionRecord(env.store, env.permissions, table, row);
+    if (refused.length > 0) return fail(...refused);
+  }
+  const invalid = env.validate?.(table, row, null) ?? [];
+  if (invalid.length > 0) return fail(...invalid);
   if (autoAssign && table.def.name === 'Lead') assign(env, row);
-  return { ok: true, id, created: true, undo: env.store.insert(table, row) };
+  const undo = env.store.insert(table, row);
+  const delay = env.commitDelay?.() ?? 0;
+  if (delay > 0) env.store.commitLate(id, null, now + delay);
+  return { ok: true, id, created: true, undo };
 }
 
 function update(env: WriteEnv, table: Table, write: RecordWrite, autoAssign: boolean, seenIds: Set<string>): Outcome {
@@ -268,13 +289,25 @@ function update(env: WriteEnv, table: Table, write: RecordWrite, autoAssign: boo
   if (env.recordFails(id)) return fail(injected());
   const errors = checkFields(env, table, write.values, 'update', id);
   if (errors.length > 0) return fail(...errors);
-  return { ok: true, id, created: false, undo: applyUpdate(env, table, row, storedValues(env, table, write.values), autoAssign) };
+  const changes = storedValues(env, table, write.values);
+  if (PERMISSION_OBJECTS.has(table.def.name)) {
+    const refused = checkPermissionRecord(env.store, env.permissions, table, { ...row, ...changes }, id);
+    if (refused.length > 0) return fail(...refused);
+  }
+  // validation rules see the record as it would be saved, whatever this write changes
+  const invalid = env.validate?.(table, { ...row, ...changes }, row) ?? [];
+  if (invalid.length > 0) return fail(...invalid);
+  const delay = env.commitDelay?.() ?? 0;
+  const before = delay > 0 ? { ...row } : null;
+  const undo = applyUpdate(env, table, row, changes, autoAssign);
+  if (delay > 0) env.store.commitLate(id, before, env.now() + delay);
+  return { ok: true, id, created: false, undo };
 }
 
 /** Applies already-checked changes to a live row, with derived fields, stamps and assignment. */
 export function applyUpdate(env: WriteEnv, table: Table, row: Row, changes: Row, autoAssign: boolean): Undo {
   const now = env.now();
-  const stamp = sfDateTime(now);
+  const stamp = sfStamp(now);
   const all: Row = { ...changes };
   Object.assign(all, derived(env, table, { ...row, ...changes }, row, now));
   Object.assign(all, { LastModifiedDate: stamp, LastModifiedById: env.userId, SystemModstamp: stamp });
@@ -328,8 +361,17 @@ export function deleteRecord(env: WriteEnv, idText: string): { ok: true; id: str
   const found = findForWrite(env, table, id);
   if (found instanceof RecordError) return { ok: false, error: found };
   if (!table.def.deletable) return { ok: false, error: new RecordError('INVALID_TYPE', `entity type ${table.def.name} does not support delete`, []) };
+  if (PERMISSION_OBJECTS.has(table.def.name) && !mayDeletePermissionRecord(env.permissions, table)) {
+    return { ok: false, error: new RecordError('INSUFFICIENT_ACCESS_OR_READONLY', 'insufficient access rights on object id', []) };
+  }
   if (env.recordFails(id)) return { ok: false, error: injected() };
-  return { ok: true, id, undo: env.store.softDelete(table, found.row, sfDateTime(env.now())) };
+  // objects without a recycle bin (setup objects) are gone at once; the rest are soft-deleted
+  if (!table.def.softDelete) return { ok: true, id, undo: env.store.remove(table, found.row) };
+  const delay = env.commitDelay?.() ?? 0;
+  const before = delay > 0 ? { ...found.row } : null;
+  const undo = env.store.softDelete(table, found.row, sfStamp(env.now()));
+  if (delay > 0) env.store.commitLate(id, before, env.now() + delay);
+  return { ok: true, id, undo };
 }
 
 /** Fields Salesforce computes from others: Name, Task.IsClosed, CampaignMember.HasResponded, Opportunity flags. */
@@ -344,7 +386,7 @@ function derived(env: WriteEnv, table: Table, next: Row, previous: Row, now: num
       const closed = TASK_STATUSES.find((s) => s.value === next.Status)?.closed === true;
       out.IsClosed = closed;
       out.IsHighPriority = next.Priority === 'High';
-      if (closed && previous.IsClosed !== true) out.CompletedDateTime = sfDateTime(now);
+      if (closed && previous.IsClosed !== true) out.CompletedDateTime = sfStamp(now);
       if (!closed) out.CompletedDateTime = null;
       out.AccountId = accountOf(env, next.WhoId) ?? accountOf(env, next.WhatId) ?? null;
       break;

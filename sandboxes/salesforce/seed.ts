@@ -28,7 +28,7 @@ import {
   type CampaignKey, type SeedUser,
 } from './seed-catalog';
 import { resolveSeedOptions, SHOWCASE_ACCOUNTS, sharedPlan, showcasePlan, type SeedOptions, type ShowcaseRecord } from './seed-showcase';
-import { sfDate, sfDateTime } from './sf-time';
+import { sfDate, sfDateTime, sfStamp } from './sf-time';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -202,8 +202,8 @@ class OrgSeeder {
   private insert(table: Table, values: Row, created: number, modified = created, by: string = MARKETING_USER.id): Row {
     const row = this.store.blank(table);
     Object.assign(row, values);
-    const createdText = sfDateTime(created);
-    const modifiedText = modified === created ? createdText : sfDateTime(Math.max(created, modified));
+    const createdText = sfStamp(created);
+    const modifiedText = modified === created ? createdText : sfStamp(Math.max(created, modified));
     row.CreatedDate = createdText;
     row.CreatedById = by;
     row.LastModifiedDate = modifiedText;
@@ -568,7 +568,7 @@ class OrgSeeder {
       if (kind === 'mergedLead') row.MasterRecordId = s.showcase!.masterRecordId;
       modified = deletedAt;
     }
-    const stamp = sfDateTime(Math.min(now - 60_000, modified + (modified > created ? between(prng, 0, HOUR) : 0)));
+    const stamp = sfStamp(Math.min(now - 60_000, modified + (modified > created ? between(prng, 0, HOUR) : 0)));
     row.LastModifiedDate = stamp;
     row.SystemModstamp = stamp;
     return row;
@@ -629,12 +629,12 @@ class OrgSeeder {
         this.usedEmails.delete(email);
         Object.assign(row, { Email: masterRow.Email, IsDeleted: true, MasterRecordId: masterId });
       } else row.IsDeleted = true;
-      row.LastModifiedDate = row.SystemModstamp = sfDateTime(deletedAt);
+      row.LastModifiedDate = row.SystemModstamp = sfStamp(deletedAt);
       return;
     }
     if (!showcase && !conversion && !shared && roll < 0.007) {
       row.IsDeleted = true;
-      row.LastModifiedDate = row.SystemModstamp = sfDateTime(between(prng, created + HOUR, now - HOUR));
+      row.LastModifiedDate = row.SystemModstamp = sfStamp(between(prng, created + HOUR, now - HOUR));
       return;
     }
     const who = { leadId: undefined, contactId: id };
@@ -658,7 +658,7 @@ class OrgSeeder {
       }
       modified = Math.max(modified, this.engage(prng, who, behaviour, created, undefined, 'contact'));
     }
-    const stamp = sfDateTime(Math.min(now - 60_000, modified + between(prng, 0, 2 * HOUR)));
+    const stamp = sfStamp(Math.min(now - 60_000, modified + between(prng, 0, 2 * HOUR)));
     row.LastModifiedDate = stamp;
     row.SystemModstamp = stamp;
   }
@@ -839,7 +839,7 @@ class OrgSeeder {
       OwnerId: task.ownerId, Description: call ? `${disposition}. ${prng.pick(['Discussed current maintenance approach.', 'Asked about sensor coverage.', 'Will call back next week.', 'Sent follow-up materials.'])}` : null,
       Type: call ? 'Call' : kind === 'email' ? 'Email' : 'Other', TaskSubtype: call ? 'Call' : kind === 'email' ? 'Email' : 'Task',
       IsClosed: completed, CallDurationInSeconds: call ? (disposition === 'Connected' || disposition === 'Meeting booked' ? prng.int(180, 1800) : prng.int(15, 60)) : null,
-      CallType: call ? 'Outbound' : null, CallDisposition: disposition, CompletedDateTime: completed ? sfDateTime(at) : null,
+      CallType: call ? 'Outbound' : null, CallDisposition: disposition, CompletedDateTime: completed ? sfStamp(at) : null,
       AccountId: null,
     }, at, at, task.ownerId);
     if (completed) {

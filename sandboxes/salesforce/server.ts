@@ -23,7 +23,12 @@ import { Faults, type FaultSettings } from './faults';
 import { LeadAssignment } from './lead-assignment';
 import { enforceLimits, injectServerErrors, requireSession } from './middleware';
 import { standardObjects } from './object-catalog';
-import { OrgStore } from './org-store';
+import { OrgRules, type PicklistSpec, type ValidationRuleSpec } from './org-rules';
+import { OrgStore, type Row } from './org-store';
+import { applyFieldAccess, LEADSTAGE_PERMISSION_SET } from './permissions';
+import type { FieldDef, ObjectDef } from './object-catalog';
+import { sfDate, sfStamp } from './sf-time';
+import { normalizeId } from './ids';
 import { QueryCursors } from './query-cursors';
 import type { DeserializationMode } from './record-writes';
 import { adminRouter } from './routes/admin';
@@ -66,7 +71,11 @@ export interface SalesforceSandboxOptions {
   clock?: ClockMode | SandboxClock;
   /** Monotonic time source (ms) for the rateLimit window and bulk job delays (default performance.now). */
   monotonic?: () => number;
-  /** Create Leadstage's custom fields at start, as if the connector's setup had run (default false). */
+  /**
+   * Create Leadstage's custom fields at start, as if the connector's setup had run (default false):
+   * the fields, and the `Leadstage_Integration` permission set granting them, assigned to the
+   * integration user.
+   */
   withLeadstageFields?: boolean;
   /** The integration user may create custom fields through the Tooling API (default true). */
   allowMetadata?: boolean;
@@ -117,11 +126,21 @@ export interface SalesforceSandboxOptions {
   /** Unknown fields / wrong JSON types in writes: fail the request (Salesforce, default) or only the record. */
   deserializationErrors?: DeserializationMode;
   /**
-   * Field-level security on fields the integration user creates through the Tooling API: 'edit'
-   * (default), 'read' (describe says not createable/updateable) or 'none' (invisible to describe, SOQL and
-   * writes, yet a second create is DUPLICATE_DEVELOPER_NAME) until `grantFieldAccess()`.
+   * What the integration user's profile grants on fields created through the Tooling API: 'none'
+   * (default, as in a real org: invisible to describe, SOQL and writes, yet a second create is
+   * DUPLICATE_DEVELOPER_NAME, until a permission set granting the field is assigned to the user or
+   * `grantFieldAccess()`), 'read' (describe says not createable/updateable) or 'edit'.
    */
   customFieldAccess?: 'edit' | 'read' | 'none';
+  /** The integration user has "Manage Profiles and Permission Sets" (default true). */
+  allowPermissionSets?: boolean;
+  /** The integration user has "Assign Permission Sets" (default true). */
+  allowPermissionSetAssignment?: boolean;
+  /**
+   * The org refuses Unique and External ID on activity custom fields (Tooling create of such an
+   * `Activity.X__c` → 400 FIELD_INTEGRITY_EXCEPTION), so Task idempotency cannot rest on a unique key.
+   */
+  refuseUniqueActivityFields?: boolean;
   faults?: Partial<FaultSettings>;
 }
 
@@ -172,8 +191,17 @@ export interface SalesforceSandbox {
   setOAuthSession(userId: string | null): void;
   /** Invalidates every access token issued so far (refresh tokens keep working). */
   expireTokens(): number;
-  /** An admin grants edit access to custom fields (all, or one `Object.Field__c`); returns how many changed. */
+  /** An admin grants edit access to custom fields (all, or one `Object.Field__c`) on the user's profile; returns how many changed. */
   grantFieldAccess(fullName?: string): number;
+  /** An admin revokes the user's access to a custom field (profile and permission sets); returns how many changed. */
+  revokeFieldAccess(fullName: string): number;
+  /** An admin adds a validation rule (org-rules.ts): records meeting all its conditions are refused with FIELD_CUSTOM_VALIDATION_EXCEPTION. */
+  addValidationRule(spec: ValidationRuleSpec): ValidationRuleSpec;
+  clearValidationRules(): void;
+  /** An admin replaces a picklist's values (e.g. the org's own Lead Status values). */
+  setPicklist(spec: PicklistSpec): void;
+  /** Archives Tasks (by id, or closed ones due more than `olderThanDays` ago): only queryAll sees them then. Returns how many. */
+  archiveActivities(selection: { ids?: string[]; olderThanDays?: number }): number;
   close(): Promise<void>;
 }
 
@@ -196,13 +224,31 @@ const handleErrors = (ctx: SandboxContext): ErrorRequestHandler => (err, _req, r
   res.status(error.status).json(error.body);
 };
 
-/** Salesforce refuses request URIs over 16,384 bytes (long `IN (...)` lists in a GET query hit this). */
+/**
+ * Salesforce caps a REST request's URI and headers at 16,384 bytes together: a longer URI alone
+ * answers 414, URI and headers together beyond it 431 (a long `IN (...)` list in a GET query, plus the
+ * Authorization header and the rest, hits this).
+ */
 export const MAX_URI_BYTES = 16_384;
+
+/** The request's header lines as sent (`Name: value` and CRLF each). */
+function headerBytes(rawHeaders: readonly string[]): number {
+  let bytes = 0;
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) bytes += Buffer.byteLength(rawHeaders[i]!) + 2 + Buffer.byteLength(rawHeaders[i + 1]!) + 2;
+  return bytes;
+}
 
 const checkVersion: RequestHandler = (req, _res, next) => {
   if (!/^v\d{2,3}\.\d$/.test(String(req.params.version))) throw notFound();
-  if (Buffer.byteLength(req.originalUrl) > MAX_URI_BYTES) {
+  const uri = Buffer.byteLength(req.originalUrl);
+  if (uri > MAX_URI_BYTES) {
     throw new SalesforceError(414, [{ message: `URI Too Long: the request URI is longer than ${MAX_URI_BYTES} bytes`, errorCode: 'URI_TOO_LONG' }]);
+  }
+  const total = uri + headerBytes(req.rawHeaders);
+  if (total > MAX_URI_BYTES) {
+    throw new SalesforceError(431, [{
+      message: `Request Header Fields Too Large: the URI and headers are ${total} bytes together, more than ${MAX_URI_BYTES}`, errorCode: 'REQUEST_HEADER_FIELDS_TOO_LARGE',
+    }]);
   }
   next();
 };
@@ -234,19 +280,86 @@ export function createSandboxApp(ctx: SandboxContext): express.Express {
   return app;
 }
 
-/** Gives the integration user edit access to custom fields (all, or one `Object.Field__c`). */
+/** Does `fullName` (`Lead.X__c`, or `Activity.X__c` for a Task field) name this field? */
+function names(fullName: string | undefined, def: ObjectDef, field: FieldDef): boolean {
+  if (fullName === undefined) return true;
+  const wanted = fullName.toLowerCase();
+  const object = def.name === 'Task' ? 'Activity' : def.name;
+  return wanted === `${object}.${field.name}`.toLowerCase() || wanted === `${def.name}.${field.name}`.toLowerCase();
+}
+
+/** An admin gives the integration user's profile edit access to custom fields (all, or one `Object.Field__c`). */
 export function grantFieldAccess(store: OrgStore, fullName?: string): number {
   let changed = 0;
   for (const def of store.objects()) {
     for (const field of def.fields) {
-      if (!field.custom || (field.createable && field.updateable && !field.hidden)) continue;
-      const object = def.name === 'Task' ? 'Activity' : def.name;
-      if (fullName !== undefined && fullName.toLowerCase() !== `${object}.${field.name}`.toLowerCase() && fullName.toLowerCase() !== `${def.name}.${field.name}`.toLowerCase()) continue;
-      store.setFieldAccess(store.table(def.name)!, field, 'edit');
+      if (!field.custom || field.profileAccess === undefined || field.profileAccess === 'edit' || !names(fullName, def, field)) continue;
+      field.profileAccess = 'edit';
       changed++;
     }
   }
+  applyFieldAccess(store, INTEGRATION_USER.id);
   return changed;
+}
+
+/**
+ * An admin takes a custom field away from the integration user: the profile no longer grants it
+ * and the FieldPermissions rows that did are deleted. Describe, SOQL and writes then treat it as
+ * absent (INVALID_FIELD).
+ */
+export function revokeFieldAccess(store: OrgStore, fullName: string): number {
+  let changed = 0;
+  const permissions = store.table('FieldPermissions')!;
+  for (const def of store.objects()) {
+    for (const field of def.fields) {
+      if (!field.custom || !names(fullName, def, field)) continue;
+      field.profileAccess = 'none';
+      const path = `${def.name}.${field.name}`.toLowerCase();
+      for (const row of [...permissions.rows.values()]) if (String(row.Field).toLowerCase() === path) store.remove(permissions, row);
+      changed++;
+    }
+  }
+  applyFieldAccess(store, INTEGRATION_USER.id);
+  return changed;
+}
+
+/**
+ * Activities Salesforce archived (closed tasks due over a year ago, in a real org): `query` no longer
+ * returns them, `queryAll` does. By id, or closed tasks due more than `olderThanDays` before `now`.
+ */
+export function archiveActivities(store: OrgStore, now: number, selection: { ids?: string[]; olderThanDays?: number }): number {
+  const tasks = store.table('Task')!;
+  const ids = new Set((selection.ids ?? []).map((id) => normalizeId(id)).filter((id): id is string => id !== undefined));
+  const before = selection.olderThanDays === undefined ? null : sfDate(now - selection.olderThanDays * 86_400_000);
+  let archived = 0;
+  for (const row of tasks.rows.values()) {
+    if (row.IsArchived === true) continue;
+    const due = String(row.ActivityDate ?? String(row.CreatedDate ?? '').slice(0, 10));
+    if (!ids.has(String(row.Id)) && !(before !== null && row.IsClosed === true && due < before)) continue;
+    row.IsArchived = true;
+    archived++;
+  }
+  return archived;
+}
+
+/** `withLeadstageFields`: the permission set the connector's setup makes, with a row per field, assigned to the integration user. */
+function seedLeadstagePermissionSet(store: OrgStore, at: number): void {
+  const stamp = sfStamp(at);
+  const audit = { CreatedDate: stamp, CreatedById: INTEGRATION_USER.id, LastModifiedDate: stamp, LastModifiedById: INTEGRATION_USER.id, SystemModstamp: stamp };
+  const add = (object: string, values: Row): string => {
+    const table = store.table(object)!;
+    const id = store.ids.take(table.def.keyPrefix);
+    store.add(table, Object.assign(store.blank(table), values, audit, { Id: id }));
+    return id;
+  };
+  const setId = add('PermissionSet', { ...LEADSTAGE_PERMISSION_SET, Description: 'Read and edit access to the fields Leadstage writes', IsCustom: true });
+  for (const spec of LEADSTAGE_FIELDS) {
+    const [object, name] = spec.fullName.split('.') as [string, string];
+    const sobject = object === 'Activity' ? 'Task' : object;
+    add('FieldPermissions', { ParentId: setId, SobjectType: sobject, Field: `${sobject}.${name}`, PermissionsRead: true, PermissionsEdit: true });
+  }
+  add('PermissionSetAssignment', { AssigneeId: INTEGRATION_USER.id, PermissionSetId: setId });
+  applyFieldAccess(store, INTEGRATION_USER.id);
 }
 
 export async function startSalesforceSandbox(options: SalesforceSandboxOptions = {}): Promise<SalesforceSandbox> {
@@ -258,8 +371,13 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
   const monotonic = options.monotonic ?? (() => performance.now());
   const store = new OrgStore(standardObjects());
   const seedCounts = seedOrg(store, seedOptions);
+  // late commits (faults.lateCommitNext) become visible on the sandbox clock
+  store.clock = () => clock.now();
+  const rules = new OrgRules(store);
+  const customFieldAccess = options.customFieldAccess ?? 'none';
   if (options.withLeadstageFields) {
-    for (const spec of LEADSTAGE_FIELDS) createCustomFieldNow({ store }, spec.fullName, spec.metadata, { at: now, by: INTEGRATION_USER.id });
+    for (const spec of LEADSTAGE_FIELDS) createCustomFieldNow({ store }, spec.fullName, spec.metadata, { at: now, by: INTEGRATION_USER.id, access: customFieldAccess });
+    seedLeadstagePermissionSet(store, now);
   }
   let baseUrl = '';
   const hosts = { login: '', test: '' };
@@ -309,6 +427,7 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
       monotonic,
     ),
     assignment: new LeadAssignment(store),
+    rules,
     prng: Prng.for(seedOptions.seed, 0xc0de),
     orgId: ORG_ID,
     url: () => baseUrl,
@@ -317,12 +436,20 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
     oauthSession: { userId: options.oauthSession === undefined ? INTEGRATION_USER.id : options.oauthSession },
     describeSeed: () => describeSeed(seedOptions),
     grantFieldAccess: (fullName) => grantFieldAccess(store, fullName),
+    revokeFieldAccess: (fullName) => revokeFieldAccess(store, fullName),
+    refreshFieldAccess: () => void applyFieldAccess(store, INTEGRATION_USER.id),
     settings: {
       allowMetadata: options.allowMetadata ?? true,
       deserializationErrors: options.deserializationErrors ?? 'request',
-      customFieldAccess: options.customFieldAccess ?? 'edit',
+      customFieldAccess,
       appName: options.appName ?? DEFAULT_APP_NAME,
+      permissions: {
+        managePermissionSets: options.allowPermissionSets ?? true,
+        assignPermissionSets: options.allowPermissionSetAssignment ?? true,
+      },
+      refuseUniqueActivityFields: options.refuseUniqueActivityFields ?? false,
     },
+    archiveActivities: (selection) => archiveActivities(store, clock.now(), selection),
   };
   const initial = auth.issueInitialTokens();
 
@@ -375,6 +502,11 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
     },
     expireTokens: () => faults.expireTokens(),
     grantFieldAccess: (fullName) => grantFieldAccess(store, fullName),
+    revokeFieldAccess: (fullName) => revokeFieldAccess(store, fullName),
+    addValidationRule: (spec) => rules.addValidationRule(spec),
+    clearValidationRules: () => rules.clearValidationRules(),
+    setPicklist: (spec) => rules.setPicklist(spec),
+    archiveActivities: (selection) => archiveActivities(store, clock.now(), selection),
     close,
   };
 }

@@ -56,6 +56,15 @@ export function sfDateTime(epochMs: number): string {
   return buffer.toString('latin1', 0, 28);
 }
 
+/**
+ * An audit stamp (CreatedDate, LastModifiedDate, SystemModstamp): Salesforce keeps these to the
+ * second, so the milliseconds always read `.000`. Two writes within one second share a stamp, and a
+ * window bound with milliseconds (`SystemModstamp <= 12:00:00.500Z`) still includes `12:00:00`.
+ */
+export function sfStamp(epochMs: number): string {
+  return sfDateTime(floor(epochMs / 1000) * 1000);
+}
+
 export function sfDate(epochMs: number): string {
   return datePart(floor(epochMs / DAY));
 }

@@ -3,6 +3,7 @@ import type { QueueName } from '../queue/job-data';
 import type { Installation } from '../store';
 import { firstSyncPhases } from '../sync/first-sync-phases';
 import { markFirstSyncStarted } from '../sync/first-sync-marks';
+import { recordSetupProblems } from '../sync/installation-problems';
 import type { Runtime } from './runtime';
 
 /**
@@ -13,7 +14,8 @@ import type { Runtime } from './runtime';
  */
 export async function startFirstSync(runtime: Runtime, installation: Installation): Promise<void> {
   const connector = await runtime.deps.connectorFor(installation);
-  await connector.ensureSchema();
+  // what setup could not do is recorded against the installation; the sync goes on with the rest
+  await recordSetupProblems(runtime.store, installation, await connector.ensureSchema(), runtime.deps.clock(), runtime.deps.logger);
   const runNow = runtime.deps.clock();
   await markFirstSyncStarted(runtime.store.checkpoints, installation.id, new Date(runNow));
   const [first = connector.streams] = firstSyncPhases(connector);

@@ -149,6 +149,31 @@ export type TaskOutcome =
   | { key: string; status: 'retry'; error: string }
   | { key: string; status: 'failed'; code: string; error: string };
 
+/**
+ * Something about one installation that an admin should see and can fix: a field Leadstage may not
+ * write, a value the CRM lacks, a permission the connected user does not have. The connector finds
+ * it, keeps going with what it can do, and the jobs record it against the installation, so it is
+ * shown with its fix instead of failing a sync or hiding in a log.
+ */
+export interface InstallationProblem {
+  /** Stable within the installation: found again, the same problem updates its entry instead of adding one. */
+  key: string;
+  /** What kind of problem, in capitals (`FIELD_ACCESS_MISSING`): what a console filters and counts on. */
+  code: string;
+  /** What is wrong and what it costs, in plain words. */
+  message: string;
+  /** The exact steps an admin takes to fix it. */
+  fix: string;
+  /** What the console may list: the fields, values or records concerned. */
+  details?: Record<string, unknown>;
+}
+
+/** What setting up the CRM side could not do; the sync goes on without it. */
+export interface SchemaSetupResult {
+  /** Empty when everything Leadstage needs is in place. */
+  problems: InstallationProblem[];
+}
+
 export interface CrmConnector {
   /** Its module's provider id (connectors/registry.ts). */
   readonly provider: string;
@@ -162,8 +187,12 @@ export interface CrmConnector {
    * at once and everyone is scored at the end.
    */
   readonly firstSyncPhases?: readonly (readonly string[])[];
-  /** Creates the CRM-side fields Leadstage writes (property group, custom properties) if missing. */
-  ensureSchema(): Promise<void>;
+  /**
+   * Creates the CRM-side fields Leadstage writes (property group, custom properties) if missing.
+   * What it could not set up, it reports as problems (recorded against the installation) rather than
+   * failing; it throws only for what a retry can mend (an outage, the quota).
+   */
+  ensureSchema(): Promise<SchemaSetupResult | void>;
   /** One page of a stream from a cursor (null: from the beginning). */
   pull(stream: string, cursor: StreamCursor | null, context: PullContext): Promise<PullPage>;
   /**
@@ -186,4 +215,10 @@ export interface CrmConnector {
   write(writes: readonly CrmWrite[]): Promise<WriteOutcome[]>;
   /** Creates rep tasks in batches; one outcome per input, in input order. */
   createTasks(tasks: readonly CrmTask[]): Promise<TaskOutcome[]>;
+  /**
+   * Problems found while pulling, writing or creating tasks since the last call (a field deleted
+   * meanwhile, a value the CRM refused), each once; the job that made the call records them against
+   * the installation.
+   */
+  takeProblems?(): InstallationProblem[];
 }

@@ -17,3 +17,4 @@ export type { NewTask } from './repositories/task.repository';
 export type { OutboxWrite, ClaimOptions, PermanentError } from './repositories/outbox.repository';
 export type { PublishResult } from './repositories/rulebook.repository';
 export type { Checkpoint } from './repositories/checkpoint.repository';
+export type { InstallationProblemRecord, ProblemInput, ProblemScope } from './repositories/installation-problem.repository';

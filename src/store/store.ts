@@ -6,6 +6,7 @@ import { CheckpointRepository } from './repositories/checkpoint.repository';
 import { ErasureRepository } from './repositories/erasure.repository';
 import { EventRepository } from './repositories/event.repository';
 import { InstallationRepository } from './repositories/installation.repository';
+import { InstallationProblemRepository } from './repositories/installation-problem.repository';
 import { MappingRepository } from './repositories/mapping.repository';
 import { OutboxRepository } from './repositories/outbox.repository';
 import { PersonRepository } from './repositories/person.repository';
@@ -34,6 +35,7 @@ export interface Repositories {
   erasure: ErasureRepository;
   /** Batched pruning of old rows: use it on the store, outside a transaction. */
   retention: RetentionRepository;
+  problems: InstallationProblemRepository;
 }
 
 export interface Store extends Repositories {
@@ -72,6 +74,7 @@ export function createRepositories(session: Session): Repositories {
     sessions: new SessionRepository(session),
     erasure: new ErasureRepository(session),
     retention: new RetentionRepository(session),
+    problems: new InstallationProblemRepository(session),
   };
 }
 

@@ -187,4 +187,8 @@ export class FakeSalesforceApi implements SalesforceApi {
   async createCustomField(): Promise<never> {
     throw new Error('not used by streams');
   }
+
+  async currentUserId(): Promise<string> {
+    return '005000000000001AAA';
+  }
 }

@@ -254,8 +254,8 @@ describe('Salesforce sandbox through jsforce', () => {
   });
 
   describe('Tooling API custom fields and the unique Task key', () => {
-    it('creates fields that appear in describe, SOQL and writes; refuses duplicates', async () => {
-      await start();
+    it('creates fields that appear in describe, SOQL and writes (a profile granting new fields); refuses duplicates', async () => {
+      await start({ customFieldAccess: 'edit' });
       const created = await conn.tooling.sobject('CustomField').create({
         FullName: 'Lead.Leadstage_Stage__c', Metadata: { label: 'Leadstage Stage', type: 'Text', length: 40 },
       });
@@ -291,7 +291,7 @@ describe('Salesforce sandbox through jsforce', () => {
     });
 
     it('creates Tasks with a unique Leadstage_Key__c: the second create is DUPLICATE_VALUE naming the first', async () => {
-      await start();
+      await start({ customFieldAccess: 'edit' });
       const wrongObject = await failure(conn.tooling.sobject('CustomField').create({
         FullName: 'Task.Leadstage_Key__c', Metadata: { label: 'Leadstage Key', type: 'Text', length: 80, externalId: true, unique: true },
       }));

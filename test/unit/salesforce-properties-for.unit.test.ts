@@ -1,5 +1,6 @@
 /** A Decision → Salesforce field values (write/properties-for.ts), in the form the pull reads them back. */
 import { salesforceMappings } from '../../connectors/salesforce/mapping';
+import { WritableFields } from '../../connectors/salesforce/schema/writable-fields';
 import { propertiesFor } from '../../connectors/salesforce/write/properties-for';
 import type { Decision } from '../../src/model/decision';
 
@@ -57,5 +58,18 @@ describe('Salesforce propertiesFor', () => {
       { objectType: 'contact', canonicalField: 'priority', crmProperty: 'Leadstage_Priority__c', direction: 'write', writePolicy: 'never' },
     ]);
     expect(propertiesFor(decision(), null, mappings)).not.toHaveProperty('Leadstage_Priority__c');
+  });
+
+  it('leaves out a field no object can take (so the change hash says what was written); one object taking it keeps it', () => {
+    const writable = new WritableFields();
+    writable.mark('Lead', 'Leadstage_Score__c', 'deleted');
+    expect(propertiesFor(decision(), null, salesforceMappings(), writable)).toHaveProperty('Leadstage_Score__c', '118');
+    writable.mark('Contact', 'Leadstage_Score__c', 'deleted');
+    writable.mark('Lead', 'Leadstage_Priority__c', 'no access', 60_000);
+    writable.mark('Contact', 'Leadstage_Priority__c', 'no access', 60_000);
+    const out = propertiesFor(decision(), null, salesforceMappings(), writable);
+    expect(out).not.toHaveProperty('Leadstage_Score__c');
+    expect(out).not.toHaveProperty('Leadstage_Priority__c');
+    expect(out).toHaveProperty('Leadstage_Stage__c', 'sql');
   });
 });

@@ -84,7 +84,8 @@ describe('Bulk API 2.0 first load', () => {
     expect(fake.soql[1]).toMatch(new RegExp(`^SELECT Id, SystemModstamp, .* FROM Lead WHERE SystemModstamp <= ${NOW_ISO}$`));
     const job = [...fake.bulkJobs.values()][0]!;
     expect(job.includeDeleted).toBe(true);
-    expect(slept).toEqual([2_000, 2_000]);
+    // the interval doubles from bulkPollMs
+    expect(slept).toEqual([2_000, 4_000]);
 
     expect(pages.map((p) => p.people.map((x) => x.crmId))).toEqual([[leadId(1), leadId(2)], [leadId(4)], [leadId(5)]]);
     expect(pages[0]!.next).toEqual({ phase: 'bulk', bulkJobId: '750FAKE1', locator: '2', until: NOW_ISO });
@@ -100,9 +101,19 @@ describe('Bulk API 2.0 first load', () => {
     expect(first.writableValues).toMatchObject({ Leadstage_Score__c: '55' });
     expect(first.modifiedAt).toBe('2026-11-11T00:00:00.000Z');
 
-    // the next run continues incrementally after `until`
+    // the next run continues incrementally from five minutes before `until`: a transaction stamped
+    // before the snapshot but committed after it is read then
     await pullStream(fake, mappings, 'leads', cursor, { now: NOW + 60_000 }, options);
-    expect(fake.soql.at(-1)).toContain(`WHERE SystemModstamp > ${NOW_ISO} AND SystemModstamp <= 2026-11-27T12:01:00.000Z ORDER BY SystemModstamp, Id`);
+    expect(fake.soql.at(-1)).toContain('WHERE SystemModstamp > 2026-11-27T11:55:00.000Z AND SystemModstamp <= 2026-11-27T12:01:00.000Z ORDER BY SystemModstamp, Id');
+  });
+
+  it('after the snapshot, a record stamped before its end but committed after it is read by the first incremental window', async () => {
+    const fake = fakeWithLeads(5);
+    const { cursor } = await drain(fake, 'leads', { bulkThreshold: 3, sleep: async () => {} });
+    // a transaction that started a minute before the snapshot's end commits after the job ran
+    fake.tables.Lead!.push(lead(6, { SystemModstamp: '2026-11-27T11:59:00.000+0000' }));
+    const next = await pullStream(fake, mappings, 'leads', cursor, { now: NOW + 60_000 }, { bulkThreshold: 3 });
+    expect(next.people.map((p) => p.crmId)).toEqual([leadId(6)]);
   });
 
   it('hands the cursor back with more: true when the job is still running after the bounded wait', async () => {
@@ -111,13 +122,15 @@ describe('Bulk API 2.0 first load', () => {
     const { slept, sleep } = sleeper();
     const options: SalesforceStreamOptions = { bulkThreshold: 4, bulkWaitMs: 4_000, bulkPollMs: 2_000, sleep };
     const first = await pullStream(fake, mappings, 'leads', null, { now: NOW }, options);
-    expect(first).toEqual({ people: [], events: [], next: { phase: 'bulk', bulkJobId: '750FAKE1', locator: null, until: NOW_ISO }, more: true });
-    expect(slept).toEqual([2_000, 2_000]);
-    expect(fake.calls.filter((c) => c.startsWith('bulkQueryState'))).toHaveLength(3);
+    // polled at 0 and 2 s; the next interval (4 s) would outlast the 4 s wait: it goes in the cursor
+    expect(first).toEqual({ people: [], events: [], next: { phase: 'bulk', bulkJobId: '750FAKE1', locator: null, until: NOW_ISO, pollMs: 4_000 }, more: true });
+    expect(slept).toEqual([2_000]);
+    expect(fake.calls.filter((c) => c.startsWith('bulkQueryState'))).toHaveLength(2);
 
-    // the next pull polls the same job (no second job), and reads it once complete
+    // the next pull waits that interval before it polls the same job (no second job), and reads it once complete
     fake.bulkJobs.get('750FAKE1')!.states = ['JobComplete'];
     const second = await pullStream(fake, mappings, 'leads', first.next, { now: NOW }, options);
+    expect(slept).toEqual([2_000, 4_000]);
     expect(fake.calls.filter((c) => c === 'bulkQueryStart')).toHaveLength(1);
     expect(second.people).toHaveLength(5);
   });

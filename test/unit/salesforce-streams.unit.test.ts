@@ -145,6 +145,21 @@ describe('leads stream: keyset on SystemModstamp', () => {
     expect(next.more).toBe(false);
   });
 
+  it('re-reads an overlap before the last window\'s end: a record committed late with an earlier stamp is found', async () => {
+    const fake = api().table('Lead', [lead(1, '2026-11-27T11:58:00.000Z'), lead(2, '2026-11-27T11:59:00.000Z')], LEAD_FIELDS, TYPES);
+    const run = await pullAll(fake, 'leads', null);
+    expect(run.people.map((p) => p.crmId)).toEqual([leadId(1), leadId(2)]);
+    // a transaction that started at 11:58:30 commits after the window ending at 12:00 was read
+    fake.tables.Lead!.push(lead(3, '2026-11-27T11:58:30.000Z', { Title: 'Maintenance Manager' }));
+    const next = await pullAll(fake, 'leads', run.cursor, NOW + 60_000);
+    expect(fake.soql.at(-1)).toContain('WHERE SystemModstamp > 2026-11-27T11:55:00.000Z AND SystemModstamp <= 2026-11-27T12:01:00.000Z ORDER BY');
+    expect(next.people.map((p) => p.crmId)).toContain(leadId(3));
+    // the overlap is configurable
+    const narrow = await pullAll(fake, 'leads', run.cursor, NOW + 60_000, { ...noBulk, overlapMs: 30_000 });
+    expect(fake.soql.at(-1)).toContain(`WHERE (SystemModstamp > 2026-11-27T11:59:00.000Z OR (SystemModstamp = 2026-11-27T11:59:00.000Z AND Id > '${leadId(2)}')) AND`);
+    expect(narrow.people.map((p) => p.crmId)).not.toContain(leadId(3));
+  });
+
   it('maps a lead: normalised fields, lead status vocabulary, writable values as the writer compares them', async () => {
     const fake = api().table('Lead', [lead(1, '2026-11-01T00:00:00.000Z', {
       Industry: 'Engineering', CountryCode: null, Country: 'USA', Status: 'Working - Contacted', Leadstage_Score__c: 72,
@@ -289,10 +304,11 @@ describe('opportunities and accounts streams', () => {
     expect(run.pages).toHaveLength(2);
     expect(run.pages[0]!.people.map((p) => [p.crmId, p.person.deals, p.person.crmStage])).toEqual([[contactId(1), { open: 0, won: 1 }, 'customer']]);
     expect(run.pages[0]!.more).toBe(true);
-    expect(run.pages[0]!.next).toMatchObject({ segment: 'roles', since: '2026-11-27T12:10:00.000Z', lastId: oppId(1), rolesSince: NOW_ISO });
+    // the window reaches five minutes back before the first run's end, in both segments (late commits)
+    expect(run.pages[0]!.next).toMatchObject({ segment: 'roles', since: '2026-11-27T12:10:00.000Z', lastId: oppId(1), rolesSince: '2026-11-27T11:55:00.000Z' });
     expect(run.pages[1]!.people.map((p) => [p.crmId, p.person.deals])).toEqual([[contactId(2), { open: 1, won: 0 }]]);
     expect(run.pages[1]!.more).toBe(false);
-    expect(fake.soql[0]).toBe(`SELECT Id, SystemModstamp, IsDeleted FROM Opportunity WHERE SystemModstamp > ${NOW_ISO} AND SystemModstamp <= 2026-11-27T13:00:00.000Z ORDER BY SystemModstamp, Id`);
+    expect(fake.soql[0]).toBe('SELECT Id, SystemModstamp, IsDeleted FROM Opportunity WHERE SystemModstamp > 2026-11-27T11:55:00.000Z AND SystemModstamp <= 2026-11-27T13:00:00.000Z ORDER BY SystemModstamp, Id');
     expect(fake.soql).toContain(`SELECT ContactId FROM OpportunityContactRole WHERE OpportunityId IN ('${oppId(1)}')`);
     expect(fake.soql.some((q) => q.startsWith('SELECT Id, ContactId, SystemModstamp, IsDeleted FROM OpportunityContactRole WHERE SystemModstamp >'))).toBe(true);
   });

@@ -4,7 +4,7 @@
  * Arguments are checked before `send`, so a bad one costs no budget and no limiter lease.
  */
 import type { SfDescribe, SfQueryOptions, SfQueryPage, SfRecord, SfRecordWrite, SfSaveResult } from '../salesforce-api.types';
-import { parseBulkJobId, parseBulkJobState, parseBulkResults, parseDescribe, parseQueryPage, parseSaveResults } from './parse';
+import { parseBulkJobId, parseBulkJobState, parseBulkResults, parseDescribe, parseQueryPage, parseSaveResults, parseUserId } from './parse';
 import {
   assertCollectionSize, assertCustomFieldName, assertJobId, assertQueryLocatorPath, assertResultLocator, assertSobjectName,
   autoAssignHeaders, batchSizeHeaders, bulkQueryJobBody, bulkResultsPath, collectionBody,
@@ -97,4 +97,11 @@ export async function createCustomField(send: Send, fullName: string, metadata: 
   const endpoint = 'POST /tooling/sobjects/CustomField';
   assertCustomFieldName(fullName);
   await send<unknown>('standard', endpoint, { method: 'POST', path: '/tooling/sobjects/CustomField', body: { FullName: fullName, Metadata: metadata } });
+}
+
+/** OpenID Connect userinfo: who the token belongs to (`user_id`, 005…), for the permission set assignment. */
+export async function currentUserId(send: Send): Promise<string> {
+  const endpoint = 'GET /services/oauth2/userinfo';
+  const { body } = await send<unknown>('standard', endpoint, { method: 'GET', path: '/services/oauth2/userinfo' });
+  return parseUserId(body, endpoint);
 }

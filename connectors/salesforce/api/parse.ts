@@ -109,3 +109,10 @@ function parsePicklistValue(raw: unknown): NonNullable<SfFieldDescribe['picklist
   const v = (raw ?? {}) as Record<string, unknown>;
   return { value: String(v.value ?? ''), active: v.active !== false, ...(typeof v.defaultValue === 'boolean' ? { defaultValue: v.defaultValue } : {}) };
 }
+
+/** `GET /services/oauth2/userinfo`: the user's id (`user_id`, a User id 005…). */
+export function parseUserId(body: unknown, endpoint: string): string {
+  const id = (body as { user_id?: unknown } | null | undefined)?.user_id;
+  if (typeof id !== 'string' || !/^005[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$/.test(id)) throw invalidResponse(endpoint, 'answered without a user id');
+  return id;
+}

@@ -11,7 +11,7 @@
  */
 import { HttpApi } from 'jsforce/lib/http-api';
 import type { HttpRequest, HttpResponse } from 'jsforce/lib/types';
-import { toSalesforceApiError, type QuotaSettings } from '../salesforce-api-error';
+import { SalesforceApiError, toSalesforceApiError, type QuotaSettings } from '../salesforce-api-error';
 import type { SalesforceSession } from './auth';
 import type { DailyBudget } from './quota';
 
@@ -59,6 +59,14 @@ export function createTransport(settings: TransportSettings): Send {
   const { session, budget } = settings;
 
   return async function send<T>(kind: SalesforceRequestKind, endpoint: string, request: SendRequest, options: SendOptions = {}): Promise<Sent<T>> {
+    // checked before the budget and the limiter: a request Salesforce would refuse costs nothing
+    const bytes = requestHeadBytes(session, request);
+    if (bytes > MAX_REQUEST_HEAD_BYTES) {
+      throw new SalesforceApiError(
+        `Salesforce ${endpoint}: the request's URI and headers would be about ${bytes} bytes, and Salesforce refuses more than ${MAX_REQUEST_HEAD_BYTES} (414/431); the caller must split it`,
+        endpoint, null, 'REQUEST_TOO_LARGE', false,
+      );
+    }
     if (!options.skipBudget) await budget.ensureRoom();
     const settle = await settings.fetchLimiter?.(kind);
     const http = new HttpApi(session.connection, {
@@ -84,6 +92,25 @@ export function createTransport(settings: TransportSettings): Send {
       await settle?.();
     }
   };
+}
+
+/**
+ * Salesforce caps a request's URI and headers at 16,384 bytes together: 414 when the URI alone is
+ * longer, 431 when URI and headers are (help article 000386264).
+ */
+export const MAX_REQUEST_HEAD_BYTES = 16_384;
+/** Header lines jsforce and undici add that we do not set (Host, User-Agent, Accept, Accept-Encoding, Connection, Content-Length, …), generously. */
+const IMPLICIT_HEADER_BYTES = 1_024;
+
+/** The URI (path and query) and the header lines of a request, as close as we can tell before it goes. */
+export function requestHeadBytes(session: Pick<SalesforceSession, 'connection'>, request: SendRequest): number {
+  const url = new URL(session.connection._normalizeUrl(request.path), 'http://placeholder');
+  let bytes = Buffer.byteLength(url.pathname + url.search) + IMPLICIT_HEADER_BYTES;
+  const line = (name: string, value: string) => Buffer.byteLength(name) + 2 + Buffer.byteLength(value) + 2;
+  bytes += line('Authorization', `Bearer ${session.connection.accessToken ?? ''}`);
+  for (const [name, value] of Object.entries(request.headers ?? {})) bytes += line(name, value);
+  if (request.body !== undefined) bytes += line('content-type', 'application/json');
+  return bytes;
 }
 
 /** Our request as jsforce takes it: a JSON body says so; the path is resolved against the version. */

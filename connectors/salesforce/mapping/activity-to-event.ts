@@ -115,6 +115,9 @@ export const TASK_FIELDS = [
   'OwnerId', 'CallType', 'CallDurationInSeconds', 'CallDisposition', 'SystemModstamp',
 ] as const;
 
+/** The marker Leadstage puts in the Subject of its Tasks where the org has no key field (write/task-writer.ts). */
+const LEADSTAGE_MARKER = /\[LS [0-9a-f]{10}\]/;
+
 function isClosed(task: SfRecord): boolean {
   const closed = fieldValue(task, 'IsClosed');
   if (closed === true || closed === 'true') return true;
@@ -151,9 +154,13 @@ export function taskToEvent(task: SfRecord, mappings: SalesforceFieldMappings, h
   const whoId = stringValue(task, 'WhoId');
   const objectType = objectTypeOfId(whoId);
   if (!id || !whoId || !objectType) return null;
+  // read through queryAll (archived activities too): a task a rep deleted is no touch
+  const deleted = fieldValue(task, 'IsDeleted');
+  if (deleted === true || deleted === 'true') return null;
   const closed = isClosed(task);
   const keyField = mappings.leadstageKeyField;
-  const leadstageKey = hasKeyField && keyField ? stringValue(task, keyField) : null;
+  // Leadstage's own: its key field, or the Subject marker where the org has no key field
+  const leadstageKey = (hasKeyField && keyField ? stringValue(task, keyField) : null) ?? LEADSTAGE_MARKER.exec(stringValue(task, 'Subject') ?? '')?.[0] ?? null;
   if (leadstageKey && !closed) return null;
 
   const subtype = stringValue(task, 'TaskSubtype');

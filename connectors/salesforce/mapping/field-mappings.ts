@@ -14,6 +14,7 @@ import type {
   SalesforceFieldMapping,
   SalesforceMappingConfig,
   SalesforceObjectType,
+  TaskCreateConfig,
   TaskRule,
 } from './mapping-schema';
 
@@ -138,6 +139,11 @@ export class SalesforceFieldMappings {
 
   get leadstageKeyField(): string | undefined {
     return this.config.tasks.leadstageKeyField;
+  }
+
+  /** How Leadstage's own Tasks are made: status, subtype and type per kind, assignment of queue-owned Leads. */
+  get taskCreate(): TaskCreateConfig {
+    return this.config.tasks.create;
   }
 
   /** Lead/Contact fields whose value is an event (HasOptedOutOfEmail → unsubscribe, EmailBouncedDate → hard_bounce). */

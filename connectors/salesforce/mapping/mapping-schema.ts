@@ -92,6 +92,26 @@ const TaskRuleSchema = z
   })
   .refine((r) => r.taskSubtype !== undefined || r.type !== undefined, 'a task rule needs taskSubtype or type');
 
+const taskKinds = <T extends z.ZodType>(value: T) => z.strictObject({ call: value.optional(), email: value.optional(), todo: value.optional() });
+
+/** How Leadstage's own Tasks are made (the write side of `tasks`). */
+const TaskCreateSchema = z.strictObject({
+  /** Task Status of a new task; default: the org's default Task Status (describe). */
+  status: z.string().min(1).optional(),
+  /** TaskSubtype per kind of task: a to-do is Task or Call; Email marks a sent email in the timeline. */
+  subtype: taskKinds(z.string().min(1)).default({}),
+  /** Task Type per kind (optional picklist values such as Call, Email). */
+  type: taskKinds(z.string().min(1)).default({}),
+  /**
+   * Before the first-touch task of a queue-owned Lead, run the org's lead assignment rule on it
+   * (an update with Sforce-Auto-Assign: TRUE) so the task goes to the rep it picks. Off by default:
+   * otherwise no write of Leadstage's ever runs assignment rules.
+   */
+  assignQueueOwnedLeads: z.boolean().default(false),
+});
+
+export const DEFAULT_TASK_CREATE = { subtype: {}, type: {}, assignQueueOwnedLeads: false };
+
 export const SalesforceMappingFileSchema = z.strictObject({
   mappings: z.array(MappingEntrySchema).min(1),
   leadStatusTransitions: z.array(LeadStatusTransitionSchema).default([]),
@@ -101,8 +121,9 @@ export const SalesforceMappingFileSchema = z.strictObject({
   }).default({ rules: [] }),
   tasks: z.strictObject({
     leadstageKeyField: fieldPath.optional(),
+    create: TaskCreateSchema.default(DEFAULT_TASK_CREATE),
     rules: z.array(TaskRuleSchema).default([]),
-  }).default({ rules: [] }),
+  }).default({ create: DEFAULT_TASK_CREATE, rules: [] }),
   recordEvents: z.array(z.strictObject({
     objectType: z.union([z.enum(SF_OBJECT_TYPES), z.array(z.enum(SF_OBJECT_TYPES)).min(1)]).optional(),
     field: z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'expected a field of the Lead or Contact itself, such as "HasOptedOutOfEmail"'),
@@ -114,6 +135,7 @@ export type SalesforceMappingFile = z.infer<typeof SalesforceMappingFileSchema>;
 export type LeadStatusTransition = z.infer<typeof LeadStatusTransitionSchema>;
 export type CampaignMemberRule = z.infer<typeof CampaignMemberRuleSchema>;
 export type TaskRule = z.infer<typeof TaskRuleSchema>;
+export type TaskCreateConfig = z.infer<typeof TaskCreateSchema>;
 
 /** A Lead/Contact field whose value is itself an event (opted out of email, email bounced). */
 export interface RecordEventRule {
@@ -135,6 +157,6 @@ export interface SalesforceMappingConfig {
   mappings: SalesforceFieldMapping[];
   leadStatusTransitions: LeadStatusTransition[];
   campaignMembers: { eventTypeField?: string | undefined; rules: CampaignMemberRule[] };
-  tasks: { leadstageKeyField?: string | undefined; rules: TaskRule[] };
+  tasks: { leadstageKeyField?: string | undefined; create: TaskCreateConfig; rules: TaskRule[] };
   recordEvents: RecordEventRule[];
 }

@@ -1,8 +1,11 @@
 /**
- * Leadstage could not create its fields itself (the connected user may not customise the org, or the
- * org refused a field): the message is the admin's checklist, one step per missing field, so nothing
- * is silently dropped. Not retryable: the job fails with this message until an admin acts.
+ * What an admin must do when Leadstage could not set up its fields itself: the exact Setup steps per
+ * missing field (`setupSteps`), and the installation problems ensureSchema reports (fields it could
+ * not create; fields the connected user may not edit, with the permission set steps). The sync goes
+ * on without them. `SalesforceSchemaSetupRequired` carries the same checklist as a non-retryable
+ * error, for a caller that must stop (ensureSchema itself no longer throws it).
  */
+import type { InstallationProblem } from '../../../src/connector/crm-connector';
 import { customFieldMetadata, type LeadstageField } from './leadstage-fields.constant';
 
 export interface MissingField {
@@ -59,4 +62,50 @@ export function setupSteps(installationId: string, missing: readonly MissingFiel
   lines.push('The exact definitions (Tooling API CustomField metadata): ' +
     JSON.stringify(missing.filter((m) => !m.needsFieldSecurity).map((m) => ({ FullName: `${m.definedOn}.${m.field.name}`, Metadata: customFieldMetadata(m.field) }))));
   return lines.join('\n');
+}
+
+/** Object Manager's name for an object's field list (Setup → Permission Sets → Object Settings). */
+const OBJECT_SETTINGS: Record<string, string> = { Lead: 'Leads', Contact: 'Contacts', Task: 'Tasks' };
+
+/** Fields Leadstage could not create: one problem listing them with the exact Setup steps for each. */
+export function fieldsMissingProblem(installationId: string, missing: readonly MissingField[]): InstallationProblem {
+  const names = missing.map((m) => `${m.definedOn}.${m.field.name}`);
+  return {
+    key: 'schema:fields-missing',
+    code: 'FIELDS_MISSING',
+    message: `${missing.length} Leadstage field${missing.length === 1 ? '' : 's'} could not be created in Salesforce (${[...new Set(missing.map((m) => m.reason))].join('; ')}): ` +
+      `${names.join(', ')}. Leadstage writes the fields that exist and skips these until they do.`,
+    fix: setupSteps(installationId, missing),
+    details: { fields: names, reasons: missing.map((m) => ({ field: `${m.definedOn}.${m.field.name}`, reason: m.reason })) },
+  };
+}
+
+/**
+ * Fields that exist but the connected user cannot see or edit, after Leadstage tried to grant
+ * access itself: the steps to make the permission set by hand (or to let Leadstage make it).
+ */
+export function fieldAccessProblem(
+  fields: readonly { sobject: string; field: string }[],
+  refused: { step: string; reason: string } | null,
+  permissionSet: { name: string; label: string },
+): InstallationProblem {
+  const names = fields.map((f) => `${f.sobject}.${f.field}`);
+  const bySobject = new Map<string, string[]>();
+  for (const f of fields) bySobject.set(f.sobject, [...(bySobject.get(f.sobject) ?? []), f.field]);
+  const grants = [...bySobject].map(([sobject, list]) => `${OBJECT_SETTINGS[sobject] ?? sobject} (${list.join(', ')})`);
+  const why = refused ? `Leadstage could not grant access itself (${refused.step}: ${refused.reason}).` : 'Leadstage granted access, yet Salesforce still hides them from the connected user.';
+  return {
+    key: 'schema:field-access',
+    code: 'FIELD_ACCESS_MISSING',
+    message: `${fields.length} Leadstage field${fields.length === 1 ? '' : 's'} exist in Salesforce but the connected user cannot edit them (field-level security): ${names.join(', ')}. ` +
+      `${why} Leadstage writes the fields it can edit and skips these.`,
+    fix: [
+      'A Salesforce admin can grant them:',
+      `  1. Setup → Permission Sets → New: Label "${permissionSet.label}", API Name "${permissionSet.name}", License "--None--" → Save (or open it if it exists).`,
+      `  2. Object Settings → for each object → Edit → Field Permissions: tick Read Access and Edit Access for ${grants.join('; ')} → Save.`,
+      '  3. Manage Assignments → Add Assignment → the Salesforce user Leadstage is connected as → Next → Assign.',
+      'Or give that user the permissions "Manage Profiles and Permission Sets" and "Assign Permission Sets" (and "View Setup and Configuration"); Leadstage then makes the permission set itself the next time it sets up.',
+    ].join('\n'),
+    details: { fields: names, ...(refused ? { refused } : {}) },
+  };
 }

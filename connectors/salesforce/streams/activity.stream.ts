@@ -1,5 +1,6 @@
 /**
  * The `campaign_members` and `tasks` streams: engagement events, incrementally on SystemModstamp
+ * (tasks through queryAll: archived activities are not in `query`)
  * (a member whose status moves to Attended, a task a rep completes, comes back with the new state;
  * event ids keep re-syncs idempotent). The first pull reads the whole history.
  *
@@ -26,7 +27,7 @@ export async function pullCampaignMembers(deps: StreamDeps, cursor: StreamCursor
       events: records.map((r) => campaignMemberToEvent(r, deps.mappings)).filter((e): e is PulledEvent => e !== null),
     }),
   };
-  return pullWindowPage(deps.api, 'campaign_members', [segment], cursor, now);
+  return pullWindowPage(deps.api, 'campaign_members', [segment], cursor, now, deps.options.overlapMs);
 }
 
 export async function pullTasks(deps: StreamDeps, cursor: StreamCursor | null, now: number): Promise<PullPage> {
@@ -36,15 +37,16 @@ export async function pullTasks(deps: StreamDeps, cursor: StreamCursor | null, n
     name: 'Task',
     spec: async () => {
       const optional = keyField ? [keyField] : [];
-      const resolved = await deps.describes.resolve('Task', ['Id', 'SystemModstamp', 'WhoId'], [...TASK_FIELDS, ...optional], now);
+      const resolved = await deps.describes.resolve('Task', ['Id', 'SystemModstamp', 'WhoId'], [...TASK_FIELDS, 'IsDeleted', ...optional], now);
       // Leadstage's own tasks are told apart by their key field, when the org has it (ensureSchema)
       hasKeyField = keyField !== undefined && resolved.fields.some((f) => f.toLowerCase() === keyField.toLowerCase());
-      return { sobject: 'Task', fields: resolved.fields, where: ['WhoId != null'], includeDeleted: false, batchSize: deps.options.batchSize };
+      // queryAll, as for people: `query` leaves out archived activities (over a year old) and deleted ones
+      return { sobject: 'Task', fields: resolved.fields, where: ['WhoId != null'], includeDeleted: true, batchSize: deps.options.batchSize };
     },
     handle: async (records) => ({
       people: [],
       events: records.map((r) => taskToEvent(r, deps.mappings, hasKeyField)).filter((e): e is PulledEvent => e !== null),
     }),
   };
-  return pullWindowPage(deps.api, 'tasks', [segment], cursor, now);
+  return pullWindowPage(deps.api, 'tasks', [segment], cursor, now, deps.options.overlapMs);
 }

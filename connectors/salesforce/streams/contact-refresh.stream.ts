@@ -88,5 +88,5 @@ export async function pullContactRefresh(
 ): Promise<PullPage> {
   const segments = stream === 'opportunities' ? opportunitySegments(deps, now) : accountSegments(deps, now);
   if (cursor === null) return { people: [], events: [], next: watermarkCursor(segments, new Date(now).toISOString()), more: false };
-  return pullWindowPage(deps.api, stream, segments, cursor, now);
+  return pullWindowPage(deps.api, stream, segments, cursor, now, deps.options.overlapMs);
 }

@@ -9,10 +9,11 @@
  *
  * First load: when the cursor is null, `SELECT COUNT() ... WHERE SystemModstamp <= now` decides: above
  * `bulkThreshold` records the load runs as a Bulk API 2.0 query job (cursor `{phase:'bulk', bulkJobId,
- * locator, until}`), read a results page per pull, then continues incrementally from `until`. A pull
- * waits for the job at most `bulkWaitMs` (polling its state) and otherwise hands the unchanged cursor
- * back with `more: true`: the next pull waits again, so a sync job re-polls every `bulkWaitMs` rather
- * than spinning. A job that fails, or no longer exists (404: Salesforce deletes jobs after 7 days),
+ * locator, until, pollMs?}`), read a results page per pull, then continues incrementally from `until`.
+ * A pull waits for the job at most `bulkWaitMs`, polling its state at an interval that doubles from
+ * `bulkPollMs` to `bulkPollMaxMs` (carried in the cursor), and otherwise hands the cursor back with
+ * `more: true`: the next pull waits again, so a job that takes minutes costs a poll per half minute
+ * rather than a spin. A job that fails, or no longer exists (404: Salesforce deletes jobs after 7 days),
  * falls back to the REST pass over the same window.
  */
 import type { PulledEvent, PulledPerson, PullPage, RemovedRecord, StreamCursor } from '../../../src/connector/crm-connector';
@@ -47,11 +48,11 @@ export async function pullPeople(deps: StreamDeps, objectType: SalesforceObjectT
   if (cursor === null) {
     const bulk = await maybeStartBulk(deps, objectType, now);
     if (bulk) return pullBulkPage(deps, objectType, bulk, now);
-    return pullWindowPage(deps.api, stream, segments, null, now);
+    return pullWindowPage(deps.api, stream, segments, null, now, deps.options.overlapMs);
   }
   const phase = cursorString(cursor, stream, 'phase');
   if (phase === 'bulk') return pullBulkPage(deps, objectType, cursor, now);
-  if (phase === 'incremental') return pullWindowPage(deps.api, stream, segments, cursor, now);
+  if (phase === 'incremental') return pullWindowPage(deps.api, stream, segments, cursor, now, deps.options.overlapMs);
   throw new CursorError(`${stream} cursor: phase must be "bulk" or "incremental", got ${JSON.stringify(phase)}`);
 }
 
@@ -165,20 +166,16 @@ async function pullBulkPage(deps: StreamDeps, objectType: SalesforceObjectType, 
   const fallBack = (why: Record<string, unknown>): Promise<PullPage> => {
     options.logger?.warn('Salesforce bulk query job cannot be read; reading the first load through the REST API instead', { stream, jobId, ...why });
     const restart: StreamCursor = { phase: 'incremental', since: null, lastId: null, until, nextRecordsUrl: null, caughtUpAt: null };
-    return pullWindowPage(api, stream, segments, restart, now);
+    return pullWindowPage(api, stream, segments, restart, now, deps.options.overlapMs);
   };
 
   let page: Awaited<ReturnType<typeof api.bulkQueryResults>>;
   try {
     if (locator === null) {
-      // results not read yet: the job may still be running
-      for (let waited = 0; ; waited += options.bulkPollMs) {
-        const state = await api.bulkQueryState(jobId);
-        if (state.state === 'JobComplete') break;
-        if (state.state === 'Failed' || state.state === 'Aborted') return await fallBack({ state: state.state, error: state.errorMessage });
-        if (waited >= options.bulkWaitMs) return { people: [], events: [], next: cursor, more: true };
-        await options.sleep(options.bulkPollMs);
-      }
+      // results not read yet: the job may still be running (minutes, for a large org)
+      const waiting = await waitForJob(deps, jobId, cursor);
+      if (waiting.state === 'Failed' || waiting.state === 'Aborted') return await fallBack({ state: waiting.state, error: waiting.error });
+      if (waiting.state !== 'JobComplete') return { people: [], events: [], next: { ...cursor, pollMs: waiting.nextPollMs }, more: true };
     }
     page = await api.bulkQueryResults(jobId, locator, options.bulkPageSize);
   } catch (error) {
@@ -199,6 +196,33 @@ async function pullBulkPage(deps: StreamDeps, objectType: SalesforceObjectType, 
     next,
     more: page.locator !== null || Date.parse(until) < now,
   };
+}
+
+/**
+ * Polls a query job until it completes, for at most `bulkWaitMs` of this pull. The interval starts at
+ * `bulkPollMs` and doubles up to `bulkPollMaxMs`, carried in the cursor (`pollMs`) from pull to pull,
+ * so a job that runs for minutes costs a poll per half minute, not one every two seconds. A pull that
+ * continues the wait sleeps before its first poll: the pull before it has just polled.
+ */
+async function waitForJob(deps: StreamDeps, jobId: string, cursor: StreamCursor): Promise<{ state: string; error?: string | undefined; nextPollMs: number }> {
+  const { options } = deps;
+  const carried = typeof cursor.pollMs === 'number' && Number.isFinite(cursor.pollMs) && cursor.pollMs > 0 ? cursor.pollMs : null;
+  const grow = (ms: number) => Math.min(options.bulkPollMaxMs, Math.max(ms * 2, options.bulkPollMs));
+  let interval = carried ?? options.bulkPollMs;
+  let waited = 0;
+  if (carried !== null) {
+    await options.sleep(interval);
+    waited += interval;
+    interval = grow(interval);
+  }
+  for (;;) {
+    const state = await deps.api.bulkQueryState(jobId);
+    if (state.state === 'JobComplete' || state.state === 'Failed' || state.state === 'Aborted') return { state: state.state, error: state.errorMessage, nextPollMs: interval };
+    if (waited + interval > options.bulkWaitMs) return { state: state.state, nextPollMs: interval };
+    await options.sleep(interval);
+    waited += interval;
+    interval = grow(interval);
+  }
 }
 
 /** A 404 (NOT_FOUND, INVALID_JOB…) for a job or locator: it no longer exists. */

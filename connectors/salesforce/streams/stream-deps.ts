@@ -14,12 +14,19 @@ export interface SalesforceStreamOptions {
   bulkPageSize?: number;
   /** How long one pull waits for a Bulk job to finish before handing the cursor back (default 30 s). */
   bulkWaitMs?: number;
-  /** Interval between job-state polls while waiting (default 2 s). */
+  /** First interval between job-state polls while waiting (default 2 s); it doubles each poll. */
   bulkPollMs?: number;
+  /** Longest interval between job-state polls (default 30 s): a job that runs for minutes is polled twice a minute. */
+  bulkPollMaxMs?: number;
   /** Waiting, injectable so tests need no real time (default setTimeout). */
   sleep?: (ms: number) => Promise<void>;
   /** REST page size (Sforce-Query-Options batchSize, 200..2000; default 2000). */
   batchSize?: number;
+  /**
+   * How far each incremental window reaches back before the last one's end, to find records of
+   * transactions that committed late with an earlier SystemModstamp (default 5 minutes).
+   */
+  overlapMs?: number;
   logger?: SalesforceStreamLogger;
 }
 
@@ -31,7 +38,9 @@ export const DEFAULT_STREAM_OPTIONS: Omit<ResolvedStreamOptions, 'sleep' | 'logg
   bulkPageSize: 2_000,
   bulkWaitMs: 30_000,
   bulkPollMs: 2_000,
+  bulkPollMaxMs: 30_000,
   batchSize: 2_000,
+  overlapMs: 5 * 60_000,
 };
 
 export function resolveStreamOptions(options: SalesforceStreamOptions = {}): ResolvedStreamOptions {

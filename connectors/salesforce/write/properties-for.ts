@@ -14,6 +14,7 @@ import { decisionValue } from '../../../src/sync/decision-values';
 import type { SalesforceFieldMappings } from '../mapping/field-mappings';
 import type { SalesforceFieldMapping } from '../mapping/mapping-schema';
 import { leadstageField } from '../schema/leadstage-fields.constant';
+import type { WritableFields } from '../schema/writable-fields';
 
 /** Number(5,0) holds ±99,999. */
 const NUMBER_LIMIT = 99_999;
@@ -40,10 +41,19 @@ function valueFor(mapping: SalesforceFieldMapping, mappings: SalesforceFieldMapp
   }
 }
 
-export function propertiesFor(decision: Decision, slaDueAt: string | null, mappings: SalesforceFieldMappings): Record<string, string> {
+const SOBJECT = { lead: 'Lead', contact: 'Contact' } as const;
+
+/**
+ * `writable` (what the installation cannot write): a field no object can take is left out, so the
+ * change hash covers what is really written and the field is written once it comes back.
+ */
+export function propertiesFor(decision: Decision, slaDueAt: string | null, mappings: SalesforceFieldMappings, writable?: WritableFields): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const mapping of [...mappings.writable('lead'), ...mappings.writable('contact')]) {
+  const mapped = [...mappings.writable('lead'), ...mappings.writable('contact')];
+  const takenBySome = (field: string) => mapped.some((m) => m.crmProperty.toLowerCase() === field.toLowerCase() && (writable?.isWritable(SOBJECT[m.objectType], m.crmProperty) ?? true));
+  for (const mapping of mapped) {
     if (mapping.crmProperty in out) continue;
+    if (!takenBySome(mapping.crmProperty)) continue;
     const value = valueFor(mapping, mappings, decision, slaDueAt);
     if (value === undefined) continue;
     out[mapping.crmProperty] = clipToLength(value, leadstageField(mapping.crmProperty)?.length);

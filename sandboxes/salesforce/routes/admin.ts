@@ -8,6 +8,7 @@ import { Router } from 'express';
 import { badBody, commonAdminRouter } from '../../kit/admin';
 import type { SandboxContext } from '../context';
 import { USERS } from '../seed-catalog';
+import type { PicklistSpec, ValidationRuleSpec } from '../org-rules';
 
 export function adminRouter(ctx: SandboxContext): Router {
   const router = Router();
@@ -81,6 +82,41 @@ export function adminRouter(ctx: SandboxContext): Router {
   router.post('/__sandbox/field-access', (req, res) => {
     const fullName = (req.body as { fullName?: unknown } | undefined)?.fullName;
     res.json({ granted: ctx.grantFieldAccess(typeof fullName === 'string' ? fullName : undefined) });
+  });
+  router.post('/__sandbox/field-access/revoke', (req, res) => {
+    const fullName = (req.body as { fullName?: unknown } | undefined)?.fullName;
+    if (typeof fullName !== 'string' || !fullName.includes('.')) return badBody(res, ['fullName must name one field, e.g. "Lead.Leadstage_Score__c"']);
+    res.json({ revoked: ctx.revokeFieldAccess(fullName) });
+  });
+
+  router.get('/__sandbox/validation-rules', (_req, res) => {
+    res.json({ rules: ctx.rules.validationRules() });
+  });
+  router.post('/__sandbox/validation-rules', (req, res) => {
+    try {
+      res.status(201).json(ctx.rules.addValidationRule(req.body as ValidationRuleSpec));
+    } catch (error) {
+      badBody(res, [(error as Error).message]);
+    }
+  });
+  router.delete('/__sandbox/validation-rules', (_req, res) => {
+    ctx.rules.clearValidationRules();
+    res.status(204).end();
+  });
+  router.post('/__sandbox/activities/archive', (req, res) => {
+    const body = (req.body ?? {}) as { ids?: unknown; olderThanDays?: unknown };
+    const ids = Array.isArray(body.ids) ? body.ids.map(String) : undefined;
+    const olderThanDays = typeof body.olderThanDays === 'number' ? body.olderThanDays : undefined;
+    if (ids === undefined && olderThanDays === undefined) return badBody(res, ['give ids or olderThanDays']);
+    res.json({ archived: ctx.archiveActivities({ ...(ids ? { ids } : {}), ...(olderThanDays !== undefined ? { olderThanDays } : {}) }) });
+  });
+  router.post('/__sandbox/picklists', (req, res) => {
+    try {
+      ctx.rules.setPicklist(req.body as PicklistSpec);
+      res.status(204).end();
+    } catch (error) {
+      badBody(res, [(error as Error).message]);
+    }
   });
 
   return router;

@@ -32,6 +32,8 @@ export function compositeRouter(ctx: SandboxContext): Router {
   const router = Router({ mergeParams: true });
 
   const record = (operation: WriteOperation, sobjects: string[], results: SaveResult[]) => {
+    // a permission set, its field permissions or an assignment may have changed what the user sees
+    ctx.refreshFieldAccess();
     ctx.stats.composite(operation, results.length, results.filter((r) => !r.success).length);
     results.forEach((result, i) => {
       const sobject = sobjects[i] ?? 'unknown';
@@ -89,6 +91,7 @@ export function compositeRouter(ctx: SandboxContext): Router {
     } else {
       results = outcomes.map((o, i) => (o.ok ? { id: o.id, success: true, errors: [] } : { id: ids[i]!, success: false, errors: [o.error.toSaveError()] }));
     }
+    ctx.refreshFieldAccess();
     ctx.stats.composite('delete', results.length, results.filter((r) => !r.success).length);
     for (const result of results) {
       const table = ctx.store.tableOfId(String(result.id));
@@ -111,7 +114,8 @@ export function compositeRouter(ctx: SandboxContext): Router {
     const wanted = fields.map((f) => f.toLowerCase());
     res.json(ids.map((idText) => {
       const id = normalizeId(idText.trim());
-      const row = id ? table.rows.get(id) : undefined;
+      const stored = id ? table.rows.get(id) : undefined;
+      const row = stored ? ctx.store.committed(stored) : null;
       return row && row.IsDeleted !== true ? recordJson(table, row, apiVersionOf(req), wanted) : null;
     }));
   };

@@ -46,6 +46,8 @@ function requestedFields(ctx: SandboxContext, table: Table, param: unknown): str
 }
 
 function countWrite(ctx: SandboxContext, results: SaveResult[], sobject: string, kind: 'created' | 'updated'): void {
+  // a permission set, its field permissions or an assignment may have changed what the user sees
+  ctx.refreshFieldAccess();
   for (const result of results) {
     if (!result.success) ctx.stats.written('failed', sobject);
     else ctx.stats.written(result.created === false ? 'updated' : result.created === true ? 'created' : kind, sobject);
@@ -82,20 +84,24 @@ export function sobjectsRouter(ctx: SandboxContext): Router {
     const table = requireTable(ctx, String(req.params.type));
     const { start, end } = windowOf(req);
     const ids: string[] = [];
-    for (const row of table.rows.values()) {
-      if (row.IsDeleted === true) continue;
+    for (const stored of table.rows.values()) {
+      const row = ctx.store.committed(stored);
+      if (!row || row.IsDeleted === true) continue;
       const t = parseSfTime(String(row.SystemModstamp));
       if (t >= start && t < end) ids.push(String(row.Id));
     }
-    res.json({ ids, latestDateCovered: sfDateTime(Math.min(end, ctx.clock.now())) });
+    // a transaction still running covers nothing after its start: the next window starts there
+    const running = ctx.store.oldestRunningTransaction();
+    res.json({ ids, latestDateCovered: sfDateTime(Math.min(end, ctx.clock.now(), running ?? Number.POSITIVE_INFINITY)) });
   });
 
   router.get('/sobjects/:type/deleted', (req, res) => {
     const table = requireTable(ctx, String(req.params.type));
     const { start, end } = windowOf(req);
     const deletedRecords: { id: string; deletedDate: string }[] = [];
-    for (const row of table.rows.values()) {
-      if (row.IsDeleted !== true) continue;
+    for (const stored of table.rows.values()) {
+      const row = ctx.store.committed(stored);
+      if (!row || row.IsDeleted !== true) continue;
       const t = parseSfTime(String(row.SystemModstamp));
       if (t >= start && t < end) deletedRecords.push({ id: String(row.Id), deletedDate: String(row.SystemModstamp) });
     }
@@ -118,7 +124,8 @@ export function sobjectsRouter(ctx: SandboxContext): Router {
     const table = requireTable(ctx, type);
     const id = normalizeId(idText);
     if (!id) throw notFound(`Provided external ID field does not exist or is not accessible: ${idText}`);
-    const row = table.rows.get(id);
+    const stored = table.rows.get(id);
+    const row = stored ? ctx.store.committed(stored) : null;
     if (!row || row.IsDeleted === true) throw notFound();
     return { table, row };
   };
@@ -155,6 +162,7 @@ export function sobjectsRouter(ctx: SandboxContext): Router {
     if (!id || !table.rows.has(id)) throw notFound();
     const outcome = deleteRecord(writeEnvFor(ctx, res), id);
     if (!outcome.ok) throw singleRecordError({ success: false, id: null, errors: [outcome.error.toSaveError()] });
+    ctx.refreshFieldAccess();
     ctx.stats.written('deleted', table.def.name);
     res.status(204).end();
   });

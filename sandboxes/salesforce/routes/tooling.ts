@@ -69,6 +69,9 @@ export function toolingRouter(ctx: SandboxContext): Router {
       const hint = parsed.object === 'Task' || parsed.object === 'Event' ? ' Custom fields for Task and Event are created on Activity (FullName "Activity.<Name>__c").' : '';
       throw restError(400, 'FIELD_INTEGRITY_EXCEPTION', `Cannot create custom fields on ${parsed.object}.${hint}`);
     }
+    if (parsed.object === 'Activity' && ctx.settings.refuseUniqueActivityFields && (parsed.field.unique || parsed.field.externalId)) {
+      throw restError(400, 'FIELD_INTEGRITY_EXCEPTION', 'Unique and External ID are not available for activity custom fields in this org');
+    }
     const tableName = parsed.object === 'Activity' ? 'Task' : parsed.object;
     const table = ctx.store.table(tableName)!;
     if (ctx.store.definedField(table, parsed.field.name)) {
@@ -76,9 +79,11 @@ export function toolingRouter(ctx: SandboxContext): Router {
     }
     const id = ctx.store.ids.take(KEY_PREFIXES.CustomField);
     Object.assign(parsed.field, { customFieldId: id, createdAt: ctx.clock.now(), createdById: String(res.locals.userId) });
+    // a field created through the Tooling API is granted to no profile: the user sees it once a
+    // permission set granting it is assigned (permissions.ts), or an admin grants it
+    parsed.field.profileAccess = ctx.settings.customFieldAccess;
     ctx.store.addField(table, parsed.field);
-    // a field created through the Tooling API has no field-level security until an admin grants it
-    if (ctx.settings.customFieldAccess !== 'edit') ctx.store.setFieldAccess(table, parsed.field, ctx.settings.customFieldAccess);
+    ctx.refreshFieldAccess();
     ctx.stats.counters.tooling.customFieldsCreated += 1;
     res.status(201).json({ id, success: true, errors: [], warnings: [], infos: [] });
   });
@@ -93,6 +98,20 @@ export function toolingRouter(ctx: SandboxContext): Router {
       FullName: `${f.object}.${f.field.name}`,
       Metadata: f.field.metadata ?? {},
     });
+  });
+
+  // deleting a field: gone from describe, SOQL and writes at once (Salesforce keeps it 15 days under
+  // Deleted Fields, where only an admin can restore it)
+  router.delete('/tooling/sobjects/CustomField/:id', (req, res) => {
+    if (!ctx.settings.allowMetadata) {
+      throw restError(403, 'INSUFFICIENT_ACCESS', 'insufficient access rights on object id: the integration user needs the "Customize Application" permission to delete custom fields');
+    }
+    const id = normalizeId(String(req.params.id));
+    const f = customFields(ctx).find((x) => x.id === id);
+    if (!f) throw notFound();
+    const table = ctx.store.table(f.object === 'Activity' ? 'Task' : f.object)!;
+    ctx.store.removeField(table, f.field);
+    res.status(204).end();
   });
 
   router.get('/tooling/query', (req, res) => {
@@ -110,13 +129,14 @@ export function createCustomFieldNow(
   ctx: Pick<SandboxContext, 'store'>,
   fullName: string,
   metadata: Record<string, unknown>,
-  stamp: { at: number; by: string },
+  stamp: { at: number; by: string; access: 'edit' | 'read' | 'none' },
 ): void {
   const parsed = customFieldFromMetadata(fullName, metadata);
   if ('problems' in parsed) throw new Error(`custom field ${fullName}: ${parsed.problems.join('; ')}`);
   const table = ctx.store.table(parsed.object === 'Activity' ? 'Task' : parsed.object);
   if (!table) throw new Error(`custom field ${fullName}: unknown object`);
   if (ctx.store.definedField(table, parsed.field.name)) return;
-  Object.assign(parsed.field, { customFieldId: ctx.store.ids.take(KEY_PREFIXES.CustomField), createdAt: stamp.at, createdById: stamp.by });
+  Object.assign(parsed.field, { customFieldId: ctx.store.ids.take(KEY_PREFIXES.CustomField), createdAt: stamp.at, createdById: stamp.by, profileAccess: stamp.access });
   ctx.store.addField(table, parsed.field);
+  if (stamp.access !== 'edit') ctx.store.setFieldAccess(table, parsed.field, stamp.access);
 }

@@ -152,6 +152,8 @@ export class PersonRepository {
       const affected = new Set<string>();
       const erased = new Set<string>();
       for (const record of removed) {
+        // already retired (a sync that re-reads an overlap sees the same removal again): nothing changes
+        if (await isRetired(tx, installationId, record)) continue;
         const loser = await personOfIdentity(tx, installationId, record);
         if (!loser) continue; // never seen: nothing of ours points at it
         if (record.mergedInto) {
@@ -404,7 +406,9 @@ async function upsertSnapshots(tx: Session, workspaceId: string, snapshots: Read
             email_normalized = COALESCE(excluded.email_normalized, people.email_normalized),
             updated_at = now()
       WHERE people.workspace_id = excluded.workspace_id
-        AND (people.snapshot IS DISTINCT FROM people.snapshot || jsonb_strip_nulls(excluded.snapshot)
+        -- compared without nulls: a re-read that only spells an empty value differently
+        -- ({"bant": {"need": null}} stored, {"bant": {}} merged) says nothing new
+        AND (jsonb_strip_nulls(people.snapshot) IS DISTINCT FROM jsonb_strip_nulls(people.snapshot || jsonb_strip_nulls(excluded.snapshot))
              OR people.email_normalized IS DISTINCT FROM COALESCE(excluded.email_normalized, people.email_normalized))
      RETURNING id`,
     [
@@ -498,6 +502,14 @@ async function recordEmail(tx: Session, installationId: string, record: { object
     [installationId, record.objectType, record.crmId, personId],
   );
   return normalizeEmail(rows[0]?.email ?? null);
+}
+
+async function isRetired(tx: Session, installationId: string, record: { objectType: string; crmId: string }): Promise<boolean> {
+  const { rows } = await tx.query<{ retired: boolean }>(
+    'SELECT retired_at IS NOT NULL AS retired FROM person_identities WHERE installation_id = $1 AND object_type = $2 AND crm_id = $3',
+    [installationId, record.objectType, record.crmId],
+  );
+  return rows[0]?.retired === true;
 }
 
 async function personOfIdentity(tx: Session, installationId: string, record: { objectType: string; crmId: string }): Promise<string | null> {
