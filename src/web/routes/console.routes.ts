@@ -21,7 +21,7 @@ type Health = { key: 'healthy' | 'needs_reauth' | 'rate_limited' | 'paused' | 'd
 function healthOf(installation: Installation, limiter: { pausedUntil: number | null; reason: string | null } | null, now: number): Health {
   switch (installation.status) {
     case 'disconnected': return { key: 'disconnected', label: 'Disconnected', tone: 'off', detail: 'Nothing syncs and nothing is written. Connect it again to resume where it stopped.' };
-    case 'needs_reauth': return { key: 'needs_reauth', label: 'Needs re-authorisation', tone: 'bad', detail: `The system refused Leadstage's access${installation.statusReason ? ` (${installation.statusReason})` : ''}. Work waits and nothing is lost: reconnect to resume.` };
+    case 'needs_reauth': return { key: 'needs_reauth', label: 'Needs re-authorisation', tone: 'bad', detail: `Work is paused, reconnect needed: the system refused Leadstage's access${installation.statusReason ? ` (${installation.statusReason})` : ''}. Nothing is lost; reconnecting resumes it.` };
     case 'paused': return { key: 'paused', label: 'Paused', tone: 'warn', detail: 'Jobs wait and writes stay pending until you resume it.' };
     case 'error': return { key: 'error', label: 'Setup problem', tone: 'bad', detail: installation.statusReason };
     case 'pending': return { key: 'pending', label: 'Setting up', tone: 'warn', detail: null };

@@ -10,6 +10,8 @@ import { healthRoutes } from './health.routes';
 import { installRoutes } from './install.routes';
 import { installationRoutes } from './installations.routes';
 import { memberRoutes } from './members.routes';
+import { peopleRoutes } from './people.routes';
+import { syncRoutes } from './sync.routes';
 import type { RouteGroup } from './route-group';
 
 export const ROUTE_GROUPS: readonly RouteGroup[] = [
@@ -18,6 +20,8 @@ export const ROUTE_GROUPS: readonly RouteGroup[] = [
   signinRoutes,
   signoutRoutes,
   consoleRoutes,
+  syncRoutes,
+  peopleRoutes,
   installationRoutes,
   memberRoutes,
 ];
