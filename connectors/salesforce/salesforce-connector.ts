@@ -10,6 +10,7 @@ import type { CrmConnector, CrmTask, CrmWrite, PullContext, PullPage, StreamCurs
 import { salesforceMappings } from './mapping';
 import { createSalesforceApi, type SalesforceApiOptions } from './salesforce-api';
 import type { SalesforceApi } from './salesforce-api.types';
+import { describeRecordFields } from './schema/describe-fields';
 import { ensureSchema } from './schema/ensure-schema';
 import { OrgSchema } from './schema/org-schema';
 import { forgetDescribes, pullStream, SALESFORCE_STREAMS, type SalesforceStreamOptions } from './streams';
@@ -68,6 +69,8 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
       pullStream(api, mappings, stream, cursor, context, streamOptions),
     propertiesFor: (decision: Decision, slaDueAt: string | null) => propertiesFor(decision, slaDueAt, mappings),
     writePolicyFor: (property: string) => mappings.writePolicyFor(property),
+    describeFields: (objectType: string) => describeRecordFields(api, objectType),
+    effectiveMappings: () => [...mappings.readMappings('lead'), ...mappings.readMappings('contact'), ...mappings.writeMappings()],
     write: (writes: readonly CrmWrite[]) => records.write(writes),
     createTasks: (list: readonly CrmTask[]) => tasks.createTasks(list),
   };

@@ -37,6 +37,13 @@ label{display:inline-block;margin-right:.4rem}
 input,select{font:inherit;padding:.25rem .4rem}
 nav.pager{display:flex;gap:1rem;margin:.4rem 0}
 code{font-size:.9em}
+.nowrap{white-space:nowrap}
+dl.facts table{width:auto;min-width:24rem;margin:0}
+details{margin-top:.8rem}details p{max-width:60rem}
+td.details{word-break:break-word}
+.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+table.values{margin:0;background:transparent}table.values td{border:0;padding:.1rem .3rem}
+#mapping select{max-width:26rem}
 `);
 
 const NAV = [

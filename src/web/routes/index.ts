@@ -9,6 +9,7 @@ import { consoleRoutes } from './console.routes';
 import { healthRoutes } from './health.routes';
 import { installRoutes } from './install.routes';
 import { installationRoutes } from './installations.routes';
+import { mappingRoutes } from './mapping.routes';
 import { memberRoutes } from './members.routes';
 import { peopleRoutes } from './people.routes';
 import { syncRoutes } from './sync.routes';
@@ -21,6 +22,7 @@ export const ROUTE_GROUPS: readonly RouteGroup[] = [
   signoutRoutes,
   consoleRoutes,
   syncRoutes,
+  mappingRoutes,
   peopleRoutes,
   installationRoutes,
   memberRoutes,

@@ -12,7 +12,7 @@ import { member, type RouteGroup } from './route-group';
 import { recordUrl } from './sync.routes';
 
 const SEARCH_LIMIT = 50;
-const EVENTS_SHOWN = 50;
+const EVENTS_SHOWN = 25;
 
 const SearchQuery = z.object({ email: z.string().trim().max(254, 'at most 254 characters').optional() }).strict();
 const PersonParams = z.object({ id: z.uuid('expected a person id') }).strict();
@@ -90,7 +90,7 @@ export const peopleRoutes: RouteGroup = {
         </tbody></table></section>
         <section class="card" id="history"><h2>Stage history</h2>
         ${transitions.length === 0 ? html`<p>No stage change recorded.</p>` : html`<table><thead><tr><th>When</th><th>From</th><th>To</th><th>Why</th><th>Rulebook</th></tr></thead><tbody>
-          ${transitions.map((t) => html`<tr><td>${when(t.at)}</td><td>${t.fromStage}</td><td>${t.toStage}</td><td>${t.reason}</td><td>${t.rulebookVersion}</td></tr>`)}</tbody></table>`}</section>
+          ${transitions.map((t) => html`<tr><td class="nowrap">${when(t.at)}</td><td>${t.fromStage}</td><td>${t.toStage}</td><td>${t.reason}</td><td>${t.rulebookVersion}</td></tr>`)}</tbody></table>`}</section>
         <section class="card" id="writes"><h2>Written to the systems</h2>
         ${writes.written.length === 0 && writes.pending.length === 0 ? html`<p>Nothing written yet.</p>` : ''}
         ${writes.written.length > 0 ? html`<table><thead><tr><th>System</th><th>Last confirmed write</th></tr></thead><tbody>${writes.written.map((w) => html`<tr><td>${system(w.installationId)}</td><td>${when(w.writtenAt)}</td></tr>`)}</tbody></table>` : ''}
@@ -103,7 +103,7 @@ export const peopleRoutes: RouteGroup = {
           ${tasks.map((t) => html`<tr><td>${system(t.installationId)}</td><td>${when(t.dueAt)}</td><td>${t.status}</td><td>${t.crmTaskId ?? '—'}</td><td>${t.error ?? '—'}</td></tr>`)}</tbody></table>`}</section>
         <section class="card" id="events"><h2>Recent engagement</h2>
         ${events.length === 0 ? html`<p>No event recorded.</p>` : html`<table><thead><tr><th>When</th><th>What</th><th>From</th><th>Details</th></tr></thead><tbody>
-          ${events.map((e) => html`<tr><td>${when(e.occurredAt)}</td><td>${e.type}</td><td>${system(e.installationId)}</td><td><small>${propertiesOf(e.properties)}</small></td></tr>`)}</tbody></table>
+          ${events.map((e) => html`<tr><td class="nowrap">${when(e.occurredAt)}</td><td class="nowrap">${e.type.replace(/_/g, ' ')}</td><td class="nowrap">${labelOf(deps, byId.get(e.installationId))}</td><td class="details"><small>${propertiesOf(e.properties, 160)}</small></td></tr>`)}</tbody></table>
           ${events.length === EVENTS_SHOWN ? html`<p class="muted">The latest ${EVENTS_SHOWN} are shown.</p>` : ''}`}</section>`;
       res.type('html').send(consolePage(name || person.email || 'Person', session, '/console/people', body));
     });
@@ -117,12 +117,17 @@ function nameOf(deps: WebDeps, installation: Installation | undefined): string {
   return `${label} · ${installation.displayName}`;
 }
 
+function labelOf(deps: WebDeps, installation: Installation | undefined): string {
+  if (!installation) return 'unknown system';
+  return deps.runtime.deps.connectors.has(installation.provider) ? deps.runtime.deps.connectors.get(installation.provider).label : installation.provider;
+}
+
 /** A few "key: value" pairs of a payload or event, short. */
-function propertiesOf(value: unknown): string {
+function propertiesOf(value: unknown, max = 400): string {
   if (typeof value !== 'object' || value === null) return '—';
   const source = (value as { properties?: unknown }).properties;
   const entries = Object.entries(typeof source === 'object' && source !== null ? (source as Record<string, unknown>) : (value as Record<string, unknown>))
     .filter(([, v]) => v === null || ['string', 'number', 'boolean'].includes(typeof v));
   const text = entries.slice(0, 12).map(([k, v]) => `${k}: ${String(v)}`).join(', ');
-  return text.length > 400 ? `${text.slice(0, 400)}…` : text || '—';
+  return text.length > max ? `${text.slice(0, max)}…` : text || '—';
 }

@@ -85,11 +85,11 @@ export const syncRoutes: RouteGroup = {
         </tbody></table>
         <h2>Recent runs</h2>
         ${recent.length === 0 ? html`<p>No finished job is kept for this workspace yet.</p>` : html`<table id="recent-runs"><thead><tr><th>Finished</th><th>Job</th><th>System</th><th>Duration</th><th>Result</th></tr></thead><tbody>
-          ${recent.map(({ name, job }) => html`<tr><td>${when(job.finishedOn)}</td><td>${name}${dataOf(job).stream ? html` <small>${dataOf(job).stream}</small>` : ''}</td><td>${nameOf(dataOf(job).installationId)}</td><td>${job.processedOn && job.finishedOn ? `${((job.finishedOn - job.processedOn) / 1000).toFixed(1)} s` : '—'}</td><td><small>${summarise(job.returnvalue)}</small></td></tr>`)}
+          ${recent.map(({ name, job }) => html`<tr><td class="nowrap">${when(job.finishedOn)}</td><td>${name}${dataOf(job).stream ? html` <small>${dataOf(job).stream}</small>` : ''}</td><td>${nameOf(dataOf(job).installationId)}</td><td>${job.processedOn && job.finishedOn ? `${((job.finishedOn - job.processedOn) / 1000).toFixed(1)} s` : '—'}</td><td><small>${summarise(job.returnvalue)}</small></td></tr>`)}
         </tbody></table>`}
         <h2 id="failed-jobs">Failed jobs</h2>
         ${failed.length === 0 ? html`<p>No failed job.</p>` : html`<table id="failed"><thead><tr><th>Failed</th><th>Job</th><th>System</th><th>Attempts</th><th>Error</th><th></th></tr></thead><tbody>
-          ${failed.map(({ name, job }) => html`<tr data-job="${name}:${job.id}"><td>${when(job.finishedOn)}</td><td>${name}${dataOf(job).stream ? html` <small>${dataOf(job).stream}</small>` : ''}</td><td>${nameOf(dataOf(job).installationId)}</td><td>${job.attemptsMade}</td><td>${job.failedReason ?? 'no reason recorded'}</td>
+          ${failed.map(({ name, job }) => html`<tr data-job="${name}:${job.id}"><td class="nowrap">${when(job.finishedOn)}</td><td>${name}${dataOf(job).stream ? html` <small>${dataOf(job).stream}</small>` : ''}</td><td>${nameOf(dataOf(job).installationId)}</td><td>${job.attemptsMade}</td><td>${job.failedReason ?? 'no reason recorded'}</td>
             <td>${admin ? html`<form method="post" action="/console/jobs/${name}/${String(job.id)}/retry">${csrf}<button type="submit">Retry</button></form>` : ''}</td></tr>`)}
         </tbody></table>
         <nav class="pager" aria-label="Failed jobs pages">${failedPage > 0 ? html`<a href="/console/sync?${filter}failedPage=${failedPage - 1}#failed-jobs">Newer</a>` : ''}${failedAll.length > (failedPage + 1) * FAILED_PER_PAGE ? html`<a href="/console/sync?${filter}failedPage=${failedPage + 1}#failed-jobs">Older</a>` : ''}</nav>`}
@@ -100,7 +100,7 @@ export const syncRoutes: RouteGroup = {
             const installation = byId.get(e.installationId);
             const objectType = typeof (e.details as { objectType?: unknown } | null)?.objectType === 'string' ? (e.details as { objectType: string }).objectType : 'contact';
             const url = installation && e.crmId ? recordUrl(deps, installation, objectType, e.crmId) : null;
-            return html`<tr><td>${when(e.createdAt)}</td><td>${nameOf(e.installationId)}</td><td>${e.crmId ? (url ? html`<a href="${url}" rel="noopener" target="_blank">${e.crmId}</a>` : e.crmId) : '—'}</td><td><code>${e.code}</code> ${e.message}</td><td>${e.personId ? html`<a href="/console/people/${e.personId}">open</a>` : '—'}</td></tr>`;
+            return html`<tr><td class="nowrap">${when(e.createdAt)}</td><td>${nameOf(e.installationId)}</td><td>${e.crmId ? (url ? html`<a href="${url}" rel="noopener" target="_blank">${e.crmId}</a>` : e.crmId) : '—'}</td><td><code>${e.code}</code> ${e.message}</td><td>${e.personId ? html`<a href="/console/people/${e.personId}">open</a>` : '—'}</td></tr>`;
           })}
         </tbody></table>
         <nav class="pager" aria-label="Record error pages">${query.errorsBefore ? html`<a href="/console/sync?${filter}#record-errors">Newest</a>` : ''}${moreErrors ? html`<a href="/console/sync?${filter}errorsBefore=${shownErrors[shownErrors.length - 1]!.id}#record-errors">Older</a>` : ''}</nav>`}`;
