@@ -91,6 +91,9 @@ describe('the admin console in a browser', () => {
     if (prefix) await dropPrefix(prefix); // serving.stop() closed the runtime
   });
 
+  async function installationIdOf(provider: string): Promise<string> {
+    return (await runtime.store.db.query<{ id: string }>('SELECT id FROM installations WHERE provider = $1', [provider])).rows[0]!.id;
+  }
   const shot = (name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
   const card = (system: string) => page.locator('section.card[data-installation]', { has: page.locator('h2', { hasText: system }) });
 
@@ -117,11 +120,64 @@ describe('the admin console in a browser', () => {
     await shot('03-connections');
   }, 240_000);
 
+  it('maps a HubSpot field to a custom property: refused when wrong, accepted when right, and the next write-back obeys it', async () => {
+    const auth = { authorization: `Bearer ${hubspot.token}`, 'content-type': 'application/json' };
+    const created = await fetch(`${hubspot.url}/crm/v3/properties/contacts`, { method: 'POST', headers: auth, body: JSON.stringify({ name: 'custom_lead_score', label: 'Custom lead score', type: 'number', fieldType: 'number', groupName: 'contactinformation' }) });
+    expect(created.status).toBeLessThan(300);
+    await card('HubSpot').getByRole('link', { name: 'Field mapping' }).click();
+    await page.waitForURL('**/mapping');
+    const score = page.locator('tr[data-row="contact.score.leadstage_score"]');
+    // wrong: a field that holds dates cannot take the score
+    const dateField = await score.locator('select[name$=".crmProperty"] option').evaluateAll((options) => options.map((o) => (o as unknown as { value: string }).value).find((v) => v === 'closedate' || v === 'createdate' || /date/.test(v)));
+    await score.locator('select[name$=".crmProperty"]').selectOption(dateField!);
+    await page.getByRole('button', { name: 'Check and save' }).click();
+    await expect(page.locator('[role=alert]').textContent()).resolves.toMatch(/Nothing was saved/);
+    await expect(score.locator('.error').textContent()).resolves.toMatch(new RegExp(`${dateField}.*(read-only|holds)`));
+    await shot('10-mapping-refused');
+    expect(await runtime.store.mappings.listMappings(await installationIdOf('hubspot'))).toEqual([]);
+    // right: the custom number property
+    await score.locator('select[name$=".crmProperty"]').selectOption('custom_lead_score');
+    await page.getByRole('button', { name: 'Check and save' }).click();
+    await page.waitForURL('**/mapping?saved=1');
+    await shot('11-mapping-saved');
+    // the next write-back of a person writes the score to the custom property, no longer to leadstage_score
+    const installationId = await installationIdOf('hubspot');
+    const [row] = (await runtime.store.db.query<{ person_id: string; crm_id: string; workspace_id: string }>("SELECT person_id, crm_id, workspace_id FROM person_identities WHERE installation_id = $1 AND object_type = 'contact' LIMIT 1", [installationId])).rows;
+    const contact = () => hubspot.store.collection('contacts').get(row!.crm_id)!;
+    const before = contact().properties.leadstage_score;
+    await runtime.enqueue.score([{ workspaceId: row!.workspace_id, personId: row!.person_id }]);
+    await waitUntil('the score lands in the custom property', () => Boolean(contact().properties.custom_lead_score), 60_000);
+    expect(String(contact().properties.custom_lead_score)).toBe(String(before));
+  }, 120_000);
+
+  it('refuses a Salesforce Lead Status option the org does not have, and saves a write policy the writer then obeys', async () => {
+    await page.goto(`${base}/console`);
+    await card('Salesforce').getByRole('link', { name: 'Field mapping' }).click();
+    await page.waitForURL('**/mapping');
+    const status = page.locator('tr[data-row="lead.leadStatus.Status"]');
+    const newOption = status.locator('input[name$=".values.NEW"]');
+    await expect(newOption.inputValue()).resolves.toBe('Open - Not Contacted');
+    await newOption.fill('Open - Not Contactd');
+    await page.getByRole('button', { name: 'Check and save' }).click();
+    await expect(status.locator('.error').textContent()).resolves.toMatch(/“Open - Not Contactd” is not an option of “[^”]*” \(Status\) in Salesforce/);
+    await shot('12-mapping-salesforce-refused');
+    const installationId = await installationIdOf('salesforce');
+    expect(await runtime.store.mappings.listMappings(installationId)).toEqual([]);
+    await status.locator('input[name$=".values.NEW"]').fill('Open - Not Contacted');
+    await status.locator('select[name$=".writePolicy"]').selectOption('never');
+    await page.getByRole('button', { name: 'Check and save' }).click();
+    await page.waitForURL('**/mapping?saved=1');
+    const [installation] = (await runtime.store.db.query<{ workspace_id: string }>('SELECT workspace_id FROM installations WHERE id = $1', [installationId])).rows;
+    const connector = await runtime.deps.connectorFor((await runtime.store.installations.get(installation!.workspace_id, installationId))!);
+    expect(connector.writePolicyFor!('Status')).toBe('never');
+  }, 60_000);
+
   it('pauses an installation (its jobs wait) and resumes it (they run)', async () => {
+    await page.goto(`${base}/console`);
     await card('Salesforce').getByRole('button', { name: 'Pause' }).click();
     await page.waitForURL(`${base}/console?done=paused`);
     await expect(card('Salesforce').getAttribute('data-status')).resolves.toBe('paused');
-    await shot('04-connections-paused');
+    await shot('13-connections-paused');
     const installationId = (await card('Salesforce').getAttribute('data-installation'))!;
     const [row] = (await runtime.store.db.query<{ workspace_id: string }>('SELECT workspace_id FROM installations WHERE id = $1', [installationId])).rows;
     await runtime.enqueue.writeback({ workspaceId: row!.workspace_id, installationId }, 0);
@@ -143,7 +199,7 @@ describe('the admin console in a browser', () => {
     await page.goto(`${base}/console/sync`);
     const failedRow = page.locator(`tr[data-job="tasks:${job.id}"]`);
     await expect(failedRow.textContent()).resolves.toMatch(/unexpected|Unrecognized|unrecognized/);
-    await shot('05-sync-status-failed');
+    await shot('14-sync-status-failed');
     // the cause is fixed (a deploy that reads it, here: the payload corrected), then an admin retries it
     await job.updateData({ workspaceId: row!.workspace_id, installationId });
     await failedRow.getByRole('button', { name: 'Retry' }).click();
@@ -151,7 +207,7 @@ describe('the admin console in a browser', () => {
     await waitUntil('the retried job completed', async () => (await runtime.queues.tasks.getJob(job.id!))!.isCompleted(), 30_000);
     await page.goto(`${base}/console/sync`);
     await expect(page.locator(`tr[data-job="tasks:${job.id}"]`).count()).resolves.toBe(0);
-    await shot('06-sync-status');
+    await shot('15-sync-status');
   }, 120_000);
 
   it('finds a person by email and shows their records, decision, history and writes', async () => {
@@ -164,14 +220,14 @@ describe('the admin console in a browser', () => {
     await page.getByLabel('Email address').fill('ab');
     await page.getByRole('button', { name: 'Find' }).click();
     await expect(page.locator('#email-error').textContent()).resolves.toMatch(/at least 3 characters/);
-    await shot('07-people-search-error');
+    await shot('16-people-search-error');
     await page.getByLabel('Email address').fill(person!.email.slice(0, 6));
     await page.getByRole('button', { name: 'Find' }).click();
-    await shot('08-people-search');
+    await shot('17-people-search');
     await page.getByRole('link', { name: person!.email }).click();
     await expect(page.locator('#decision [data-fact=stage]').textContent()).resolves.toMatch(/\w+/);
     await expect(page.locator('#identities tbody tr').count()).resolves.toBeGreaterThan(0);
     await expect(page.locator('#writes').textContent()).resolves.toMatch(/Last confirmed write|Pending/);
-    await shot('09-person');
+    await shot('18-person');
   }, 60_000);
 });

@@ -48,9 +48,16 @@ interface Edited {
 const writes = (m: FieldMapping) => m.direction === 'write' || m.direction === 'both';
 
 function rowsOf(mappings: readonly FieldMapping[]): Row[] {
+  // a mapping read and written (both) is listed on both sides: one row for it
+  const seen = new Set<string>();
   return mappings
     .filter(writes)
-    .slice()
+    .filter((m) => {
+      const key = `${m.objectType}\u0000${m.canonicalField}\u0000${m.crmProperty}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
     .sort((a, b) => a.objectType.localeCompare(b.objectType) || a.canonicalField.localeCompare(b.canonicalField) || a.crmProperty.localeCompare(b.crmProperty))
     .map((mapping, index) => ({ index, mapping, inverted: mapping.direction !== 'write' }));
 }
@@ -152,7 +159,7 @@ export const mappingRoutes: RouteGroup = {
           const need = NEEDS[row.mapping.canonicalField] ?? TEXTUAL;
           if (writePolicy !== 'never' && !field.writable) errors[`${key}.crmProperty`] = `“${field.label}” (${field.name}) is read-only in ${system}: Leadstage cannot write it. Choose another field, or set this one to never write.`;
           else if (!need.types.includes(field.type)) errors[`${key}.crmProperty`] = `“${field.label}” (${field.name}) holds ${TYPE_WORDS[field.type]}; ${row.mapping.canonicalField} needs ${need.words}.`;
-          else if (field.type === 'enumeration' && !values && writePolicy !== 'never') errors[`${key}.crmProperty`] = `“${field.label}” (${field.name}) only takes its own list of options, and ${row.mapping.canonicalField} has no option map here: choose a text field.`;
+          else if (field.type === 'enumeration' && !values && writePolicy !== 'never' && crmProperty !== row.mapping.crmProperty) errors[`${key}.crmProperty`] = `“${field.label}” (${field.name}) only takes its own list of options, and ${row.mapping.canonicalField} has no option map here: choose a text field.`;
         }
         if (values && field) {
           const options = field.options ? new Map(field.options.map((o) => [o.value.toLowerCase(), o.value])) : null;
