@@ -140,6 +140,14 @@ describe('the admin console in a browser', () => {
     await page.getByRole('button', { name: 'Check and save' }).click();
     await page.waitForURL('**/mapping?saved=1');
     await shot('11-mapping-saved');
+    // the mapping downloads as YAML; a YAML naming a property the portal lacks is refused whole
+    const downloaded = await (await page.request.get(`${page.url().split('?')[0]}.yaml`)).text();
+    expect(downloaded).toContain('crmProperty: custom_lead_score');
+    await page.getByLabel(/Paste a mapping in YAML/).fill(downloaded.replace('crmProperty: custom_lead_score', 'crmProperty: no_such_property'));
+    await page.getByRole('button', { name: 'Check and import' }).click();
+    await expect(page.locator('#yaml-error').textContent()).resolves.toMatch(/HubSpot has no contact field named “no_such_property”/);
+    await shot('11b-mapping-import-refused');
+    expect((await runtime.store.mappings.listVersions((await runtime.store.db.query<{ workspace_id: string }>('SELECT workspace_id FROM installations WHERE id = $1', [await installationIdOf('hubspot')])).rows[0]!.workspace_id, await installationIdOf('hubspot'))).length).toBe(1);
     // the next write-back of a person writes the score to the custom property, no longer to leadstage_score
     const installationId = await installationIdOf('hubspot');
     const [row] = (await runtime.store.db.query<{ person_id: string; crm_id: string; workspace_id: string }>("SELECT person_id, crm_id, workspace_id FROM person_identities WHERE installation_id = $1 AND object_type = 'contact' LIMIT 1", [installationId])).rows;

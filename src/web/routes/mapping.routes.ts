@@ -1,5 +1,5 @@
 import express, { Router, type Request, type Response } from 'express';
-import { stringify } from 'yaml';
+import { parse as parseYaml, stringify } from 'yaml';
 import { z } from 'zod';
 import type { CrmFieldDescription, CrmFieldType } from '../../connector/crm-connector';
 import type { FieldMapping, WritePolicy } from '../../connector/field-mapping';
@@ -17,6 +17,19 @@ const POLICIES = ['always', 'if_empty', 'never'] as const;
 const POLICY_LABELS: Record<WritePolicy, string> = { always: 'always write', if_empty: 'only if empty', never: 'never write' };
 /** The form: flat `r<row>.<field>` keys, every value short. */
 const MappingForm = z.record(z.string().max(100), z.string().max(300, 'at most 300 characters')).refine((body) => Object.keys(body).length <= 600, 'too many fields');
+const YamlEntry = z.strictObject({
+  objectType: z.string().min(1).max(50),
+  canonicalField: z.string().min(1).max(100),
+  crmProperty: z.string().min(1).max(200),
+  direction: z.enum(['read', 'write', 'both']),
+  writePolicy: z.enum(POLICIES),
+  values: z.record(z.string().max(200), z.string().max(200)).optional(),
+  allowBackward: z.boolean().optional(),
+  companyProperty: z.string().max(200).optional(),
+});
+const YamlFile = z.strictObject({ mappings: z.array(YamlEntry).max(500) });
+const ImportBody = z.object({ _csrf: z.string().optional(), yaml: z.string().min(1, 'paste the YAML of a mapping').max(60_000, 'at most 60,000 characters') });
+
 /** Mapping forms have a field per row and value: more than the default 50 parameters. */
 const mappingBody = express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 600 });
 
@@ -197,6 +210,53 @@ export const mappingRoutes: RouteGroup = {
       deps.runtime.logger.info('field mapping saved', { installationId: installation.id, version, changes: changed.length, by: session.userId });
       res.redirect(303, `/console/installations/${installation.id}/mapping?saved=${version}`);
     });
+    // a YAML mapping (as downloaded) pasted back: checked against the CRM like the form, all or nothing
+    router.post('/console/installations/:id/mapping/import', mappingBody, ...member, async (req, res) => {
+      const loaded = await load(req, res);
+      if (!loaded) return;
+      const { session, installation } = loaded;
+      const form = validate(req, res, 'body', ImportBody);
+      if (!form) return;
+      const ctx = await context(installation);
+      if (!('rows' in ctx)) return sendError(res, 409, 'conflict', ctx.problem);
+      const system = systemOf(deps, installation);
+      const problems: string[] = [];
+      let entries: FieldMapping[] = [];
+      try {
+        const parsed = YamlFile.safeParse(parseYaml(form.yaml));
+        if (!parsed.success) problems.push(...parsed.error.issues.map((i) => `${i.path.length > 0 ? `at ${i.path.join('.')}` : 'the file'}: ${i.message}`));
+        else entries = parsed.data.mappings.map((m) => Object.fromEntries(Object.entries(m).filter(([, v]) => v !== undefined)) as unknown as FieldMapping);
+      } catch (error) {
+        problems.push(`the YAML cannot be read: ${(error as Error).message.split('\n')[0]}`);
+      }
+      const current = new Set(ctx.rows.map((r) => `${r.mapping.objectType}\u0000${r.mapping.canonicalField}\u0000${r.mapping.crmProperty}\u0000${r.mapping.writePolicy}\u0000${JSON.stringify(r.mapping.values ?? null)}`));
+      const changed = entries.filter(writes).filter((m) => !current.has(`${m.objectType}\u0000${m.canonicalField}\u0000${m.crmProperty}\u0000${m.writePolicy}\u0000${JSON.stringify(m.values ?? null)}`));
+      for (const m of changed) {
+        const field = ctx.fields.get(m.objectType)?.get(m.crmProperty);
+        const at = `${m.objectType} ${m.canonicalField} → ${m.crmProperty}`;
+        const need = NEEDS[m.canonicalField] ?? TEXTUAL;
+        if (!ctx.fields.has(m.objectType)) problems.push(`${at}: Leadstage writes no ${m.objectType} records in ${system}.`);
+        else if (!field) problems.push(`${at}: ${system} has no ${m.objectType} field named “${m.crmProperty}”.`);
+        else if (m.writePolicy !== 'never' && !field.writable) problems.push(`${at}: “${field.label}” (${field.name}) is read-only in ${system}.`);
+        else if (!need.types.includes(field.type)) problems.push(`${at}: “${field.label}” (${field.name}) holds ${TYPE_WORDS[field.type]}; ${m.canonicalField} needs ${need.words}.`);
+        else if (m.values && field.options) {
+          const options = new Set(field.options.map((o) => o.value.toLowerCase()));
+          const optionsOf = m.direction === 'write' ? Object.values(m.values) : Object.keys(m.values);
+          for (const option of optionsOf) if (!options.has(option.toLowerCase())) problems.push(`${at}: “${option}” is not an option of “${field.label}” (${field.name}) in ${system}.`);
+        }
+      }
+      if (problems.length > 0) {
+        const versions = await store.mappings.listVersions(session.workspaceId, installation.id, 10);
+        res.status(400).type('html').send(mappingPage(deps, session, installation, ctx, versions, null, null, {}, { yaml: form.yaml, problems }));
+        return;
+      }
+      const own = await store.mappings.listMappings(installation.id);
+      const keyOf = (m: FieldMapping) => `${m.objectType}\u0000${m.canonicalField}\u0000${m.crmProperty}`;
+      const replaced = new Set(changed.map(keyOf));
+      const version = await store.mappings.saveVersion(session.workspaceId, installation.id, [...own.filter((m) => !replaced.has(keyOf(m))), ...changed], session.email, `imported from YAML: ${changed.length} change(s)`);
+      deps.runtime.forget(installation.id);
+      res.redirect(303, `/console/installations/${installation.id}/mapping?saved=${version}`);
+    });
     return router;
   },
 };
@@ -207,7 +267,7 @@ function systemOf(deps: WebDeps, installation: Installation): string {
 
 type Ctx = { problem: string } | { rows: Row[]; fields: Map<string, Map<string, CrmFieldDescription>> };
 
-function mappingPage(deps: WebDeps, session: WebSession, installation: Installation, ctx: Ctx, versions: Array<{ version: number; createdBy: string; createdAt: string; note: string | null }>, notice: string | null, errors: Record<string, string> | null, edits: Record<number, Edited>): string {
+function mappingPage(deps: WebDeps, session: WebSession, installation: Installation, ctx: Ctx, versions: Array<{ version: number; createdBy: string; createdAt: string; note: string | null }>, notice: string | null, errors: Record<string, string> | null, edits: Record<number, Edited>, imported: { yaml: string; problems: string[] } | null = null): string {
   const system = systemOf(deps, installation);
   const admin = session.role === 'admin';
   const title = `Field mapping · ${system}`;
@@ -251,6 +311,12 @@ function mappingPage(deps: WebDeps, session: WebSession, installation: Installat
     ${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
     <p>The fields are read live from ${system}. Fields Leadstage only reads follow the mapping file. <a href="/console/installations/${installation.id}/mapping.yaml">Download the mapping as YAML</a></p>
     ${content}
+    ${admin && !('problem' in ctx) ? html`<h2 id="import">Import a mapping</h2>
+      <form method="post" action="/console/installations/${installation.id}/mapping/import">${csrfField(session)}
+        <p><label for="yaml">Paste a mapping in YAML (as downloaded above); it is checked against ${system} like the form, and nothing is saved if anything is wrong.</label></p>
+        <textarea id="yaml" name="yaml" rows="8" cols="100"${imported ? html` aria-invalid="true" aria-describedby="yaml-error"` : ''}>${imported?.yaml ?? ''}</textarea>
+        ${imported ? html`<div id="yaml-error" class="error" role="alert"><p>Nothing was imported:</p><ul>${imported.problems.map((p) => html`<li>${p}</li>`)}</ul></div>` : ''}
+        <p><button type="submit">Check and import</button></p></form>` : ''}
     <h2>Versions</h2>
     ${versions.length === 0 ? html`<p>The shipped defaults, never changed here.</p>` : html`<table id="versions"><thead><tr><th>Version</th><th>Saved</th><th>By</th><th>Note</th></tr></thead><tbody>${versions.map((v) => html`<tr><td>${v.version}</td><td class="nowrap">${when(v.createdAt)}</td><td>${v.createdBy}</td><td>${v.note ?? ''}</td></tr>`)}</tbody></table>`}`;
   return consolePage(title, session, '/console', body);
