@@ -69,11 +69,17 @@ export class MappingRepository {
       const version = Number(rows[0]!.next);
       await tx.query(
         'INSERT INTO field_mapping_versions (workspace_id, installation_id, version, mappings, created_by, note) VALUES ($1, $2, $3, $4::jsonb, $5, $6)',
-        [workspaceId, installationId, version, toJson(mappings as unknown as never), createdBy, note],
+        [workspaceId, installationId, version, toJson(mappings), createdBy, note],
       );
       await new MappingRepository(tx).replaceMappings(installationId, mappings);
       return version;
     });
+  }
+
+  /** The number of the mapping version in effect (0: never saved from the console). One index lookup. */
+  async currentVersion(installationId: string): Promise<number> {
+    const { rows } = await this.db.query<{ version: number | null }>('SELECT max(version) AS version FROM field_mapping_versions WHERE installation_id = $1', [installationId]);
+    return Number(rows[0]?.version ?? 0);
   }
 
   async listVersions(workspaceId: string, installationId: string, limit = 20): Promise<MappingVersion[]> {
