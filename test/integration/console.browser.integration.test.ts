@@ -183,7 +183,8 @@ describe('the admin console in a browser', () => {
   it('pauses an installation (its jobs wait) and resumes it (they run)', async () => {
     await page.goto(`${base}/console`);
     await card('Salesforce').getByRole('button', { name: 'Pause' }).click();
-    await page.waitForURL(`${base}/console?done=paused`);
+    await page.waitForURL(`${base}/console?done=paused**`);
+    await expect(page.locator('[role=status]').textContent()).resolves.toMatch(/^Salesforce · .*: Paused\./);
     await expect(card('Salesforce').getAttribute('data-status')).resolves.toBe('paused');
     await shot('13-connections-paused');
     const installationId = (await card('Salesforce').getAttribute('data-installation'))!;
@@ -193,7 +194,7 @@ describe('the admin console in a browser', () => {
     await waitUntil('the writeback job waits', async () => (await runtime.queues.writeback.getDelayed()).some((job) => (job.data as { installationId: string }).installationId === installationId), 30_000);
 
     await card('Salesforce').getByRole('button', { name: 'Resume' }).click();
-    await page.waitForURL(`${base}/console?done=resumed`);
+    await page.waitForURL(`${base}/console?done=resumed**`);
     await expect(card('Salesforce').getAttribute('data-status')).resolves.toBe('healthy');
     await waitUntil('the waiting job ran', async () => !(await runtime.queues.writeback.getDelayed()).some((job) => (job.data as { installationId: string }).installationId === installationId && !job.repeatJobKey), 30_000);
   }, 120_000);

@@ -51,8 +51,11 @@ export const consoleRoutes: RouteGroup = {
       const session = sessionOf(res)!;
       const admin = session.role === 'admin';
       const now = deps.clock();
-      const notice = typeof req.query.done === 'string' ? NOTICES[req.query.done] : undefined;
       const installations = await store.installations.list(session.workspaceId);
+      // after an action: what happened, to which system (an id of another workspace names nothing)
+      const acted = installations.find((i) => i.id === req.query.installation);
+      const said = typeof req.query.done === 'string' && Object.hasOwn(NOTICES, req.query.done) ? NOTICES[req.query.done] : undefined;
+      const notice = said ? `${acted ? `${installationView(deps, acted).system} · ${acted.displayName}: ` : ''}${said}` : undefined;
       const cards = await Promise.all(installations.map((installation) => installationCard(deps, session, installation, admin, now)));
       const workspace = await store.workspaces.get(session.workspaceId);
       const members = await store.users.listMembers(session.workspaceId);
@@ -76,7 +79,7 @@ export const consoleRoutes: RouteGroup = {
       return installation;
     };
     const answer = async (req: Parameters<Parameters<typeof router.post>[1]>[0], res: Response, installation: Installation, done: string) => {
-      if (fromForm(req)) return res.redirect(303, `/console?done=${done}`);
+      if (fromForm(req)) return res.redirect(303, `/console?done=${done}&installation=${installation.id}`);
       res.json({ installation: installationView(deps, (await store.installations.get(installation.workspaceId, installation.id))!) });
     };
 
