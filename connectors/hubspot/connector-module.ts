@@ -56,6 +56,8 @@ export const hubspotConnectorModule: ConnectorModule<HubSpotCredentials> = {
   ratePolicies: POLICIES,
   defaultRatePolicy: POLICIES.publicApp!,
   createsTasks: true,
+  recordUrl: (account, objectType, crmId) =>
+    objectType === 'contact' ? `https://app.hubspot.com/contacts/${encodeURIComponent(account.externalAccountId)}/record/0-1/${encodeURIComponent(crmId)}` : null,
   classifyError: classifyHubSpotError,
   async connect(credentials, context) {
     context.registerSecret(credentials.accessToken);

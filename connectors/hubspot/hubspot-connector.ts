@@ -11,6 +11,7 @@ import { HubSpotHttp, type FetchLimiter } from './hubspot-http';
 import { FieldMappings } from './mapping/field-mappings';
 import { loadHubSpotDefaultMappings } from './mapping/load-mappings';
 import type { HubSpotFieldMapping } from './mapping/mapping-schema';
+import { describeContactFields } from './schema/describe-fields';
 import { ensureSchema } from './schema/ensure-schema';
 import { pullContacts, pullContactsById } from './streams/contacts.stream';
 import { pullCrmActivities } from './streams/crm-activities.stream';
@@ -76,6 +77,8 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): CrmCon
     },
     propertiesFor: (decision: Decision, slaDueAt: string | null) => propertiesFor(decision, slaDueAt, mappings),
     writePolicyFor: (property: string) => mappings.writeMappingFor(property)?.writePolicy ?? 'always',
+    describeFields: (objectType: string) => describeContactFields(http, objectType),
+    effectiveMappings: () => [...mappings.read, ...mappings.write],
     write: (writes: readonly CrmWrite[]) => writer.write(writes),
     createTasks: (list: readonly CrmTask[]) => tasks.createTasks(list),
   };

@@ -33,6 +33,8 @@ export const salesforceConnectorModule: ConnectorModule<SalesforceCredentials> =
   ratePolicies: SALESFORCE_POLICIES,
   defaultRatePolicy: DEFAULT_SALESFORCE_POLICY,
   createsTasks: true,
+  // a record id after the login host opens that record once signed in to the org
+  recordUrl: (_account, _objectType, crmId) => `https://login.salesforce.com/${encodeURIComponent(crmId)}`,
   classifyError: classifySalesforceError,
   async connect(credentials, context) {
     for (const secret of [credentials.accessToken, credentials.refreshToken, credentials.clientSecret]) context.registerSecret(secret);

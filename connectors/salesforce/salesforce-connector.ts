@@ -12,6 +12,7 @@ import type { TaskCreateConfig } from './mapping/mapping-schema';
 import { ProblemLog } from './problems';
 import { createSalesforceApi, type SalesforceApiOptions } from './salesforce-api';
 import type { SalesforceApi } from './salesforce-api.types';
+import { describeRecordFields } from './schema/describe-fields';
 import { ensureSchema } from './schema/ensure-schema';
 import { OrgSchema } from './schema/org-schema';
 import { WritableFields } from './schema/writable-fields';
@@ -80,6 +81,8 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
       pullStream(api, mappings, stream, cursor, context, streamOptions),
     propertiesFor: (decision: Decision, slaDueAt: string | null) => propertiesFor(decision, slaDueAt, mappings, writable),
     writePolicyFor: (property: string) => mappings.writePolicyFor(property),
+    describeFields: (objectType: string) => describeRecordFields(api, objectType),
+    effectiveMappings: () => [...mappings.readMappings('lead'), ...mappings.readMappings('contact'), ...mappings.writeMappings()],
     write: (writes: readonly CrmWrite[]) => records.write(writes),
     createTasks: (list: readonly CrmTask[]) => tasks.createTasks(list),
     takeProblems: () => problems.take(),

@@ -40,15 +40,19 @@ export interface ConnectorFactory {
 }
 
 export function createConnectorFactory(deps: ConnectorFactoryDeps): ConnectorFactory {
-  const connectors = new Map<string, Promise<CrmConnector>>();
+  // each connector with the mapping version it was built on: an admin's save in the console (another
+  // process, perhaps) makes the next use rebuild it, so the next write-back follows the new mapping
+  const connectors = new Map<string, { version: number; connector: Promise<CrmConnector> }>();
   const refreshLock = deps.redis ? createRedisRefreshLock(deps.redis, { prefix: deps.prefix ?? 'leadstage' }) : createLocalRefreshLock();
-  const factory = (installation: Installation) => {
-    let connector = connectors.get(installation.id);
-    if (!connector) {
-      connector = build(deps, installation, refreshLock);
-      connector.catch(() => connectors.delete(installation.id));
-      connectors.set(installation.id, connector);
-    }
+  const factory = async (installation: Installation) => {
+    const version = await deps.store.mappings.currentVersion(installation.id);
+    const cached = connectors.get(installation.id);
+    if (cached && cached.version === version) return cached.connector;
+    const connector = build(deps, installation, refreshLock);
+    connector.catch(() => {
+      if (connectors.get(installation.id)?.connector === connector) connectors.delete(installation.id);
+    });
+    connectors.set(installation.id, { version, connector });
     return connector;
   };
   return Object.assign(factory, { forget: (installationId: string) => void connectors.delete(installationId) });

@@ -133,3 +133,38 @@ export async function disconnectInstallation(runtime: Runtime, installation: Ins
   await store.installations.setCredentials(installation.workspaceId, installation.id, null);
   return result;
 }
+
+/**
+ * An admin pauses an installation: every job of it waits (the installation gate delays it, never
+ * fails it) and writes stay in the outbox until it is resumed. Only an active, pending or failed
+ * setup can be paused (a disconnected one has no work; one waiting for a reconnect already waits).
+ */
+export async function pauseInstallation(runtime: Runtime, installation: Installation, by: string): Promise<boolean> {
+  const moved = await runtime.store.installations.transitionStatus(installation.workspaceId, installation.id, ['active', 'pending', 'error'], 'paused', `paused by ${by}`.slice(0, 500));
+  if (moved) runtime.forget(installation.id);
+  return moved;
+}
+
+/** Resumes a paused installation: active again, waiting jobs run at once and held writes go out. */
+export async function unpauseInstallation(runtime: Runtime, installation: Installation): Promise<boolean> {
+  const moved = await runtime.store.installations.transitionStatus(installation.workspaceId, installation.id, ['paused'], 'active', null);
+  if (!moved) return false;
+  runtime.forget(installation.id);
+  await resumeInstallation(runtime, installation);
+  return true;
+}
+
+/**
+ * Syncs an installation again: `full` starts a first sync from the beginning of every stream (the
+ * records are matched to the people already stored, nothing is duplicated); `incremental` pulls
+ * what changed since the checkpoints now instead of at the next scheduled run.
+ */
+export async function resyncInstallation(runtime: Runtime, installation: Installation, kind: 'full' | 'incremental'): Promise<void> {
+  const connector = await runtime.deps.connectorFor(installation);
+  if (kind === 'full') {
+    // the cursors and the first sync's caught-up marks: the phases run again from the start
+    await runtime.store.checkpoints.clearStreams(installation.id, [...connector.streams, ...connector.streams.map((stream) => `first-run:${stream}`)]);
+    return startFirstSync(runtime, installation);
+  }
+  await runtime.enqueue.sync({ workspaceId: installation.workspaceId, installationId: installation.id, stream: connector.streams[0]!, then: connector.streams.slice(1) });
+}

@@ -67,6 +67,8 @@ export interface Runtime {
   deps: JobDeps;
   /** Sets one installation's request budget (self-hosted single-account mode chooses it explicitly). */
   setRatePolicy(installationId: string, policy: RatePolicy): void;
+  /** The request budget an installation runs under (the console shows what it used of it). */
+  ratePolicyFor(installation: Installation): RatePolicy;
   /**
    * A 32-byte key for one purpose (`oauth-state`, …), derived from the key that seals the tokens
    * (LEADSTAGE_SECRET_KEY) with HKDF, so one secret serves every purpose and none reveals another.
@@ -173,6 +175,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     limiter,
     deps,
     setRatePolicy: (installationId, policy) => installationPolicies.set(installationId, policy),
+    ratePolicyFor,
     deriveKey: (purpose) => Buffer.from(hkdfSync('sha256', secretKey, Buffer.alloc(0), `leadstage:${purpose}`, 32)),
     forget(installationId) {
       installations.delete(installationId);

@@ -49,6 +49,11 @@ export interface ConnectorModule<Credentials = unknown> {
    * the user, revoking (connector-install.ts). Absent: the system is connected another way only.
    */
   readonly install?: InstallCapability<Credentials>;
+  /**
+   * Optional: where an admin opens one record in the system's own UI (the console links record
+   * errors and identities to it), or null when it cannot be linked.
+   */
+  recordUrl?(account: { externalAccountId: string }, objectType: string, crmId: string): string | null;
 }
 
 export interface EnvironmentInstallation<Credentials> {

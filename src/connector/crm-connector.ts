@@ -1,3 +1,4 @@
+import type { FieldMapping } from './field-mapping';
 import { z } from 'zod';
 import type { Decision } from '../model/decision';
 import type { EngagementEvent } from '../model/event';
@@ -174,6 +175,20 @@ export interface SchemaSetupResult {
   problems: InstallationProblem[];
 }
 
+/** A field's type in vendor-neutral words, for checking a mapping against the CRM's own schema. */
+export type CrmFieldType = 'string' | 'text' | 'number' | 'boolean' | 'date' | 'datetime' | 'enumeration' | 'reference' | 'other';
+
+/** One field of a CRM object as the CRM describes it (its properties or describe API). */
+export interface CrmFieldDescription {
+  name: string;
+  label: string;
+  type: CrmFieldType;
+  /** Whether an API user may set it (not calculated, not read-only). */
+  writable: boolean;
+  /** The allowed values of a picklist (enumeration), active ones only. */
+  options?: ReadonlyArray<{ value: string; label: string }>;
+}
+
 export interface CrmConnector {
   /** Its module's provider id (connectors/registry.ts). */
   readonly provider: string;
@@ -203,6 +218,13 @@ export interface CrmConnector {
   pullRecords?(objectType: CrmObjectType, ids: readonly string[], context: PullContext): Promise<PulledPerson[]>;
   /** The CRM properties that carry a decision (Leadstage's own fields and mapped native ones). */
   propertiesFor(decision: Decision, slaDueAt: string | null): Record<string, string>;
+  /**
+   * Optional: the fields of one of the connector's object types, live from the CRM's schema, for
+   * the console's field mapping (choices and checks). Unknown object type: an empty list.
+   */
+  describeFields?(objectType: string): Promise<CrmFieldDescription[]>;
+  /** Optional: the mapping in effect (the shipped defaults with the installation's own laid over them). */
+  effectiveMappings?(): readonly FieldMapping[];
   /** The admin's write policy for a CRM property (default: always). */
   writePolicyFor?(property: string): 'always' | 'if_empty' | 'never';
   /**

@@ -14,4 +14,10 @@ export interface FieldMapping {
   crmProperty: string;
   direction: MappingDirection;
   writePolicy: WritePolicy;
+  /** Optional value map: a written Leadstage value → the CRM's option, or a read CRM option → the canonical value. */
+  values?: Record<string, string> | undefined;
+  /** Optional, for a system whose native lifecycle only moves forward: may a write move it back. */
+  allowBackward?: boolean | undefined;
+  /** Optional, read side: the associated company's property used when the person's own is empty. */
+  companyProperty?: string | undefined;
 }

@@ -40,4 +40,9 @@ export class CheckpointRepository {
     );
     return rows;
   }
+
+  /** Forgets where these streams stopped (a full re-sync pulls them from the beginning again). */
+  async clearStreams(installationId: string, streams: readonly string[]): Promise<void> {
+    await this.db.query('DELETE FROM sync_checkpoints WHERE installation_id = $1 AND stream = ANY($2::text[])', [installationId, [...streams]]);
+  }
 }

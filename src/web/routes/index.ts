@@ -9,7 +9,10 @@ import { consoleRoutes } from './console.routes';
 import { healthRoutes } from './health.routes';
 import { installRoutes } from './install.routes';
 import { installationRoutes } from './installations.routes';
+import { mappingRoutes } from './mapping.routes';
 import { memberRoutes } from './members.routes';
+import { peopleRoutes } from './people.routes';
+import { syncRoutes } from './sync.routes';
 import type { RouteGroup } from './route-group';
 
 export const ROUTE_GROUPS: readonly RouteGroup[] = [
@@ -18,6 +21,9 @@ export const ROUTE_GROUPS: readonly RouteGroup[] = [
   signinRoutes,
   signoutRoutes,
   consoleRoutes,
+  syncRoutes,
+  mappingRoutes,
+  peopleRoutes,
   installationRoutes,
   memberRoutes,
 ];
