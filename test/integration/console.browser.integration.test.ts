@@ -58,7 +58,9 @@ describe('the admin console in a browser', () => {
         redirectUris: [`${base}/oauth/hubspot/callback`],
       },
     });
-    salesforce = await startSalesforceSandbox({ port: 0, leads: 15, contacts: 15, oauthSession: null, callbackUrls: [`${base}/oauth/salesforce/callback`] });
+    // fields the connector creates are visible at once (a profile that grants new fields): this test is
+    // about the console; field-level security through the permission set is salesforce-connector-write's
+    salesforce = await startSalesforceSandbox({ port: 0, leads: 15, contacts: 15, oauthSession: null, callbackUrls: [`${base}/oauth/salesforce/callback`], customFieldAccess: 'edit' });
     prefix = uniqueRun('console-browser');
     runtime = await startRuntime(hubspot, prefix);
     serving = await serve(runtime, {
