@@ -19,6 +19,7 @@ import { createConnectorFactory } from './connector-factory';
 import { createEngineCache } from './engine-cache';
 import type { JobDeps } from '../../jobs/job-deps';
 import { loadSecretKey } from './secret-key';
+import type { HealOptions } from './self-heal';
 
 export interface RuntimeOptions {
   env: Env;
@@ -47,6 +48,8 @@ export interface RuntimeOptions {
   queueClock?: VirtualClock & { follow(other: () => number): () => number };
   /** In-process only: jobs run at a time (default 1). */
   queueConcurrency?: number;
+  /** Self-healing bounds (readiness, reconcile); tests shorten them. */
+  heal?: HealOptions;
 }
 
 /** Everything a web or worker process needs, built once from the validated environment. */
@@ -65,6 +68,8 @@ export interface Runtime {
   prefix: string;
   limiter: RateLimiter;
   deps: JobDeps;
+  /** Self-healing bounds: what /readyz, the reconcile and `leadstage status` use. */
+  heal: HealOptions;
   /** Sets one installation's request budget (self-hosted single-account mode chooses it explicitly). */
   setRatePolicy(installationId: string, policy: RatePolicy): void;
   /**
@@ -167,6 +172,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     prefix,
     limiter,
     deps,
+    heal: options.heal ?? {},
     setRatePolicy: (installationId, policy) => installationPolicies.set(installationId, policy),
     deriveKey: (purpose) => Buffer.from(hkdfSync('sha256', secretKey, Buffer.alloc(0), `leadstage:${purpose}`, 32)),
     forget(installationId) {

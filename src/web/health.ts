@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { Redis } from 'ioredis';
 import type { Metrics } from '../metrics/metrics';
 import type { Store } from '../store';
+import type { WorkReport } from '../app/self-heal';
 
 export interface HealthDeps {
   store: Store;
@@ -10,7 +11,7 @@ export interface HealthDeps {
 
 export interface DependencyChecks {
   ok: boolean;
-  /** `ok`, or why a dependency does not answer. */
+  /** `ok`, or a fixed word saying why not (`unavailable`, `timeout`, `missing`, `stuck`, `stalled`). */
   checks: Record<string, string>;
 }
 
@@ -20,10 +21,11 @@ const CHECK_TIMEOUT_MS = 2_000;
 async function answers(probe: () => Promise<unknown>, timeoutMs: number): Promise<string> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<string>((resolve) => {
-    timer = setTimeout(() => resolve(`no answer within ${timeoutMs} ms`), timeoutMs);
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
   });
   try {
-    return await Promise.race([probe().then(() => 'ok', (error: Error) => error.message), late]);
+    // fixed words only: a probe or a terminal never sees raw error text (hosts, SQL, credentials)
+    return await Promise.race([probe().then(() => 'ok', () => 'unavailable'), late]);
   } finally {
     clearTimeout(timer);
   }
@@ -33,17 +35,31 @@ async function answers(probe: () => Promise<unknown>, timeoutMs: number): Promis
  * Whether the store and Redis answer, each within a deadline (queued commands would otherwise
  * wait for a reconnect): the web server's /readyz and the worker's /healthz.
  */
-export async function checkDependencies(deps: HealthDeps, extra: Record<string, () => string> = {}, timeoutMs = CHECK_TIMEOUT_MS): Promise<DependencyChecks> {
+export async function checkDependencies(deps: HealthDeps, extra: Record<string, () => string> = {}, timeoutMs = CHECK_TIMEOUT_MS, work?: () => Promise<WorkReport>): Promise<DependencyChecks> {
   const [store, redis] = await Promise.all([
     answers(() => deps.store.db.query('SELECT 1'), timeoutMs),
     deps.redis.status === 'ready'
       ? answers(async () => {
           if ((await deps.redis.ping()) !== 'PONG') throw new Error('no PONG');
         }, timeoutMs)
-      : Promise.resolve(`connection ${deps.redis.status}`),
+      : Promise.resolve(`connection ${deps.redis.status}`), // ioredis's own fixed status words
   ]);
   const checks: Record<string, string> = { store, redis };
   for (const [name, check] of Object.entries(extra)) checks[name] = check();
+  if (work) {
+    // is the work moving: schedulers present, no write stuck, no first sync without a job
+    if (store === 'ok' && redis === 'ok') {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<null>((resolve) => {
+        timer = setTimeout(() => resolve(null), timeoutMs);
+      });
+      const report = await Promise.race([work().catch(() => null), late]).finally(() => clearTimeout(timer));
+      if (report) Object.assign(checks, report.checks);
+      else Object.assign(checks, { schedulers: 'unavailable', writes: 'unavailable', firstSync: 'unavailable' });
+    } else {
+      Object.assign(checks, { schedulers: 'unavailable', writes: 'unavailable', firstSync: 'unavailable' });
+    }
+  }
   return { ok: Object.values(checks).every((value) => value === 'ok'), checks };
 }
 
