@@ -34,6 +34,12 @@ export interface InstallationWork {
   /** Age in seconds of the oldest pending write (store time), or null with none. */
   oldestWriteSeconds: number | null;
   pendingTasks: number;
+  /**
+   * Its first sync was started (its setup ran). Until then the reconcile leaves it alone: the setup
+   * (ensuring the CRM-side schema, then the first sync) comes first, and a scheduler would pull
+   * incrementally ahead of it.
+   */
+  firstSyncStarted: boolean;
   /** A first sync is started and not caught up. */
   firstSyncRunning: boolean;
   /** …and no sync job exists for any of its streams still to pull: nothing will finish it. */
@@ -82,9 +88,10 @@ export async function inspectWork(runtime: Runtime, options: HealOptions = {}): 
   for (const row of rows) installations.push(await inspectInstallation(runtime, queues, row));
   const queueDepth = await depths(queues);
   const checks: WorkReport['checks'] = {
-    schedulers: installations.every((i) => i.syncScheduler && i.rescoreScheduler) ? 'ok' : 'missing',
+    schedulers: installations.every((i) => !i.firstSyncStarted || (i.syncScheduler && i.rescoreScheduler)) ? 'ok' : 'missing',
     writes: installations.every((i) => i.oldestWriteSeconds === null || i.oldestWriteSeconds <= bound) ? 'ok' : 'stuck',
-    firstSync: installations.every((i) => !i.firstSyncStalled) ? 'ok' : 'stalled',
+    // stalled: no job carries it, or its setup never got as far as starting it
+    firstSync: installations.every((i) => i.firstSyncStarted && !i.firstSyncStalled) ? 'ok' : 'stalled',
   };
   return { installations, queueDepth, checks };
 }
@@ -104,7 +111,8 @@ async function inspectInstallation(runtime: Runtime, queues: Record<QueueName, Q
     queues.score.getJobScheduler(`decay-${row.workspace_id}`),
   ]);
   const marks = new Set(checkpoints.rows.map((c) => c.stream));
-  const firstSyncRunning = marks.has(`${FIRST_RUN}started`) && !streams.every((s) => marks.has(`${FIRST_RUN}${s}`));
+  const firstSyncStarted = marks.has(`${FIRST_RUN}started`);
+  const firstSyncRunning = firstSyncStarted && !streams.every((s) => marks.has(`${FIRST_RUN}${s}`));
   let firstSyncStreams: string[] = [];
   let firstSyncStalled = false;
   if (firstSyncRunning) {
@@ -126,6 +134,7 @@ async function inspectInstallation(runtime: Runtime, queues: Record<QueueName, Q
     pendingWrites: Number(outbox.rows[0]?.pending ?? 0),
     oldestWriteSeconds: age === null || age === undefined ? null : Math.max(0, Number(age)),
     pendingTasks: Number(tasks.rows[0]?.n ?? 0),
+    firstSyncStarted,
     firstSyncRunning,
     firstSyncStalled,
     firstSyncStreams,
@@ -172,6 +181,7 @@ export async function reconcile(runtime: Runtime, options: HealOptions = {}): Pr
   const result: ReconcileResult = { report: before, schedulersCreated: 0, writebacksEnqueued: 0, tasksEnqueued: 0, firstSyncsRestarted: 0 };
   const rescored = new Set<string>();
   for (const work of before.installations) {
+    if (!work.firstSyncStarted) continue; // its setup has not run yet (or failed): that comes first
     const data = { workspaceId: work.workspaceId, installationId: work.installationId };
     if (!work.syncScheduler) {
       await scheduleIncrementalSync(runtime.queues.sync, { ...data, stream: work.streams[0]!, then: work.streams.slice(1) }, options.syncEveryMs ?? SYNC_EVERY_MS);

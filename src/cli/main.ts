@@ -1,5 +1,6 @@
 import { RedisUnavailableError } from '../app/runtime';
-import { ListenError } from '../app/serve';
+import { ListenError, RedisEvictionError } from '../app/serve';
+import { SetupFailedError } from '../app/setup-retry';
 import { ConfigError } from '../config/env';
 import { RulebookValidationError } from '../rulebook/rulebook-error';
 import { DatabaseUnavailableError } from '../store/pg-driver';
@@ -34,7 +35,7 @@ const HELP = [
  * Mistakes in a deployment or in what a user typed: each is one message (its class says what is
  * wrong and how to fix it), never a stack trace. Anything else is a bug and keeps its stack.
  */
-const OPERATOR_ERRORS = [ConfigError, RedisUnavailableError, DatabaseUnavailableError, StoreInUseError, ListenError, RulebookValidationError, InputFileError];
+const OPERATOR_ERRORS = [ConfigError, SetupFailedError, RedisEvictionError, RedisUnavailableError, DatabaseUnavailableError, StoreInUseError, ListenError, RulebookValidationError, InputFileError];
 
 /** `rulebook` alone: the commands that start with it. */
 function group(word: string): string[] {
