@@ -25,4 +25,6 @@ export interface JobDeps {
   syncPagesPerJob?: number;
   /** Changes webhooks announced, waiting for the `records` job (the only job that reads them). */
   recordChanges?: RecordChangeBuffer;
+  /** Drops what every process cached about an installation (its status or credentials changed). */
+  forget?(installationId: string): void;
 }

@@ -77,7 +77,10 @@ export interface Runtime {
    * (LEADSTAGE_SECRET_KEY) with HKDF, so one secret serves every purpose and none reveals another.
    */
   deriveKey(purpose: string): Buffer;
-  /** Forgets what this process cached about an installation (reconnected, disconnected). */
+  /**
+   * Forgets what this process cached about an installation (reconnected, disconnected, paused,
+   * new credentials) and tells every other process to forget it too (Redis pub/sub).
+   */
   forget(installationId: string): void;
   close(): Promise<void>;
 }
@@ -155,6 +158,20 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       return installation;
     },
   };
+  // caches of installations and connectors live in every process: a change (reconnect, disconnect,
+  // pause, needs_reauth) is announced on a channel under the prefix, and every process forgets it
+  const forgetHere = (installationId: string) => {
+    installations.delete(installationId);
+    connectorFor.forget(installationId);
+  };
+  const changes = await subscribeToChanges(redis, `${prefix}:installation-changed`, logger, forgetHere, () => {
+    for (const id of [...installations.keys()]) forgetHere(id);
+  });
+  const forget = (installationId: string) => {
+    forgetHere(installationId);
+    redis.publish(changes.channel, installationId).catch((error: unknown) => logger.warn('announcing an installation change failed', { installationId, error: (error as Error).message }));
+  };
+  deps.forget = forget;
   inProcess?.setRunner(jobRunner(deps, limiter, metrics));
   return {
     env,
@@ -175,16 +192,34 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     heal: options.heal ?? {},
     setRatePolicy: (installationId, policy) => installationPolicies.set(installationId, policy),
     deriveKey: (purpose) => Buffer.from(hkdfSync('sha256', secretKey, Buffer.alloc(0), `leadstage:${purpose}`, 32)),
-    forget(installationId) {
-      installations.delete(installationId);
-      connectorFor.forget(installationId);
-    },
+    forget,
     async close() {
+      changes.close();
       if (queues) await Promise.all(Object.values(queues).map((queue) => queue.close()));
       await store.close();
       redis.disconnect();
     },
   };
+}
+
+/**
+ * Listens for installation changes on its own connection (a subscribed connection can do nothing
+ * else). Messages published while the connection was down are lost, so after a reconnect every
+ * cached installation is forgotten.
+ */
+async function subscribeToChanges(redis: Redis, channel: string, logger: Logger, forget: (installationId: string) => void, forgetAll: () => void): Promise<{ channel: string; close(): void }> {
+  const subscriber = redis.duplicate();
+  subscriber.on('error', (error: Error) => logger.warn('Redis connection error (installation changes); reconnecting', { error: redisFailureReason(error) }));
+  let subscribed = false;
+  subscriber.on('ready', () => {
+    if (subscribed) forgetAll();
+  });
+  subscriber.on('message', (from: string, installationId: string) => {
+    if (from === channel) forget(installationId);
+  });
+  await subscriber.subscribe(channel);
+  subscribed = true;
+  return { channel, close: () => subscriber.disconnect() };
 }
 
 /**

@@ -224,6 +224,8 @@ export function setGauges(runtime: Pick<Runtime, 'metrics'>, report: WorkReport)
 export interface Reconciler {
   /** The newest report (null until the first pass ends, or after a pass that could not reach the store or Redis). */
   last(): WorkReport | null;
+  /** What the passes so far restored, summed (schedulers, write-back and task jobs, first syncs). */
+  totals(): Omit<ReconcileResult, 'report'>;
   /** Runs one pass now (the timer's passes never overlap). */
   runOnce(): Promise<ReconcileResult | null>;
   stop(): void;
@@ -236,11 +238,13 @@ export interface Reconciler {
  */
 export function startReconciler(runtime: Runtime, options: HealOptions & { everyMs?: number } = {}): Reconciler {
   let last: WorkReport | null = null;
+  const totals = { schedulersCreated: 0, writebacksEnqueued: 0, tasksEnqueued: 0, firstSyncsRestarted: 0 };
   let running: Promise<ReconcileResult | null> | null = null;
   const runOnce = () =>
     (running ??= reconcile(runtime, options)
       .then((result) => {
         last = result.report;
+        for (const key of Object.keys(totals) as Array<keyof typeof totals>) totals[key] += result[key];
         const repaired = result.schedulersCreated + result.writebacksEnqueued + result.tasksEnqueued + result.firstSyncsRestarted;
         if (repaired > 0) {
           runtime.logger.warn('reconcile: restored work Redis no longer held', {
@@ -265,6 +269,7 @@ export function startReconciler(runtime: Runtime, options: HealOptions & { every
   void runOnce();
   return {
     last: () => last,
+    totals: () => ({ ...totals }),
     runOnce,
     stop: () => clearInterval(timer),
   };

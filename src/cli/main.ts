@@ -11,6 +11,7 @@ import { EXPLAIN_HELP, explain } from './commands/explain.command';
 import { RULEBOOK_VALIDATE_HELP, rulebookValidate } from './commands/rulebook-validate.command';
 import { SCORE_HELP, score } from './commands/score.command';
 import { SERVE_HELP, serveCommand } from './commands/serve.command';
+import { STATUS_HELP, status } from './commands/status.command';
 import type { CommandHelp } from './options';
 
 /** Every CLI command, listed in one place. */
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, { run: Command; help: CommandHelp; summary: strin
   web: { run: serveCommand({ web: true, worker: false }), help: SERVE_HELP.web, summary: 'web                             the HTTP server: /healthz, /readyz, /metrics (HOST, PORT)' },
   worker: { run: serveCommand({ web: false, worker: true }), help: SERVE_HELP.worker, summary: 'worker                          the queue workers: sync, score, writeback, tasks; /healthz (WORKER_HEALTH_PORT)' },
   start: { run: serveCommand({ web: true, worker: true }), help: SERVE_HELP.start, summary: 'start                           web and worker in one process' },
+  status: { run: status, help: STATUS_HELP, summary: 'status [--json]                 readiness and stuck work, as /readyz says it; exit 1 when not ready' },
 };
 
 const HELP = [

@@ -97,6 +97,7 @@ async function runGuarded(
       // the CRM refused the credentials for good: the installation waits for a reconnect, and so
       // does this job (delayed, never failed: reconnecting resumes it with nothing lost)
       await markNeedsReauth(deps.store, data.workspaceId, installationId, error);
+      deps.forget?.(installationId); // every process drops its connector with the refused credentials
       return { kind: 'delayed', untilMs: queueClock() + WAIT_FOR_RECONNECT_MS, error, provider: installation?.provider ?? null };
     }
     const decision = await decideOnError(error, installationId, limiter);
