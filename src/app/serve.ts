@@ -3,7 +3,7 @@ import { createWebApp, type WebDeps } from '../web/web-app';
 import { createWorkerHealthServer } from '../web/health';
 import { startWorkers, type StallSettings, type WorkerSet } from '../worker/worker';
 import type { InfraRetry } from '../worker/infra-retry';
-import { checkEvictionPolicy, startReconciler, type Reconciler } from './self-heal';
+import { checkEvictionPolicy, inspectWork, startReconciler, type Reconciler } from './self-heal';
 import type { Runtime } from './runtime';
 import { configureInstallables } from './oauth-flow';
 import { webhookRouteDeps } from './webhooks';
@@ -155,6 +155,7 @@ export async function serve(runtime: Runtime, roles: ServeOptions): Promise<Serv
         redis: runtime.redis,
         metrics: runtime.metrics,
         workersRunning: () => workers !== null && workers.workers.every((worker) => worker.isRunning()),
+        work: () => inspectWork(runtime, runtime.heal),
       });
       healthUrl = await listen(health, host, roles.workerHealthPort, 'WORKER_HEALTH_PORT');
       opened.push(health);

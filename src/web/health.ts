@@ -66,10 +66,11 @@ export async function checkDependencies(deps: HealthDeps, extra: Record<string, 
 /**
  * The worker role serves no web pages, but an orchestrator (Docker HEALTHCHECK, a Kubernetes
  * probe) must still see whether it can work: `GET /healthz` answers 200 while its Redis and store
- * connections answer and its queue workers run, 503 otherwise; `GET /metrics` is this process's
+ * connections answer and its queue workers run, 503 otherwise; `GET /readyz` also checks that the
+ * work moves (schedulers present, no write stuck, no first sync stalled), as the web server's does; `GET /metrics` is this process's
  * Prometheus metrics (job counts and durations live in the worker, not in the web process).
  */
-export function createWorkerHealthServer(deps: HealthDeps & { metrics: Metrics; workersRunning: () => boolean }): Server {
+export function createWorkerHealthServer(deps: HealthDeps & { metrics: Metrics; workersRunning: () => boolean; work?: () => Promise<WorkReport> }): Server {
   return createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -79,6 +80,13 @@ export function createWorkerHealthServer(deps: HealthDeps & { metrics: Metrics; 
     if (path === '/healthz') {
       checkDependencies(deps, { workers: () => (deps.workersRunning() ? 'ok' : 'stopped') }).then(({ ok, checks }) => {
         res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: ok ? 'ok' : 'unhealthy', checks }));
+      });
+      return;
+    }
+    if (path === '/readyz') {
+      // what the web server's /readyz says: the dependencies, and whether the work moves
+      checkDependencies(deps, { workers: () => (deps.workersRunning() ? 'ok' : 'stopped') }, CHECK_TIMEOUT_MS, deps.work).then(({ ok, checks }) => {
+        res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: ok ? 'ready' : 'not ready', checks }));
       });
       return;
     }

@@ -129,6 +129,7 @@ async function settled(runtime: Runtime, serving: Serving, sandbox: HubSpotSandb
    * dozens of times during it, far more than the 8 attempts that used to be burned.
    */
   const OUTAGE_MS = 8_000;
+  let infrastructureDelays = 0;
   const run = uniqueRun('heal-pg');
   let redis: OwnRedis;
   let pg: OwnPostgres;
@@ -141,6 +142,11 @@ async function settled(runtime: Runtime, serving: Serving, sandbox: HubSpotSandb
   beforeAll(async () => {
     [redis, pg, sandbox] = await Promise.all([OwnRedis.start(), OwnPostgres.start(), startSandbox({ contacts: 300 })]);
     ({ runtime, serving, installation } = await startServing(sandbox, run, redis, pg));
+    const warn = runtime.logger.warn.bind(runtime.logger);
+    runtime.logger.warn = ((message: string, ...rest: unknown[]) => {
+      if (/job waits \(INFRASTRUCTURE_UNAVAILABLE\)/.test(message)) infrastructureDelays++;
+      return (warn as (...args: unknown[]) => unknown)(message, ...rest);
+    }) as typeof runtime.logger.warn;
     await waitUntil('writes under way', async () => (await count(runtime!, 'SELECT count(*)::int AS n FROM outbox WHERE installation_id = $1', installation.id)) > 0, 120_000, 50);
 
     await pg.stop();
@@ -165,6 +171,7 @@ async function settled(runtime: Runtime, serving: Serving, sandbox: HubSpotSandb
   });
 
   it('delayed the jobs that met the outage instead of failing them, and finished everything once', async () => {
+    expect(infrastructureDelays).toBeGreaterThan(0);
     expect(await counterValue(runtime!.metrics.jobs, { outcome: 'delayed' })).toBeGreaterThan(0);
     expect(await counterValue(runtime!.metrics.jobs, { outcome: 'failed' })).toBe(0);
     expect(unwrittenContacts(sandbox)).toEqual([]);
