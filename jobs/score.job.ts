@@ -94,6 +94,14 @@ export async function runScoreBatch(workspaceId: string, personIds: readonly str
     if (queued > 0) wakeWriteback.add(installationId);
   }
   for (const { installationId, ...task } of tasks) {
+    // a run that reserved this transition's task but died before saving its decision (the store
+    // went away) is redone at a later "now", which moves the SLA start and so the handoff key: the
+    // reservation made after the last saved decision is that same handoff, not a second one
+    const earlier = await unsavedReservation(store, installationId, task.personId, inputs.get(task.personId)?.state?.decidedAt ?? null, task.handoffKey);
+    if (earlier) {
+      if (earlier.status === 'pending') wakeTasks.add(installationId);
+      continue;
+    }
     const { task: record, created } = await store.tasks.createTaskIfAbsent(installationId, task);
     if (created) tasksCreated++;
     if (record.status === 'pending') wakeTasks.add(installationId);
@@ -104,4 +112,12 @@ export async function runScoreBatch(workspaceId: string, personIds: readonly str
   for (const installationId of wakeWriteback) await deps.enqueue.writeback({ workspaceId, installationId });
   for (const installationId of wakeTasks) await deps.enqueue.tasks({ workspaceId, installationId });
   return { decisions, writesQueued, tasksCreated };
+}
+
+/** A reservation of an SQL handoff for this person made after their last saved decision, under another key. */
+async function unsavedReservation(store: JobDeps['store'], installationId: string, personId: string, decidedAt: string | null, handoffKey: string) {
+  const prefix = `${personId}:sql:`;
+  const since = decidedAt === null ? -Infinity : Date.parse(decidedAt);
+  const reserved = await store.tasks.listTasksByHandoffPrefix(installationId, personId, prefix);
+  return reserved.find((t) => t.handoffKey !== handoffKey && Date.parse(t.handoffKey.slice(prefix.length)) > since) ?? null;
 }

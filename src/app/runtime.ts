@@ -16,6 +16,7 @@ import { ratePolicyNamed } from '../connector/connector-install';
 import { createRedisRateLimiter, type RateLimiter, type RatePolicy } from '../rate-limit';
 import { SecretBox, createStore, type Installation, type Provider, type Store } from '../store';
 import { createConnectorFactory } from './connector-factory';
+import { createRedisRefreshLock } from '../connector/redis-refresh-lock';
 import { createEngineCache } from './engine-cache';
 import type { JobDeps } from '../../jobs/job-deps';
 import { loadSecretKey } from './secret-key';
@@ -148,6 +149,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     connectorFor,
     connectors,
     recordChanges: redisRecordChangeBuffer(redis, { prefix }),
+    exclusive: createRedisRefreshLock(redis, { prefix: `${prefix}:job` }),
     async installation(workspaceId, installationId) {
       let installation = installations.get(installationId);
       if (!installation) {

@@ -43,7 +43,6 @@ async function startServing(sandbox: HubSpotSandbox, run: string, redis: OwnRedi
     web: true,
     worker: true,
     port: 0,
-    stall: { lockDuration: 2_000, stalledInterval: 1_000 },
     reconcileEveryMs: 1_000,
     // the real budget is 30 minutes (infra-retry.unit.test.ts runs it on injected time); here the
     // waits are short so an outage of seconds is many more failed runs than 8 attempts would allow
