@@ -20,7 +20,7 @@ import { createRedisRefreshLock } from '../connector/redis-refresh-lock';
 import { createEngineCache } from './engine-cache';
 import type { JobDeps } from '../../jobs/job-deps';
 import { loadSecretKey } from './secret-key';
-import type { HealOptions } from './self-heal';
+import type { HealOptions } from './heal-options';
 
 export interface RuntimeOptions {
   env: Env;

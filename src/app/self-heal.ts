@@ -5,6 +5,7 @@ import { DEDUP_ID } from '../queue/enqueuer';
 import type { QueueName } from '../queue/job-data';
 import { DECAY_RESCORE_PATTERN, scheduleDecayRescore, scheduleIncrementalSync } from '../queue/schedules';
 import { firstSyncPhases } from '../sync/first-sync-phases';
+import type { HealOptions } from './heal-options';
 import type { Runtime } from './runtime';
 
 /** How often an installation's incremental sync runs (the scheduler the reconcile re-creates). */
@@ -59,12 +60,7 @@ export interface WorkReport {
   checks: Record<'schedulers' | 'writes' | 'firstSync', CheckWord>;
 }
 
-export interface HealOptions {
-  /** Default PENDING_WRITE_BOUND_MS. */
-  pendingWriteBoundMs?: number;
-  /** Default SYNC_EVERY_MS. */
-  syncEveryMs?: number;
-}
+export type { HealOptions } from './heal-options';
 
 const FIRST_RUN = 'first-run:';
 
