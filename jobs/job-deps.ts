@@ -5,6 +5,7 @@ import type { Installation, Store, SubjectHasher } from '../src/store';
 import type { ConnectorRegistry } from '../src/connector/connector-registry';
 import type { CrmConnector } from '../src/connector/crm-connector';
 import type { RecordChangeBuffer } from '../src/queue/record-changes';
+import type { RefreshLock } from '../src/connector/refresh-lock';
 
 /** What every job gets: the store, time, the per-workspace engine, connectors and the queues. */
 export interface JobDeps {
@@ -25,6 +26,14 @@ export interface JobDeps {
   syncPagesPerJob?: number;
   /** Changes webhooks announced, waiting for the `records` job (the only job that reads them). */
   recordChanges?: RecordChangeBuffer;
+  /**
+   * One run at a time per key across every process (a lock in Redis): the tasks job of an
+   * installation, whose CRM creates must never run twice side by side (two runs would both find no
+   * task under a key and both create it).
+   */
+  exclusive?: RefreshLock;
+  /** Drops what every process cached about an installation (its status or credentials changed). */
+  forget?(installationId: string): void;
   /** Data protection (docs/data-protection.md); without it the audit has no subject hash and retention uses the defaults. */
   privacy?: PrivacySettings;
 }

@@ -2,7 +2,7 @@ import type { JobDeps } from './job-deps';
 import { enqueueRescore } from '../src/app/rescore';
 import type { Decision } from '../src/model/decision';
 import type { ScoreJobData } from '../src/queue/job-data';
-import type { Installation } from '../src/store';
+import type { Installation, InstallationStatus } from '../src/store';
 import type { OutboxWrite } from '../src/store/repositories/outbox.repository';
 import { hashWrite, planWrite } from '../src/sync/write-plan';
 import { writeTargets } from '../src/sync/write-targets';
@@ -51,11 +51,21 @@ export async function runScoreBatch(workspaceId: string, personIds: readonly str
   const writesByInstallation = new Map<string, OutboxWrite[]>();
   const tasks: Array<{ installationId: string; personId: string; handoffKey: string; dueAt: string }> = [];
   const installations = new Map<string, Installation>();
+  // each installation's status as it is now (a cached Installation may be hours old), once per job:
+  // a disconnected one gets no writes or tasks (its credentials are gone); a paused one or one that
+  // waits for a reconnect gets them queued, held back by the write-back's own gate until it resumes
+  const statuses = new Map<string, InstallationStatus | null>();
+  const writable = async (installationId: string) => {
+    if (!statuses.has(installationId)) statuses.set(installationId, await store.installations.getStatus(workspaceId, installationId));
+    const status = statuses.get(installationId);
+    return status !== null && status !== undefined && status !== 'disconnected';
+  };
   for (const [personId, input] of inputs) {
     const decision = engine.evaluate(input.person, input.events, input.state?.decision ?? null, now);
     decisions.set(personId, decision);
     const slaDueAt = decision.slaStartAt ? new Date(Date.parse(decision.slaStartAt) + firstTouch).toISOString() : null;
     for (const identity of writeTargets(identitiesOf.get(personId) ?? [])) {
+      if (!(await writable(identity.installationId))) continue;
       const installation = installations.get(identity.installationId) ?? (await deps.installation(workspaceId, identity.installationId));
       installations.set(installation.id, installation);
       const connector = await deps.connectorFor(installation);
@@ -84,6 +94,14 @@ export async function runScoreBatch(workspaceId: string, personIds: readonly str
     if (queued > 0) wakeWriteback.add(installationId);
   }
   for (const { installationId, ...task } of tasks) {
+    // a run that reserved this transition's task but died before saving its decision (the store
+    // went away) is redone at a later "now", which moves the SLA start and so the handoff key: the
+    // reservation made after the last saved decision is that same handoff, not a second one
+    const earlier = await unsavedReservation(store, installationId, task.personId, inputs.get(task.personId)?.state?.decidedAt ?? null, task.handoffKey);
+    if (earlier) {
+      if (earlier.status === 'pending') wakeTasks.add(installationId);
+      continue;
+    }
     const { task: record, created } = await store.tasks.createTaskIfAbsent(installationId, task);
     if (created) tasksCreated++;
     if (record.status === 'pending') wakeTasks.add(installationId);
@@ -94,4 +112,12 @@ export async function runScoreBatch(workspaceId: string, personIds: readonly str
   for (const installationId of wakeWriteback) await deps.enqueue.writeback({ workspaceId, installationId });
   for (const installationId of wakeTasks) await deps.enqueue.tasks({ workspaceId, installationId });
   return { decisions, writesQueued, tasksCreated };
+}
+
+/** A reservation of an SQL handoff for this person made after their last saved decision, under another key. */
+async function unsavedReservation(store: JobDeps['store'], installationId: string, personId: string, decidedAt: string | null, handoffKey: string) {
+  const prefix = `${personId}:sql:`;
+  const since = decidedAt === null ? -Infinity : Date.parse(decidedAt);
+  const reserved = await store.tasks.listTasksByHandoffPrefix(installationId, personId, prefix);
+  return reserved.find((t) => t.handoffKey !== handoffKey && Date.parse(t.handoffKey.slice(prefix.length)) > since) ?? null;
 }

@@ -17,6 +17,12 @@ const DEFAULT_BATCH = 100;
  * or a restart never creates a second task for the same handoff.
  */
 export async function runTasksJob(data: TasksJobData, deps: JobDeps): Promise<{ created: number; failed: number }> {
+  // two runs side by side (a delayed run coming back while a newer one works, a lapsed job lock)
+  // would both search the CRM before either created: one at a time per installation
+  return deps.exclusive ? deps.exclusive.withLock(`tasks-${data.installationId}`, () => createPendingTasks(data, deps)) : createPendingTasks(data, deps);
+}
+
+async function createPendingTasks(data: TasksJobData, deps: JobDeps): Promise<{ created: number; failed: number }> {
   const { store } = deps;
   const installation = await deps.installation(data.workspaceId, data.installationId);
   const connector = await deps.connectorFor(installation);

@@ -54,7 +54,9 @@ export async function queueCounts(queues: Record<QueueName, Queue>): Promise<Rec
 
 /**
  * Resolves when no job is waiting, active or delayed in any queue, checked twice in a row (a job
- * finishing can enqueue the next one in between), or rejects after `timeoutMs`.
+ * finishing can enqueue the next one in between), or rejects after `timeoutMs`. The next run of a
+ * job scheduler (one delayed job per scheduler: the incremental sync, the nightly rescore, which
+ * the workers' reconcile keeps in place) is not outstanding work.
  */
 export async function waitForIdle(
   queues: Record<QueueName, Queue>,
@@ -65,7 +67,9 @@ export async function waitForIdle(
   for (;;) {
     const counts = await queueCounts(queues);
     options.onProgress?.(counts);
-    const busy = Object.values(counts).some((c) => c.waiting + c.active + c.delayed > 0);
+    const schedulers = await Promise.all((Object.keys(counts) as QueueName[]).map(async (name) => [name, await queues[name].getJobSchedulersCount()] as const));
+    const scheduled = Object.fromEntries(schedulers) as Record<QueueName, number>;
+    const busy = (Object.entries(counts) as Array<[QueueName, QueueCounts]>).some(([name, c]) => c.waiting + c.active + Math.max(0, c.delayed - scheduled[name]) > 0);
     quietChecks = busy ? 0 : quietChecks + 1;
     if (quietChecks >= 2) return counts;
     if (Date.now() > deadline) throw new Error(`queues still busy after ${options.timeoutMs} ms: ${JSON.stringify(counts)}`);

@@ -1,6 +1,6 @@
 import type { ConnectedAccount, OAuthApp } from '../connector/connector-install';
 import { registerSecret } from '../log/redact';
-import { scheduleDecayRescore, scheduleIncrementalSync, unscheduleIncrementalSync } from '../queue/schedules';
+import { scheduleDecayRescore, scheduleIncrementalSync, unscheduleIncrementalSync, scheduleRetention } from '../queue/schedules';
 import { QUEUE_NAMES } from '../queue/job-data';
 import type { Installation } from '../store';
 import { firstSyncStarted } from '../sync/first-sync-marks';
@@ -67,6 +67,7 @@ export async function connectInstallation(
       SYNC_EVERY_MS,
     );
     await scheduleDecayRescore(runtime.queues.score, installation.workspaceId);
+    await scheduleRetention(runtime.queues.retention, installation.workspaceId);
   } catch (error) {
     problem = (error as Error).message;
     await store.installations.setStatus(installation.workspaceId, installation.id, 'error', problem.slice(0, 500));

@@ -16,9 +16,11 @@ import { ratePolicyNamed } from '../connector/connector-install';
 import { createRedisRateLimiter, type RateLimiter, type RatePolicy } from '../rate-limit';
 import { SecretBox, createStore, subjectHasher, type Installation, type Provider, type Store } from '../store';
 import { createConnectorFactory } from './connector-factory';
+import { createRedisRefreshLock } from '../connector/redis-refresh-lock';
 import { createEngineCache } from './engine-cache';
 import type { JobDeps } from '../../jobs/job-deps';
 import { loadSecretKey } from './secret-key';
+import type { HealOptions } from './heal-options';
 
 export interface RuntimeOptions {
   env: Env;
@@ -47,6 +49,8 @@ export interface RuntimeOptions {
   queueClock?: VirtualClock & { follow(other: () => number): () => number };
   /** In-process only: jobs run at a time (default 1). */
   queueConcurrency?: number;
+  /** Self-healing bounds (readiness, reconcile); tests shorten them. */
+  heal?: HealOptions;
 }
 
 /** Everything a web or worker process needs, built once from the validated environment. */
@@ -65,6 +69,8 @@ export interface Runtime {
   prefix: string;
   limiter: RateLimiter;
   deps: JobDeps;
+  /** Self-healing bounds: what /readyz, the reconcile and `leadstage status` use. */
+  heal: HealOptions;
   /** Sets one installation's request budget (self-hosted single-account mode chooses it explicitly). */
   setRatePolicy(installationId: string, policy: RatePolicy): void;
   /** The request budget an installation runs under (the console shows what it used of it). */
@@ -74,7 +80,10 @@ export interface Runtime {
    * (LEADSTAGE_SECRET_KEY) with HKDF, so one secret serves every purpose and none reveals another.
    */
   deriveKey(purpose: string): Buffer;
-  /** Forgets what this process cached about an installation (reconnected, disconnected). */
+  /**
+   * Forgets what this process cached about an installation (reconnected, disconnected, paused,
+   * new credentials) and tells every other process to forget it too (Redis pub/sub).
+   */
   forget(installationId: string): void;
   close(): Promise<void>;
 }
@@ -147,6 +156,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       eventRetentionMarginDays: env.LEADSTAGE_EVENT_RETENTION_MARGIN_DAYS,
       resolvedErrorRetentionDays: env.LEADSTAGE_RECORD_ERROR_RETENTION_DAYS,
     },
+    exclusive: createRedisRefreshLock(redis, { prefix: `${prefix}:job` }),
     async installation(workspaceId, installationId) {
       let installation = installations.get(installationId);
       if (!installation) {
@@ -157,6 +167,20 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       return installation;
     },
   };
+  // caches of installations and connectors live in every process: a change (reconnect, disconnect,
+  // pause, needs_reauth) is announced on a channel under the prefix, and every process forgets it
+  const forgetHere = (installationId: string) => {
+    installations.delete(installationId);
+    connectorFor.forget(installationId);
+  };
+  const changes = await subscribeToChanges(redis, `${prefix}:installation-changed`, logger, forgetHere, () => {
+    for (const id of [...installations.keys()]) forgetHere(id);
+  });
+  const forget = (installationId: string) => {
+    forgetHere(installationId);
+    redis.publish(changes.channel, installationId).catch((error: unknown) => logger.warn('announcing an installation change failed', { installationId, error: (error as Error).message }));
+  };
+  deps.forget = forget;
   inProcess?.setRunner(jobRunner(deps, limiter, metrics));
   return {
     env,
@@ -174,19 +198,38 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     prefix,
     limiter,
     deps,
+    heal: options.heal ?? {},
     setRatePolicy: (installationId, policy) => installationPolicies.set(installationId, policy),
     ratePolicyFor,
     deriveKey: (purpose) => Buffer.from(hkdfSync('sha256', secretKey, Buffer.alloc(0), `leadstage:${purpose}`, 32)),
-    forget(installationId) {
-      installations.delete(installationId);
-      connectorFor.forget(installationId);
-    },
+    forget,
     async close() {
+      changes.close();
       if (queues) await Promise.all(Object.values(queues).map((queue) => queue.close()));
       await store.close();
       redis.disconnect();
     },
   };
+}
+
+/**
+ * Listens for installation changes on its own connection (a subscribed connection can do nothing
+ * else). Messages published while the connection was down are lost, so after a reconnect every
+ * cached installation is forgotten.
+ */
+async function subscribeToChanges(redis: Redis, channel: string, logger: Logger, forget: (installationId: string) => void, forgetAll: () => void): Promise<{ channel: string; close(): void }> {
+  const subscriber = redis.duplicate();
+  subscriber.on('error', (error: Error) => logger.warn('Redis connection error (installation changes); reconnecting', { error: redisFailureReason(error) }));
+  let subscribed = false;
+  subscriber.on('ready', () => {
+    if (subscribed) forgetAll();
+  });
+  subscriber.on('message', (from: string, installationId: string) => {
+    if (from === channel) forget(installationId);
+  });
+  await subscriber.subscribe(channel);
+  subscribed = true;
+  return { channel, close: () => subscriber.disconnect() };
 }
 
 /**

@@ -2,6 +2,8 @@ import { createServer, type Server } from 'node:http';
 import { createWebApp, type WebDeps } from '../web/web-app';
 import { createWorkerHealthServer } from '../web/health';
 import { startWorkers, type StallSettings, type WorkerSet } from '../worker/worker';
+import type { InfraRetry } from '../worker/infra-retry';
+import { checkEvictionPolicy, inspectWork, startReconciler, type Reconciler } from './self-heal';
 import type { Runtime } from './runtime';
 import { configureInstallables } from './oauth-flow';
 import { webhookRouteDeps } from './webhooks';
@@ -13,6 +15,8 @@ export interface Serving {
   url: string | null;
   /** The worker role's /healthz and /metrics, or null when it serves none. */
   healthUrl: string | null;
+  /** The worker role's reconcile timer, or null without the worker role. */
+  reconciler: Reconciler | null;
   stop(): Promise<void>;
 }
 
@@ -26,6 +30,15 @@ export interface ServeOptions {
   /** The worker role's health server (WORKER_HEALTH_PORT; 0 picks a free one); none when unset or when the web role runs in the same process. */
   workerHealthPort?: number;
   stall?: StallSettings;
+  /** The worker's reconcile timer (default RECONCILE_EVERY_MS); tests shorten it. */
+  reconcileEveryMs?: number;
+  /**
+   * What a Redis whose maxmemory-policy is not noeviction does to start-up: `warn` (default; one
+   * clear error line, then serve) or `refuse` (throw).
+   */
+  evictionPolicy?: 'warn' | 'refuse';
+  /** Infrastructure retry budget of the workers (run-job.ts); tests shorten it. */
+  infraRetry?: InfraRetry;
   /** The variables connectors read for their OAuth apps and webhooks (default process.env). */
   environment?: Readonly<Record<string, string | undefined>>;
   webOptions?: WebOptions;
@@ -63,6 +76,14 @@ export class ListenError extends Error {
       default:
         return `cannot listen on ${host}:${port} (${error.message}); check HOST and ${variable}`;
     }
+  }
+}
+
+/** The worker was told to refuse a Redis that may evict queue keys. */
+export class RedisEvictionError extends Error {
+  constructor() {
+    super('Redis maxmemory-policy is not "noeviction": it may delete queued jobs under memory pressure; set it to noeviction (docs/operations.md, Redis)');
+    this.name = 'RedisEvictionError';
   }
 }
 
@@ -134,6 +155,7 @@ export async function serve(runtime: Runtime, roles: ServeOptions): Promise<Serv
         redis: runtime.redis,
         metrics: runtime.metrics,
         workersRunning: () => workers !== null && workers.workers.every((worker) => worker.isRunning()),
+        work: () => inspectWork(runtime, runtime.heal),
       });
       healthUrl = await listen(health, host, roles.workerHealthPort, 'WORKER_HEALTH_PORT');
       opened.push(health);
@@ -143,14 +165,25 @@ export async function serve(runtime: Runtime, roles: ServeOptions): Promise<Serv
     await Promise.all(opened.map(close));
     throw error;
   }
-  if (roles.worker) workers = startWorkers(runtime.redis, runtime.prefix, runtime.deps, runtime.metrics, runtime.limiter, roles.stall);
+  let reconciler: Reconciler | null = null;
+  if (roles.worker) {
+    if ((await checkEvictionPolicy(runtime.redis, runtime.logger)) === 'evicting' && roles.evictionPolicy === 'refuse') {
+      await Promise.all(opened.map(close));
+      throw new RedisEvictionError();
+    }
+    workers = startWorkers(runtime.redis, runtime.prefix, runtime.deps, runtime.metrics, runtime.limiter, roles.stall, roles.infraRetry);
+    // on every start and on this process's own timer: Redis may have lost schedulers and jobs
+    reconciler = startReconciler(runtime, { ...runtime.heal, ...(roles.reconcileEveryMs ? { everyMs: roles.reconcileEveryMs } : {}) });
+  }
   return {
     server,
     workers,
     url,
     healthUrl,
+    reconciler,
     async stop() {
       // stop taking work, let active jobs finish, then close connections
+      reconciler?.stop();
       if (purge) clearInterval(purge);
       await Promise.all(opened.map(close));
       if (workers) await workers.close();

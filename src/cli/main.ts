@@ -1,5 +1,6 @@
 import { RedisUnavailableError } from '../app/runtime';
-import { ListenError } from '../app/serve';
+import { ListenError, RedisEvictionError } from '../app/serve';
+import { SetupFailedError } from '../app/setup-retry';
 import { ConfigError } from '../config/env';
 import { RulebookValidationError } from '../rulebook/rulebook-error';
 import { DatabaseUnavailableError } from '../store/pg-driver';
@@ -11,6 +12,7 @@ import { EXPLAIN_HELP, explain } from './commands/explain.command';
 import { RULEBOOK_VALIDATE_HELP, rulebookValidate } from './commands/rulebook-validate.command';
 import { SCORE_HELP, score } from './commands/score.command';
 import { SERVE_HELP, serveCommand } from './commands/serve.command';
+import { STATUS_HELP, status } from './commands/status.command';
 import type { CommandHelp } from './options';
 
 /** Every CLI command, listed in one place. */
@@ -22,6 +24,7 @@ const COMMANDS: Record<string, { run: Command; help: CommandHelp; summary: strin
   worker: { run: serveCommand({ web: false, worker: true }), help: SERVE_HELP.worker, summary: 'worker                          the queue workers: sync, score, writeback, tasks; /healthz (WORKER_HEALTH_PORT)' },
   start: { run: serveCommand({ web: true, worker: true }), help: SERVE_HELP.start, summary: 'start                           web and worker in one process' },
   erase: { run: erase, help: ERASE_HELP, summary: 'erase --email ADDRESS            erase everyone with that email, audited without it [--workspace ID]' },
+  status: { run: status, help: STATUS_HELP, summary: 'status [--json]                 readiness and stuck work, as /readyz says it; exit 1 when not ready' },
 };
 
 const HELP = [
@@ -36,7 +39,7 @@ const HELP = [
  * Mistakes in a deployment or in what a user typed: each is one message (its class says what is
  * wrong and how to fix it), never a stack trace. Anything else is a bug and keeps its stack.
  */
-const OPERATOR_ERRORS = [ConfigError, RedisUnavailableError, DatabaseUnavailableError, StoreInUseError, ListenError, RulebookValidationError, InputFileError];
+const OPERATOR_ERRORS = [ConfigError, SetupFailedError, RedisEvictionError, RedisUnavailableError, DatabaseUnavailableError, StoreInUseError, ListenError, RulebookValidationError, InputFileError];
 
 /** `rulebook` alone: the commands that start with it. */
 function group(word: string): string[] {

@@ -23,6 +23,8 @@ const EnvSchema = z
     /** The worker role's /healthz and /metrics (it serves no web pages). */
     WORKER_HEALTH_PORT: z.coerce.number({ error: 'expected a port number (0-65535)' }).int().min(0).max(65535).default(3001),
     RULEBOOK_PATH: z.string().min(1).default('config/rulebook.default.yaml'),
+    /** How long the worker keeps retrying its start-up setup (a CRM answering 5xx) before it exits non-zero. */
+    SETUP_TIMEOUT_SECONDS: z.coerce.number({ error: 'expected a number of seconds' }).positive().max(86_400).default(300),
     /**
      * Where the world reaches this server (https://leadstage.example.com): OAuth callbacks are
      * `${PUBLIC_URL}/oauth/<system>/callback`, and CRMs sign webhook deliveries over the full URL they

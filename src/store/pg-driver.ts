@@ -148,6 +148,13 @@ export async function openPgDatabase(options: PgDriverOptions): Promise<Database
     async transaction(fn) {
       const client = await pool.connect();
       let broken = false;
+      // the server going away while this client is checked out (a restart, a failover) emits an
+      // error on the client itself, which the pool's listener does not cover: without this listener
+      // it would crash the process instead of failing this transaction
+      const onError = () => {
+        broken = true;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await fn(transactionOn(client));
@@ -161,6 +168,7 @@ export async function openPgDatabase(options: PgDriverOptions): Promise<Database
         }
         throw error;
       } finally {
+        client.off('error', onError);
         client.release(broken);
       }
     },

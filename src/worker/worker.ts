@@ -6,6 +6,7 @@ import type { RateLimiter } from '../rate-limit';
 import { QUEUE_NAMES, type QueueName } from '../queue/job-data';
 import { reportOutcome } from './report-outcome';
 import { runJob } from './run-job';
+import { INFRA_RETRY, InfraFailures, type InfraRetry } from './infra-retry';
 
 /**
  * A first sync pulls its streams side by side (the shared limiter paces them). Score jobs are
@@ -29,14 +30,16 @@ export interface StallSettings {
   stalledInterval: number;
 }
 
-export function startWorkers(connection: Redis, prefix: string, deps: JobDeps, metrics: Metrics, limiter: RateLimiter, stall?: StallSettings): WorkerSet {
+export function startWorkers(connection: Redis, prefix: string, deps: JobDeps, metrics: Metrics, limiter: RateLimiter, stall?: StallSettings, infraRetry: InfraRetry = INFRA_RETRY): WorkerSet {
+  // store or Redis outages: jobs wait by elapsed time, spending no attempts (infra-retry.ts)
+  const failures = new InfraFailures(infraRetry);
   const workers = QUEUE_NAMES.map((queue) => {
     const worker = new Worker(
       queue,
       async (job: Job, token?: string) => {
         const end = metrics.jobSeconds.startTimer({ queue });
         try {
-          const outcome = await runJob(queue, job.data, deps, limiter);
+          const outcome = await runJob(queue, job.data, deps, limiter, Date.now, { failures, key: `${queue}:${job.id}` });
           reportOutcome(queue, job.data, outcome, { metrics, logger: deps.logger, jobId: job.id, attempt: job.attemptsMade + 1 });
           if (outcome.kind === 'completed') return outcome.result;
           if (outcome.kind === 'delayed') {

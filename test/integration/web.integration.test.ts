@@ -19,7 +19,7 @@ describe('web server', () => {
     const health = await fetch(`${serving.url}/healthz`);
     expect(health.status).toBe(200);
     const ready = await fetch(`${serving.url}/readyz`);
-    expect(await ready.json()).toEqual({ status: 'ready', checks: { store: 'ok', redis: 'ok' } });
+    expect(await ready.json()).toEqual({ status: 'ready', checks: { store: 'ok', redis: 'ok', schedulers: 'ok', writes: 'ok', firstSync: 'ok' } });
     runtime.metrics.jobs.inc({ queue: 'score', outcome: 'completed' });
     const metrics = await (await fetch(`${serving.url}/metrics`)).text();
     expect(metrics).toMatch(/leadstage_jobs_total\{queue="score",outcome="completed"\} 1/);

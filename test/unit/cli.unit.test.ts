@@ -255,3 +255,12 @@ describe('the bin on another Node', () => {
     expect(bin.stderr).not.toMatch(/undici|TypeError|at /);
   });
 });
+
+describe('leadstage status', () => {
+  it('answers --help and refuses an unknown flag, before connecting to anything', async () => {
+    expect(await run('status', '--help')).toMatchObject({ code: 0, out: [expect.stringMatching(/^usage: leadstage status \[--json\]\n/)] });
+    expect(await run('help', 'status')).toMatchObject({ code: 0, out: [expect.stringMatching(/^usage: leadstage status/)] });
+    expect(await run('status', '--verbose')).toEqual({ code: 2, out: [], err: ['unknown option --verbose\nusage: leadstage status [--json]'] });
+    expect(await run('status', 'extra')).toEqual({ code: 2, out: [], err: ['unexpected argument "extra"\nusage: leadstage status [--json]'] });
+  });
+});

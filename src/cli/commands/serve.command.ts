@@ -1,6 +1,8 @@
 import { ensureInstallations } from '../../app/bootstrap';
 import { createRuntime, type Runtime } from '../../app/runtime';
-import { serve, stopOnSignals } from '../../app/serve';
+import { serve, stopOnSignals, type Serving } from '../../app/serve';
+import { retrySetup } from '../../app/setup-retry';
+import { isInfrastructureError } from '../../worker/infra-retry';
 import { startFirstSync } from '../../app/first-sync';
 import { scheduleDecayRescore, scheduleIncrementalSync, scheduleRetention } from '../../queue/schedules';
 import { connectorRegistry } from '../../../connectors/registry';
@@ -10,7 +12,7 @@ import { registerSecret } from '../../log/redact';
 import { commandHelp, parseOptions, type CommandHelp } from '../options';
 import type { CommandIo } from './command';
 
-const SYNC_EVERY_MS = 5 * 60_000;
+import { SYNC_EVERY_MS } from '../../app/self-heal';
 
 const ENVIRONMENT = [
   '',
@@ -50,36 +52,57 @@ export function serveCommand(roles: { web: boolean; worker: boolean }) {
     const env = loadEnv();
     registerSecret(env.LEADSTAGE_SECRET_KEY);
     const fromEnvironment = environmentInstallations(process.env);
-    const runtime = await createRuntime({ env });
-    let stop: () => Promise<void> = () => runtime.close();
+    // the signal handlers come first: SIGTERM during start-up (a setup still retrying) is a graceful stop too
+    const stopping = new AbortController();
+    let runtime: Runtime | null = null;
+    let serving: Serving | null = null;
+    const stop = once(async () => {
+      stopping.abort();
+      if (serving) await serving.stop();
+      else await runtime?.close();
+    });
+    stopOnSignals(stop, (line) => io.err(line));
+    runtime = await createRuntime({ env });
     try {
-      const serving = await serve(runtime, { ...roles, port: env.PORT, host: env.HOST, workerHealthPort: env.WORKER_HEALTH_PORT });
-      stop = once(serving.stop);
-      // from the first line printed on, SIGTERM is a graceful stop
-      stopOnSignals(stop, (line) => io.err(line));
+      serving = await serve(runtime, { ...roles, port: env.PORT, host: env.HOST, workerHealthPort: env.WORKER_HEALTH_PORT });
       if (serving.url) io.out(`web: ${serving.url} (/healthz, /readyz, /metrics, /webhooks/:provider)`);
       if (roles.worker) io.out(`worker: processing sync, score, writeback, tasks, records and retention${serving.healthUrl ? `; ${serving.healthUrl}/healthz and /metrics` : ''}`);
 
       for (const { module, found } of roles.worker ? fromEnvironment : []) {
-        const [installation] = await ensureInstallations(
-          runtime.store, runtime.box, 'Default workspace', env.RULEBOOK_PATH,
-          [{ provider: module.provider, externalAccountId: found.externalAccountId, displayName: found.displayName, credentials: found.credentials }],
-          runtime.deps.connectors,
+        const ready = runtime;
+        // a CRM answering 5xx (or the store restarting) at start-up is retried with backoff; past
+        // SETUP_TIMEOUT_SECONDS, or on a refusal retrying cannot help, start-up fails with one line
+        await retrySetup(
+          `setting up the ${module.label} account`,
+          async () => {
+            const [installation] = await ensureInstallations(
+              ready.store, ready.box, 'Default workspace', env.RULEBOOK_PATH,
+              [{ provider: module.provider, externalAccountId: found.externalAccountId, displayName: found.displayName, credentials: found.credentials }],
+              ready.deps.connectors,
+            );
+            if (found.ratePolicy) ready.setRatePolicy(installation!.id, found.ratePolicy);
+            const connector = await ready.deps.connectorFor(installation!);
+            await startFirstSync(ready, installation!);
+            await scheduleIncrementalSync(
+              ready.queues.sync,
+              { workspaceId: installation!.workspaceId, installationId: installation!.id, stream: connector.streams[0]!, then: connector.streams.slice(1) },
+              SYNC_EVERY_MS,
+            );
+            await scheduleDecayRescore(ready.queues.score, installation!.workspaceId);
+            await scheduleRetention(ready.queues.retention, installation!.workspaceId);
+          },
+          {
+            budgetMs: env.SETUP_TIMEOUT_SECONDS * 1000,
+            signal: stopping.signal,
+            retryable: (error) => isInfrastructureError(error) || module.classifyError(error, Date.now()).retryable,
+            onRetry: (error, waitMs) => ready.logger.warn(`setting up the ${module.label} account failed; retrying`, { inMs: waitMs, error: (error as Error).message }),
+          },
         );
-        if (found.ratePolicy) runtime.setRatePolicy(installation!.id, found.ratePolicy);
-        const connector = await runtime.deps.connectorFor(installation!);
-        await startFirstSync(runtime, installation!);
-        await scheduleIncrementalSync(
-          runtime.queues.sync,
-          { workspaceId: installation!.workspaceId, installationId: installation!.id, stream: connector.streams[0]!, then: connector.streams.slice(1) },
-          SYNC_EVERY_MS,
-        );
-        await scheduleDecayRescore(runtime.queues.score, installation!.workspaceId);
-        await scheduleRetention(runtime.queues.retention, installation!.workspaceId);
         io.out(`${module.provider}: first sync started; incremental sync every ${SYNC_EVERY_MS / 60_000} minutes; decayed scores rescored nightly at 00:05 UTC; retention at 03:30 UTC`);
       }
       if (roles.worker && fromEnvironment.length === 0) io.out(await installationsLine(runtime));
     } catch (error) {
+      if (stopping.signal.aborted) return await new Promise<number>(() => undefined); // the signal handler exits
       await stop().catch(() => undefined); // nothing may keep the process alive after a failed start
       throw error;
     }

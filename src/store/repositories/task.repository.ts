@@ -58,6 +58,15 @@ export class TaskRepository {
     await this.update(installationId, taskId, `status = 'failed', error = $3`, [error]);
   }
 
+  /** A person's tasks in an installation whose handoff key starts with `prefix` (a retried score job looks for its own earlier reservation). */
+  async listTasksByHandoffPrefix(installationId: string, personId: string, prefix: string): Promise<TaskRecord[]> {
+    const { rows } = await this.db.query<TaskRecord>(
+      `SELECT ${COLUMNS} FROM tasks WHERE installation_id = $1 AND person_id = $2 AND starts_with(handoff_key, $3) ORDER BY created_at, id`,
+      [installationId, personId, prefix],
+    );
+    return rows;
+  }
+
   /** Tasks reserved but not yet in the CRM (a crash between reserve and create leaves these). */
   async listPendingTasks(installationId: string, limit = 100): Promise<TaskRecord[]> {
     const { rows } = await this.db.query<TaskRecord>(
