@@ -15,6 +15,11 @@ const OUTSIDE = 2;
 const NEITHER = 3;
 
 const normalise = (value: string | number): string | number => (typeof value === 'string' ? trimmed(value).toLowerCase() : value);
+/**
+ * The list a condition names: an own key of `lists` only, so a name such as `toString` or
+ * `constructor` is no list (validation refuses it; an unvalidated rulebook gets an empty list).
+ */
+export const listNamed = (lists: Lists, name: string): readonly string[] => (Object.hasOwn(lists, name) ? lists[name]! : []);
 const isEmpty = (value: FieldValue): boolean => value === null || value === undefined || (typeof value === 'string' && isBlankText(value));
 
 /**
@@ -83,8 +88,8 @@ export function compileCondition(condition: Condition, lists: Lists, memo?: Cond
   };
   if (condition.in) membership(condition.in, MEMBER);
   if (condition.not_in) membership(condition.not_in, OUTSIDE);
-  if (condition.in_list) membership(lists[condition.in_list] ?? [], MEMBER);
-  if (condition.not_in_list) membership(lists[condition.not_in_list] ?? [], OUTSIDE);
+  if (condition.in_list) membership(listNamed(lists, condition.in_list), MEMBER);
+  if (condition.not_in_list) membership(listNamed(lists, condition.not_in_list), OUTSIDE);
 
   const numeric = (compare: (value: number) => boolean) =>
     tests.push((value) => typeof value === 'number' && Number.isFinite(value) && compare(value));
@@ -98,11 +103,11 @@ export function compileCondition(condition: Condition, lists: Lists, memo?: Cond
   };
   if (condition.matches !== undefined) pattern(new RegExp(condition.matches, 'i'));
   if (condition.matches_list !== undefined) {
-    const sources = (lists[condition.matches_list] ?? []).map((item) => `(?:${item})`);
+    const sources = listNamed(lists, condition.matches_list).map((item) => `(?:${item})`);
     pattern(new RegExp(sources.join('|') || '(?!)', 'i'));
   }
   if (condition.domain_in_list !== undefined) {
-    const matchDomain = compileDomainMatcher(lists[condition.domain_in_list] ?? [], domainOfValue);
+    const matchDomain = compileDomainMatcher(listNamed(lists, condition.domain_in_list), domainOfValue);
     tests.push(memoised(`domain\u0000${condition.domain_in_list}`, (value) => (typeof value === 'string' && matchDomain(value) ? 1 : 0), 1));
   }
 

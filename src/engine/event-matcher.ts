@@ -13,7 +13,6 @@ export interface CompiledMatch {
   test: PropertyTest | null;
 }
 
-type Read = (event: EngagementEvent) => unknown;
 type ReadText = (event: EngagementEvent) => string | null;
 
 /** Property values as the tests see them: text, or null when absent. */
@@ -32,9 +31,8 @@ const KNOWN_READERS: Readonly<Record<string, ReadText>> = Object.freeze({
 
 function readerFor(key: string): ReadText {
   if (Object.hasOwn(KNOWN_READERS, key)) return KNOWN_READERS[key]!;
-  // any other key, looked up as it always was (an inherited name such as `toString` included)
-  const read: Read = (KNOWN_READERS as Record<string, Read | undefined>)[key] ?? ((event) => event.properties[key]);
-  return (event) => textOf(read(event));
+  // an event's own properties only: `toString` or `constructor` is no property of an event that lacks it
+  return (event) => textOf(Object.hasOwn(event.properties, key) ? event.properties[key] : undefined);
 }
 
 export function compileEventMatch(match: EventMatch): CompiledMatch {

@@ -164,12 +164,16 @@ function checkConditionField(check: Checker, condition: Condition, path: Path, a
   }
 }
 
-/** A list named by a condition must exist, or the condition would silently test an empty list. */
+/**
+ * A list named by a condition must exist, or the condition would silently test an empty list. Only
+ * the lists the rulebook defines count: `toString` or `constructor` is no list, whatever
+ * JavaScript objects inherit.
+ */
 function checkListNames(check: Checker, condition: Condition, path: Path): void {
   const { lists } = check.rulebook;
   for (const key of ['in_list', 'not_in_list', 'matches_list', 'domain_in_list'] as const) {
     const name = condition[key];
-    if (name !== undefined && !(name in lists)) {
+    if (name !== undefined && !Object.hasOwn(lists, name)) {
       check.report([...path, key], `no list named "${name}" in lists (defined: ${Object.keys(lists).join(', ') || 'none'})`);
     }
   }
@@ -179,7 +183,7 @@ function checkListNames(check: Checker, condition: Condition, path: Path): void 
 function checkConditionRegexes(check: Checker, condition: Condition, path: Path): void {
   if (condition.matches !== undefined) checkRegex(check, condition.matches, [...path, 'matches']);
   const listName = condition.matches_list;
-  const patterns = listName !== undefined ? check.rulebook.lists[listName] : undefined;
+  const patterns = listName !== undefined && Object.hasOwn(check.rulebook.lists, listName) ? check.rulebook.lists[listName] : undefined;
   if (listName !== undefined && patterns) patterns.forEach((pattern, i) => checkRegex(check, pattern, ['lists', listName, i]));
 }
 
@@ -215,10 +219,10 @@ function checkUniqueIds(check: Checker, items: ReadonlyArray<{ id: string }>, pa
   });
 }
 
-/** A group names a decay model; an unknown one would have no decay to apply. */
+/** A group names a decay model; an unknown one would have no decay to apply (an own key: `constructor` is no group). */
 function checkGroup(check: Checker, group: string | undefined, path: Path): void {
   const { groups } = check.rulebook.decay;
-  if (group !== undefined && !(group in groups)) {
+  if (group !== undefined && !Object.hasOwn(groups, group)) {
     check.report(path, `no decay group "${group}" in decay.groups (defined: ${Object.keys(groups).join(', ') || 'none'})`);
   }
 }
