@@ -1,4 +1,5 @@
 import { DERIVED_FIELDS } from '../rulebook/fields';
+import { compileAnyPattern, compilePattern, type Pattern } from '../rulebook/pattern';
 import type { Condition } from '../rulebook/schema';
 import type { ConditionMemo } from './condition-memo';
 import { compileFieldReader, domainOf, type Facts, type FieldValue } from './facts';
@@ -98,14 +99,12 @@ export function compileCondition(condition: Condition, lists: Lists, memo?: Cond
   if (condition.lte !== undefined) numeric((value) => value <= condition.lte!);
   if (condition.lt !== undefined) numeric((value) => value < condition.lt!);
 
-  const pattern = (regex: RegExp) => {
-    tests.push(memoised(`regex\u0000${regex.source}`, (value) => (typeof value === 'string' && regex.test(value) ? 1 : 0), 1));
+  // RE2 (rulebook/pattern.ts): linear in the text, and the text capped at MAX_MATCHED_TEXT
+  const pattern = (compiled: Pattern) => {
+    tests.push(memoised(`regex\u0000${compiled.source}`, (value) => (typeof value === 'string' && compiled.test(value) ? 1 : 0), 1));
   };
-  if (condition.matches !== undefined) pattern(new RegExp(condition.matches, 'i'));
-  if (condition.matches_list !== undefined) {
-    const sources = listNamed(lists, condition.matches_list).map((item) => `(?:${item})`);
-    pattern(new RegExp(sources.join('|') || '(?!)', 'i'));
-  }
+  if (condition.matches !== undefined) pattern(compilePattern(condition.matches));
+  if (condition.matches_list !== undefined) pattern(compileAnyPattern(listNamed(lists, condition.matches_list)));
   if (condition.domain_in_list !== undefined) {
     const matchDomain = compileDomainMatcher(listNamed(lists, condition.domain_in_list), domainOfValue);
     tests.push(memoised(`domain\u0000${condition.domain_in_list}`, (value) => (typeof value === 'string' && matchDomain(value) ? 1 : 0), 1));

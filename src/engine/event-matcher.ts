@@ -1,6 +1,6 @@
 import type { EngagementEvent } from '../model/event';
 import type { EventMatch } from '../rulebook/schema';
-import { globsToRegExp } from '../util/glob.util';
+import { globsPattern } from '../util/glob.util';
 import { typeMaskOf } from './event-types';
 import type { Timeline } from './timeline';
 
@@ -39,11 +39,11 @@ export function compileEventMatch(match: EventMatch): CompiledMatch {
   const tests: PropertyTest[] = [];
   const glob = (key: string, globs: readonly string[] | undefined) => {
     if (!globs) return;
-    const regex = globsToRegExp(globs);
+    const pattern = globsPattern(globs);
     const read = readerFor(key);
     tests.push((event) => {
       const value = read(event);
-      return value !== null && regex.test(value);
+      return value !== null && pattern.test(value);
     });
   };
   const exact = (key: string, values: readonly string[] | undefined) => {

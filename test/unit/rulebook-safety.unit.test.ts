@@ -1,12 +1,28 @@
 /**
- * Rulebook input that used to crash the process: list and group names that are inherited object
- * properties. Each must now be answered correctly, or refused by validation with a located error.
+ * Rulebook input that used to hang or crash the process: patterns that backtrack catastrophically
+ * (on the shared event loop), and list and group names that are inherited object properties. Each
+ * must now be answered correctly, or refused by validation with a located error.
  */
+import { join } from 'node:path';
+import vm from 'node:vm';
 import { stringify } from 'yaml';
 import { compileCondition } from '../../src/engine/condition';
-import { parseRulebook } from '../../src/rulebook/load';
+import { compileRulebook } from '../../src/engine/engine';
+import { loadRulebookFile, parseRulebook } from '../../src/rulebook/load';
 import { RulebookValidationError } from '../../src/rulebook/rulebook-error';
+import { MAX_MATCHED_TEXT } from '../../src/rulebook/pattern';
 import { baseRulebook, engineFrom, event, NOW, person } from '../helpers/rulebook';
+
+const DEFAULT_RULEBOOK = join(__dirname, '..', '..', 'config', 'rulebook.default.yaml');
+
+/**
+ * Runs `fn`, interrupting it after `ms` (a vm timeout stops even a regex deep in backtracking,
+ * which a jest timeout cannot: the event loop never gets the chance). The old engine needed 39 s
+ * for `(a+)+$` on 28 characters and hours on 40; these limits are far below that.
+ */
+function completesWithin<T>(ms: number, fn: () => T): T {
+  return vm.runInNewContext('run()', { run: fn }, { timeout: ms }) as T;
+}
 
 function rejection(text: string, source = 'bad.yaml'): RulebookValidationError {
   try {
@@ -17,6 +33,108 @@ function rejection(text: string, source = 'bad.yaml'): RulebookValidationError {
   }
   throw new Error('expected the rulebook to be rejected');
 }
+
+const lineOf = (text: string, fragment: string) => text.split('\n').findIndex((line) => line.includes(fragment)) + 1;
+
+describe('rulebook patterns run in linear time', () => {
+  const titleRule = (when: Record<string, unknown>, lists: Record<string, string[]> = {}) => {
+    const rulebook = baseRulebook();
+    Object.assign(rulebook.lists, lists);
+    rulebook.fit.rules.push({ id: 'title', when, points: 7, reason: 'title' });
+    return engineFrom(rulebook);
+  };
+  const fitOf = (engine: ReturnType<typeof engineFrom>, title: string) =>
+    completesWithin(5_000, () => engine.evaluate(person({ title }), [], null, NOW).fit.score);
+
+  it('answers (a+)+$ at once, right, on inputs that took a backtracking engine 39 s and longer', () => {
+    const engine = titleRule({ field: 'title', matches: '(a+)+$' });
+    expect(fitOf(engine, `${'a'.repeat(28)}!`)).toBe(50); // no match: only the country's 50
+    expect(fitOf(engine, `${'a'.repeat(40)}!`)).toBe(50);
+    expect(fitOf(engine, 'a'.repeat(5_000))).toBe(57);
+    expect(fitOf(engine, 'b'.repeat(10) + 'aaa')).toBe(57);
+  });
+
+  it('runs the default persona patterns on a 256 KB title at once', () => {
+    const engine = compileRulebook(loadRulebookFile(DEFAULT_RULEBOOK));
+    const evaluate = (title: string) =>
+      completesWithin(5_000, () => engine.evaluate(person({ title, email: 'pat@acme-industrial.com', employees: 500, industry: 'manufacturing' }), [], null, NOW));
+    const fit = (title: string) => evaluate(title).fit.score;
+    expect(fit('VP Operations')).toBeGreaterThan(fit('Student')); // the persona (and seniority) rules
+    // "manager " repeated: the first alternative's .* then \b… backtracks in time quadratic in
+    // the title (3.3 s on 64 KB, so about 50 s on 256 KB)
+    expect(fit('manager '.repeat(32_768))).toBe(fit('Student'));
+    expect(fit(`VP Operations ${'x'.repeat(256 * 1024)}`)).toBe(fit('VP Operations'));
+  });
+
+  it('reads the first 1,000 characters of a value: a persona named only after them does not count', () => {
+    const engine = titleRule({ field: 'title', matches: 'operations' });
+    expect(MAX_MATCHED_TEXT).toBe(1_000);
+    expect(fitOf(engine, `${' '.repeat(MAX_MATCHED_TEXT - 'operations'.length)}operations`)).toBe(57);
+    expect(fitOf(engine, `${' '.repeat(MAX_MATCHED_TEXT)}operations`)).toBe(50);
+  });
+
+  it('matches a glob with many stars on a long URL at once', () => {
+    const rulebook = baseRulebook();
+    rulebook.engagement.rules = [{ id: 'many_stars', match: { types: ['page_view'], url: ['*a*a*a*a*b*'] }, points: 10, reason: 'r' }];
+    const engine = engineFrom(rulebook);
+    const engagement = (url: string) => completesWithin(5_000, () => engine.evaluate(person(), [event('page_view', 1, { url })], null, NOW).engagement.score);
+    expect(engagement('a'.repeat(8_000))).toBe(0); // a.*a.*a.*a.*b in a RegExp: 18 s on 200 characters
+    expect(engagement(`x${'a'.repeat(4)}yb`)).toBe(10);
+    expect(engagement('AxAxAxAxB')).toBe(10);
+    expect(engagement('aaab')).toBe(0);
+  });
+
+  it.each([
+    ['(?<!x)y', 'a negative lookbehind (?<!…)'],
+    ['(?<=vp )operations', 'a lookbehind (?<=…)'],
+    ['director(?! of sales)', 'a negative lookahead (?!…)'],
+    ['(?=.*plant).*manager', 'a lookahead (?=…)'],
+    ['(head|chief) \\1', 'a backreference (\\1)'],
+    ['(?<role>vp) \\k<role>', 'a named backreference (\\k<…>)'],
+  ])('refuses %s at validation, located, naming the feature RE2 lacks', (pattern, feature) => {
+    const text = stringify(
+      (() => {
+        const rulebook = baseRulebook();
+        rulebook.lists.personas = ['engineer', pattern];
+        rulebook.fit.rules.push({ id: 'persona', when: { field: 'title', matches_list: 'personas' }, points: 5, reason: 'persona' });
+        return rulebook;
+      })(),
+    );
+    const failure = rejection(text);
+    expect(failure.issues).toHaveLength(1);
+    const issue = failure.issues[0]!;
+    expect(issue.path).toBe('lists.personas[1]');
+    expect(issue.message).toContain(`pattern ${JSON.stringify(pattern)} uses ${feature}`);
+    expect(issue.message).toMatch(/RE2.*linear/);
+    // file:line:col path: the pattern and why
+    const line = lineOf(text, pattern.slice(0, 6));
+    expect(failure.message).toContain(`bad.yaml:${line}:${issue.column} lists.personas[1]: pattern ${JSON.stringify(pattern)}`);
+  });
+
+  it('refuses a lookahead in a single `matches` at the condition', () => {
+    const text = stringify(
+      (() => {
+        const rulebook = baseRulebook();
+        rulebook.fit.rules[0].when = { field: 'title', matches: 'vp(?= of)' };
+        return rulebook;
+      })(),
+    );
+    const issue = rejection(text).issues[0]!;
+    expect(issue).toMatchObject({ path: 'fit.rules[0].when.matches', line: lineOf(text, 'vp(?= of)') });
+    expect(issue.message).toMatch(/uses a lookahead/);
+  });
+
+  it('says what is wrong with a pattern RE2 cannot parse', () => {
+    const text = stringify(
+      (() => {
+        const rulebook = baseRulebook();
+        rulebook.fit.rules[0].when = { field: 'title', matches: 'a{2,5000}' };
+        return rulebook;
+      })(),
+    );
+    expect(rejection(text).issues[0]!.message).toMatch(/pattern "a\{2,5000\}" is not a valid regular expression \(RE2 syntax\): invalid repeat count/);
+  });
+});
 
 describe('list and group names are the rulebook own', () => {
   const withCondition = (when: Record<string, unknown>) => {
