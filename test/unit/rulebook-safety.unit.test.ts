@@ -1,8 +1,9 @@
 /**
  * Rulebook input that used to hang or crash the process: patterns that backtrack catastrophically
- * (on the shared event loop), and list and group names that are inherited object properties. Each
- * must now be answered correctly, or refused by validation with a located error.
+ * (on the shared event loop), list and group names that are inherited object properties, and YAML
+ * alias bombs. Each must now be answered correctly, or refused by validation with a located error.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import vm from 'node:vm';
 import { stringify } from 'yaml';
@@ -175,5 +176,37 @@ describe('list and group names are the rulebook own', () => {
     const engine = engineFrom(rulebook);
     expect(engine.evaluate(person(), [event('page_view', 1, { url: 'https://x.test/' })], null, NOW).engagement.score).toBe(0);
     expect(engine.evaluate(person(), [event('page_view', 1, { toString: 'yes', constructor: 'yes' })], null, NOW).engagement.score).toBe(10);
+  });
+});
+
+describe('YAML aliases', () => {
+  const BOMB = [
+    'version: "1"',
+    'a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]',
+    'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]',
+    'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]',
+    'd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]',
+    'e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]',
+    'f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]',
+    'g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]',
+    'h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]',
+    'i: [*h, *h, *h, *h, *h, *h, *h, *h, *h]',
+    '',
+  ].join('\n');
+
+  it('refuses a billion-laughs document as a located validation error', () => {
+    const failure = rejection(BOMB, 'bomb.yaml');
+    expect(failure.issues).toEqual([
+      { path: '(yaml)', line: 3, column: 8, message: expect.stringMatching(/aliases \(\*name\) expand to more than 100 nodes, as in a "billion laughs" document/) },
+    ]);
+    expect(failure.message).toMatch(/^bomb\.yaml: 1 problem\n {2}bomb\.yaml:3:8 \(yaml\): YAML aliases/);
+  });
+
+  it('still accepts a rulebook that reuses a condition through an alias', () => {
+    const text = readFileSync(DEFAULT_RULEBOOK, 'utf8')
+      .replace('    - id: persona_title\n      when: { field: title, matches_list: persona_titles }', '    - id: persona_title\n      when: &persona { field: title, matches_list: persona_titles }')
+      .replace('            - { field: title, matches_list: persona_titles }', '            - *persona');
+    expect(text).toContain('*persona');
+    expect(parseRulebook(text).stages.mql.tiers.some((tier) => JSON.stringify(tier.when).includes('persona_titles'))).toBe(true);
   });
 });
