@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { registerSecretsIn } from '../log/redact';
 import type { Installation, Sealed, SecretBox, Store } from '../store';
 
 /**
@@ -12,6 +13,11 @@ export function sealCredentials(box: SecretBox, installationId: string, credenti
   return box.seal(JSON.stringify(credentials), installationId);
 }
 
+/**
+ * Opens an installation's credentials. Their secret fields (tokens, secrets, passwords: the keys the
+ * log redactor treats as secret) are registered with the redactor at once, whatever the connector
+ * does with them, so a token never reaches a log line even inside a URL or a message.
+ */
 export async function openCredentials<C>(store: Store, box: SecretBox, installation: Installation, schema: z.ZodType<C>): Promise<C> {
   const sealed = await store.installations.getCredentials(installation.workspaceId, installation.id);
   if (!sealed) throw new CredentialsError(installation, 'has no credentials');
@@ -21,6 +27,7 @@ export async function openCredentials<C>(store: Store, box: SecretBox, installat
   } catch {
     throw new CredentialsError(installation, 'has credentials that are not readable JSON');
   }
+  registerSecretsIn(opened);
   return parseCredentials(installation, schema, opened);
 }
 
