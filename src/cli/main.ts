@@ -7,6 +7,7 @@ import { StoreInUseError } from '../store/pglite-driver';
 import { HelpRequested, InputFileError, UsageError } from './cli-error';
 import type { Command, CommandIo } from './commands/command';
 import { EXPLAIN_HELP, explain } from './commands/explain.command';
+import { KEYS_ROTATE_HELP, keysRotate } from './commands/keys-rotate.command';
 import { RULEBOOK_VALIDATE_HELP, rulebookValidate } from './commands/rulebook-validate.command';
 import { SCORE_HELP, score } from './commands/score.command';
 import { SERVE_HELP, serveCommand } from './commands/serve.command';
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, { run: Command; help: CommandHelp; summary: strin
   web: { run: serveCommand({ web: true, worker: false }), help: SERVE_HELP.web, summary: 'web                             the HTTP server: /healthz, /readyz, /metrics (HOST, PORT)' },
   worker: { run: serveCommand({ web: false, worker: true }), help: SERVE_HELP.worker, summary: 'worker                          the queue workers: sync, score, writeback, tasks; /healthz (WORKER_HEALTH_PORT)' },
   start: { run: serveCommand({ web: true, worker: true }), help: SERVE_HELP.start, summary: 'start                           web and worker in one process' },
+  'keys rotate': { run: keysRotate, help: KEYS_ROTATE_HELP, summary: 'keys rotate                     re-seal every stored credential with the current key (LEADSTAGE_SECRET_KEY="new,old")' },
 };
 
 const HELP = [
