@@ -6,7 +6,7 @@ import type { EngagementEvent } from '../src/model/event';
 import type { Person } from '../src/model/person';
 import type { Condition, Rulebook } from '../src/rulebook/schema';
 import { parseDuration } from '../src/util/duration.util';
-import { globsToRegExp } from '../src/util/glob.util';
+import { globsPattern } from '../src/util/glob.util';
 
 /**
  * The peer in `npm run bench:engine`: the default rulebook's fit and engagement rules expressed
@@ -132,8 +132,8 @@ function registerOperators(engine: RulesEngine, lists: Record<string, string[]>)
   engine.addOperator('globMatch', (fact: unknown, value: string[]) => {
     if (typeof fact !== 'string') return false;
     return cached(`glob:${value.join('|')}`, () => {
-      const regex = globsToRegExp(value);
-      return (text) => regex.test(text);
+      const pattern = globsPattern(value);
+      return (text) => pattern.test(text);
     })(fact);
   });
 }

@@ -114,8 +114,10 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     throw error;
   }
   try {
-    secretKey = loadSecretKey(env.LEADSTAGE_SECRET_KEY, dataDir === 'memory' ? env.LEADSTAGE_DATA_DIR : dataDir);
-    box = new SecretBox(secretKey);
+    const keys = loadSecretKey(env.LEADSTAGE_SECRET_KEY, dataDir === 'memory' ? env.LEADSTAGE_DATA_DIR : dataDir);
+    // the current key (first) also derives the state-signing and audit-hash keys
+    secretKey = keys[0]!;
+    box = new SecretBox(keys);
   } catch (error) {
     await store.close();
     redis.disconnect();

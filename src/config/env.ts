@@ -31,10 +31,13 @@ const EnvSchema = z
      * called, which a proxy in front of us does not pass on.
      */
     PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'expected the externally visible base URL, e.g. https://leadstage.example.com' }).optional(),
-    /** 32 bytes, base64 or hex: encrypts CRM tokens at rest. Required in production. */
+    /**
+     * 32 bytes, base64 or hex: encrypts CRM tokens at rest. Required in production. During a key
+     * rotation, several keys comma-separated: the current one first, then the old ones.
+     */
     LEADSTAGE_SECRET_KEY: z
       .string()
-      .refine((value) => decodeKey(value) !== null, 'expected 32 bytes as 64 hex characters or base64')
+      .refine((value) => decodeKeys(value) !== null, 'expected 32 bytes as 64 hex characters or base64 (several keys comma-separated, the current one first)')
       .optional(),
     /** Days events are kept beyond the rulebook's decay horizon before the retention job prunes them (docs/data-protection.md). */
     LEADSTAGE_EVENT_RETENTION_MARGIN_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
@@ -69,4 +72,10 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
 export function decodeKey(value: string): Buffer | null {
   const key = /^[0-9a-f]{64}$/i.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
   return key.length === 32 ? key : null;
+}
+
+/** Comma-separated keys, each as decodeKey takes it, in order; null when any of them is not a key. */
+export function decodeKeys(value: string): Buffer[] | null {
+  const keys = value.split(',').map((part) => decodeKey(part.trim()));
+  return keys.every((key): key is Buffer => key !== null) ? keys : null;
 }

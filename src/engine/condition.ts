@@ -1,4 +1,5 @@
 import { DERIVED_FIELDS } from '../rulebook/fields';
+import { compileAnyPattern, compilePattern, type Pattern } from '../rulebook/pattern';
 import type { Condition } from '../rulebook/schema';
 import type { ConditionMemo } from './condition-memo';
 import { compileFieldReader, domainOf, type Facts, type FieldValue } from './facts';
@@ -15,6 +16,11 @@ const OUTSIDE = 2;
 const NEITHER = 3;
 
 const normalise = (value: string | number): string | number => (typeof value === 'string' ? trimmed(value).toLowerCase() : value);
+/**
+ * The list a condition names: an own key of `lists` only, so a name such as `toString` or
+ * `constructor` is no list (validation refuses it; an unvalidated rulebook gets an empty list).
+ */
+export const listNamed = (lists: Lists, name: string): readonly string[] => (Object.hasOwn(lists, name) ? lists[name]! : []);
 const isEmpty = (value: FieldValue): boolean => value === null || value === undefined || (typeof value === 'string' && isBlankText(value));
 
 /**
@@ -83,8 +89,8 @@ export function compileCondition(condition: Condition, lists: Lists, memo?: Cond
   };
   if (condition.in) membership(condition.in, MEMBER);
   if (condition.not_in) membership(condition.not_in, OUTSIDE);
-  if (condition.in_list) membership(lists[condition.in_list] ?? [], MEMBER);
-  if (condition.not_in_list) membership(lists[condition.not_in_list] ?? [], OUTSIDE);
+  if (condition.in_list) membership(listNamed(lists, condition.in_list), MEMBER);
+  if (condition.not_in_list) membership(listNamed(lists, condition.not_in_list), OUTSIDE);
 
   const numeric = (compare: (value: number) => boolean) =>
     tests.push((value) => typeof value === 'number' && Number.isFinite(value) && compare(value));
@@ -93,16 +99,14 @@ export function compileCondition(condition: Condition, lists: Lists, memo?: Cond
   if (condition.lte !== undefined) numeric((value) => value <= condition.lte!);
   if (condition.lt !== undefined) numeric((value) => value < condition.lt!);
 
-  const pattern = (regex: RegExp) => {
-    tests.push(memoised(`regex\u0000${regex.source}`, (value) => (typeof value === 'string' && regex.test(value) ? 1 : 0), 1));
+  // RE2 (rulebook/pattern.ts): linear in the text, and the text capped at MAX_MATCHED_TEXT
+  const pattern = (compiled: Pattern) => {
+    tests.push(memoised(`regex\u0000${compiled.source}`, (value) => (typeof value === 'string' && compiled.test(value) ? 1 : 0), 1));
   };
-  if (condition.matches !== undefined) pattern(new RegExp(condition.matches, 'i'));
-  if (condition.matches_list !== undefined) {
-    const sources = (lists[condition.matches_list] ?? []).map((item) => `(?:${item})`);
-    pattern(new RegExp(sources.join('|') || '(?!)', 'i'));
-  }
+  if (condition.matches !== undefined) pattern(compilePattern(condition.matches));
+  if (condition.matches_list !== undefined) pattern(compileAnyPattern(listNamed(lists, condition.matches_list)));
   if (condition.domain_in_list !== undefined) {
-    const matchDomain = compileDomainMatcher(lists[condition.domain_in_list] ?? [], domainOfValue);
+    const matchDomain = compileDomainMatcher(listNamed(lists, condition.domain_in_list), domainOfValue);
     tests.push(memoised(`domain\u0000${condition.domain_in_list}`, (value) => (typeof value === 'string' && matchDomain(value) ? 1 : 0), 1));
   }
 

@@ -1,6 +1,6 @@
 import type { EngagementEvent } from '../model/event';
 import type { EventMatch } from '../rulebook/schema';
-import { globsToRegExp } from '../util/glob.util';
+import { globsPattern } from '../util/glob.util';
 import { typeMaskOf } from './event-types';
 import type { Timeline } from './timeline';
 
@@ -13,7 +13,6 @@ export interface CompiledMatch {
   test: PropertyTest | null;
 }
 
-type Read = (event: EngagementEvent) => unknown;
 type ReadText = (event: EngagementEvent) => string | null;
 
 /** Property values as the tests see them: text, or null when absent. */
@@ -32,20 +31,19 @@ const KNOWN_READERS: Readonly<Record<string, ReadText>> = Object.freeze({
 
 function readerFor(key: string): ReadText {
   if (Object.hasOwn(KNOWN_READERS, key)) return KNOWN_READERS[key]!;
-  // any other key, looked up as it always was (an inherited name such as `toString` included)
-  const read: Read = (KNOWN_READERS as Record<string, Read | undefined>)[key] ?? ((event) => event.properties[key]);
-  return (event) => textOf(read(event));
+  // an event's own properties only: `toString` or `constructor` is no property of an event that lacks it
+  return (event) => textOf(Object.hasOwn(event.properties, key) ? event.properties[key] : undefined);
 }
 
 export function compileEventMatch(match: EventMatch): CompiledMatch {
   const tests: PropertyTest[] = [];
   const glob = (key: string, globs: readonly string[] | undefined) => {
     if (!globs) return;
-    const regex = globsToRegExp(globs);
+    const pattern = globsPattern(globs);
     const read = readerFor(key);
     tests.push((event) => {
       const value = read(event);
-      return value !== null && regex.test(value);
+      return value !== null && pattern.test(value);
     });
   };
   const exact = (key: string, values: readonly string[] | undefined) => {

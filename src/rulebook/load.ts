@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { LineCounter, isMap, isPair, isScalar, parseDocument, type Document, type Node } from 'yaml';
+import { LineCounter, isMap, isPair, isScalar, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { formatPath } from '../util/format-path.util';
 import { checkReferences } from './references';
@@ -7,6 +7,14 @@ import { RulebookValidationError, type RulebookIssue } from './rulebook-error';
 import { RulebookSchema, type Rulebook } from './schema';
 
 type Path = ReadonlyArray<PropertyKey>;
+
+/**
+ * How many nodes YAML aliases (`*name`) may expand to. A rulebook may reuse a condition through an
+ * anchor and aliases; a "billion laughs" document (aliases of lists of aliases) would expand to
+ * billions of nodes and exhaust memory, and is refused instead. 100 is the yaml package's default,
+ * set here so it is a decision, not an accident.
+ */
+const MAX_ALIAS_COUNT = 100;
 
 /**
  * Parses and validates a rulebook. Throws RulebookValidationError listing every problem, each with
@@ -26,7 +34,14 @@ export function parseRulebook(text: string, source = 'rulebook'): Rulebook {
     );
   }
 
-  const raw: unknown = doc.toJS();
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    // the yaml package signals alias trouble (too many expansions, an alias without its anchor) with a ReferenceError
+    if (!(error instanceof ReferenceError)) throw error;
+    throw new RulebookValidationError(source, [aliasIssue(doc, lineCounter, error)]);
+  }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new RulebookValidationError(source, [
       { path: '(root)', line: 1, column: 1, message: 'expected a YAML mapping with version, lists, fit, engagement, …' },
@@ -47,6 +62,23 @@ export function parseRulebook(text: string, source = 'rulebook'): Rulebook {
     );
   }
   return parsed.data;
+}
+
+/** Located at the first alias in the document: where the expansion starts. */
+function aliasIssue(doc: Document, lineCounter: LineCounter, error: ReferenceError): RulebookIssue {
+  let first: Node | null = null;
+  visit(doc, {
+    Alias(_key, node) {
+      first = node;
+      return visit.BREAK;
+    },
+  });
+  const start = (first as Node | null)?.range?.[0];
+  const position = start === undefined ? null : lineCounter.linePos(start);
+  const message = /excessive alias count/i.test(error.message)
+    ? `YAML aliases (*name) expand to more than ${MAX_ALIAS_COUNT} nodes, as in a "billion laughs" document that would exhaust memory; reuse parts with fewer aliases (no aliases of lists of aliases)`
+    : `YAML alias problem: ${firstLine(error.message)}`;
+  return { path: '(yaml)', line: position?.line ?? null, column: position?.col ?? null, message };
 }
 
 export function loadRulebookFile(file: string): Rulebook {

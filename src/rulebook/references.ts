@@ -1,5 +1,6 @@
 import { parseDuration } from '../util/duration.util';
 import { PERSON_FIELDS, isKnownField } from './fields';
+import { PatternError, compileAnyPattern, compilePattern } from './pattern';
 import type { Condition, Rulebook } from './schema';
 
 /** A semantic problem found after the schema passed; `path` uses the same keys as the YAML. */
@@ -18,8 +19,8 @@ const TEMPLATE_PLACEHOLDER = /\{([^{}]*)\}/g;
 interface Checker {
   rulebook: Rulebook;
   report(path: Path, message: string): void;
-  /** Paths of regexes checked so far: a list used by several conditions is reported once. */
-  checkedRegexes: Set<string>;
+  /** Paths of regexes checked so far and whether each compiled: a list used by several conditions is reported once. */
+  checkedRegexes: Map<string, boolean>;
 }
 
 /**
@@ -29,7 +30,7 @@ interface Checker {
  */
 export function checkReferences(rulebook: Rulebook): ReferenceIssue[] {
   const issues: ReferenceIssue[] = [];
-  const check: Checker = { rulebook, report: (path, message) => issues.push({ path, message }), checkedRegexes: new Set() };
+  const check: Checker = { rulebook, report: (path, message) => issues.push({ path, message }), checkedRegexes: new Map() };
   checkExclusions(check);
   checkFitRules(check);
   checkGradeBands(check);
@@ -164,35 +165,49 @@ function checkConditionField(check: Checker, condition: Condition, path: Path, a
   }
 }
 
-/** A list named by a condition must exist, or the condition would silently test an empty list. */
+/**
+ * A list named by a condition must exist, or the condition would silently test an empty list. Only
+ * the lists the rulebook defines count: `toString` or `constructor` is no list, whatever
+ * JavaScript objects inherit.
+ */
 function checkListNames(check: Checker, condition: Condition, path: Path): void {
   const { lists } = check.rulebook;
   for (const key of ['in_list', 'not_in_list', 'matches_list', 'domain_in_list'] as const) {
     const name = condition[key];
-    if (name !== undefined && !(name in lists)) {
+    if (name !== undefined && !Object.hasOwn(lists, name)) {
       check.report([...path, key], `no list named "${name}" in lists (defined: ${Object.keys(lists).join(', ') || 'none'})`);
     }
   }
 }
 
-/** Patterns are compiled on load, so a bad one is reported with its path instead of failing an evaluation. */
+/**
+ * Patterns are compiled on load as the engine compiles them (RE2, case-insensitive: pattern.ts), so
+ * a bad one, or one that needs backtracking (lookaround, backreferences), is reported with its path
+ * instead of failing an evaluation. A list's items are checked one by one, then together.
+ */
 function checkConditionRegexes(check: Checker, condition: Condition, path: Path): void {
-  if (condition.matches !== undefined) checkRegex(check, condition.matches, [...path, 'matches']);
+  if (condition.matches !== undefined) checkRegex(check, [...path, 'matches'], () => compilePattern(condition.matches!));
   const listName = condition.matches_list;
-  const patterns = listName !== undefined ? check.rulebook.lists[listName] : undefined;
-  if (listName !== undefined && patterns) patterns.forEach((pattern, i) => checkRegex(check, pattern, ['lists', listName, i]));
+  if (listName === undefined || !Object.hasOwn(check.rulebook.lists, listName)) return;
+  const patterns = check.rulebook.lists[listName]!;
+  const itemsValid = patterns.map((pattern, i) => checkRegex(check, ['lists', listName, i], () => compilePattern(pattern)));
+  if (itemsValid.every(Boolean)) checkRegex(check, [...path, 'matches_list'], () => compileAnyPattern(patterns));
 }
 
-/** Compiles a pattern as conditions do (case-insensitive), once per path. */
-function checkRegex(check: Checker, pattern: string, path: Path): void {
+/** Compiles a pattern once per path; reports why it cannot be used. Returns whether it compiled. */
+function checkRegex(check: Checker, path: Path, compile: () => unknown): boolean {
   const key = path.join('.');
-  if (check.checkedRegexes.has(key)) return;
-  check.checkedRegexes.add(key);
+  if (check.checkedRegexes.has(key)) return check.checkedRegexes.get(key)!;
+  let valid = true;
   try {
-    new RegExp(pattern, 'i');
+    compile();
   } catch (error) {
-    check.report(path, `not a valid regular expression: ${(error as Error).message}`);
+    if (!(error instanceof PatternError)) throw error;
+    check.report(path, error.message);
+    valid = false;
   }
+  check.checkedRegexes.set(key, valid);
+  return valid;
 }
 
 /** Placeholders must name a person field or a value the engine supplies, or the reason would read "unknown". */
@@ -215,10 +230,10 @@ function checkUniqueIds(check: Checker, items: ReadonlyArray<{ id: string }>, pa
   });
 }
 
-/** A group names a decay model; an unknown one would have no decay to apply. */
+/** A group names a decay model; an unknown one would have no decay to apply (an own key: `constructor` is no group). */
 function checkGroup(check: Checker, group: string | undefined, path: Path): void {
   const { groups } = check.rulebook.decay;
-  if (group !== undefined && !(group in groups)) {
+  if (group !== undefined && !Object.hasOwn(groups, group)) {
     check.report(path, `no decay group "${group}" in decay.groups (defined: ${Object.keys(groups).join(', ') || 'none'})`);
   }
 }

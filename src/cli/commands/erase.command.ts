@@ -39,7 +39,7 @@ export interface EraseDeps {
 const defaultDeps: EraseDeps = {
   async open(env) {
     const store = await createStore(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { dataDir: env.LEADSTAGE_DATA_DIR });
-    return { store, subjectHash: subjectHasher(loadSecretKey(env.LEADSTAGE_SECRET_KEY, env.LEADSTAGE_DATA_DIR)) };
+    return { store, subjectHash: subjectHasher(loadSecretKey(env.LEADSTAGE_SECRET_KEY, env.LEADSTAGE_DATA_DIR)[0]!) };
   },
   now: () => new Date(),
   env: () => loadEnv(),
