@@ -16,7 +16,7 @@ import { Faults, type FaultSettings } from './faults';
 import { applyContactChanges, type ContactChangeRequest, type ContactChangeResult } from './contact-changes';
 import { enforceRateLimits, injectServerErrors, requireBearerToken, requireScopes } from './middleware';
 import { DEFAULT_APP, HubSpotOAuth, type HubSpotAppOptions } from './oauth';
-import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from './rate-limit';
+import { DEFAULT_RATE_LIMIT, RateLimiter, privateAppLimits, type PortalTier, type RateLimitOptions } from './rate-limit';
 import { adminRouter } from './routes/admin';
 import { associationsRouter } from './routes/associations';
 import { contactsUpdateRouter } from './routes/contacts-update';
@@ -47,6 +47,14 @@ export interface HubSpotSandboxOptions {
   token?: string | string[];
   /** Where the seeded history ends and the clock starts (default 2026-11-27T12:00:00Z). */
   now?: string | number | Date;
+  /**
+   * The portal's tier (default `starter`), which sets the private-app token's limits: 100 per 10 s
+   * and 250,000 a day (starter), 190 and 625,000 (professional), 190 and 1,000,000 (enterprise).
+   */
+  tier?: PortalTier;
+  /** API Limit Increase add-ons (0–2): the private app's window becomes 250 per 10 s, +1,000,000 a day each. */
+  apiLimitIncrease?: number;
+  /** Overrides the tier's figures (a test shrinks them, a benchmark compresses the window). */
   rateLimit?: Partial<RateLimitOptions>;
   /** `running` (default) ticks with wall time from `now`; `frozen` moves only when set; or your own clock. */
   clock?: ClockMode | SandboxClock;
@@ -130,7 +138,7 @@ export async function startHubSpotSandbox(options: HubSpotSandboxOptions = {}): 
   const faults = new Faults(Prng.for(seed, 0xfa17));
   if (options.faults) faults.set(options.faults);
   const limiter = new RateLimiter(
-    { ...DEFAULT_RATE_LIMIT, ...options.rateLimit },
+    { ...DEFAULT_RATE_LIMIT, ...privateAppLimits(options.tier ?? 'starter', options.apiLimitIncrease ?? 0), ...options.rateLimit },
     options.monotonic ?? (() => performance.now()),
     () => new Date(clock.now()).toISOString().slice(0, 10),
   );
