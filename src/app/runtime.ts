@@ -13,6 +13,7 @@ import { createRedisRateLimiter, type RateLimiter, type RatePolicy } from '../ra
 import { SecretBox, createStore, type Installation, type Provider, type Store } from '../store';
 import { createConnectorFactory } from './connector-factory';
 import { createEngineCache } from './engine-cache';
+import { installationRatePolicy } from './installation-rate-policy';
 import type { JobDeps } from '../../jobs/job-deps';
 import { loadSecretKey } from './secret-key';
 
@@ -25,7 +26,10 @@ export interface RuntimeOptions {
   /** `memory` for tests; default: LEADSTAGE_DATA_DIR (ignored when DATABASE_URL is set). */
   dataDir?: string;
   logger?: Logger;
-  /** A request budget per installation of a provider, instead of its connector's default (the demo compresses a window). */
+  /**
+   * A request budget for every installation of a provider, instead of the one each installation
+   * stores (the demo, tests and benchmarks compress a window or lift it).
+   */
   ratePolicies?: Partial<Record<Provider, RatePolicy>>;
   /** The connectors this runtime knows (default: connectors/registry.ts). */
   connectors?: ConnectorRegistry;
@@ -48,8 +52,6 @@ export interface Runtime {
   prefix: string;
   limiter: RateLimiter;
   deps: JobDeps;
-  /** Sets one installation's request budget (self-hosted single-account mode chooses it explicitly). */
-  setRatePolicy(installationId: string, policy: RatePolicy): void;
   close(): Promise<void>;
 }
 
@@ -92,9 +94,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   // one limiter for all processes: the request budget of an installation lives in Redis
   const limiter = createRedisRateLimiter(redis, { prefix });
   const connectors = options.connectors ?? connectorRegistry;
-  const installationPolicies = new Map<string, RatePolicy>();
+  // the installation's own policy (chosen at install or from configuration), never a per-provider guess
   const ratePolicyFor = (installation: Installation): RatePolicy =>
-    installationPolicies.get(installation.id) ?? options.ratePolicies?.[installation.provider] ?? connectors.get(installation.provider).defaultRatePolicy;
+    options.ratePolicies?.[installation.provider] ?? installationRatePolicy(connectors.get(installation.provider), installation);
   const installations = new Map<string, Installation>();
   const deps: JobDeps = {
     store,
@@ -128,7 +130,6 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     prefix,
     limiter,
     deps,
-    setRatePolicy: (installationId, policy) => installationPolicies.set(installationId, policy),
     async close() {
       await Promise.all(Object.values(queues).map((queue) => queue.close()));
       await store.close();

@@ -31,6 +31,11 @@ export interface Installation {
   externalAccountId: string;
   displayName: string;
   status: InstallationStatus;
+  /**
+   * The request budget the account's CRM grants this installation, by name in its connector's
+   * `ratePolicies` (chosen at install or from configuration); null: the connector's default, if it has one.
+   */
+  ratePolicy: string | null;
   hasCredentials: boolean;
   createdAt: string;
   updatedAt: string;
@@ -42,6 +47,7 @@ export interface NewInstallation {
   displayName: string;
   status?: InstallationStatus;
   credentials?: Sealed;
+  ratePolicy?: string | null;
 }
 
 export type { FieldMapping, MappingDirection, WritePolicy } from '../connector/field-mapping';

@@ -39,7 +39,7 @@ describe(`HubSpot end to end (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlit
     });
     serving = await serve(runtime, { web: false, worker: true, port: 0 });
     [installation] = (await ensureInstallations(runtime.store, runtime.box, 'E2E company', 'config/rulebook.default.yaml', [
-      { provider: 'hubspot', externalAccountId: `e2e-${RUN}`, displayName: 'E2E portal', credentials: { accessToken: sandbox.token, basePath: sandbox.url } },
+      { provider: 'hubspot', externalAccountId: `e2e-${RUN}`, displayName: 'E2E portal', credentials: { accessToken: sandbox.token, basePath: sandbox.url }, ratePolicy: 'publicApp' },
     ])) as [Installation];
     await startFirstSync(runtime, installation);
     await waitForIdle(runtime.queues, { timeoutMs: 240_000 });

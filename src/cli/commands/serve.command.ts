@@ -63,10 +63,9 @@ export function serveCommand(roles: { web: boolean; worker: boolean }) {
       for (const { module, found } of roles.worker ? fromEnvironment : []) {
         const [installation] = await ensureInstallations(
           runtime.store, runtime.box, 'Default workspace', env.RULEBOOK_PATH,
-          [{ provider: module.provider, externalAccountId: found.externalAccountId, displayName: found.displayName, credentials: found.credentials }],
+          [{ provider: module.provider, externalAccountId: found.externalAccountId, displayName: found.displayName, credentials: found.credentials, ...(found.ratePolicy ? { ratePolicy: found.ratePolicy } : {}) }],
           runtime.deps.connectors,
         );
-        if (found.ratePolicy) runtime.setRatePolicy(installation!.id, found.ratePolicy);
         const connector = await runtime.deps.connectorFor(installation!);
         await startFirstSync(runtime, installation!);
         await scheduleIncrementalSync(

@@ -4,7 +4,7 @@ import type { Sealed } from '../secret-box';
 import { StoreError } from '../store-error';
 
 const COLUMNS = `id, workspace_id AS "workspaceId", provider, external_account_id AS "externalAccountId",
-  display_name AS "displayName", status, credentials_sealed IS NOT NULL AS "hasCredentials",
+  display_name AS "displayName", status, rate_policy AS "ratePolicy", credentials_sealed IS NOT NULL AS "hasCredentials",
   created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 /**
@@ -17,9 +17,9 @@ export class InstallationRepository {
 
   async create(workspaceId: string, input: NewInstallation): Promise<Installation> {
     const { rows } = await this.db.query<Installation>(
-      `INSERT INTO installations (workspace_id, provider, external_account_id, display_name, status, credentials_sealed)
-       VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
-      [workspaceId, input.provider, input.externalAccountId, input.displayName, input.status ?? 'pending', input.credentials ?? null],
+      `INSERT INTO installations (workspace_id, provider, external_account_id, display_name, status, credentials_sealed, rate_policy)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
+      [workspaceId, input.provider, input.externalAccountId, input.displayName, input.status ?? 'pending', input.credentials ?? null, input.ratePolicy ?? null],
     );
     return rows[0]!;
   }
@@ -54,6 +54,11 @@ export class InstallationRepository {
 
   async setStatus(workspaceId: string, installationId: string, status: InstallationStatus): Promise<void> {
     await this.updateOne(workspaceId, installationId, 'status = $3', [status]);
+  }
+
+  /** The request budget chosen for it (a name in its connector's `ratePolicies`), or null for the connector's default. */
+  async setRatePolicy(workspaceId: string, installationId: string, ratePolicy: string | null): Promise<void> {
+    await this.updateOne(workspaceId, installationId, 'rate_policy = $3', [ratePolicy]);
   }
 
   async setCredentials(workspaceId: string, installationId: string, credentials: Sealed | null): Promise<void> {
