@@ -13,6 +13,7 @@ import { Prng } from '../kit/prng';
 import type { SandboxContext } from './context';
 import { HubSpotError } from './errors';
 import { Faults, type FaultSettings } from './faults';
+import { submitForm, type FormSubmissionRequest, type FormSubmissionResult } from './form-submissions';
 import { applyContactChanges, type ContactChangeRequest, type ContactChangeResult } from './contact-changes';
 import { enforceRateLimits, injectServerErrors, requireBearerToken, requireScopes } from './middleware';
 import { DEFAULT_APP, HubSpotOAuth, type HubSpotAppOptions } from './oauth';
@@ -87,6 +88,8 @@ export interface HubSpotSandbox {
   webhooks: WebhookDispatcher;
   /** What a CRM user does to contacts (as `POST /__sandbox/contacts/change`). */
   changeContacts(request: ContactChangeRequest): ContactChangeResult;
+  /** A visitor submits a form (as `POST /__sandbox/forms/:formId/submissions`). */
+  submitForm(request: FormSubmissionRequest): FormSubmissionResult;
   stats(): StatsSnapshot;
   resetStats(): void;
   describeSeed(): SeedDescription;
@@ -169,6 +172,7 @@ export async function startHubSpotSandbox(options: HubSpotSandboxOptions = {}): 
     oauth,
     webhooks,
     changeContacts: (request) => applyContactChanges(ctx, request),
+    submitForm: (request) => submitForm(ctx, request),
     stats: () => fullStats(ctx),
     resetStats: () => resetAllStats(ctx),
     describeSeed: () => describeSeed(store.seed.options),

@@ -13,6 +13,14 @@ import {
 } from './property-catalog';
 import { ID_BASE, SeedPortal, contactId, contactIndex, type SeedOptions } from './seed';
 
+export interface FormSubmission {
+  /** submittedAt (ms). */
+  t: number;
+  /** The submitter's contact index. */
+  contact: number;
+  conversionId: string;
+}
+
 export interface PageResult {
   records: CrmRecord[];
   /** The `after` cursor of the next page (the next record's id, as HubSpot's list endpoints do). */
@@ -118,6 +126,8 @@ export class PortalStore {
   private readonly createdContacts = new Map<number, Record<string, string>>();
   /** Deleted, merged-away or privacy-deleted contacts: gone from every read. */
   private readonly archivedContacts = new Set<number>();
+  /** Form submissions made after seeding (`submitForm`), per form index, oldest first. */
+  private readonly liveSubmissions = new Map<number, FormSubmission[]>();
   private activityIndex: ActivityIndex | undefined;
   private collections: Partial<Record<CrmObjectType, CrmCollection>> = {};
   readonly tasks: ArrayCollection;
@@ -234,6 +244,51 @@ export class PortalStore {
     this.writeContact(primary, { ...moved, lastmodifieddate: nowIso });
     this.archivedContacts.add(merged);
     return Object.keys(moved);
+  }
+
+  /**
+   * A visitor (a live contact) submits form `formIndex` at `t` (ms): HubSpot lists it with the form's
+   * submissions and stamps the contact's conversion properties. `t` may lie in the past: a submission
+   * that reached the API some time after it was made (HubSpot processes submissions asynchronously).
+   */
+  submitForm(formIndex: number, contact: number, t: number, conversionId: string, nowIso: string, formName: string): FormSubmission {
+    const list = this.liveSubmissions.get(formIndex) ?? [];
+    const submission = { t, contact, conversionId };
+    let at = list.length;
+    while (at > 0 && list[at - 1]!.t > t) at--;
+    list.splice(at, 0, submission);
+    this.liveSubmissions.set(formIndex, list);
+    const properties = this.contactRecord(contact).properties;
+    const recent = Date.parse(properties.recent_conversion_date ?? '');
+    this.writeContact(contact, {
+      num_conversion_events: String(Number(properties.num_conversion_events ?? 0) + 1),
+      ...(Number.isNaN(recent) || t >= recent ? { recent_conversion_date: new Date(t).toISOString(), recent_conversion_event_name: formName } : {}),
+      lastmodifieddate: nowIso,
+    });
+    return submission;
+  }
+
+  liveSubmissionCount(formIndex: number): number {
+    return this.liveSubmissions.get(formIndex)?.length ?? 0;
+  }
+
+  /**
+   * A form's submissions newest first (seeded and live), from position `offset`, at most `limit`.
+   * `seededId(i)` names the seeded one at index i of the seeded series (oldest first).
+   */
+  formSubmissionsNewestFirst(formIndex: number, offset: number, limit: number, seededId: (i: number) => string): { items: FormSubmission[]; total: number } {
+    const seeded = this.activity.forms[formIndex]!;
+    const live = this.liveSubmissions.get(formIndex) ?? [];
+    const total = seeded.count + live.length;
+    const items: FormSubmission[] = [];
+    let i = seeded.count - 1;
+    let j = live.length - 1;
+    for (let position = 0; position < total && items.length < limit; position++) {
+      const takeLive = j >= 0 && (i < 0 || live[j]!.t >= seeded.t[i]!);
+      const next: FormSubmission = takeLive ? live[j--]! : { t: seeded.t[i]!, contact: seeded.contact[i]!, conversionId: seededId(i--) };
+      if (position >= offset) items.push(next);
+    }
+    return { items, total };
   }
 
   get writtenContactCount(): number {
