@@ -6,6 +6,7 @@
  */
 import { ActivityIndex } from './activity-index';
 import type { CrmRecord } from './crm-record';
+import { ModifiedIndex, type TimeRange } from './modified-index';
 import type { CrmObjectType } from './object-types';
 import {
   OBJECT_PROPERTY_TYPES, defaultContactGroups, defaultContactProperties,
@@ -38,6 +39,18 @@ export interface CrmCollection {
   scan(): Iterable<CrmRecord>;
   page(after: string | undefined, limit: number): PageResult;
   propertyType(name: string): PropertyType | undefined;
+  /** A sorted index on one datetime property: its records in a range, ascending by (value, id). */
+  readonly indexed?: IndexedProperty;
+}
+
+export interface IndexedProperty {
+  property: string;
+  /** How many records fall in the range (nothing else read). */
+  count(range: TimeRange): number;
+  /** The records at positions [offset, offset + limit) of the range, ascending by (value, id). */
+  slice(range: TimeRange, offset: number, limit: number): CrmRecord[];
+  /** Every record in the range, ascending by (value, id). */
+  records(range: TimeRange): Iterable<CrmRecord>;
 }
 
 /** A collection over an array kept in ascending numeric id order. */
@@ -111,6 +124,28 @@ class ContactCollection implements CrmCollection {
   propertyType(name: string): PropertyType | undefined {
     return this.store.contactProperties.get(name)?.type;
   }
+  /** Searches on lastmodifieddate read this index (modified-index.ts) instead of every contact. */
+  readonly indexed: IndexedProperty = {
+    property: 'lastmodifieddate',
+    count: (range) => {
+      let n = 0;
+      for (const _ of this.store.modifiedIndex.range(range)) n++;
+      return n;
+    },
+    slice: (range, offset, limit) => {
+      const out: CrmRecord[] = [];
+      let position = 0;
+      for (const index of this.store.modifiedIndex.range(range)) {
+        if (out.length >= limit) break;
+        if (position++ >= offset) out.push(this.store.contactRecord(index));
+      }
+      return out;
+    },
+    records: (range) => this.rangeRecords(range),
+  };
+  private *rangeRecords(range: TimeRange): Generator<CrmRecord> {
+    for (const index of this.store.modifiedIndex.range(range)) yield this.store.contactRecord(index);
+  }
 }
 
 /** Properties a merge never copies onto the primary contact: its own identity and stamps. */
@@ -129,6 +164,8 @@ export class PortalStore {
   /** Form submissions made after seeding (`submitForm`), per form index, oldest first. */
   private readonly liveSubmissions = new Map<number, FormSubmission[]>();
   private activityIndex: ActivityIndex | undefined;
+  /** Live contacts by lastmodifieddate, for search (built on first use, kept up to date by every change). */
+  readonly modifiedIndex = new ModifiedIndex(() => this.liveModifiedTimes());
   private collections: Partial<Record<CrmObjectType, CrmCollection>> = {};
   readonly tasks: ArrayCollection;
   readonly taskContacts = new Map<string, Set<string>>();
@@ -214,6 +251,13 @@ export class PortalStore {
 
   writeContact(index: number, values: Record<string, string>): void {
     this.contactOverrides.set(index, { ...this.contactOverrides.get(index), ...values });
+    if (values.lastmodifieddate !== undefined) this.modifiedIndex.touch(index, Date.parse(values.lastmodifieddate));
+  }
+
+  private *liveModifiedTimes(): Iterable<[number, number]> {
+    for (let index = 0; index < this.contactSlots; index++) {
+      if (!this.isArchived(index)) yield [index, Date.parse(this.contactRecord(index).properties.lastmodifieddate ?? '')];
+    }
   }
 
   /** A new contact with these (already valid) values; returns its index. */
@@ -222,12 +266,14 @@ export class PortalStore {
     this.createdContacts.set(index, {
       ...values, createdate: nowIso, lastmodifieddate: nowIso, hs_object_id: contactId(index),
     });
+    this.modifiedIndex.touch(index, Date.parse(nowIso));
     return index;
   }
 
   /** Deletes a contact (HubSpot archives it: no read sees it any more). */
   archiveContact(index: number): void {
     this.archivedContacts.add(index);
+    this.modifiedIndex.remove(index);
   }
 
   /**
@@ -242,7 +288,7 @@ export class PortalStore {
       if (value !== '' && (keep[name] === undefined || keep[name] === '') && !MERGE_KEEPS.has(name)) moved[name] = value;
     }
     this.writeContact(primary, { ...moved, lastmodifieddate: nowIso });
-    this.archivedContacts.add(merged);
+    this.archiveContact(merged);
     return Object.keys(moved);
   }
 
