@@ -100,6 +100,7 @@ export async function storePage(page: PullPage, stream: string | null, installat
           crmId: pulled.crmId,
           person: { ...pulled.person, id: pulled.crmId },
           crmValues: pulled.writableValues,
+          ...(pulled.readBack ? { readBack: pulled.readBack } : {}),
           pulled: true,
           ...(pulled.formerly ? { formerly: pulled.formerly } : {}),
         }),

@@ -31,6 +31,14 @@ export interface PulledPerson {
   /** When the CRM last modified the record (ISO 8601). */
   modifiedAt: string;
   /**
+   * Canonical fields this record reads from a property Leadstage also writes, field → property (a
+   * CRM's own lifecycle stage, read as `crmStage` and written from the decision's stage). A change in
+   * such a field is our own write-back echoing when the property's pulled value is what the store
+   * already knew (`writableValues` against the values last pulled or confirmed written): not a change,
+   * so the person is not re-scored for it. Top-level canonical fields only.
+   */
+  readBack?: Record<string, string>;
+  /**
    * Earlier CRM records of this same human that this record replaces (a lead converted
    * into this contact). The store keeps one person: their identities, events and decision history
    * join this record's person, and the earlier records are retired (never written to again).
@@ -109,7 +117,12 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 }
 
 export type WriteOutcome =
-  | { crmId: string; status: 'ok' }
+  /**
+   * `written`: the properties the CRM accepted, as sent (after the connector's own policies). The
+   * store keeps them as the record's current values, so the echo of this write, pulled back, is
+   * recognised as ours. Absent: the connector does not say, and the next pull tells.
+   */
+  | { crmId: string; status: 'ok'; written?: Record<string, string> }
   /** Transient (5xx, rate limit, timeout): the write stays in the outbox and is retried. */
   | { crmId: string; status: 'retry'; error: string }
   /** Permanent for this record (bad value, deleted record): recorded against the person and shown. */

@@ -45,6 +45,24 @@ function convert(field: string, raw: string): Scalar {
   return raw.trim();
 }
 
+const TOP_LEVEL = new Set([...STRING_FIELDS, ...NUMBER_FIELDS, 'country', 'ipCountry', 'crmStage', 'industry']);
+const readBackCache = new WeakMap<FieldMappings, Record<string, string> | null>();
+
+/**
+ * Canonical fields read from a property Leadstage also writes (by default `crmStage` ←
+ * `lifecyclestage`, which the decision's stage moves forward): their change after our own write is
+ * the write echoing back (PulledPerson.readBack).
+ */
+function readBackFields(mappings: FieldMappings): Record<string, string> | null {
+  const cached = readBackCache.get(mappings);
+  if (cached !== undefined) return cached;
+  const written = new Set(mappings.writable.map((m) => m.crmProperty));
+  const entries = mappings.read.filter((m) => TOP_LEVEL.has(m.canonicalField) && written.has(m.crmProperty)).map((m) => [m.canonicalField, m.crmProperty]);
+  const fields = entries.length > 0 ? Object.fromEntries(entries) : null;
+  readBackCache.set(mappings, fields);
+  return fields;
+}
+
 export function contactToPerson(
   contact: HubSpotContact,
   company: Record<string, string | null | undefined> | undefined,
@@ -73,11 +91,13 @@ export function contactToPerson(
     writableValues[mapping.crmProperty] = present(value) ? value : null;
   }
   const modified = contact.properties.lastmodifieddate ?? contact.updatedAt;
+  const readBack = readBackFields(mappings);
   return {
     crmId: contact.id,
     objectType: 'contact',
     person,
     writableValues,
+    ...(readBack ? { readBack } : {}),
     modifiedAt: modified instanceof Date ? modified.toISOString() : modified ? new Date(modified).toISOString() : new Date(0).toISOString(),
   };
 }

@@ -13,6 +13,12 @@ export interface PersonUpsert extends CrmRecordRef {
   /** The CRM's current values of the properties Leadstage writes (see migration 002). */
   crmValues?: Record<string, string | null>;
   /**
+   * Canonical fields read from a property Leadstage writes, field → property (PulledPerson.readBack).
+   * A change in one whose property still holds what the store knew (`crmValues` against the values
+   * last pulled or confirmed written) is our own write-back echoing: stored, but not a change.
+   */
+  readBack?: Record<string, string>;
+  /**
    * The record itself was pulled (not just named by an event): a record retired as deleted comes
    * back to life (restored from the recycle bin). Converted records stay retired.
    */
@@ -79,12 +85,12 @@ export class PersonRepository {
       await assertInstallationsInWorkspace(tx, workspaceId, records);
       const emails = records.map((r) => normalizeEmail(r.person.email));
 
-      const personOf = await matchKnownIdentities(tx, workspaceId, records);
+      const { personOf, knownValues } = await matchKnownIdentities(tx, workspaceId, records);
       await adoptFormerRecords(tx, workspaceId, records, personOf, changed);
       await joinByEmail(tx, workspaceId, emails, personOf, changed);
       const personIds = await matchByEmailOrCreate(tx, workspaceId, records, emails, personOf);
 
-      await upsertSnapshots(tx, workspaceId, mergeSnapshotsByPerson(records, personIds), changed);
+      await upsertSnapshots(tx, workspaceId, mergeSnapshotsByPerson(records, personIds), echoFieldsByPerson(records, personIds, knownValues), changed);
       await linkIdentities(tx, workspaceId, records, personIds, changed);
       await reactivateDeleted(tx, records);
       await retireFormerRecords(tx, workspaceId, records, personIds);
@@ -249,18 +255,60 @@ export async function listLiveIdentities(db: Session, workspaceId: string, perso
  * Step 1: records whose CRM identity is already linked get its person. The rest stay undefined for
  * the later steps; ordinals tie each row back to its record.
  */
-async function matchKnownIdentities(tx: Session, workspaceId: string, records: readonly PersonUpsert[]): Promise<(string | undefined)[]> {
+async function matchKnownIdentities(
+  tx: Session,
+  workspaceId: string,
+  records: readonly PersonUpsert[],
+): Promise<{ personOf: (string | undefined)[]; knownValues: (Record<string, string | null> | undefined)[] }> {
   const personOf: (string | undefined)[] = new Array(records.length).fill(undefined);
-  const known = await tx.query<{ ord: number; personId: string }>(
-    `SELECT x.ord, pi.person_id AS "personId"
+  const knownValues: (Record<string, string | null> | undefined)[] = new Array(records.length).fill(undefined);
+  // the known CRM values only where a record may echo our write-back (none for most connectors)
+  const withValues = records.some((r) => r.readBack !== undefined);
+  const known = await tx.query<{ ord: number; personId: string; crmValues: Record<string, string | null> | null }>(
+    `SELECT x.ord, pi.person_id AS "personId", ${withValues ? 'pi.crm_values' : 'NULL::jsonb'} AS "crmValues"
        FROM unnest($2::uuid[], $3::text[], $4::text[]) WITH ORDINALITY AS x(installation_id, object_type, crm_id, ord)
        JOIN person_identities pi
          ON pi.installation_id = x.installation_id AND pi.object_type = x.object_type AND pi.crm_id = x.crm_id
       WHERE pi.workspace_id = $1`,
     [workspaceId, records.map((r) => r.installationId), records.map((r) => r.objectType), records.map((r) => r.crmId)],
   );
-  for (const row of known.rows) personOf[row.ord - 1] = row.personId;
-  return personOf;
+  for (const row of known.rows) {
+    personOf[row.ord - 1] = row.personId;
+    knownValues[row.ord - 1] = row.crmValues ?? undefined;
+  }
+  return { personOf, knownValues };
+}
+
+/**
+ * Per person, the snapshot fields whose change is our own write-back echoing: read from a property we
+ * write (`readBack`) whose pulled value is the one the store already knew for that record. A field is
+ * ignored only if every record of the person in this batch that brings a value for it says so.
+ */
+function echoFieldsByPerson(
+  records: readonly PersonUpsert[],
+  personIds: readonly string[],
+  knownValues: readonly (Record<string, string | null> | undefined)[],
+): Map<string, string[]> {
+  const verdicts = new Map<string, Map<string, boolean>>();
+  records.forEach((record, i) => {
+    const person = personIds[i]!;
+    const fields = verdicts.get(person) ?? new Map<string, boolean>();
+    verdicts.set(person, fields);
+    const known = knownValues[i];
+    for (const [field, value] of Object.entries(record.person)) {
+      if (value === null || value === undefined) continue;
+      const property = record.readBack?.[field];
+      const echo = property !== undefined && known !== undefined && record.crmValues !== undefined &&
+        (record.crmValues[property] ?? null) === (known[property] ?? null);
+      fields.set(field, (fields.get(field) ?? true) && echo);
+    }
+  });
+  const out = new Map<string, string[]>();
+  for (const [person, fields] of verdicts) {
+    const echoes = [...fields].filter(([, echo]) => echo).map(([field]) => field);
+    if (echoes.length > 0) out.set(person, echoes);
+  }
+  return out;
 }
 
 /**
@@ -311,14 +359,27 @@ function mergeSnapshotsByPerson(records: readonly PersonUpsert[], personIds: rea
 }
 
 /**
- * Step 4b: one upsert for all the people. A row is touched (and returned, so counted as changed)
- * only when the merge changes its snapshot or email: an echo of our own write-back is not a change.
+ * Step 4b: one upsert for all the people. A row is touched only when the merge changes its snapshot
+ * or email, and counted as changed only when it changes more than the person's `echoes` (fields our
+ * own write-back moved, echoFieldsByPerson): a re-pulled record that only echoes what we wrote is
+ * stored, but nobody is re-scored for it.
  */
-async function upsertSnapshots(tx: Session, workspaceId: string, snapshots: ReadonlyMap<string, Record<string, unknown>>, changed: Set<string>): Promise<void> {
+async function upsertSnapshots(
+  tx: Session,
+  workspaceId: string,
+  snapshots: ReadonlyMap<string, Record<string, unknown>>,
+  echoes: ReadonlyMap<string, readonly string[]>,
+  changed: Set<string>,
+): Promise<void> {
   const ids = [...snapshots.keys()];
-  const upserted = await tx.query<{ id: string }>(
-    `INSERT INTO people (id, workspace_id, email_normalized, snapshot)
-     SELECT x.id, $1, x.email, x.snapshot::jsonb FROM unnest($2::uuid[], $3::text[], $4::text[]) AS x(id, email, snapshot)
+  const params = [
+    workspaceId,
+    ids,
+    ids.map((id) => normalizeEmail(snapshots.get(id)!.email as string | null | undefined)),
+    ids.map((id) => toJson(snapshots.get(id))),
+  ];
+  const upsert = `INSERT INTO people (id, workspace_id, email_normalized, snapshot)
+     SELECT x.id, $1, x.email, x.snapshot::jsonb FROM x
      ON CONFLICT (id) DO UPDATE
         SET snapshot = people.snapshot || jsonb_strip_nulls(excluded.snapshot),
             email_normalized = COALESCE(excluded.email_normalized, people.email_normalized),
@@ -326,13 +387,26 @@ async function upsertSnapshots(tx: Session, workspaceId: string, snapshots: Read
       WHERE people.workspace_id = excluded.workspace_id
         AND (people.snapshot IS DISTINCT FROM people.snapshot || jsonb_strip_nulls(excluded.snapshot)
              OR people.email_normalized IS DISTINCT FROM COALESCE(excluded.email_normalized, people.email_normalized))
-     RETURNING id`,
-    [
-      workspaceId,
-      ids,
-      ids.map((id) => normalizeEmail(snapshots.get(id)!.email as string | null | undefined)),
-      ids.map((id) => toJson(snapshots.get(id))),
-    ],
+     RETURNING id`;
+  if (echoes.size === 0) {
+    const upserted = await tx.query<{ id: string }>(
+      `WITH x AS (SELECT * FROM unnest($2::uuid[], $3::text[], $4::text[]) AS x(id, email, snapshot)) ${upsert}`,
+      params,
+    );
+    for (const row of upserted.rows) changed.add(row.id);
+    return;
+  }
+  // the rows as they were (every statement of a WITH sees the same snapshot), compared without the echoes
+  const upserted = await tx.query<{ id: string }>(
+    `WITH x AS (SELECT x.id, x.email, x.snapshot, ARRAY(SELECT jsonb_array_elements_text(x.echoes::jsonb)) AS echoes
+                  FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[]) AS x(id, email, snapshot, echoes)),
+          old AS (SELECT p.id, p.snapshot, p.email_normalized FROM people p WHERE p.workspace_id = $1 AND p.id = ANY($2::uuid[])),
+          up AS (${upsert})
+     SELECT up.id FROM up JOIN x ON x.id = up.id LEFT JOIN old ON old.id = up.id
+      WHERE old.id IS NULL
+         OR old.email_normalized IS DISTINCT FROM COALESCE(x.email, old.email_normalized)
+         OR (old.snapshot - x.echoes) IS DISTINCT FROM ((old.snapshot || jsonb_strip_nulls(x.snapshot::jsonb)) - x.echoes)`,
+    [...params, ids.map((id) => JSON.stringify(echoes.get(id) ?? []))],
   );
   for (const row of upserted.rows) changed.add(row.id);
 }
