@@ -3,7 +3,7 @@ import { enqueueRescore } from '../src/app/rescore';
 import { firstSyncPhases } from '../src/sync/first-sync-phases';
 import { firstSyncRunning, markCaughtUpAndCheckPhase } from '../src/sync/first-sync-marks';
 import type { SyncJobData } from '../src/queue/job-data';
-import type { PullPage, PulledEvent, StreamCursor } from '../src/connector/crm-connector';
+import type { PullPage, PulledEvent, RecordState, StreamCursor } from '../src/connector/crm-connector';
 import type { EventInsert, Installation, PersonUpsert, Repositories } from '../src/store';
 
 export interface SyncPageResult {
@@ -34,7 +34,9 @@ export async function runSyncJob(data: SyncJobData, deps: JobDeps): Promise<Sync
   const limit = deps.syncPagesPerJob ?? PAGES_PER_JOB;
   const phases = firstSyncPhases(connector);
   const phase = phases.findIndex((streams) => streams.includes(data.stream));
-  const pull = (cursor: StreamCursor | null) => connector.pull(data.stream, cursor, { now: runNow });
+  // records the store already holds exactly so (our own write-back echoing) need not be read in full
+  const unchanged = (records: readonly RecordState[]) => store.people.unchangedRecords(installation.id, records);
+  const pull = (cursor: StreamCursor | null) => connector.pull(data.stream, cursor, { now: runNow, unchanged });
   const totals: SyncPageResult = { people: 0, events: 0, newEvents: 0, caughtUp: false };
   if (data.scheduled && (await firstSyncRunning(store.checkpoints, installation.id, connector.streams))) {
     deps.logger.debug('scheduled sync skipped: the first sync is still running', { installationId: installation.id, stream: data.stream });
@@ -101,6 +103,7 @@ export async function storePage(page: PullPage, stream: string | null, installat
           person: { ...pulled.person, id: pulled.crmId },
           crmValues: pulled.writableValues,
           ...(pulled.readBack ? { readBack: pulled.readBack } : {}),
+          ...(pulled.fingerprint ? { fingerprint: pulled.fingerprint } : {}),
           pulled: true,
           ...(pulled.formerly ? { formerly: pulled.formerly } : {}),
         }),

@@ -39,6 +39,11 @@ export interface PulledPerson {
    */
   readBack?: Record<string, string>;
   /**
+   * The connector's digest of the record's properties as pulled, less the ones Leadstage writes
+   * (`writableValues` carries those). Stored with the record; see PullContext.unchanged.
+   */
+  fingerprint?: string;
+  /**
    * Earlier CRM records of this same human that this record replaces (a lead converted
    * into this contact). The store keeps one person: their identities, events and decision history
    * join this record's person, and the earlier records are retired (never written to again).
@@ -80,6 +85,20 @@ export interface PullPage {
 export interface PullContext {
   /** Injected time (ms): incremental windows end here, never at the wall clock. */
   now: number;
+  /**
+   * Optional (the sync job gives it): which of these records the store already holds exactly so,
+   * the same fingerprint and the same values of the properties Leadstage writes (as last pulled or
+   * confirmed written). Nothing about them is new (typically our own write-back echoing, which
+   * moved their modification time), so a connector may leave them out of the page and skip the
+   * reads that would complete them.
+   */
+  unchanged?(records: readonly RecordState[]): Promise<ReadonlySet<string>>;
+}
+
+/** A record as just read, for PullContext.unchanged. */
+export interface RecordState extends CrmRecordKey {
+  fingerprint: string;
+  writableValues: Record<string, string | null>;
 }
 
 /**

@@ -8,8 +8,10 @@ import { connect, dropPrefix, startRuntime, startSandbox, uniqueRun } from './su
 /**
  * Our own write-back moves `lastmodifieddate`, so the next incremental sync reads every contact we
  * wrote. Where we wrote the native lifecycle stage, the contact comes back with a new `crmStage`:
- * that is our write echoing, not news, and nobody is re-scored for it. A CRM user's changes still are
- * news, including a lifecycle stage moved by hand.
+ * that is our write echoing, not news, and nobody is re-scored for it. A contact that says nothing new
+ * (same properties, the writable ones as we wrote them) is not even completed with its company and
+ * deals: HubSpot's search cannot leave the echo out, so the re-sync costs its search pages alone. A CRM
+ * user's changes still are news, including a lifecycle stage moved by hand.
  */
 const CONTACTS = 300;
 
@@ -20,8 +22,8 @@ describe('HubSpot: our own write-back echoing is not a change', () => {
   let serving: Serving;
   let installation: Installation;
 
-  /** An incremental sync of every stream; the people it re-scored (decisions stamped from its start). */
-  async function resync(): Promise<{ rescored: string[]; contactReads: number }> {
+  /** An incremental sync of every stream; the people it re-scored (decisions stamped from its start), its calls. */
+  async function resync(): Promise<{ rescored: string[]; contactReads: number; calls: Record<string, number> }> {
     const connector = await runtime.deps.connectorFor(installation);
     const from = new Date(runtime.deps.clock());
     sandbox.resetStats();
@@ -32,7 +34,8 @@ describe('HubSpot: our own write-back echoing is not a change', () => {
         WHERE s.workspace_id = $1 AND s.decided_at >= $2 ORDER BY pi.crm_id`,
       [installation.workspaceId, from],
     );
-    return { rescored: rows.map((row) => row.crmId), contactReads: sandbox.stats().search.recordsRead };
+    const stats = sandbox.stats();
+    return { rescored: rows.map((row) => row.crmId), contactReads: stats.search.recordsRead, calls: stats.requests.byEndpoint };
   }
 
   beforeAll(async () => {
@@ -54,9 +57,12 @@ describe('HubSpot: our own write-back echoing is not a change', () => {
     // the write-back moved many contacts' native lifecycle stage, which the person reads as crmStage
     const moved = [...sandbox.store.collection('contacts').scan()].filter((c) => ['marketingqualifiedlead', 'salesqualifiedlead'].includes(c.properties.lifecyclestage ?? ''));
     expect(moved.length).toBeGreaterThan(20);
-    const { rescored, contactReads } = await resync();
+    const { rescored, contactReads, calls } = await resync();
     expect(contactReads).toBeGreaterThanOrEqual(CONTACTS); // the echo was read back…
     expect(rescored).toEqual([]); // …and recognised
+    // …from the search pages alone: no company, deal or association read completed a contact we had
+    expect(Object.keys(calls).filter((endpoint) => /\/(companies|deals)\/batch\/read$|\/associations\/contacts\/deals\//.test(endpoint))).toEqual([]);
+    expect(calls['POST /crm/v3/objects/contacts/search']).toBeGreaterThanOrEqual(2);
   }, 150_000);
 
   it("re-scores exactly the people a CRM user changed, a lifecycle stage moved by hand among them", async () => {
@@ -69,8 +75,10 @@ describe('HubSpot: our own write-back echoing is not a change', () => {
         ...titled.map((id) => ({ id, properties: { jobtitle: 'Head of Reliability' } })),
       ],
     });
-    const { rescored } = await resync();
+    const { rescored, calls } = await resync();
     expect(rescored).toEqual([...mql, ...titled].sort());
+    // only the changed contacts were completed: one page of them
+    expect(calls['POST /crm/v4/associations/contacts/deals/batch/read']).toBe(1);
     // and what that re-score wrote back echoes in turn, recognised again
     expect((await resync()).rescored).toEqual([]);
   }, 150_000);

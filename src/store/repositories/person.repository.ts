@@ -18,6 +18,8 @@ export interface PersonUpsert extends CrmRecordRef {
    * last pulled or confirmed written) is our own write-back echoing: stored, but not a change.
    */
   readBack?: Record<string, string>;
+  /** The connector's digest of the record's other properties (PulledPerson.fingerprint). */
+  fingerprint?: string;
   /**
    * The record itself was pulled (not just named by an event): a record retired as deleted comes
    * back to life (restored from the recycle bin). Converted records stay retired.
@@ -209,6 +211,23 @@ export class PersonRepository {
       [installationId, objectType, crmId],
     );
     return rows[0]?.personId ?? null;
+  }
+
+  /**
+   * Of these records of one installation, the ones stored exactly so: live, the same fingerprint,
+   * and every writable value as the store knows it (last pulled, or confirmed written). One
+   * statement for a page.
+   */
+  async unchangedRecords(installationId: string, records: readonly { objectType: string; crmId: string; fingerprint: string; writableValues: Record<string, string | null> }[]): Promise<Set<string>> {
+    if (records.length === 0) return new Set();
+    const { rows } = await this.db.query<{ crmId: string }>(
+      `SELECT pi.crm_id AS "crmId"
+         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS x(object_type, crm_id, fingerprint, crm_values)
+         JOIN person_identities pi ON pi.installation_id = $1 AND pi.object_type = x.object_type AND pi.crm_id = x.crm_id
+        WHERE pi.retired_at IS NULL AND pi.fingerprint = x.fingerprint AND pi.crm_values @> x.crm_values::jsonb`,
+      [installationId, records.map((r) => r.objectType), records.map((r) => r.crmId), records.map((r) => r.fingerprint), records.map((r) => toJson(r.writableValues))],
+    );
+    return new Set(rows.map((row) => row.crmId));
   }
 
   /** The live CRM records of each of a page of people (people with none are absent). */
@@ -418,12 +437,13 @@ async function upsertSnapshots(
  */
 async function linkIdentities(tx: Session, workspaceId: string, records: readonly PersonUpsert[], personIds: readonly string[], changed: Set<string>): Promise<void> {
   const linked = await tx.query<{ personId: string; inserted: boolean }>(
-    `INSERT INTO person_identities (installation_id, object_type, crm_id, workspace_id, person_id, crm_values)
-     SELECT x.installation_id, x.object_type, x.crm_id, $1, x.person_id, COALESCE(x.crm_values::jsonb, '{}')
-       FROM unnest($2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::text[])
-            AS x(installation_id, object_type, crm_id, person_id, crm_values)
+    `INSERT INTO person_identities (installation_id, object_type, crm_id, workspace_id, person_id, crm_values, fingerprint)
+     SELECT x.installation_id, x.object_type, x.crm_id, $1, x.person_id, COALESCE(x.crm_values::jsonb, '{}'), x.fingerprint
+       FROM unnest($2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::text[], $8::text[])
+            AS x(installation_id, object_type, crm_id, person_id, crm_values, fingerprint)
      ON CONFLICT (installation_id, object_type, crm_id)
-     DO UPDATE SET crm_values = COALESCE(excluded.crm_values, person_identities.crm_values)
+     DO UPDATE SET crm_values = COALESCE(excluded.crm_values, person_identities.crm_values),
+                   fingerprint = COALESCE(excluded.fingerprint, person_identities.fingerprint)
       WHERE $7
      RETURNING person_id AS "personId", (xmax = 0) AS inserted`,
     [
@@ -433,7 +453,8 @@ async function linkIdentities(tx: Session, workspaceId: string, records: readonl
       records.map((r) => r.crmId),
       personIds,
       records.map((r) => (r.crmValues ? toJson(r.crmValues) : null)),
-      records.some((r) => r.crmValues !== undefined),
+      records.some((r) => r.crmValues !== undefined || r.fingerprint !== undefined),
+      records.map((r) => r.fingerprint ?? null),
     ],
   );
   for (const row of linked.rows) if (row.inserted) changed.add(row.personId);
