@@ -72,6 +72,12 @@ export interface HubSpotSandboxOptions {
   privateAppId?: number;
   /** Wall clock for webhook signature timestamps and delivery latencies (default Date.now). */
   wallClock?: () => number;
+  /**
+   * How v4 association reads type `toObjectId`: `string` (default) as the public spec types it
+   * (`MultiAssociatedObjectWithLabel.toObjectId: string`), or `number` as the API has been seen to
+   * answer (hubspot-api-nodejs#552). A reader must accept both.
+   */
+  associationIdType?: 'string' | 'number';
 }
 
 export interface HubSpotSandbox {
@@ -156,6 +162,7 @@ export async function startHubSpotSandbox(options: HubSpotSandboxOptions = {}): 
   const ctx: SandboxContext = {
     store, clock, faults, limiter, stats: new SandboxStats(), prng: Prng.for(seed, 0xc0de), tokens: new Set(tokens), oauth, webhooks,
     privateAppId: options.privateAppId ?? DEFAULT_PRIVATE_APP_ID,
+    associationIdType: options.associationIdType ?? 'string',
   };
   if (options.warm) void store.activity;
 

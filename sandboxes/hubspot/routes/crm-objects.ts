@@ -7,7 +7,7 @@ import { Router, type Request } from 'express';
 import { batchTimes, type SandboxContext } from '../context';
 import type { CrmRecord } from '../crm-record';
 import { intParam, listParam, stringParam, toApiObject, type ApiObject } from '../crm-view';
-import { HubSpotError, notFound, validationError, type BatchError } from '../errors';
+import { batchError, HubSpotError, notFound, validationError, type BatchError } from '../errors';
 import { associationTypes, normalizeObjectType, SINGULAR, type CrmObjectType } from '../object-types';
 import { indexedRange, matchesSearch, parseSearchRequest, searchComparator } from '../search-filter';
 import type { CrmCollection } from '../store';
@@ -153,11 +153,11 @@ export function crmObjectsRouter(ctx: SandboxContext): Router {
       else missing.push(String(id));
     });
     const errors: BatchError[] = missing.length
-      ? [{
-          status: 'error', category: 'OBJECT_NOT_FOUND',
+      ? [batchError({
+          category: 'OBJECT_NOT_FOUND',
           message: `Could not get some ${SINGULAR[type].toUpperCase()} objects, they may be deleted or not exist. Check that ids are valid.`,
           context: { ids: missing },
-        }]
+        })]
       : [];
     const payload: Record<string, unknown> = { status: 'COMPLETE', results, ...batchTimes(ctx, started) };
     if (errors.length) Object.assign(payload, { numErrors: errors.length, errors });
