@@ -153,16 +153,21 @@ async function benchHubSpot(): Promise<void> {
   const before = await sandboxStats(sandbox.url);
   const connector = await runtime.deps.connectorFor(installation!);
   const resyncStarted = Date.now();
+  // everyone the re-sync re-scored gets a decision stamped with the app's clock from here on
+  const resyncClock = new Date(PORTAL_NOW + (resyncStarted - startedAt));
   await runtime.enqueue.sync({ workspaceId: installation!.workspaceId, installationId: installation!.id, stream: connector.streams[0]!, then: connector.streams.slice(1) });
   await waitForIdle(runtime.queues, { timeoutMs: 30 * 60_000, pollMs: 200 });
   const after = await sandboxStats(sandbox.url);
   const delta = (endpoint: string) => (after.requests.byEndpoint[endpoint] ?? 0) - (before.requests.byEndpoint[endpoint] ?? 0);
   const resyncCalls = after.requests.total - before.requests.total;
   const resyncWrites = delta('POST /crm/v3/objects/contacts/batch/update') + delta('POST /crm/v3/objects/tasks/batch/create');
+  const rescored = (await runtime.store.db.query<{ n: number }>('SELECT count(*)::int AS n FROM person_state WHERE workspace_id = $1 AND decided_at >= $2', [installation!.workspaceId, resyncClock])).rows[0]!.n;
   console.log(`\nRe-sync with nothing changed in the portal`);
   console.log(`  time                     ${((Date.now() - resyncStarted) / 1000).toFixed(1)} s`);
   console.log(`  API calls                ${resyncCalls} (reads only: ${resyncWrites === 0 ? 'yes' : 'no'})`);
   console.log(`  writes                   ${resyncWrites} (target 0)`);
+  console.log(`  people re-scored         ${rescored} (target 0: our own write-back echoing is not a change)`);
+  console.log(`  calls by endpoint        ${Object.keys(after.requests.byEndpoint).filter((e) => !e.includes('__sandbox') && delta(e) > 0).sort((a, b) => delta(b) - delta(a)).map((e) => `${e} ${delta(e)}`).join('; ')}`);
 
   await serving.stop();
   sandbox.process.stop();

@@ -143,10 +143,10 @@ async function main(): Promise<void> {
   server.on('request', createWebApp({ runtime, installables: new Map(), publicUrl: '', secureCookies: false, clock: Date.now, webhooks: webhookRouteDeps(runtime, environment) }));
   const serving = await serve(runtime, { web: false, worker: true, port: 0 });
   const [installation] = await ensureInstallations(runtime.store, runtime.box, 'Webhook bench', RULEBOOK, [
-    { provider: 'hubspot', externalAccountId: String(token.hub_id), displayName: 'Bench portal', credentials: { accessToken: token.access_token, basePath: sandbox.url } },
+    { provider: 'hubspot', externalAccountId: String(token.hub_id), displayName: 'Bench portal', credentials: { accessToken: token.access_token, basePath: sandbox.url }, ratePolicy: 'publicApp' },
   ]);
 
-  console.log(`Webhook benchmark: ${CHANGES.toLocaleString('en-US')} contacts changed of ${CONTACTS.toLocaleString('en-US')}, ${STEPS === 1 ? 'in one burst' : `in ${STEPS} steps over ${seconds(SPREAD_MS)}`}; public-app limit 110 requests per 10 s (our pacing ${runtime.deps.connectors.get('hubspot').defaultRatePolicy.standard.max}/10 s); store ${runtime.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite on disk'}; load average ${loadavg().map((n) => n.toFixed(2)).join(' / ')}`);
+  console.log(`Webhook benchmark: ${CHANGES.toLocaleString('en-US')} contacts changed of ${CONTACTS.toLocaleString('en-US')}, ${STEPS === 1 ? 'in one burst' : `in ${STEPS} steps over ${seconds(SPREAD_MS)}`}; public-app limit 110 requests per 10 s (our pacing ${runtime.deps.connectors.get('hubspot').ratePolicies.publicApp!.standard.max}/10 s); store ${runtime.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite on disk'}; load average ${loadavg().map((n) => n.toFixed(2)).join(' / ')}`);
   const firstSync = await timedFirstSync(runtime, installation!);
   // the contacts stream caught up past the first sync's own write-back, so polling later reads only the changes
   await pollContacts(runtime, installation!);

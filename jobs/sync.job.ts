@@ -3,7 +3,7 @@ import { enqueueRescore } from '../src/app/rescore';
 import { firstSyncPhases } from '../src/sync/first-sync-phases';
 import { firstSyncRunning, markCaughtUpAndCheckPhase } from '../src/sync/first-sync-marks';
 import type { SyncJobData } from '../src/queue/job-data';
-import type { CrmConnector, PullPage, PulledEvent, StreamCursor } from '../src/connector/crm-connector';
+import type { CrmConnector, PullPage, PulledEvent, RecordState, StreamCursor } from '../src/connector/crm-connector';
 import type { EventInsert, Installation, PersonUpsert, Repositories } from '../src/store';
 import { recordConnectorProblems } from '../src/sync/installation-problems';
 
@@ -58,7 +58,9 @@ async function pullPages(data: SyncJobData, deps: JobDeps, installation: Install
   const limit = deps.syncPagesPerJob ?? PAGES_PER_JOB;
   const phases = firstSyncPhases(connector);
   const phase = phases.findIndex((streams) => streams.includes(data.stream));
-  const pull = (cursor: StreamCursor | null) => connector.pull(data.stream, cursor, { now: runNow });
+  // records the store already holds exactly so (our own write-back echoing) need not be read in full
+  const unchanged = (records: readonly RecordState[]) => store.people.unchangedRecords(installation.id, records);
+  const pull = (cursor: StreamCursor | null) => connector.pull(data.stream, cursor, { now: runNow, unchanged });
   let ahead: Promise<PullPage> | null = pull(await store.checkpoints.getCheckpoint<StreamCursor>(installation.id, data.stream));
   for (let pages = 1; ahead; pages++) {
     const page: PullPage = await ahead;
@@ -112,6 +114,8 @@ export async function storePage(page: PullPage, stream: string | null, installat
           crmId: pulled.crmId,
           person: { ...pulled.person, id: pulled.crmId },
           crmValues: pulled.writableValues,
+          ...(pulled.readBack ? { readBack: pulled.readBack } : {}),
+          ...(pulled.fingerprint ? { fingerprint: pulled.fingerprint } : {}),
           pulled: true,
           ...(pulled.formerly ? { formerly: pulled.formerly } : {}),
         }),

@@ -2,7 +2,7 @@ import type { JobDeps } from './job-deps';
 import type { WritebackJobData } from '../src/queue/job-data';
 import { parseCrmWrite, type CrmWrite } from '../src/connector/crm-connector';
 import type { OutboxItem } from '../src/store/records';
-import type { PermanentError } from '../src/store/repositories/outbox.repository';
+import type { PermanentError, WrittenValues } from '../src/store/repositories/outbox.repository';
 import { recordConnectorProblems } from '../src/sync/installation-problems';
 
 /** Records per write call when the connector does not say (CrmConnector.writeBatchSize). */
@@ -62,9 +62,14 @@ export async function runWritebackJob(data: WritebackJobData, deps: JobDeps): Pr
       await recordConnectorProblems(store, installation, connector, deps.clock(), deps.logger);
     }
     const confirmed: number[] = [];
+    const written = new Map<number, WrittenValues>();
     for (const [index, outcome] of outcomes.entries()) {
       const item = items[index]!;
-      if (outcome.status === 'ok') confirmed.push(item.id);
+      if (outcome.status === 'ok') {
+        confirmed.push(item.id);
+        const write = writes[index]!;
+        if (outcome.written) written.set(item.id, { objectType: write.objectType, crmId: write.crmId, properties: outcome.written });
+      }
       else if (outcome.status === 'retry') {
         result.retrying++;
         await store.outbox.failOutbox(installation.id, item.id, outcome.error, retryAt(now, item.attempts));
@@ -73,7 +78,7 @@ export async function runWritebackJob(data: WritebackJobData, deps: JobDeps): Pr
         await store.outbox.failOutboxPermanently(installation.id, item.id, { code: outcome.code, message: outcome.error, crmId: outcome.crmId });
       }
     }
-    result.written += await store.outbox.confirmOutbox(installation.id, confirmed, now);
+    result.written += await store.outbox.confirmOutbox(installation.id, confirmed, now, written);
   }
 
   // writes still waiting (a retry time, a dead worker's lease): come back exactly when one is due

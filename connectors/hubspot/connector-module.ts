@@ -5,7 +5,7 @@ import { hubspotInstallCapability, requestHubSpotRefresh } from './auth/oauth-ap
 import { HubSpotTokenManager } from './auth/token-manager';
 import { classifyHubSpotError } from './classify-error';
 import { createHubSpotConnector } from './hubspot-connector';
-import { HUBSPOT_POLICIES, type HubSpotPolicyName } from './rate-policies.constant';
+import { HUBSPOT_POLICIES, PRIVATE_APP_POLICIES, type HubSpotPolicyName } from './rate-policies.constant';
 import { hubspotWebhooks } from './webhooks/hubspot-webhooks';
 
 /** A private app's token (self-hosted single-portal mode): it never expires, nothing to refresh. */
@@ -53,8 +53,8 @@ export const hubspotConnectorModule: ConnectorModule<HubSpotCredentials> = {
   provider: 'hubspot',
   label: 'HubSpot',
   credentialsSchema: HubSpotCredentialsSchema,
+  // no default: the limits follow the app type and the account's tier (rate-policies.constant.ts)
   ratePolicies: POLICIES,
-  defaultRatePolicy: POLICIES.publicApp!,
   createsTasks: true,
   recordUrl: (account, objectType, crmId) =>
     objectType === 'contact' ? `https://app.hubspot.com/contacts/${encodeURIComponent(account.externalAccountId)}/record/0-1/${encodeURIComponent(crmId)}` : null,
@@ -98,8 +98,9 @@ function tokenManagerOf(credentials: HubSpotOAuthCredentials, context: Connector
 
 /**
  * Self-hosted single-portal mode: a private app's token in HUBSPOT_ACCESS_TOKEN. Its rate policy is
- * chosen explicitly with HUBSPOT_RATE_POLICY (a private app's limits depend on the account's tier,
- * which a token does not reveal); without it the public-app figure (110 per 10 s) applies.
+ * required in HUBSPOT_RATE_POLICY, one of the private tiers: a private app's limits depend on the
+ * account's tier (100 or 190 per 10 s, a daily budget), which a token does not reveal, and the
+ * public app's 110 per 10 s is another app type's (above a Starter account's 100).
  */
 function hubspotFromEnvironment(env: Readonly<Record<string, string | undefined>>): EnvironmentInstallation<HubSpotCredentials> | null {
   const token = env.HUBSPOT_ACCESS_TOKEN;
@@ -107,14 +108,17 @@ function hubspotFromEnvironment(env: Readonly<Record<string, string | undefined>
   const basePath = env.HUBSPOT_BASE_URL;
   if (basePath !== undefined && !z.url().safeParse(basePath).success) throw new Error(`HUBSPOT_BASE_URL: expected a URL, got "${basePath}"`);
   const policyName = env.HUBSPOT_RATE_POLICY;
-  if (policyName !== undefined && !(policyName in POLICIES)) {
-    throw new Error(`HUBSPOT_RATE_POLICY: expected one of ${Object.keys(POLICIES).join(', ')}, got "${policyName}"`);
+  if (!PRIVATE_APP_POLICIES.includes(policyName as HubSpotPolicyName)) {
+    throw new Error(
+      `HUBSPOT_RATE_POLICY: ${policyName === undefined || policyName === '' ? 'required with HUBSPOT_ACCESS_TOKEN' : `got "${policyName}"`}; ` +
+        `the private app's limits follow the account's tier: ${PRIVATE_APP_POLICIES.join(', ')}`,
+    );
   }
   return {
     externalAccountId: env.HUBSPOT_PORTAL_ID ?? 'single-portal',
     displayName: 'HubSpot portal',
     credentials: { accessToken: token, ...(basePath ? { basePath } : {}) },
-    ...(policyName ? { ratePolicy: POLICIES[policyName as HubSpotPolicyName]! } : {}),
+    ratePolicy: policyName!,
     secrets: [token],
   };
 }

@@ -69,7 +69,7 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): CrmCon
     firstSyncPhases: [HUBSPOT_STREAMS.filter((stream) => stream !== 'contacts'), ['contacts']],
     ensureSchema: () => ensureSchema(http, mappings, options.logger),
     async pull(stream: string, cursor: StreamCursor | null, context: PullContext): Promise<PullPage> {
-      return markCaughtUp(await pullStream(stream, cursor, context.now), context.now);
+      return markCaughtUp(await pullStream(stream, cursor, context), context.now);
     },
     async pullRecords(objectType: CrmObjectType, ids: readonly string[]): Promise<PulledPerson[]> {
       if (objectType !== 'contact') throw new Error(`HubSpot connector pulls contacts by id, not ${objectType}s`);
@@ -83,10 +83,11 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): CrmCon
     createTasks: (list: readonly CrmTask[]) => tasks.createTasks(list),
   };
 
-  function pullStream(stream: string, cursor: StreamCursor | null, now: number): Promise<PullPage> {
+  function pullStream(stream: string, cursor: StreamCursor | null, context: PullContext): Promise<PullPage> {
+    const { now } = context;
     switch (stream as HubSpotStream) {
       case 'contacts':
-        return pullContacts({ http, mappings }, cursor, now);
+        return pullContacts({ http, mappings }, cursor, context);
       case 'form_submissions':
         return forms.pull(cursor, now);
       case 'email_events':

@@ -9,7 +9,7 @@ const SEARCH = { max: 5, windowMs: 1_000 } as const;
 
 export const HUBSPOT_POLICIES = {
   /**
-   * Public OAuth app, the default: 110 per 10 s per installing account, search excluded. The daily
+   * Public OAuth app: 110 per 10 s per installing account, search excluded. The daily
    * budget belongs to the account's tier, which a public app does not know (and HubSpot sends no
    * Daily headers to OAuth calls), so it is not counted here: a DAILY 429 pauses the installation.
    */
@@ -27,4 +27,10 @@ export const HUBSPOT_POLICIES = {
 
 export type HubSpotPolicyName = keyof typeof HUBSPOT_POLICIES;
 
-export const DEFAULT_HUBSPOT_POLICY: RatePolicy = HUBSPOT_POLICIES.publicApp;
+/**
+ * The policy of each way in: an OAuth install is the public app (`publicApp`, chosen by the install
+ * flow); a private app's token is one of these, by the account's tier (chosen by configuration).
+ * There is no default: an installation without a policy is refused rather than paced by a guess.
+ */
+export const PUBLIC_APP_POLICY: HubSpotPolicyName = 'publicApp';
+export const PRIVATE_APP_POLICIES: readonly HubSpotPolicyName[] = ['privateStarter', 'privatePro', 'privateEnterprise', 'privateWithAddOn'];

@@ -23,6 +23,8 @@ export interface SandboxContext {
   webhooks: WebhookDispatcher;
   /** The id a private app's writes carry as `sourceId` in webhook events. */
   privateAppId: number;
+  /** How association reads type `toObjectId` (HubSpotSandboxOptions.associationIdType). */
+  associationIdType: 'string' | 'number';
 }
 
 /** Who is calling: a private-app token, or an OAuth access token of the public app. */

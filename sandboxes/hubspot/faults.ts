@@ -1,7 +1,7 @@
 /**
  * HubSpot's fault switches (SPEC.md §7 "nothing is lost"): the kit's latency, random 5xx and path
- * prefix (../kit/faults.ts), plus forced 429s of a chosen policy, an exhausted DAILY budget and
- * per-record failures in batch updates. `pathPrefix` limits the latency, 5xx and burst faults.
+ * prefix (../kit/faults.ts), plus forced 429s of a chosen policy, an exhausted DAILY budget,
+ * per-record failures in batch updates and per-input failures in association batch reads. `pathPrefix` limits the latency, 5xx and burst faults.
  */
 import { COMMON_RANGES, FaultSwitches, type CommonFaultSettings, type FaultSpec } from '../kit/faults';
 import type { Prng } from '../kit/prng';
@@ -18,6 +18,8 @@ export interface FaultSettings extends CommonFaultSettings {
   batchFailRatio: number;
   /** Every API request gets the DAILY 429, as when the portal's daily budget is spent. */
   dailyExhausted: boolean;
+  /** Object ids whose association batch reads fail (a 207 entry with INTERNAL_ERROR for that input only). */
+  associationFailIds: string[];
 }
 
 export const NO_FAULTS: FaultSettings = {
@@ -30,6 +32,7 @@ export const NO_FAULTS: FaultSettings = {
   batchFailIds: [],
   batchFailRatio: 0,
   dailyExhausted: false,
+  associationFailIds: [],
   pathPrefix: '',
 };
 
@@ -54,6 +57,10 @@ export class Faults extends FaultSwitches<FaultSettings> {
   batchRecordFails(id: string): boolean {
     if (this.current.batchFailIds.includes(id)) return true;
     return this.current.batchFailRatio > 0 && this.prng.float() < this.current.batchFailRatio;
+  }
+
+  associationReadFails(id: string): boolean {
+    return this.current.associationFailIds.includes(id);
   }
 
   get dailyExhausted(): boolean {

@@ -10,6 +10,7 @@ export {
   type WebhookEvent, type WebhookStats, type DeliveryRecord, type SubscriptionType,
 } from './webhooks';
 export type { ContactChangeRequest, ContactChangeResult } from './contact-changes';
+export { FormSubmissionRejected, type FormSubmissionRequest, type FormSubmissionResult } from './form-submissions';
 export {
   describeSeed, SeedPortal, DEFAULT_SEED, DEFAULT_CONTACTS, DEFAULT_NOW, ID_BASE, SHOWCASE_KINDS, contactId,
   type SeedDescription, type ShowcaseKind, type SeedOptions,
@@ -18,7 +19,9 @@ export {
   COMPETITOR_DOMAINS, FORM_IDS, FORMS, PAGES, OWNERS, TARGET_INDUSTRIES, NON_TARGET_INDUSTRIES, PERSONAL_EMAIL_DOMAINS,
   STUDENT_EMAIL_DOMAINS, PERSONA_TITLES, EMAIL_CAMPAIGNS, SITE_URL, PORTAL_ID,
 } from './seed-catalog';
-export { DEFAULT_RATE_LIMIT, RATE_LIMIT_MESSAGES, type RateLimitOptions, type RatePolicy } from './rate-limit';
+export {
+  DEFAULT_RATE_LIMIT, PORTAL_TIERS, RATE_LIMIT_MESSAGES, privateAppLimits, type PortalTier, type RateLimitOptions, type RatePolicy,
+} from './rate-limit';
 export { NO_FAULTS, type FaultSettings } from './faults';
 export type { StatsSnapshot, RequestStatsSnapshot } from './stats';
 export { SEARCH_LIMITS } from './search-filter';

@@ -1,8 +1,8 @@
 /**
  * Runs the sandbox from a shell:
  *   npx tsx sandboxes/hubspot/main.ts --port 4010 --contacts 2000
- * Options: --port, --contacts, --seed, --now, --token, --window-ms, --max-per-window, --search-max,
- * --daily, --frozen-clock, --write-shared-people <file> [--shared-count 300] to write people of the
+ * Options: --port, --contacts, --seed, --now, --token, --tier starter|professional|enterprise,
+ * --api-limit-increase 0-2, --window-ms, --max-per-window, --search-max, --daily, --frozen-clock, --write-shared-people <file> [--shared-count 300] to write people of the
  * portal for a Salesforce sandbox to share (its --shared-people <file>), and for the public app
  * --redirect-uri <url> (repeatable), --webhook-url <url> [--webhook-properties a,b] [--installed].
  * Ctrl-C stops it.
@@ -11,6 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { intFlag as int, runSandbox } from '../kit/cli';
 import { sharePeople } from '../kit/shared-people';
+import type { PortalTier } from './rate-limit';
 import { startHubSpotSandbox } from './server';
 
 runSandbox(async () => {
@@ -21,6 +22,8 @@ runSandbox(async () => {
       seed: { type: 'string' },
       now: { type: 'string' },
       token: { type: 'string' },
+      tier: { type: 'string', default: 'starter' },
+      'api-limit-increase': { type: 'string', default: '0' },
       'window-ms': { type: 'string' },
       'max-per-window': { type: 'string' },
       'search-max': { type: 'string' },
@@ -51,6 +54,8 @@ runSandbox(async () => {
     seed: int('seed', values.seed),
     now: values.now,
     token: values.token,
+    tier: values.tier as PortalTier,
+    apiLimitIncrease: int('api-limit-increase', values['api-limit-increase']),
     rateLimit,
     clock: values['frozen-clock'] ? 'frozen' : 'running',
     warm: true,
@@ -69,7 +74,9 @@ runSandbox(async () => {
     } : {}),
   });
   const seed = sandbox.describeSeed();
+  const limits = sandbox.rateLimiter.settings;
   console.log(`HubSpot sandbox on ${sandbox.url} (token "${sandbox.token}", ${seed.contacts} contacts, seed ${seed.seed}, ready in ${Date.now() - started} ms)`);
+  console.log(`  private app (${values.tier} portal): ${limits.maxPerWindow} per ${limits.windowMs} ms, ${limits.daily} a day; public app: ${sandbox.oauth.app.rateLimit.maxPerWindow} per ${sandbox.oauth.app.rateLimit.windowMs} ms per installing account`);
   const file = values['write-shared-people'];
   if (file !== undefined) {
     const people = sharePeople(sandbox.store.seed, { count: int('shared-count', values['shared-count'])! });

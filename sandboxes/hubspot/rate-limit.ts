@@ -1,10 +1,14 @@
 /**
  * HubSpot's three limits, per access token (reference §1.10):
- * - a rolling window for ordinary calls (110 per 10 s for public apps; `TEN_SECONDLY_ROLLING`),
+ * - a rolling window for ordinary calls (`TEN_SECONDLY_ROLLING`): a private app's follows the
+ *   account's tier (100 per 10 s on Free/Starter, 190 on Professional and Enterprise, 250 with the API
+ *   Limit Increase add-on), the public app's is 110 per installing account (below),
  * - a separate per-second limit for CRM search (5/s; `SECONDLY`), and search responses carry no
  *   rate-limit headers,
- * - a daily budget (`DAILY`), reset at midnight (UTC here) of the sandbox clock.
- * The window length is an option so a benchmark can compress "110 per 10 s" into "110 per 1 s".
+ * - a daily budget (`DAILY`, per account and shared by its private apps: 250,000 on Free/Starter,
+ *   625,000 on Professional, 1,000,000 on Enterprise, +1,000,000 per add-on), reset at midnight (UTC
+ *   here) of the sandbox clock.
+ * The window length is an option so a benchmark can compress "100 per 10 s" into "100 per 1 s".
  * Only admitted requests use up the budget; rejected ones are counted in stats, not in the window.
  *
  * OAuth calls of the public app are the other tier: one rolling window per installing account (all of
@@ -22,12 +26,36 @@ export interface RateLimitOptions {
   daily: number;
 }
 
+/** The portal's subscription tier, which sets its private apps' limits. */
+export const PORTAL_TIERS = ['starter', 'professional', 'enterprise'] as const;
+export type PortalTier = (typeof PORTAL_TIERS)[number];
+
+const TIER_LIMITS: Record<PortalTier, { maxPerWindow: number; daily: number }> = {
+  starter: { maxPerWindow: 100, daily: 250_000 },
+  professional: { maxPerWindow: 190, daily: 625_000 },
+  enterprise: { maxPerWindow: 190, daily: 1_000_000 },
+};
+
+/**
+ * A private app's limits in a portal of this tier (usage guidelines, reference §1.10): per 10 s per
+ * app, per day per account. Each API Limit Increase add-on (at most 2) lifts the window to 250 and
+ * adds 1,000,000 a day.
+ */
+export function privateAppLimits(tier: PortalTier, apiLimitIncrease = 0): { maxPerWindow: number; daily: number } {
+  if (!PORTAL_TIERS.includes(tier)) throw new Error(`tier must be one of ${PORTAL_TIERS.join(', ')}, got "${String(tier)}"`);
+  if (!Number.isInteger(apiLimitIncrease) || apiLimitIncrease < 0 || apiLimitIncrease > 2) {
+    throw new Error(`apiLimitIncrease must be 0, 1 or 2 (add-ons), got ${String(apiLimitIncrease)}`);
+  }
+  const base = TIER_LIMITS[tier];
+  return apiLimitIncrease === 0 ? { ...base } : { maxPerWindow: 250, daily: base.daily + 1_000_000 * apiLimitIncrease };
+}
+
+/** A Starter portal's private app: 100 per 10 s and 250,000 a day. */
 export const DEFAULT_RATE_LIMIT: RateLimitOptions = {
-  maxPerWindow: 110,
+  ...privateAppLimits('starter'),
   windowMs: 10_000,
   searchMax: 5,
   searchWindowMs: 1_000,
-  daily: 250_000,
 };
 
 export type RatePolicy = 'TEN_SECONDLY_ROLLING' | 'SECONDLY' | 'DAILY';

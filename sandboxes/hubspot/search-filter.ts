@@ -217,3 +217,63 @@ export function searchComparator(search: ParsedSearch, typeOf: TypeOf): (a: CrmR
     return (sort.descending ? -c : c) || byId(a, b);
   };
 }
+
+/** Bounds in ms on one datetime property (null: open), each inclusive or not. */
+export interface IndexRange {
+  from: number | null;
+  fromInclusive: boolean;
+  to: number | null;
+  toInclusive: boolean;
+}
+
+function timeOf(value: string | undefined): number {
+  if (value === undefined) return Number.NaN;
+  return /^-?\d+$/.test(value) ? Number(value) : Date.parse(value);
+}
+
+/**
+ * What a search's filters ask of an indexed datetime property: the range they allow, and whether they
+ * ask nothing else (then the index alone answers, without reading a record). Null when the search
+ * cannot use the index (several filter groups, no range on the property, an unreadable time).
+ */
+export function indexedRange(search: ParsedSearch, property: string): { range: IndexRange; covered: boolean } | null {
+  if (search.groups.length !== 1) return null;
+  const range: IndexRange = { from: null, fromInclusive: true, to: null, toInclusive: true };
+  const lower = (value: number, inclusive: boolean) => {
+    if (range.from === null || value > range.from) Object.assign(range, { from: value, fromInclusive: inclusive });
+    else if (value === range.from) range.fromInclusive &&= inclusive;
+  };
+  const upper = (value: number, inclusive: boolean) => {
+    if (range.to === null || value < range.to) Object.assign(range, { to: value, toInclusive: inclusive });
+    else if (value === range.to) range.toInclusive &&= inclusive;
+  };
+  let covered = search.query === undefined;
+  let bounded = false;
+  for (const filter of search.groups[0]!) {
+    if (filter.propertyName !== property) {
+      covered = false;
+      continue;
+    }
+    const value = timeOf(filter.value);
+    if (['GT', 'GTE', 'LT', 'LTE', 'EQ', 'BETWEEN'].includes(filter.operator) && Number.isNaN(value)) return null;
+    switch (filter.operator) {
+      case 'GT': lower(value, false); break;
+      case 'GTE': lower(value, true); break;
+      case 'LT': upper(value, false); break;
+      case 'LTE': upper(value, true); break;
+      case 'EQ': lower(value, true); upper(value, true); break;
+      case 'BETWEEN': {
+        const high = timeOf(filter.highValue);
+        if (Number.isNaN(high)) return null;
+        lower(value, true);
+        upper(high, true);
+        break;
+      }
+      default:
+        covered = false;
+        continue;
+    }
+    bounded = true;
+  }
+  return bounded ? { range, covered } : null;
+}

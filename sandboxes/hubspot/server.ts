@@ -13,10 +13,11 @@ import { Prng } from '../kit/prng';
 import type { SandboxContext } from './context';
 import { HubSpotError } from './errors';
 import { Faults, type FaultSettings } from './faults';
+import { submitForm, type FormSubmissionRequest, type FormSubmissionResult } from './form-submissions';
 import { applyContactChanges, type ContactChangeRequest, type ContactChangeResult } from './contact-changes';
 import { enforceRateLimits, injectServerErrors, requireBearerToken, requireScopes } from './middleware';
 import { DEFAULT_APP, HubSpotOAuth, type HubSpotAppOptions } from './oauth';
-import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from './rate-limit';
+import { DEFAULT_RATE_LIMIT, RateLimiter, privateAppLimits, type PortalTier, type RateLimitOptions } from './rate-limit';
 import { adminRouter } from './routes/admin';
 import { associationsRouter } from './routes/associations';
 import { contactsUpdateRouter } from './routes/contacts-update';
@@ -47,6 +48,14 @@ export interface HubSpotSandboxOptions {
   token?: string | string[];
   /** Where the seeded history ends and the clock starts (default 2026-11-27T12:00:00Z). */
   now?: string | number | Date;
+  /**
+   * The portal's tier (default `starter`), which sets the private-app token's limits: 100 per 10 s
+   * and 250,000 a day (starter), 190 and 625,000 (professional), 190 and 1,000,000 (enterprise).
+   */
+  tier?: PortalTier;
+  /** API Limit Increase add-ons (0–2): the private app's window becomes 250 per 10 s, +1,000,000 a day each. */
+  apiLimitIncrease?: number;
+  /** Overrides the tier's figures (a test shrinks them, a benchmark compresses the window). */
   rateLimit?: Partial<RateLimitOptions>;
   /** `running` (default) ticks with wall time from `now`; `frozen` moves only when set; or your own clock. */
   clock?: ClockMode | SandboxClock;
@@ -63,6 +72,12 @@ export interface HubSpotSandboxOptions {
   privateAppId?: number;
   /** Wall clock for webhook signature timestamps and delivery latencies (default Date.now). */
   wallClock?: () => number;
+  /**
+   * How v4 association reads type `toObjectId`: `string` (default) as the public spec types it
+   * (`MultiAssociatedObjectWithLabel.toObjectId: string`), or `number` as the API has been seen to
+   * answer (hubspot-api-nodejs#552). A reader must accept both.
+   */
+  associationIdType?: 'string' | 'number';
 }
 
 export interface HubSpotSandbox {
@@ -79,6 +94,8 @@ export interface HubSpotSandbox {
   webhooks: WebhookDispatcher;
   /** What a CRM user does to contacts (as `POST /__sandbox/contacts/change`). */
   changeContacts(request: ContactChangeRequest): ContactChangeResult;
+  /** A visitor submits a form (as `POST /__sandbox/forms/:formId/submissions`). */
+  submitForm(request: FormSubmissionRequest): FormSubmissionResult;
   stats(): StatsSnapshot;
   resetStats(): void;
   describeSeed(): SeedDescription;
@@ -130,7 +147,7 @@ export async function startHubSpotSandbox(options: HubSpotSandboxOptions = {}): 
   const faults = new Faults(Prng.for(seed, 0xfa17));
   if (options.faults) faults.set(options.faults);
   const limiter = new RateLimiter(
-    { ...DEFAULT_RATE_LIMIT, ...options.rateLimit },
+    { ...DEFAULT_RATE_LIMIT, ...privateAppLimits(options.tier ?? 'starter', options.apiLimitIncrease ?? 0), ...options.rateLimit },
     options.monotonic ?? (() => performance.now()),
     () => new Date(clock.now()).toISOString().slice(0, 10),
   );
@@ -145,6 +162,7 @@ export async function startHubSpotSandbox(options: HubSpotSandboxOptions = {}): 
   const ctx: SandboxContext = {
     store, clock, faults, limiter, stats: new SandboxStats(), prng: Prng.for(seed, 0xc0de), tokens: new Set(tokens), oauth, webhooks,
     privateAppId: options.privateAppId ?? DEFAULT_PRIVATE_APP_ID,
+    associationIdType: options.associationIdType ?? 'string',
   };
   if (options.warm) void store.activity;
 
@@ -161,6 +179,7 @@ export async function startHubSpotSandbox(options: HubSpotSandboxOptions = {}): 
     oauth,
     webhooks,
     changeContacts: (request) => applyContactChanges(ctx, request),
+    submitForm: (request) => submitForm(ctx, request),
     stats: () => fullStats(ctx),
     resetStats: () => resetAllStats(ctx),
     describeSeed: () => describeSeed(store.seed.options),

@@ -21,6 +21,8 @@ export interface RequestStatsSnapshot {
   requests: RequestCounts;
   rateLimited: { total: number; byPolicy: Record<string, number> };
   faults: { serverErrors: number; burst429s: number; batchRecordFailures: number; latencyAddedMs: number };
+  /** CRM searches answered and the records they read to do it (an indexed search reads its page, not the portal). */
+  search: { requests: number; recordsRead: number };
   writes: {
     contactBatchUpdateRequests: number;
     contactsUpdated: number;
@@ -52,6 +54,7 @@ function empty(): RequestStatsSnapshot {
     requests: noRequests(),
     rateLimited: { total: 0, byPolicy: {} },
     faults: { serverErrors: 0, burst429s: 0, batchRecordFailures: 0, latencyAddedMs: 0 },
+    search: { requests: 0, recordsRead: 0 },
     writes: {
       contactBatchUpdateRequests: 0, contactsUpdated: 0, contactUpdatesIgnored: 0, contactUpdateErrors: 0, tasksCreated: 0,
       taskAssociationsCreated: 0, propertiesCreated: 0, propertyGroupsCreated: 0,
@@ -71,6 +74,11 @@ export class SandboxStats extends RequestStats<RequestStatsSnapshot> {
 
   fault(kind: keyof RequestStatsSnapshot['faults'], amount = 1): void {
     this.data.faults[kind] += amount;
+  }
+
+  searched(recordsRead: number): void {
+    this.data.search.requests += 1;
+    this.data.search.recordsRead += recordsRead;
   }
 
   write(kind: keyof RequestStatsSnapshot['writes'], amount = 1): void {

@@ -6,12 +6,21 @@
  */
 import { ActivityIndex } from './activity-index';
 import type { CrmRecord } from './crm-record';
+import { ModifiedIndex, type TimeRange } from './modified-index';
 import type { CrmObjectType } from './object-types';
 import {
   OBJECT_PROPERTY_TYPES, defaultContactGroups, defaultContactProperties,
   type PropertyDefinition, type PropertyGroup, type PropertyType,
 } from './property-catalog';
 import { ID_BASE, SeedPortal, contactId, contactIndex, type SeedOptions } from './seed';
+
+export interface FormSubmission {
+  /** submittedAt (ms). */
+  t: number;
+  /** The submitter's contact index. */
+  contact: number;
+  conversionId: string;
+}
 
 export interface PageResult {
   records: CrmRecord[];
@@ -30,6 +39,18 @@ export interface CrmCollection {
   scan(): Iterable<CrmRecord>;
   page(after: string | undefined, limit: number): PageResult;
   propertyType(name: string): PropertyType | undefined;
+  /** A sorted index on one datetime property: its records in a range, ascending by (value, id). */
+  readonly indexed?: IndexedProperty;
+}
+
+export interface IndexedProperty {
+  property: string;
+  /** How many records fall in the range (nothing else read). */
+  count(range: TimeRange): number;
+  /** The records at positions [offset, offset + limit) of the range, ascending by (value, id). */
+  slice(range: TimeRange, offset: number, limit: number): CrmRecord[];
+  /** Every record in the range, ascending by (value, id). */
+  records(range: TimeRange): Iterable<CrmRecord>;
 }
 
 /** A collection over an array kept in ascending numeric id order. */
@@ -103,6 +124,28 @@ class ContactCollection implements CrmCollection {
   propertyType(name: string): PropertyType | undefined {
     return this.store.contactProperties.get(name)?.type;
   }
+  /** Searches on lastmodifieddate read this index (modified-index.ts) instead of every contact. */
+  readonly indexed: IndexedProperty = {
+    property: 'lastmodifieddate',
+    count: (range) => {
+      let n = 0;
+      for (const _ of this.store.modifiedIndex.range(range)) n++;
+      return n;
+    },
+    slice: (range, offset, limit) => {
+      const out: CrmRecord[] = [];
+      let position = 0;
+      for (const index of this.store.modifiedIndex.range(range)) {
+        if (out.length >= limit) break;
+        if (position++ >= offset) out.push(this.store.contactRecord(index));
+      }
+      return out;
+    },
+    records: (range) => this.rangeRecords(range),
+  };
+  private *rangeRecords(range: TimeRange): Generator<CrmRecord> {
+    for (const index of this.store.modifiedIndex.range(range)) yield this.store.contactRecord(index);
+  }
 }
 
 /** Properties a merge never copies onto the primary contact: its own identity and stamps. */
@@ -118,7 +161,11 @@ export class PortalStore {
   private readonly createdContacts = new Map<number, Record<string, string>>();
   /** Deleted, merged-away or privacy-deleted contacts: gone from every read. */
   private readonly archivedContacts = new Set<number>();
+  /** Form submissions made after seeding (`submitForm`), per form index, oldest first. */
+  private readonly liveSubmissions = new Map<number, FormSubmission[]>();
   private activityIndex: ActivityIndex | undefined;
+  /** Live contacts by lastmodifieddate, for search (built on first use, kept up to date by every change). */
+  readonly modifiedIndex = new ModifiedIndex(() => this.liveModifiedTimes());
   private collections: Partial<Record<CrmObjectType, CrmCollection>> = {};
   readonly tasks: ArrayCollection;
   readonly taskContacts = new Map<string, Set<string>>();
@@ -204,6 +251,13 @@ export class PortalStore {
 
   writeContact(index: number, values: Record<string, string>): void {
     this.contactOverrides.set(index, { ...this.contactOverrides.get(index), ...values });
+    if (values.lastmodifieddate !== undefined) this.modifiedIndex.touch(index, Date.parse(values.lastmodifieddate));
+  }
+
+  private *liveModifiedTimes(): Iterable<[number, number]> {
+    for (let index = 0; index < this.contactSlots; index++) {
+      if (!this.isArchived(index)) yield [index, Date.parse(this.contactRecord(index).properties.lastmodifieddate ?? '')];
+    }
   }
 
   /** A new contact with these (already valid) values; returns its index. */
@@ -212,12 +266,14 @@ export class PortalStore {
     this.createdContacts.set(index, {
       ...values, createdate: nowIso, lastmodifieddate: nowIso, hs_object_id: contactId(index),
     });
+    this.modifiedIndex.touch(index, Date.parse(nowIso));
     return index;
   }
 
   /** Deletes a contact (HubSpot archives it: no read sees it any more). */
   archiveContact(index: number): void {
     this.archivedContacts.add(index);
+    this.modifiedIndex.remove(index);
   }
 
   /**
@@ -232,8 +288,53 @@ export class PortalStore {
       if (value !== '' && (keep[name] === undefined || keep[name] === '') && !MERGE_KEEPS.has(name)) moved[name] = value;
     }
     this.writeContact(primary, { ...moved, lastmodifieddate: nowIso });
-    this.archivedContacts.add(merged);
+    this.archiveContact(merged);
     return Object.keys(moved);
+  }
+
+  /**
+   * A visitor (a live contact) submits form `formIndex` at `t` (ms): HubSpot lists it with the form's
+   * submissions and stamps the contact's conversion properties. `t` may lie in the past: a submission
+   * that reached the API some time after it was made (HubSpot processes submissions asynchronously).
+   */
+  submitForm(formIndex: number, contact: number, t: number, conversionId: string, nowIso: string, formName: string): FormSubmission {
+    const list = this.liveSubmissions.get(formIndex) ?? [];
+    const submission = { t, contact, conversionId };
+    let at = list.length;
+    while (at > 0 && list[at - 1]!.t > t) at--;
+    list.splice(at, 0, submission);
+    this.liveSubmissions.set(formIndex, list);
+    const properties = this.contactRecord(contact).properties;
+    const recent = Date.parse(properties.recent_conversion_date ?? '');
+    this.writeContact(contact, {
+      num_conversion_events: String(Number(properties.num_conversion_events ?? 0) + 1),
+      ...(Number.isNaN(recent) || t >= recent ? { recent_conversion_date: new Date(t).toISOString(), recent_conversion_event_name: formName } : {}),
+      lastmodifieddate: nowIso,
+    });
+    return submission;
+  }
+
+  liveSubmissionCount(formIndex: number): number {
+    return this.liveSubmissions.get(formIndex)?.length ?? 0;
+  }
+
+  /**
+   * A form's submissions newest first (seeded and live), from position `offset`, at most `limit`.
+   * `seededId(i)` names the seeded one at index i of the seeded series (oldest first).
+   */
+  formSubmissionsNewestFirst(formIndex: number, offset: number, limit: number, seededId: (i: number) => string): { items: FormSubmission[]; total: number } {
+    const seeded = this.activity.forms[formIndex]!;
+    const live = this.liveSubmissions.get(formIndex) ?? [];
+    const total = seeded.count + live.length;
+    const items: FormSubmission[] = [];
+    let i = seeded.count - 1;
+    let j = live.length - 1;
+    for (let position = 0; position < total && items.length < limit; position++) {
+      const takeLive = j >= 0 && (i < 0 || live[j]!.t >= seeded.t[i]!);
+      const next: FormSubmission = takeLive ? live[j--]! : { t: seeded.t[i]!, contact: seeded.contact[i]!, conversionId: seededId(i--) };
+      if (position >= offset) items.push(next);
+    }
+    return { items, total };
   }
 
   get writtenContactCount(): number {

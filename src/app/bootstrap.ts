@@ -4,6 +4,7 @@ import type { Installation, Provider, SecretBox, Store, Workspace } from '../sto
 import { connectorRegistry } from '../../connectors/registry';
 import type { ConnectorRegistry } from '../connector/connector-registry';
 import { parseCredentials, sealCredentials } from './credentials';
+import { checkRatePolicyName } from './installation-rate-policy';
 
 export interface ConnectSystem {
   provider: Provider;
@@ -12,6 +13,11 @@ export interface ConnectSystem {
   displayName: string;
   /** In the shape the provider's connector declares (checked before anything is stored). */
   credentials: unknown;
+  /**
+   * The account's request budget, by name in the connector's `ratePolicies` (e.g. the tier an
+   * operator configured); stored with the installation. Absent: left as it is (a new one: none).
+   */
+  ratePolicy?: string;
 }
 
 /** A new workspace with the default rulebook published, so scoring can start at once. */
@@ -41,6 +47,7 @@ export async function ensureInstallations(
   const credentials = systems.map((system) =>
     parseCredentials({ id: `(new ${system.externalAccountId})`, provider: system.provider, displayName: system.displayName }, connectors.get(system.provider).credentialsSchema, system.credentials),
   );
+  for (const system of systems) checkRatePolicyName(connectors.get(system.provider), system.ratePolicy);
   const existing = await Promise.all(systems.map((system) => store.installations.findByExternalAccount(system.provider, system.externalAccountId)));
   let workspaceId = existing.find((installation) => installation !== null)?.workspaceId;
   workspaceId ??= (await createWorkspace(store, workspaceName, rulebookPath)).id;
@@ -53,8 +60,12 @@ export async function ensureInstallations(
         externalAccountId: system.externalAccountId,
         displayName: system.displayName,
         status: 'active',
+        ratePolicy: system.ratePolicy ?? null,
       }));
     await store.installations.setCredentials(installation.workspaceId, installation.id, sealCredentials(box, installation.id, credentials[index]));
+    if (system.ratePolicy !== undefined && installation.ratePolicy !== system.ratePolicy) {
+      await store.installations.setRatePolicy(installation.workspaceId, installation.id, system.ratePolicy);
+    }
     installations.push((await store.installations.get(installation.workspaceId, installation.id))!);
   }
   return installations;

@@ -18,7 +18,7 @@ export interface ConnectorFactoryDeps {
   logger: Logger;
   limiter: RateLimiter;
   registry: ConnectorRegistry;
-  /** The request budget of each installation: its provider's default unless configured otherwise. */
+  /** The request budget of each installation (the one stored with it; installation-rate-policy.ts). */
   ratePolicyFor: (installation: Installation) => RatePolicy;
   /**
    * Shared by all processes for token refreshes (a lock per installation, so a rotated refresh

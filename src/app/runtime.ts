@@ -18,6 +18,7 @@ import { SecretBox, createStore, subjectHasher, type Installation, type Provider
 import { createConnectorFactory } from './connector-factory';
 import { createRedisRefreshLock } from '../connector/redis-refresh-lock';
 import { createEngineCache } from './engine-cache';
+import { installationRatePolicy } from './installation-rate-policy';
 import type { JobDeps } from '../../jobs/job-deps';
 import { loadSecretKey } from './secret-key';
 import type { HealOptions } from './heal-options';
@@ -31,7 +32,10 @@ export interface RuntimeOptions {
   /** `memory` for tests; default: LEADSTAGE_DATA_DIR (ignored when DATABASE_URL is set). */
   dataDir?: string;
   logger?: Logger;
-  /** A request budget per installation of a provider, instead of its connector's default (the demo compresses a window). */
+  /**
+   * A request budget for every installation of a provider, instead of the one each installation
+   * stores (the demo, tests and benchmarks compress a window or lift it).
+   */
   ratePolicies?: Partial<Record<Provider, RatePolicy>>;
   /** The connectors this runtime knows (default: connectors/registry.ts). */
   connectors?: ConnectorRegistry;
@@ -135,12 +139,12 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const limiter = createRedisRateLimiter(redis, { prefix });
   const connectors = options.connectors ?? connectorRegistry;
   const installationPolicies = new Map<string, RatePolicy>();
-  // explicit (environment mode) > the runtime's override (demo, tests) > chosen at install > the connector's default
+  // explicit in this process > the runtime's override (demo, tests) > the installation's own (chosen at
+  // install or from configuration); a connector whose limits follow the account has no default to guess
   const ratePolicyFor = (installation: Installation): RatePolicy =>
     installationPolicies.get(installation.id) ??
     options.ratePolicies?.[installation.provider] ??
-    ratePolicyNamed(connectors.get(installation.provider).ratePolicies, installation.ratePolicy) ??
-    connectors.get(installation.provider).defaultRatePolicy;
+    installationRatePolicy(connectors.get(installation.provider), installation);
   const installations = new Map<string, Installation>();
   const connectorFor = createConnectorFactory({ store, box, metrics, logger, limiter, registry: connectors, ratePolicyFor, redis, prefix });
   const deps: JobDeps = {

@@ -23,9 +23,17 @@ export interface ConnectorModule<Credentials = unknown> {
    * credential blob of another connector, or one missing a field, is a clear error, never a cast.
    */
   readonly credentialsSchema: z.ZodType<Credentials>;
-  /** The request budgets this system can have, by name, and the one an installation gets by default. */
+  /**
+   * The request budgets this system can have, by name. Each installation stores the name of its own
+   * (`installations.rate_policy`), chosen at install or from configuration.
+   */
   readonly ratePolicies: Readonly<Record<string, RatePolicy>>;
-  readonly defaultRatePolicy: RatePolicy;
+  /**
+   * The budget of an installation that names none. Only for a system whose limits are the same for
+   * every account; leave it out where they follow the account's app type or tier, so that no
+   * installation is ever paced by a guess (the app refuses to run one without a policy).
+   */
+  readonly defaultRatePolicy?: RatePolicy;
   /** Whether it can hold rep tasks (a marketing automation platform cannot). */
   readonly createsTasks: boolean;
   /** Turns anything its connector threw into the shared shape (see crm-error.ts). */
@@ -60,8 +68,11 @@ export interface EnvironmentInstallation<Credentials> {
   externalAccountId: string;
   displayName: string;
   credentials: Credentials;
-  /** The rate policy the variables chose (by name in `ratePolicies`); default `defaultRatePolicy`. */
-  ratePolicy?: RatePolicy;
+  /**
+   * The rate policy the variables chose, by name in `ratePolicies`; stored with the installation.
+   * Absent: `defaultRatePolicy` (a connector without one must choose here).
+   */
+  ratePolicy?: string;
   /** The variables that hold secrets, so the app registers them with the log redactor. */
   secrets: string[];
 }

@@ -32,6 +32,19 @@ export interface PulledPerson {
   /** When the CRM last modified the record (ISO 8601). */
   modifiedAt: string;
   /**
+   * Canonical fields this record reads from a property Leadstage also writes, field → property (a
+   * CRM's own lifecycle stage, read as `crmStage` and written from the decision's stage). A change in
+   * such a field is our own write-back echoing when the property's pulled value is what the store
+   * already knew (`writableValues` against the values last pulled or confirmed written): not a change,
+   * so the person is not re-scored for it. Top-level canonical fields only.
+   */
+  readBack?: Record<string, string>;
+  /**
+   * The connector's digest of the record's properties as pulled, less the ones Leadstage writes
+   * (`writableValues` carries those). Stored with the record; see PullContext.unchanged.
+   */
+  fingerprint?: string;
+  /**
    * Earlier CRM records of this same human that this record replaces (a lead converted
    * into this contact). The store keeps one person: their identities, events and decision history
    * join this record's person, and the earlier records are retired (never written to again).
@@ -89,6 +102,20 @@ export interface PullPage {
 export interface PullContext {
   /** Injected time (ms): incremental windows end here, never at the wall clock. */
   now: number;
+  /**
+   * Optional (the sync job gives it): which of these records the store already holds exactly so,
+   * the same fingerprint and the same values of the properties Leadstage writes (as last pulled or
+   * confirmed written). Nothing about them is new (typically our own write-back echoing, which
+   * moved their modification time), so a connector may leave them out of the page and skip the
+   * reads that would complete them.
+   */
+  unchanged?(records: readonly RecordState[]): Promise<ReadonlySet<string>>;
+}
+
+/** A record as just read, for PullContext.unchanged. */
+export interface RecordState extends CrmRecordKey {
+  fingerprint: string;
+  writableValues: Record<string, string | null>;
 }
 
 /**
@@ -126,7 +153,12 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 }
 
 export type WriteOutcome =
-  | { crmId: string; status: 'ok' }
+  /**
+   * `written`: the properties the CRM accepted, as sent (after the connector's own policies). The
+   * store keeps them as the record's current values, so the echo of this write, pulled back, is
+   * recognised as ours. Absent: the connector does not say, and the next pull tells.
+   */
+  | { crmId: string; status: 'ok'; written?: Record<string, string> }
   /** Transient (5xx, rate limit, timeout): the write stays in the outbox and is retried. */
   | { crmId: string; status: 'retry'; error: string }
   /** Permanent for this record (bad value, deleted record): recorded against the person and shown. */

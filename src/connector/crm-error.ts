@@ -33,12 +33,17 @@ export interface CrmErrorClass {
   reauthorize: boolean;
 }
 
-/** What a connector says about an error it did not raise itself (a store or a programming error). */
+/**
+ * What a connector says about an error it did not raise itself (a store or a programming error):
+ * retryable, unless the error says `retryable: false` (unreadable credentials, no rate policy),
+ * which retrying cannot mend.
+ */
 export function unclassifiedError(error: unknown): CrmErrorClass {
+  const said = typeof error === 'object' && error !== null ? (error as { retryable?: unknown }).retryable : undefined;
   return {
     code: 'UNCLASSIFIED',
     message: error instanceof Error ? error.message : String(error),
-    retryable: true,
+    retryable: said !== false,
     waitUntilMs: null,
     budget: null,
     pauseInstallation: false,

@@ -37,7 +37,10 @@ export interface Installation {
   status: InstallationStatus;
   /** Why it is not active (for the console), or null. */
   statusReason: string | null;
-  /** The request budget chosen at install, by name in its connector's `ratePolicies`; null: the default. */
+  /**
+   * The request budget the account's CRM grants this installation, by name in its connector's
+   * `ratePolicies` (chosen at install or from configuration); null: the connector's default, if it has one.
+   */
   ratePolicy: string | null;
   hasCredentials: boolean;
   createdAt: string;

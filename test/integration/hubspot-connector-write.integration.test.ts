@@ -150,7 +150,8 @@ describe('HubSpot connector: writes and tasks', () => {
 
       const before = sandbox.stats().writes;
       const [outcome] = await connector.write([write(id, { lifecyclestage: 'lead', leadstage_score: '5' }, { lifecyclestage: 'salesqualifiedlead' })]);
-      expect(outcome).toEqual({ crmId: id, status: 'ok' });
+      // what HubSpot accepted: the score, not the backward stage (never sent)
+      expect(outcome).toEqual({ crmId: id, status: 'ok', written: { leadstage_score: '5' } });
       expect(stored(id, 'lifecyclestage')).toBe('salesqualifiedlead');
       expect(stored(id, 'leadstage_score')).toBe('5');
       const after = sandbox.stats().writes;
@@ -170,7 +171,10 @@ describe('HubSpot connector: writes and tasks', () => {
         write(id, { lifecyclestage: 'marketingqualifiedlead', leadstage_stage: 'mql' }, { lifecyclestage: 'salesqualifiedlead' }),
         write(other, { leadstage_score: '7' }),
       ]);
-      expect(outcomes).toEqual([{ crmId: id, status: 'ok' }, { crmId: other, status: 'ok' }]);
+      expect(outcomes).toEqual([
+        { crmId: id, status: 'ok', written: { lifecyclestage: 'marketingqualifiedlead', leadstage_stage: 'mql' } },
+        { crmId: other, status: 'ok', written: { leadstage_score: '7' } },
+      ]);
       expect(stored(id, 'lifecyclestage')).toBe('marketingqualifiedlead');
       expect(stored(id, 'leadstage_stage')).toBe('mql');
       expect(stored(other, 'leadstage_score')).toBe('7');

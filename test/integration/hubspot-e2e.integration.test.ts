@@ -32,7 +32,7 @@ describe(`HubSpot end to end (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlit
     sandbox = await startHubSpotSandbox({ port: 0, contacts: CONTACTS, rateLimit: { maxPerWindow: 100_000, searchMax: 10_000 }, warm: true });
     runtime = await openTestRuntime(uniqueRun('e2e'), { clock: sandboxAligned(sandbox.clock.now()), queueDriver: 'in-process' });
     [installation] = (await ensureInstallations(runtime.store, runtime.box, 'E2E company', 'config/rulebook.default.yaml', [
-      { provider: 'hubspot', externalAccountId: `e2e-${RUN}`, displayName: 'E2E portal', credentials: { accessToken: sandbox.token, basePath: sandbox.url } },
+      { provider: 'hubspot', externalAccountId: `e2e-${RUN}`, displayName: 'E2E portal', credentials: { accessToken: sandbox.token, basePath: sandbox.url }, ratePolicy: 'publicApp' },
     ])) as [Installation];
     await startFirstSync(runtime, installation);
     drained = await runtime.inProcess!.runUntilIdle();

@@ -65,12 +65,29 @@ describe('HubSpot sandbox: limits and faults', () => {
     expect(stats.requests.byStatus).toEqual({ '200': 4, '429': 1 });
   });
 
-  it('can be compressed for a benchmark: 110 per 1 s', async () => {
+  it("gives a private app its portal tier's limits: a Starter portal's 100 per 10 s, compressible for a benchmark", async () => {
     await start({ rateLimit: { windowMs: 1_000 } });
-    for (let i = 0; i < 110; i++) await client.crm.contacts.basicApi.getPage(1);
-    expect((await failure(client.crm.contacts.basicApi.getPage(1))).code).toBe(429);
+    for (let i = 0; i < 100; i++) await client.crm.contacts.basicApi.getPage(1);
+    const refused = await failure(client.crm.contacts.basicApi.getPageWithHttpInfo(1));
+    expect(refused.code).toBe(429);
+    expect(refused.body.policyName).toBe('TEN_SECONDLY_ROLLING');
     monotonic = 1_001;
-    await expect(client.crm.contacts.basicApi.getPage(1)).resolves.toBeDefined();
+    const info = await client.crm.contacts.basicApi.getPageWithHttpInfo(1);
+    expect(info.headers['x-hubspot-ratelimit-max']).toBe('100');
+    expect(info.headers['x-hubspot-ratelimit-daily']).toBe('250000');
+  });
+
+  it.each([
+    ['professional', 0, '190', '625000'],
+    ['enterprise', 0, '190', '1000000'],
+    ['professional', 1, '250', '1625000'],
+    ['enterprise', 2, '250', '3000000'],
+  ] as const)('a %s portal with %d API limit add-on(s): %s per 10 s and %s a day for its private app', async (tier, addOns, perWindow, daily) => {
+    await start({ tier, apiLimitIncrease: addOns });
+    const info = await client.crm.contacts.basicApi.getPageWithHttpInfo(1);
+    expect(info.headers['x-hubspot-ratelimit-max']).toBe(perWindow);
+    expect(info.headers['x-hubspot-ratelimit-interval-milliseconds']).toBe('10000');
+    expect(info.headers['x-hubspot-ratelimit-daily']).toBe(daily);
   });
 
   it('limits search separately (SECONDLY, no rate-limit headers) from the other calls', async () => {

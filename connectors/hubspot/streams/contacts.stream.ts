@@ -4,7 +4,9 @@
  * `lastmodifieddate` from the moment the full pass started, in windows that never need more than
  * 10,000 results (modified-window-search.ts). Each page costs one companies batch read and one
  * deals batch read (plus, on the search path, one v4 associations read for deals), never a call
- * per contact.
+ * per contact. On the search path, contacts the store already holds exactly so (the same fingerprint
+ * and writable values: our own write-back's echo, which moved lastmodifieddate) are left out before
+ * those reads (PullContext.unchanged): a re-sync after a write-back costs its searches only.
  *
  * Cursors: `{phase:'full', after, startedAt}` then `{phase:'incremental', since, until, skip, span}`.
  *
@@ -13,9 +15,9 @@
  * folds a merged contact it knows into the survivor, and ignores the rest, repeats included).
  * Deleted and privacy-deleted contacts are not reported yet (docs/data-protection.md).
  */
-import type { PullPage, PulledPerson, RemovedRecord, StreamCursor } from '../../../src/connector/crm-connector';
+import type { PullContext, PullPage, PulledPerson, RemovedRecord, StreamCursor } from '../../../src/connector/crm-connector';
 import type { HubSpotHttp } from '../hubspot-http';
-import { contactToPerson, type HubSpotContact } from '../mapping/contact-to-person';
+import { CONTACT_EXTRA_PROPERTIES, contactFingerprint, contactToPerson, contactWritableValues, type HubSpotContact } from '../mapping/contact-to-person';
 import type { FieldMappings } from '../mapping/field-mappings';
 import { BATCH_READ_LIMIT, chunk, countDeals, readAssociations, readCompanies } from './crm-batch-reads';
 import { CursorError, cursorNumber, cursorString } from '../../../src/connector/shared/cursor.util';
@@ -34,7 +36,7 @@ export interface ContactsStreamDeps {
 const MERGED_IDS = 'hs_merged_object_ids';
 
 function properties(mappings: FieldMappings): string[] {
-  return [...new Set([...mappings.pullProperties, 'lastmodifieddate', 'associatedcompanyid', MERGED_IDS])];
+  return [...new Set([...mappings.pullProperties, ...CONTACT_EXTRA_PROPERTIES, MERGED_IDS])];
 }
 
 /** The contacts merged into each of these: removed, into their survivor. */
@@ -66,10 +68,10 @@ function incremental(next: WindowCursor): StreamCursor {
   return { phase: 'incremental', since: next.since, until: next.until, skip: next.skip, span: next.span };
 }
 
-export async function pullContacts(deps: ContactsStreamDeps, cursor: StreamCursor | null, now: number): Promise<PullPage> {
+export async function pullContacts(deps: ContactsStreamDeps, cursor: StreamCursor | null, context: PullContext): Promise<PullPage> {
   const phase = cursor === null ? 'full' : cursorString(cursor, STREAM, 'phase');
-  if (phase === 'full') return pullFullPage(deps, cursor, now);
-  if (phase === 'incremental') return pullIncrementalPage(deps, cursor!, now);
+  if (phase === 'full') return pullFullPage(deps, cursor, context.now);
+  if (phase === 'incremental') return pullIncrementalPage(deps, cursor!, context);
   throw new CursorError(`${STREAM} cursor: phase must be "full" or "incremental", got ${JSON.stringify(phase)}`);
 }
 
@@ -92,7 +94,8 @@ async function pullFullPage(deps: ContactsStreamDeps, cursor: StreamCursor | nul
   return withRemoved({ people, events: [], next }, contacts.map((c) => c.contact));
 }
 
-async function pullIncrementalPage(deps: ContactsStreamDeps, cursor: StreamCursor, now: number): Promise<PullPage> {
+async function pullIncrementalPage(deps: ContactsStreamDeps, cursor: StreamCursor, context: PullContext): Promise<PullPage> {
+  const { now } = context;
   const props = properties(deps.mappings);
   const step = await searchModifiedWindow({
     stream: STREAM,
@@ -117,9 +120,17 @@ async function pullIncrementalPage(deps: ContactsStreamDeps, cursor: StreamCurso
       return { total: response.total, results: response.results.map((r) => ({ id: r.id, properties: r.properties, updatedAt: r.updatedAt })) };
     },
   });
-  if (step.results.length === 0) return { people: [], events: [], next: step.next && incremental(step.next) };
-  const deals = await readAssociations(deps.http, 'contacts', 'deals', step.results.map((r) => r.id));
-  const people = await toPeople(deps, step.results.map((contact) => ({
+  // what the store already holds exactly so (our own write-back echoing: it moved lastmodifieddate)
+  // needs no company, deal or association reads: it is left out of the page
+  const known = step.results.length > 0 && context.unchanged
+    ? await context.unchanged(step.results.map((contact) => ({
+        objectType: 'contact' as const, crmId: contact.id, fingerprint: contactFingerprint(contact, deps.mappings), writableValues: contactWritableValues(contact, deps.mappings),
+      })))
+    : new Set<string>();
+  const changed = step.results.filter((contact) => !known.has(contact.id));
+  if (changed.length === 0) return { people: [], events: [], next: step.next && incremental(step.next) };
+  const deals = await readAssociations(deps.http, 'contacts', 'deals', changed.map((r) => r.id));
+  const people = await toPeople(deps, changed.map((contact) => ({
     contact,
     companyId: contact.properties.associatedcompanyid ?? null,
     dealIds: deals.get(contact.id) ?? [],

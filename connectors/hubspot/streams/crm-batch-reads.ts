@@ -3,7 +3,9 @@
  * companies and deals (≤100 per call). One call per page and object type, never one per record:
  * the API quota is the physical limit of a sync (SPEC.md §7).
  */
+import { HubSpotApiError } from '../hubspot-api-error';
 import type { HubSpotHttp } from '../hubspot-http';
+import { PERMANENT_CATEGORIES } from '../write/batch-outcomes.util';
 import type { DealCounts } from '../mapping/contact-to-person';
 
 export const BATCH_READ_LIMIT = 100;
@@ -18,7 +20,23 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
 type AssociationFrom = 'contacts' | 'meetings' | 'calls';
 type AssociationTo = 'contacts' | 'companies' | 'deals';
 
-/** from id → associated ids. "No associations" is a 207 error entry, not a failure: it maps to []. */
+/** HubSpot's subCategory for an input that has no associations of the type asked (a 207 entry). */
+export const NO_ASSOCIATIONS_FOUND = 'crm.associations.NO_ASSOCIATIONS_FOUND';
+
+interface AssociationError {
+  category?: string;
+  subCategory?: unknown;
+  message?: string;
+  context?: Record<string, string[]>;
+}
+
+/**
+ * from id → associated ids (`toObjectId` typed a string by the spec, seen as a number: both read).
+ * A 207 lists inputs that failed. "No associations" is one of them, told apart by its subCategory
+ * (`crm.associations.NO_ASSOCIATIONS_FOUND`), and maps to []; so does an input that no longer exists.
+ * Any other failure (HubSpot's own, a timeout) is not "no associations": read as none, a customer's won
+ * deal would silently vanish from the person, so the read fails and the page is pulled again.
+ */
 export async function readAssociations(
   http: HubSpotHttp,
   from: AssociationFrom,
@@ -26,14 +44,31 @@ export async function readAssociations(
   ids: readonly string[],
 ): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
+  const endpoint = `POST /crm/v4/associations/${from}/${to}/batch/read`;
   for (const part of chunk([...new Set(ids)], ASSOCIATION_BATCH_LIMIT)) {
-    const response = await http.sdk('standard', `POST /crm/v4/associations/${from}/${to}/batch/read`, (c) =>
+    const response = await http.sdk('standard', endpoint, (c) =>
       c.crm.associations.v4.batchApi.getPage(from, to, { inputs: part.map((id) => ({ id })) }));
     for (const result of response.results) {
       out.set(String(result._from.id), result.to.map((t) => String(t.toObjectId)));
     }
+    const failed = ((response as { errors?: AssociationError[] }).errors ?? []).filter((error) => !meansNoAssociations(error));
+    if (failed.length > 0) {
+      const first = failed[0]!;
+      const category = first.category ?? 'UNKNOWN';
+      const inputs = failed.flatMap((error) => error.context?.fromObjectId ?? error.context?.ids ?? []);
+      throw new HubSpotApiError(
+        `HubSpot ${endpoint} failed for ${inputs.length > 0 ? `${inputs.length} input(s) (${inputs.slice(0, 5).join(', ')})` : 'some inputs'} (${category}): ${first.message ?? 'no message'}`,
+        endpoint, 207, !PERMANENT_CATEGORIES.has(category), category,
+      );
+    }
   }
   return out;
+}
+
+function meansNoAssociations(error: AssociationError): boolean {
+  if (error.subCategory === NO_ASSOCIATIONS_FOUND) return true;
+  // the input itself is gone (deleted since it was read): nothing of it to associate
+  return error.category === 'OBJECT_NOT_FOUND' && (error.subCategory === undefined || error.subCategory === null);
 }
 
 export type PropertyBag = Record<string, string | null | undefined>;

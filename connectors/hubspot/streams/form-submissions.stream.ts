@@ -1,10 +1,23 @@
 /**
  * The `form_submissions` stream: lists forms (`GET /marketing/v3/forms`), then pages each form's
- * submissions (`GET /form-integrations/v1/submissions/forms/:guid`, newest first) down to the
- * pass's watermark. A pass covers [since, until) with `until` fixed when the pass starts, so
- * submissions arriving meanwhile belong to the next pass. One API page per pull.
+ * submissions (`GET /form-integrations/v1/submissions/forms/:guid`: `limit` ≤50, `after` paging,
+ * "returned in reverse-chronological order" with each submission's `submittedAt`, per the v1
+ * reference; the endpoint takes no time filter). One API page per pull.
  *
- * Cursor: `{since, until, formId, after}`; `next: null` once since has reached `now`.
+ * Incremental by the data's own clock, per form: the cursor keeps, for each form, the newest
+ * `submittedAt` already taken (`w:<formId>`), and a form is paged only down to it. An incremental pass
+ * with nothing new costs the form list and one page per form, whatever the portal's history. The
+ * watermark is HubSpot's time, never ours: a pass that used its own start as the next one's watermark
+ * lost every submission stamped before that instant but readable only after it (HubSpot processes
+ * submissions asynchronously; our clock is not HubSpot's). The conversion id taken at the watermark
+ * (`c:<formId>`) keeps that one from being taken again; another at the very same millisecond is
+ * (events are unique by id, so it is stored once).
+ *
+ * Cursor: `{v: 2, since, until, formId, after, stop, newest, newestId, "w:<formId>": ms, "c:<formId>": id…}`. `since` is when the
+ * last finished pass started (our clock: a pass starts at most once per run); `until` the running
+ * pass's start; `stop` the paged form's watermark before this pass and `newest` the newest taken from
+ * it so far. A cursor without `v` (written before per-form watermarks) counts `since` as every
+ * form's watermark.
  */
 import type { EngagementEvent } from '../../../src/model/event';
 import type { PullPage, PulledEvent, StreamCursor } from '../../../src/connector/crm-connector';
@@ -15,6 +28,10 @@ import { assetTitleOf, CONTACT_ME_FIELD, contentStageOf, formEventType, TRUTHY }
 const STREAM = 'form_submissions';
 const FORMS_PAGE = 50;
 const SUBMISSIONS_PAGE = 50;
+const VERSION = 2;
+const WATERMARK = 'w:';
+/** The conversion id of the submission at a form's watermark, so it is not taken twice. */
+const AT_WATERMARK = 'c:';
 
 interface FormSummary {
   id: string;
@@ -31,13 +48,28 @@ interface FormsResponse {
   paging?: { next?: { after?: string } };
 }
 
+/** The newest submittedAt already taken from a form (0: none, its whole history is new). */
+function watermarkOf(cursor: StreamCursor | null, formId: string): number {
+  if (cursor === null) return 0;
+  if (cursor.v !== VERSION) return cursorNumber(cursor, STREAM, 'since', true) ?? 0;
+  return cursorNumber(cursor, STREAM, `${WATERMARK}${formId}`, true) ?? 0;
+}
+
+/** Every form's watermark from `cursor`, for the forms of this pass (gone forms are dropped). */
+function watermarks(cursor: StreamCursor | null, forms: readonly FormSummary[]): StreamCursor {
+  return Object.fromEntries(forms.flatMap((form) => [
+    [`${WATERMARK}${form.id}`, watermarkOf(cursor, form.id)],
+    [`${AT_WATERMARK}${form.id}`, cursor?.v === VERSION ? cursorString(cursor, STREAM, `${AT_WATERMARK}${form.id}`) : null],
+  ]));
+}
+
 export class FormSubmissionsStream {
   private forms: FormSummary[] | undefined;
 
   constructor(private readonly http: HubSpotHttp) {}
 
   async pull(cursor: StreamCursor | null, now: number): Promise<PullPage> {
-    const since = cursor ? cursorNumber(cursor, STREAM, 'since') : 0;
+    const since = cursor ? cursorNumber(cursor, STREAM, 'since', true) ?? 0 : 0;
     let formId = cursor ? cursorString(cursor, STREAM, 'formId') : null;
     const after = cursor ? cursorString(cursor, STREAM, 'after') : null;
     if (formId === null && since >= now) return { people: [], events: [], next: null };
@@ -47,36 +79,56 @@ export class FormSubmissionsStream {
     if (formId === null || !this.forms) this.forms = await this.listForms();
     let index = formId === null ? 0 : this.forms.findIndex((f) => f.id === formId);
     // The form went away mid-pass: start the pass over (events dedupe by id).
-    const resumeAfter = index === -1 ? null : after;
+    const resuming = index !== -1 && formId !== null;
     if (index === -1) index = 0;
+    const marks = watermarks(cursor, this.forms);
     const form = this.forms[index];
-    const finished: StreamCursor = { since: until, until: null, formId: null, after: null };
+    const finished: StreamCursor = { v: VERSION, since: until, until: null, formId: null, after: null, stop: null, newest: null, newestId: null, ...marks };
     if (!form) return { people: [], events: [], next: finished };
     formId = form.id;
+    // this form's watermark as it was before the pass, and the newest taken from it in this pass
+    const stop = resuming ? cursorNumber(cursor!, STREAM, 'stop', true) ?? watermarkOf(cursor, form.id) : watermarkOf(cursor, form.id);
+    const takenAtStop = marks[`${AT_WATERMARK}${form.id}`] ?? null;
+    let newest = resuming ? cursorNumber(cursor!, STREAM, 'newest', true) ?? stop : stop;
+    let newestId = (resuming ? cursorString(cursor!, STREAM, 'newestId') : null) ?? takenAtStop;
 
     const response = await this.http.json<SubmissionsResponse>('standard', 'GET /form-integrations/v1/submissions/forms/:guid', {
       method: 'GET',
       path: `/form-integrations/v1/submissions/forms/${encodeURIComponent(form.id)}`,
-      qs: { limit: String(SUBMISSIONS_PAGE), ...(resumeAfter ? { after: resumeAfter } : {}) },
+      qs: { limit: String(SUBMISSIONS_PAGE), ...(resuming && after ? { after } : {}) },
     });
-    const submissions = response.results ?? [];
     const events: PulledEvent[] = [];
     let reachedWatermark = false;
-    for (const submission of submissions) {
+    for (const submission of response.results ?? []) {
       const at = Number(submission.submittedAt);
       if (!Number.isFinite(at)) continue;
-      if (at < since) {
+      if (at < stop) {
         reachedWatermark = true; // newest first: everything after this is older still
         break;
       }
+      // the pass ends at its start (a later submission is the next pass's: the watermark waits for it)
       if (at >= until) continue;
+      if (at === stop && submission.conversionId !== undefined && submission.conversionId === takenAtStop) continue;
+      if (at > newest || (at === newest && newestId === null)) {
+        newest = at;
+        newestId = submission.conversionId ?? null;
+      }
       const event = toEvent(form, submission, at);
       if (event) events.push(event);
     }
     const nextAfter = response.paging?.next?.after;
-    if (!reachedWatermark && nextAfter) return { people: [], events, next: { since, until, formId, after: nextAfter } };
+    if (!reachedWatermark && nextAfter) {
+      return { people: [], events, next: { v: VERSION, since, until, formId, after: nextAfter, stop, newest, newestId, ...marks } };
+    }
+    const done = { ...marks, [`${WATERMARK}${form.id}`]: newest, [`${AT_WATERMARK}${form.id}`]: newestId };
     const following = this.forms[index + 1];
-    return { people: [], events, next: following ? { since, until, formId: following.id, after: null } : finished };
+    return {
+      people: [],
+      events,
+      next: following
+        ? { v: VERSION, since, until, formId: following.id, after: null, stop: null, newest: null, newestId: null, ...done }
+        : { ...finished, ...done },
+    };
   }
 
   private async listForms(): Promise<FormSummary[]> {

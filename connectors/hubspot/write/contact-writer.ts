@@ -65,7 +65,13 @@ export class ContactWriter {
     }
     for (const [index, outcome] of await this.send(second)) outcomes[index] = outcome;
 
-    return writes.map((w, i) => ({ crmId: w.crmId, ...outcomes[i]! }));
+    // what HubSpot accepted for each record, as sent: the clear-then-set's second value wins
+    const written = new Map<number, Record<string, string>>();
+    for (const update of [...first, ...second]) written.set(update.index, { ...written.get(update.index), ...update.properties });
+    return writes.map((w, i) => {
+      const outcome = outcomes[i]!;
+      return outcome.status === 'ok' ? { crmId: w.crmId, status: 'ok' as const, written: written.get(i) ?? {} } : { crmId: w.crmId, ...outcome };
+    });
   }
 
   private applyPolicies(write: CrmWrite): Record<string, string> {

@@ -2,13 +2,14 @@
  * The sandbox's own control API under `/__sandbox/` (no auth, no rate limits, not counted in stats):
  * the kit's stats, fault switches, clock and seed description (../../kit/admin.ts), and HubSpot's
  * rate-limit settings, the public app (install, uninstall), its webhook settings and deliveries, and
- * contact changes as a CRM user makes them. Everything here is also reachable from code through the
+ * contact changes as a CRM user makes them, and form submissions as visitors make them. Everything here is also reachable from code through the
  * handle `startHubSpotSandbox()` returns.
  */
 import { Router } from 'express';
 import { badBody, commonAdminRouter } from '../../kit/admin';
 import { applyContactChanges, ChangeRejected, type ContactChangeRequest } from '../contact-changes';
 import type { SandboxContext } from '../context';
+import { FormSubmissionRejected, submitForm, type FormSubmissionRequest } from '../form-submissions';
 import { PORTAL_NAME, PORTAL_USERS } from '../oauth';
 import type { RateLimitOptions } from '../rate-limit';
 import { describeSeed } from '../seed';
@@ -96,6 +97,16 @@ export function adminRouter(ctx: SandboxContext): Router {
       res.json(applyContactChanges(ctx, (req.body ?? {}) as ContactChangeRequest));
     } catch (error) {
       if (error instanceof ChangeRejected) return badBody(res, error.problems);
+      throw error;
+    }
+  });
+
+  // a visitor submitting a form
+  router.post('/__sandbox/forms/:formId/submissions', (req, res) => {
+    try {
+      res.json(submitForm(ctx, { ...((req.body ?? {}) as Omit<FormSubmissionRequest, 'formId'>), formId: req.params.formId }));
+    } catch (error) {
+      if (error instanceof FormSubmissionRejected) return badBody(res, error.problems);
       throw error;
     }
   });

@@ -10,7 +10,7 @@ import { apiWriteSource, emitPropertyChanges } from '../contact-changes';
 import { batchTimes, callerOf, type SandboxContext } from '../context';
 import { toApiObject } from '../crm-view';
 import { derivedChanges, planContactUpdate, type PropertyProblem } from '../contact-writes';
-import { HubSpotError, validationError, type BatchError } from '../errors';
+import { batchError, HubSpotError, validationError, type BatchError } from '../errors';
 import { checkBatchSize } from './crm-objects';
 
 function invalidPropertiesMessage(problems: PropertyProblem[]): string {
@@ -67,20 +67,21 @@ export function contactsUpdateRouter(ctx: SandboxContext): Router {
       }
       if (ctx.faults.batchRecordFails(id)) {
         ctx.stats.fault('batchRecordFailures');
-        errors.push({
-          status: 'error', category: 'INTERNAL_ERROR',
+        errors.push(batchError({
+          category: 'INTERNAL_ERROR',
           message: `Simulated failure updating contact ${id} (sandbox fault); the record was not changed and may be retried.`,
           context: { ids: [id] },
-        });
+        }));
         continue;
       }
       const plan = planContactUpdate(snapshot, properties, definitions);
       if (plan.problems.length > 0) {
         ctx.stats.write('contactUpdateErrors');
-        errors.push({
-          status: 'error', category: 'VALIDATION_ERROR', message: invalidPropertiesMessage(plan.problems),
+        errors.push(batchError({
+          category: 'VALIDATION_ERROR', message: invalidPropertiesMessage(plan.problems),
           context: { ids: [id], propertyName: plan.problems.map((p) => p.name) },
-        });
+          errors: plan.problems.map((p) => ({ message: p.message, code: p.error, context: { propertyName: [p.name] } })),
+        }));
         continue;
       }
       if (Object.keys(plan.changes).length > 0) {
@@ -93,11 +94,11 @@ export function contactsUpdateRouter(ctx: SandboxContext): Router {
       results.push(toApiObject(store.contactRecord(index), contacts(), Object.keys(properties)));
     }
     if (missing.length > 0) {
-      errors.unshift({
-        status: 'error', category: 'OBJECT_NOT_FOUND',
+      errors.unshift(batchError({
+        category: 'OBJECT_NOT_FOUND',
         message: 'Could not get some CONTACT objects, they may be deleted or not exist. Check that ids are valid.',
         context: { ids: missing },
-      });
+      }));
     }
     const payload: Record<string, unknown> = { status: 'COMPLETE', results, ...batchTimes(ctx, started) };
     if (errors.length > 0) Object.assign(payload, { numErrors: errors.length, errors });

@@ -7,9 +7,9 @@ import { Router, type Request } from 'express';
 import { batchTimes, type SandboxContext } from '../context';
 import type { CrmRecord } from '../crm-record';
 import { intParam, listParam, stringParam, toApiObject, type ApiObject } from '../crm-view';
-import { HubSpotError, notFound, validationError, type BatchError } from '../errors';
+import { batchError, HubSpotError, notFound, validationError, type BatchError } from '../errors';
 import { associationTypes, normalizeObjectType, SINGULAR, type CrmObjectType } from '../object-types';
-import { matchesSearch, parseSearchRequest, searchComparator } from '../search-filter';
+import { indexedRange, matchesSearch, parseSearchRequest, searchComparator } from '../search-filter';
 import type { CrmCollection } from '../store';
 
 export const BATCH_LIMIT = 100;
@@ -105,18 +105,33 @@ export function crmObjectsRouter(ctx: SandboxContext): Router {
     const collection = ctx.store.collection(type);
     const search = parseSearchRequest(req.body);
     const typeOf = (name: string) => collection.propertyType(name);
-    const matches: CrmRecord[] = [];
-    for (const record of collection.scan()) {
-      if (matchesSearch(record, search, typeOf, QUERY_FIELDS[type])) matches.push(record);
+    const index = collection.indexed;
+    const planned = index ? indexedRange(search, index.property) : null;
+    let total: number;
+    let page: CrmRecord[];
+    if (index && planned?.covered && search.sort?.propertyName === index.property && !search.sort.descending) {
+      // the index alone answers: the range's size and the page, without reading the other records
+      total = index.count(planned.range);
+      page = index.slice(planned.range, search.offset, search.limit);
+      ctx.stats.searched(page.length);
+    } else {
+      const matches: CrmRecord[] = [];
+      let read = 0;
+      for (const record of index && planned ? index.records(planned.range) : collection.scan()) {
+        read += 1;
+        if (matchesSearch(record, search, typeOf, QUERY_FIELDS[type])) matches.push(record);
+      }
+      ctx.stats.searched(read);
+      matches.sort(searchComparator(search, typeOf));
+      total = matches.length;
+      page = matches.slice(search.offset, search.offset + search.limit);
     }
-    matches.sort(searchComparator(search, typeOf));
-    const page = matches.slice(search.offset, search.offset + search.limit);
     const body: Record<string, unknown> = {
-      total: matches.length,
+      total,
       results: page.map((r) => toApiObject(r, collection, search.properties)),
     };
     const next = search.offset + search.limit;
-    if (next < matches.length && search.limit > 0) body.paging = { next: { after: String(next) } };
+    if (next < total && search.limit > 0) body.paging = { next: { after: String(next) } };
     res.json(body);
   });
 
@@ -138,11 +153,11 @@ export function crmObjectsRouter(ctx: SandboxContext): Router {
       else missing.push(String(id));
     });
     const errors: BatchError[] = missing.length
-      ? [{
-          status: 'error', category: 'OBJECT_NOT_FOUND',
+      ? [batchError({
+          category: 'OBJECT_NOT_FOUND',
           message: `Could not get some ${SINGULAR[type].toUpperCase()} objects, they may be deleted or not exist. Check that ids are valid.`,
           context: { ids: missing },
-        }]
+        })]
       : [];
     const payload: Record<string, unknown> = { status: 'COMPLETE', results, ...batchTimes(ctx, started) };
     if (errors.length) Object.assign(payload, { numErrors: errors.length, errors });

@@ -1,8 +1,12 @@
 /**
  * Forms: `GET /marketing/v3/forms` (list, `after` paging, limit ≤50) and `GET /marketing/v3/forms/:id`,
  * and the legacy submissions read `GET /form-integrations/v1/submissions/forms/:formGuid`
- * (limit ≤50, default 20, `after` paging, newest first). A submission carries the submitter's
+ * (limit ≤50, default 20, `after` paging, newest first, as the legacy v1 reference documents:
+ * "Submissions will be returned in reverse-chronological order"). A submission carries the submitter's
  * email and the page it was submitted on, which is how a connector ties it to a contact and an intent.
+ * Seeded submissions are the portal's history; `submitForm` (the handle, `POST /__sandbox/forms/:formId/
+ * submissions`) adds live ones, possibly stamped a little in the past (submitted before they were
+ * processed), so an incremental reader cannot use its own clock as the watermark.
  */
 import { Router } from 'express';
 import { Prng } from '../../kit/prng';
@@ -83,23 +87,21 @@ export function formsRouter(ctx: SandboxContext): Router {
     const form = FORMS[formIndex]!;
     const limit = intParam(req.query.limit, 'limit', 20, 50);
     const offset = decodeCursor(stringParam(req.query.after));
-    const series = ctx.store.activity.forms[formIndex]!;
-    const results = [];
-    // Stored oldest first; served newest first, as HubSpot does.
-    for (let k = offset; k < Math.min(series.count, offset + limit); k++) {
-      const i = series.count - 1 - k;
-      const contact = ctx.store.contactRecord(series.contact[i]!).properties;
-      results.push({
-        conversionId: Prng.for(seed, 91, formIndex, i).uuid(),
-        submittedAt: series.t[i]!,
+    // seeded ones are stored oldest first, live ones (submitForm) beside them; served newest first, as HubSpot does
+    const { items, total } = ctx.store.formSubmissionsNewestFirst(formIndex, offset, limit, (i) => Prng.for(seed, 91, formIndex, i).uuid());
+    const results = items.map((submission) => {
+      const contact = ctx.store.contactRecord(submission.contact).properties;
+      return {
+        conversionId: submission.conversionId,
+        submittedAt: submission.t,
         values: FIELDS_BY_INTENT[form.intent]
           .filter((name) => contact[name])
           .map((name) => ({ name, value: contact[name]!, objectTypeId: '0-1' })),
         pageUrl: `${SITE_URL}${form.pagePath}`,
-      });
-    }
+      };
+    });
     const body: Record<string, unknown> = { results };
-    if (offset + limit < series.count) {
+    if (offset + limit < total) {
       const after = encodeCursor(offset + limit);
       body.paging = { next: { after, link: `?after=${after}` } };
     }

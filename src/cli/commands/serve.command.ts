@@ -77,10 +77,9 @@ export function serveCommand(roles: { web: boolean; worker: boolean }) {
           async () => {
             const [installation] = await ensureInstallations(
               ready.store, ready.box, 'Default workspace', env.RULEBOOK_PATH,
-              [{ provider: module.provider, externalAccountId: found.externalAccountId, displayName: found.displayName, credentials: found.credentials }],
+              [{ provider: module.provider, externalAccountId: found.externalAccountId, displayName: found.displayName, credentials: found.credentials, ...(found.ratePolicy ? { ratePolicy: found.ratePolicy } : {}) }],
               ready.deps.connectors,
             );
-            if (found.ratePolicy) ready.setRatePolicy(installation!.id, found.ratePolicy);
             const connector = await ready.deps.connectorFor(installation!);
             await startFirstSync(ready, installation!);
             await scheduleIncrementalSync(

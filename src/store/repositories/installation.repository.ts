@@ -80,6 +80,11 @@ export class InstallationRepository {
     return rows[0]?.status ?? null;
   }
 
+  /** The request budget chosen for it (a name in its connector's `ratePolicies`), or null for the connector's default. */
+  async setRatePolicy(workspaceId: string, installationId: string, ratePolicy: string | null): Promise<void> {
+    await this.updateOne(workspaceId, installationId, 'rate_policy = $3', [ratePolicy]);
+  }
+
   async setCredentials(workspaceId: string, installationId: string, credentials: Sealed | null): Promise<void> {
     await this.updateOne(workspaceId, installationId, 'credentials_sealed = $3', [credentials]);
   }

@@ -13,6 +13,13 @@ export interface OutboxWrite {
   hash: string;
 }
 
+/** What one confirmed write set in the CRM: its record and the properties as the CRM accepted them. */
+export interface WrittenValues {
+  objectType: string;
+  crmId: string;
+  properties: Record<string, string>;
+}
+
 export interface ClaimOptions {
   now?: Date;
   /** How long a claim lasts; a worker that dies mid-write releases its items when it expires. */
@@ -92,11 +99,25 @@ export class OutboxRepository {
   /**
    * The CRM accepted these writes: record what was written and delete them. An item whose payload
    * was replaced while it was in flight is kept (only released), so the newer payload still goes out.
-   * Returns how many were deleted.
+   * `written` (by outbox id: the record and the properties the CRM accepted) becomes part of the
+   * record's known CRM values (`person_identities.crm_values`), as if pulled: the echo of this write
+   * is then recognised as ours when it is pulled back. Returns how many were deleted.
    */
-  async confirmOutbox(installationId: string, ids: readonly number[], now: Date = new Date()): Promise<number> {
+  async confirmOutbox(installationId: string, ids: readonly number[], now: Date = new Date(), written?: ReadonlyMap<number, WrittenValues>): Promise<number> {
     if (ids.length === 0) return 0;
     return this.db.transaction(async (tx) => {
+      const known = ids.flatMap((id) => {
+        const values = written?.get(id);
+        return values && Object.keys(values.properties).length > 0 ? [values] : [];
+      });
+      if (known.length > 0) {
+        await tx.query(
+          `UPDATE person_identities pi SET crm_values = pi.crm_values || x.properties::jsonb
+             FROM unnest($2::text[], $3::text[], $4::text[]) AS x(object_type, crm_id, properties)
+            WHERE pi.installation_id = $1 AND pi.object_type = x.object_type AND pi.crm_id = x.crm_id`,
+          [installationId, known.map((k) => k.objectType), known.map((k) => k.crmId), known.map((k) => toJson(k.properties))],
+        );
+      }
       const claimed = await tx.query<{ id: number; personId: string; workspaceId: string; claimedHash: string; hash: string }>(
         `SELECT id, person_id AS "personId", workspace_id AS "workspaceId", claimed_hash AS "claimedHash", hash
            FROM outbox WHERE installation_id = $1 AND id = ANY($2::bigint[]) AND claimed_hash IS NOT NULL

@@ -24,6 +24,14 @@ export interface PersonUpsert extends CrmRecordRef {
   /** The CRM's current values of the properties Leadstage writes (see migration 002). */
   crmValues?: Record<string, string | null>;
   /**
+   * Canonical fields read from a property Leadstage writes, field → property (PulledPerson.readBack).
+   * A change in one whose property still holds what the store knew (`crmValues` against the values
+   * last pulled or confirmed written) is our own write-back echoing: stored, but not a change.
+   */
+  readBack?: Record<string, string>;
+  /** The connector's digest of the record's other properties (PulledPerson.fingerprint). */
+  fingerprint?: string;
+  /**
    * The record itself was pulled (not just named by an event): a record retired as deleted comes
    * back to life (restored from the recycle bin). Converted records stay retired.
    */
@@ -108,12 +116,12 @@ export class PersonRepository {
       await assertInstallationsInWorkspace(tx, workspaceId, records);
       const emails = records.map((r) => normalizeEmail(r.person.email));
 
-      const personOf = await matchKnownIdentities(tx, workspaceId, records);
+      const { personOf, knownValues } = await matchKnownIdentities(tx, workspaceId, records);
       await adoptFormerRecords(tx, workspaceId, records, personOf, changed);
       await joinByEmail(tx, workspaceId, emails, personOf, changed);
       const personIds = await matchByEmailOrCreate(tx, workspaceId, records, emails, personOf);
 
-      await upsertSnapshots(tx, workspaceId, mergeSnapshotsByPerson(records, personIds), changed);
+      await upsertSnapshots(tx, workspaceId, mergeSnapshotsByPerson(records, personIds), echoFieldsByPerson(records, personIds, knownValues), changed);
       await linkIdentities(tx, workspaceId, records, personIds, changed);
       await reactivateDeleted(tx, records);
       await retireFormerRecords(tx, workspaceId, records, personIds);
@@ -287,6 +295,23 @@ export class PersonRepository {
     return rows[0]?.personId ?? null;
   }
 
+  /**
+   * Of these records of one installation, the ones stored exactly so: live, the same fingerprint,
+   * and every writable value as the store knows it (last pulled, or confirmed written). One
+   * statement for a page.
+   */
+  async unchangedRecords(installationId: string, records: readonly { objectType: string; crmId: string; fingerprint: string; writableValues: Record<string, string | null> }[]): Promise<Set<string>> {
+    if (records.length === 0) return new Set();
+    const { rows } = await this.db.query<{ crmId: string }>(
+      `SELECT pi.crm_id AS "crmId"
+         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS x(object_type, crm_id, fingerprint, crm_values)
+         JOIN person_identities pi ON pi.installation_id = $1 AND pi.object_type = x.object_type AND pi.crm_id = x.crm_id
+        WHERE pi.retired_at IS NULL AND pi.fingerprint = x.fingerprint AND pi.crm_values @> x.crm_values::jsonb`,
+      [installationId, records.map((r) => r.objectType), records.map((r) => r.crmId), records.map((r) => r.fingerprint), records.map((r) => toJson(r.writableValues))],
+    );
+    return new Set(rows.map((row) => row.crmId));
+  }
+
   /** The live CRM records of each of a page of people (people with none are absent). */
   listIdentitiesOf(workspaceId: string, personIds: readonly string[]): Promise<Map<string, PersonIdentity[]>> {
     return listLiveIdentities(this.db, workspaceId, personIds);
@@ -331,18 +356,60 @@ export async function listLiveIdentities(db: Session, workspaceId: string, perso
  * Step 1: records whose CRM identity is already linked get its person. The rest stay undefined for
  * the later steps; ordinals tie each row back to its record.
  */
-async function matchKnownIdentities(tx: Session, workspaceId: string, records: readonly PersonUpsert[]): Promise<(string | undefined)[]> {
+async function matchKnownIdentities(
+  tx: Session,
+  workspaceId: string,
+  records: readonly PersonUpsert[],
+): Promise<{ personOf: (string | undefined)[]; knownValues: (Record<string, string | null> | undefined)[] }> {
   const personOf: (string | undefined)[] = new Array(records.length).fill(undefined);
-  const known = await tx.query<{ ord: number; personId: string }>(
-    `SELECT x.ord, pi.person_id AS "personId"
+  const knownValues: (Record<string, string | null> | undefined)[] = new Array(records.length).fill(undefined);
+  // the known CRM values only where a record may echo our write-back (none for most connectors)
+  const withValues = records.some((r) => r.readBack !== undefined);
+  const known = await tx.query<{ ord: number; personId: string; crmValues: Record<string, string | null> | null }>(
+    `SELECT x.ord, pi.person_id AS "personId", ${withValues ? 'pi.crm_values' : 'NULL::jsonb'} AS "crmValues"
        FROM unnest($2::uuid[], $3::text[], $4::text[]) WITH ORDINALITY AS x(installation_id, object_type, crm_id, ord)
        JOIN person_identities pi
          ON pi.installation_id = x.installation_id AND pi.object_type = x.object_type AND pi.crm_id = x.crm_id
       WHERE pi.workspace_id = $1`,
     [workspaceId, records.map((r) => r.installationId), records.map((r) => r.objectType), records.map((r) => r.crmId)],
   );
-  for (const row of known.rows) personOf[row.ord - 1] = row.personId;
-  return personOf;
+  for (const row of known.rows) {
+    personOf[row.ord - 1] = row.personId;
+    knownValues[row.ord - 1] = row.crmValues ?? undefined;
+  }
+  return { personOf, knownValues };
+}
+
+/**
+ * Per person, the snapshot fields whose change is our own write-back echoing: read from a property we
+ * write (`readBack`) whose pulled value is the one the store already knew for that record. A field is
+ * ignored only if every record of the person in this batch that brings a value for it says so.
+ */
+function echoFieldsByPerson(
+  records: readonly PersonUpsert[],
+  personIds: readonly string[],
+  knownValues: readonly (Record<string, string | null> | undefined)[],
+): Map<string, string[]> {
+  const verdicts = new Map<string, Map<string, boolean>>();
+  records.forEach((record, i) => {
+    const person = personIds[i]!;
+    const fields = verdicts.get(person) ?? new Map<string, boolean>();
+    verdicts.set(person, fields);
+    const known = knownValues[i];
+    for (const [field, value] of Object.entries(record.person)) {
+      if (value === null || value === undefined) continue;
+      const property = record.readBack?.[field];
+      const echo = property !== undefined && known !== undefined && record.crmValues !== undefined &&
+        (record.crmValues[property] ?? null) === (known[property] ?? null);
+      fields.set(field, (fields.get(field) ?? true) && echo);
+    }
+  });
+  const out = new Map<string, string[]>();
+  for (const [person, fields] of verdicts) {
+    const echoes = [...fields].filter(([, echo]) => echo).map(([field]) => field);
+    if (echoes.length > 0) out.set(person, echoes);
+  }
+  return out;
 }
 
 /**
@@ -393,14 +460,27 @@ function mergeSnapshotsByPerson(records: readonly PersonUpsert[], personIds: rea
 }
 
 /**
- * Step 4b: one upsert for all the people. A row is touched (and returned, so counted as changed)
- * only when the merge changes its snapshot or email: an echo of our own write-back is not a change.
+ * Step 4b: one upsert for all the people. A row is touched only when the merge changes its snapshot
+ * or email, and counted as changed only when it changes more than the person's `echoes` (fields our
+ * own write-back moved, echoFieldsByPerson): a re-pulled record that only echoes what we wrote is
+ * stored, but nobody is re-scored for it.
  */
-async function upsertSnapshots(tx: Session, workspaceId: string, snapshots: ReadonlyMap<string, Record<string, unknown>>, changed: Set<string>): Promise<void> {
+async function upsertSnapshots(
+  tx: Session,
+  workspaceId: string,
+  snapshots: ReadonlyMap<string, Record<string, unknown>>,
+  echoes: ReadonlyMap<string, readonly string[]>,
+  changed: Set<string>,
+): Promise<void> {
   const ids = [...snapshots.keys()];
-  const upserted = await tx.query<{ id: string }>(
-    `INSERT INTO people (id, workspace_id, email_normalized, snapshot)
-     SELECT x.id, $1, x.email, x.snapshot::jsonb FROM unnest($2::uuid[], $3::text[], $4::text[]) AS x(id, email, snapshot)
+  const params = [
+    workspaceId,
+    ids,
+    ids.map((id) => normalizeEmail(snapshots.get(id)!.email as string | null | undefined)),
+    ids.map((id) => toJson(snapshots.get(id))),
+  ];
+  const upsert = `INSERT INTO people (id, workspace_id, email_normalized, snapshot)
+     SELECT x.id, $1, x.email, x.snapshot::jsonb FROM x
      ON CONFLICT (id) DO UPDATE
         SET snapshot = people.snapshot || jsonb_strip_nulls(excluded.snapshot),
             email_normalized = COALESCE(excluded.email_normalized, people.email_normalized),
@@ -410,13 +490,26 @@ async function upsertSnapshots(tx: Session, workspaceId: string, snapshots: Read
         -- ({"bant": {"need": null}} stored, {"bant": {}} merged) says nothing new
         AND (jsonb_strip_nulls(people.snapshot) IS DISTINCT FROM jsonb_strip_nulls(people.snapshot || jsonb_strip_nulls(excluded.snapshot))
              OR people.email_normalized IS DISTINCT FROM COALESCE(excluded.email_normalized, people.email_normalized))
-     RETURNING id`,
-    [
-      workspaceId,
-      ids,
-      ids.map((id) => normalizeEmail(snapshots.get(id)!.email as string | null | undefined)),
-      ids.map((id) => toJson(snapshots.get(id))),
-    ],
+     RETURNING id`;
+  if (echoes.size === 0) {
+    const upserted = await tx.query<{ id: string }>(
+      `WITH x AS (SELECT * FROM unnest($2::uuid[], $3::text[], $4::text[]) AS x(id, email, snapshot)) ${upsert}`,
+      params,
+    );
+    for (const row of upserted.rows) changed.add(row.id);
+    return;
+  }
+  // the rows as they were (every statement of a WITH sees the same snapshot), compared without the echoes
+  const upserted = await tx.query<{ id: string }>(
+    `WITH x AS (SELECT x.id, x.email, x.snapshot, ARRAY(SELECT jsonb_array_elements_text(x.echoes::jsonb)) AS echoes
+                  FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[]) AS x(id, email, snapshot, echoes)),
+          old AS (SELECT p.id, p.snapshot, p.email_normalized FROM people p WHERE p.workspace_id = $1 AND p.id = ANY($2::uuid[])),
+          up AS (${upsert})
+     SELECT up.id FROM up JOIN x ON x.id = up.id LEFT JOIN old ON old.id = up.id
+      WHERE old.id IS NULL
+         OR old.email_normalized IS DISTINCT FROM COALESCE(x.email, old.email_normalized)
+         OR (old.snapshot - x.echoes) IS DISTINCT FROM ((old.snapshot || jsonb_strip_nulls(x.snapshot::jsonb)) - x.echoes)`,
+    [...params, ids.map((id) => JSON.stringify(echoes.get(id) ?? []))],
   );
   for (const row of upserted.rows) changed.add(row.id);
 }
@@ -430,16 +523,17 @@ async function upsertSnapshots(tx: Session, workspaceId: string, snapshots: Read
  */
 async function linkIdentities(tx: Session, workspaceId: string, records: readonly PersonUpsert[], personIds: readonly string[], changed: Set<string>): Promise<void> {
   const linked = await tx.query<{ personId: string; inserted: boolean }>(
-    `INSERT INTO person_identities (installation_id, object_type, crm_id, workspace_id, person_id, crm_values, record_values, record_values_at)
+    `INSERT INTO person_identities (installation_id, object_type, crm_id, workspace_id, person_id, crm_values, record_values, record_values_at, fingerprint)
      SELECT x.installation_id, x.object_type, x.crm_id, $1, x.person_id, COALESCE(x.crm_values::jsonb, '{}'),
-            x.record_values::jsonb, CASE WHEN x.record_values IS NULL THEN NULL ELSE now() END
-       FROM unnest($2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::text[], $8::text[])
-            AS x(installation_id, object_type, crm_id, person_id, crm_values, record_values)
+            x.record_values::jsonb, CASE WHEN x.record_values IS NULL THEN NULL ELSE now() END, x.fingerprint
+       FROM unnest($2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::text[], $8::text[], $9::text[])
+            AS x(installation_id, object_type, crm_id, person_id, crm_values, record_values, fingerprint)
      ON CONFLICT (installation_id, object_type, crm_id)
      DO UPDATE SET crm_values = CASE WHEN $7 THEN COALESCE(excluded.crm_values, person_identities.crm_values) ELSE person_identities.crm_values END,
                    record_values = COALESCE(excluded.record_values, person_identities.record_values),
-                   record_values_at = COALESCE(excluded.record_values_at, person_identities.record_values_at)
-      WHERE $7 OR excluded.record_values IS NOT NULL
+                   record_values_at = COALESCE(excluded.record_values_at, person_identities.record_values_at),
+                   fingerprint = COALESCE(excluded.fingerprint, person_identities.fingerprint)
+      WHERE $7 OR excluded.record_values IS NOT NULL OR excluded.fingerprint IS NOT NULL
      RETURNING person_id AS "personId", (xmax = 0) AS inserted`,
     [
       workspaceId,
@@ -448,8 +542,9 @@ async function linkIdentities(tx: Session, workspaceId: string, records: readonl
       records.map((r) => r.crmId),
       personIds,
       records.map((r) => (r.crmValues ? toJson(r.crmValues) : null)),
-      records.some((r) => r.crmValues !== undefined),
+      records.some((r) => r.crmValues !== undefined || r.fingerprint !== undefined),
       records.map((r) => (r.pulled === true ? toJson(recordValues(r.person)) : null)),
+      records.map((r) => r.fingerprint ?? null),
     ],
   );
   for (const row of linked.rows) if (row.inserted) changed.add(row.personId);
