@@ -224,7 +224,7 @@ function leadstage(args: string[], env: Record<string, string>): Child {
   let pg: OwnPostgres;
   let sandbox: HubSpotSandbox;
   const children: Child[] = [];
-  const env = () => ({ DATABASE_URL: pg.url, REDIS_URL: redis.url, HUBSPOT_ACCESS_TOKEN: sandbox.token, HUBSPOT_BASE_URL: sandbox.url, LOG_LEVEL: 'error' });
+  const env = () => ({ DATABASE_URL: pg.url, REDIS_URL: redis.url, HUBSPOT_ACCESS_TOKEN: sandbox.token, HUBSPOT_BASE_URL: sandbox.url, HUBSPOT_RATE_POLICY: 'privateStarter', LOG_LEVEL: 'error' });
   const start = (args: string[], extra: Record<string, string> = {}) => {
     const child = leadstage(args, { ...env(), ...extra });
     children.push(child);
