@@ -1,3 +1,4 @@
+import type { RatePolicy } from '../../rate-limit';
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { pauseInstallation, resyncInstallation, unpauseInstallation } from '../../app/installations';
@@ -124,7 +125,16 @@ async function installationCard(deps: WebDeps, session: WebSession, installation
   const { runtime } = deps;
   const view = installationView(deps, installation);
   const module = runtime.deps.connectors.has(installation.provider) ? runtime.deps.connectors.get(installation.provider) : null;
-  const policy = module ? runtime.ratePolicyFor(installation) : null;
+  // an installation without a usable request budget (no policy chosen yet) is shown as such, not a 500
+  let policy: RatePolicy | null = null;
+  let policyProblem: string | null = null;
+  if (module) {
+    try {
+      policy = runtime.ratePolicyFor(installation);
+    } catch (error) {
+      policyProblem = `no request budget: ${(error as Error).message.replace(/^installation \S+ \([^)]*\) /, '')}`;
+    }
+  }
   const [counts, checkpoints, limiter] = await Promise.all([
     installationCounts(runtime.store, session.workspaceId, installation.id),
     runtime.store.checkpoints.listCheckpoints(installation.id),
@@ -132,7 +142,7 @@ async function installationCard(deps: WebDeps, session: WebSession, installation
   ]);
   const health = healthOf(installation, limiter, now);
   const streams = checkpoints.filter((c) => !c.stream.includes(':'));
-  const budget = limiter ? (policy?.daily ? `${limiter.usedToday.toLocaleString('en')} of ${policy.daily.toLocaleString('en')} requests today (${Math.round((limiter.usedToday / policy.daily) * 100)} %)` : `${limiter.usedToday.toLocaleString('en')} requests today (the system sets no daily limit we can know)`) : 'unknown (the limiter did not answer)';
+  const budget = policyProblem ?? (limiter ? (policy?.daily ? `${limiter.usedToday.toLocaleString('en')} of ${policy.daily.toLocaleString('en')} requests today (${Math.round((limiter.usedToday / policy.daily) * 100)} %)` : `${limiter.usedToday.toLocaleString('en')} requests today (the system sets no daily limit we can know)`) : 'unknown (the limiter did not answer)');
   const csrf = csrfField(session);
   const actions: Raw[] = [];
   if (admin) {
