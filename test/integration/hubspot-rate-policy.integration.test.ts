@@ -2,15 +2,14 @@ import './support/native-pglite';
 import { startHubSpotSandbox, type HubSpotSandbox } from '../../sandboxes/hubspot';
 import { hubspotConnectorModule } from '../../connectors/hubspot/connector-module';
 import { ensureInstallations } from '../../src/app/bootstrap';
-import { createRuntime, type Runtime } from '../../src/app/runtime';
-import { loadEnv } from '../../src/config/env';
+import type { Runtime } from '../../src/app/runtime';
+import { closeTestRuntime, openTestRuntime } from './support/test-runtime';
 import type { ConnectorContext, ConnectorModule } from '../../src/connector/connector-module';
 import { createConnectorRegistry } from '../../src/connector/connector-registry';
-import { createLogger } from '../../src/log/logger';
 import type { RequestKind } from '../../src/rate-limit';
 import type { Installation } from '../../src/store';
 import { runJob } from '../../src/worker/run-job';
-import { dropPrefix, uniqueRun } from './support/sync-harness';
+import { uniqueRun } from './support/sync-harness';
 
 /**
  * The request budget is the installation's own: chosen at install (the public app's 110 per 10 s per
@@ -38,18 +37,12 @@ describe('HubSpot rate policy per installation', () => {
       },
     };
     // no `ratePolicies` override: every installation is paced by the policy stored with it
-    runtime = await createRuntime({
-      env: loadEnv({ ...process.env, NODE_ENV: 'test' }),
-      dataDir: 'memory',
-      prefix,
-      logger: createLogger({ level: 'error' }),
-      connectors: createConnectorRegistry([recording]),
-    });
+    // a schema of its own on PostgreSQL, dropped with every key under the prefix by closeTestRuntime
+    runtime = await openTestRuntime(prefix, { connectors: createConnectorRegistry([recording]) });
   });
 
   afterAll(async () => {
-    await dropPrefix(runtime.redis, prefix);
-    await runtime.close();
+    await closeTestRuntime(runtime);
     await sandbox.close();
   });
 
