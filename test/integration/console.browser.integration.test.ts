@@ -16,7 +16,7 @@ import { startSalesforceSandbox, type SalesforceSandbox } from '../../sandboxes/
 import type { Runtime } from '../../src/app/runtime';
 import { serve, type Serving } from '../../src/app/serve';
 import { waitForWork } from '../helpers/queues';
-import { dropPrefix } from './support/test-runtime';
+import { closeTestRuntime } from './support/test-runtime';
 import { startRuntime, uniqueRun, waitUntil, WIDE_SANDBOX_LIMITS } from './support/sync-harness';
 
 const SHOTS = 'test-output/screenshots';
@@ -87,10 +87,10 @@ describe('the admin console in a browser', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await serving?.stop();
+    // the workers, the web server, the schema (on PostgreSQL) and every key under the prefix
+    await closeTestRuntime(runtime, serving);
     await hubspot?.close();
     await salesforce?.close();
-    if (prefix) await dropPrefix(prefix); // serving.stop() closed the runtime
   });
 
   async function installationIdOf(provider: string): Promise<string> {

@@ -3,7 +3,7 @@ import { startFirstSync, waitForIdle } from '../../src/app/first-sync';
 import type { Runtime } from '../../src/app/runtime';
 import { serve, type Serving } from '../../src/app/serve';
 import type { Installation } from '../../src/store';
-import { connect, dropPrefix, startRuntime, startSandbox, uniqueRun } from './support/sync-harness';
+import { closeTestRuntime, connect, startRuntime, startSandbox, uniqueRun } from './support/sync-harness';
 
 /**
  * Our own write-back moves `lastmodifieddate`, so the next incremental sync reads every contact we
@@ -48,8 +48,8 @@ describe('HubSpot: our own write-back echoing is not a change', () => {
   }, 180_000);
 
   afterAll(async () => {
-    if (runtime) await dropPrefix(runtime.redis, run);
-    await serving?.stop();
+    // the workers, the schema (on PostgreSQL) and every key under the prefix
+    await closeTestRuntime(runtime, serving);
     await sandbox?.close();
   });
 
