@@ -11,6 +11,8 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 export interface Workspace {
   id: string;
   name: string;
+  /** IANA zone: scores fade by whole days here, and SLA clocks run here when the owner's is unknown. */
+  timeZone: string;
   createdAt: string;
 }
 

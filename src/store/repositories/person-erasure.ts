@@ -12,6 +12,7 @@ export const ERASED_TABLES = [
   'record_errors',
   'outbox',
   'tasks',
+  'sla_handoffs',
   'written_hashes',
   'stage_transitions',
   'person_state',

@@ -1,7 +1,7 @@
 import type { Session } from '../db.types';
 import type { Workspace } from '../records';
 
-const COLUMNS = `id, name, created_at AS "createdAt"`;
+const COLUMNS = `id, name, time_zone AS "timeZone", created_at AS "createdAt"`;
 
 /** Workspaces are the tenants: a company, above its installations (SPEC.md §7). */
 export class WorkspaceRepository {
@@ -27,5 +27,16 @@ export class WorkspaceRepository {
       [workspaceId],
     );
     return rows[0] ?? null;
+  }
+
+  /** The workspace's zone ('UTC' until an admin sets one); UTC for a workspace that is gone. */
+  async getTimeZone(workspaceId: string): Promise<string> {
+    const { rows } = await this.db.query<{ timeZone: string }>(`SELECT time_zone AS "timeZone" FROM workspaces WHERE id = $1`, [workspaceId]);
+    return rows[0]?.timeZone ?? 'UTC';
+  }
+
+  /** Sets the zone; the caller has checked it is an IANA name (isTimeZone in src/util). */
+  async setTimeZone(workspaceId: string, timeZone: string): Promise<void> {
+    await this.db.query(`UPDATE workspaces SET time_zone = $2 WHERE id = $1`, [workspaceId, timeZone]);
   }
 }
