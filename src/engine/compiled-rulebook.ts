@@ -7,7 +7,9 @@ import { compileCondition, type Predicate } from './condition';
 import { createConditionMemo } from './condition-memo';
 import { compileDecayModel, type Decay } from './decay';
 import { compileEngagementRules, type EngagementScorer } from './engagement';
+import { EVENT_TYPES } from '../model/event';
 import { compileEventMatch, type CompiledMatch } from './event-matcher';
+import { typeMaskOf } from './event-types';
 import { compilePersonFieldReader, createAddressSplitter, type AddressSplitter, type Facts, type FieldReader } from './facts';
 import { describeCount, reuseByCount, type CountedReason } from './reasons';
 import { compileSignals, type SignalDetector } from './signals';
@@ -29,6 +31,12 @@ export interface CompiledRulebook {
   stages: CompiledStages;
   priorities: CompiledPriority[];
   requiredFields: RequiredField[];
+  /** What counts as a hand-raise for `intent.hand_raise_age_days`: the fast-track events, or the usual requests. */
+  handRaise: CompiledMatch[];
+  /** Type codes that count as engagement for `engagement.days_since_last`: not the negative signs, not internal events. */
+  engagementTypeMask: number;
+  /** Where an SQL goes when its SLA cadence ended with no outcome (`sla.on_expiry`). */
+  slaExpiry: { stage: Stage; reason: string };
   /** The person's email domain for the facts, split by this engine's address splitter. */
   emailDomainOf: AddressSplitter['emailDomainOf'];
   /** Renders a ranked reason candidate (FIT_REASON, RULE_REASON, SIGNAL_REASON) from this evaluation's tallies. */
@@ -90,6 +98,11 @@ export interface RequiredField {
   read: FieldReader;
 }
 
+/** A hand-raise when the rulebook has no fast track: asked for a demo, trial, consultation or quote, or for sales to get in touch. */
+const HAND_RAISE_TYPES = ['demo_request', 'trial_signup', 'consultation_request', 'quote_request', 'contact_sales'] as const;
+/** Signs of no intent: they are no engagement to be recent about. */
+const NOT_ENGAGEMENT_TYPES: readonly string[] = ['unsubscribe', 'hard_bounce', 'spam_complaint'];
+
 // what a reason candidate is, for rendering the few that make the list
 export const FIT_REASON = 0;
 export const RULE_REASON = 1;
@@ -118,6 +131,9 @@ export function compileRulebookParts(rulebook: Rulebook): CompiledRulebook {
     stages: compileStages(rulebook.stages, condition),
     priorities: compilePriorities(rulebook.priority, condition),
     requiredFields: compileRequiredFields(rulebook.handoff.required_fields),
+    handRaise: (rulebook.stages.sql.fast_track?.events ?? [{ types: [...HAND_RAISE_TYPES] }]).map((match) => compileEventMatch(match)),
+    engagementTypeMask: typeMaskOf(EVENT_TYPES.filter((type) => !NOT_ENGAGEMENT_TYPES.includes(type))),
+    slaExpiry: { stage: rulebook.sla.on_expiry.stage, reason: rulebook.sla.on_expiry.reason },
     emailDomainOf: addresses.emailDomainOf,
     renderReason: compileReasonRenderer(rulebook, fitRules, engagement, signals),
   };

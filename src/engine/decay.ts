@@ -1,5 +1,6 @@
 import type { DecayModel } from '../rulebook/schema';
 import { parseDuration } from '../util/duration.util';
+import { startOfZoneDay } from '../util/zone-day.util';
 
 /** Multiplier for points earned `ageMs` ago (SPEC.md §3.6): old interest fades. */
 export type DecayFunction = (ageMs: number) => number;
@@ -27,21 +28,21 @@ export function compileDecayModel(model: DecayModel): Decay {
   return { kind: STEPPED, rate: 0, keep: 1 - model.percent / 100, every: parseDuration(model.every) };
 }
 
-const DAY_MS = 86_400_000;
-
 /**
- * The instant decay and the horizon are measured from: the start of the current UTC day. Scores
- * fade once a day, not every minute, so scoring the same person again later the same day gives the
- * same scores and reasons (an unchanged re-sync writes nothing), and the nightly decay rescore
- * writes what a day of fading changed. Engagement from today counts in full.
+ * The instant decay and the horizon are measured from: the start of the current day in the
+ * workspace's time zone (`timeZone`, an IANA name; UTC when none is given). Scores fade once a day,
+ * at the workspace's midnight, not every minute, so scoring the same person again later the same
+ * day gives the same scores and reasons (an unchanged re-sync writes nothing), and the nightly decay
+ * rescore, run after that midnight, writes what a day of fading changed. Engagement from today
+ * counts in full.
  */
-export function decayClock(now: number): number {
-  return Math.floor(now / DAY_MS) * DAY_MS;
+export function decayClock(now: number, timeZone = 'UTC'): number {
+  return startOfZoneDay(now, timeZone);
 }
 
 /** The oldest engagement that still counts at `now`: the horizon moves with `decayClock`, once a day. */
-export function horizonStart(now: number, horizonMs: number): number {
-  return decayClock(now) - horizonMs;
+export function horizonStart(now: number, horizonMs: number, timeZone = 'UTC'): number {
+  return decayClock(now, timeZone) - horizonMs;
 }
 
 /** `ageMs` from `decayClock`: negative for today's engagement, which has not faded yet. */

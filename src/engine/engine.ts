@@ -1,4 +1,4 @@
-import type { Decision, PreviousState, Priority, Reason } from '../model/decision';
+import type { Decision, PreviousState, Priority, Reason, StageHistoryEntry } from '../model/decision';
 import type { EngagementEvent } from '../model/event';
 import type { Person } from '../model/person';
 import type { Stage } from '../model/stage';
@@ -15,16 +15,18 @@ import {
   type CompiledTier,
   type RequiredField,
 } from './compiled-rulebook';
-import { decayClock, horizonStart } from './decay';
+import { decayClock } from './decay';
 import { ruleContributions, type Contribution } from './engagement';
 import { EVENT_LABELS } from './event-labels';
-import { matchesAt } from './event-matcher';
+import { matchesAt, type CompiledMatch } from './event-matcher';
+import { typeCodeOf } from './event-types';
 import { countBant, type Facts } from './facts';
 import { applyLifecycle, type StageTarget } from './lifecycle';
 import { ReasonRanking } from './reasons';
 import { signalContributions } from './signals';
 import { isBlankText } from './text';
 import { createTimelineBuilder, type Timeline, type TimelineBuilder } from './timeline';
+import { isTimeZone } from '../util/time-zone.util';
 
 export type Clock = Date | number | string;
 
@@ -43,9 +45,20 @@ export interface Evaluation extends Explanation {
   decision: Decision;
 }
 
+/** How an engine is set up besides its rulebook. */
+export interface EngineOptions {
+  /**
+   * The workspace's IANA time zone ("Europe/Berlin"): scores fade, the horizon moves and day counts
+   * (`intent.hand_raise_age_days`, `engagement.days_since_last`) turn at its midnight. UTC by default.
+   */
+  timeZone?: string | undefined;
+}
+
 export interface Engine {
   readonly version: string;
   readonly rulebook: Rulebook;
+  /** The time zone whose midnight scores fade at (EngineOptions.timeZone). */
+  readonly timeZone: string;
   evaluate(person: Person, events: readonly EngagementEvent[], previous: PreviousState | null | undefined, now: Clock): Decision;
   explain(person: Person, events: readonly EngagementEvent[], previous: PreviousState | null | undefined, now: Clock): Evaluation;
 }
@@ -67,11 +80,15 @@ interface Trace {
  * another engine (even one started from inside this one's, through a person's getter) has its own.
  */
 interface Workspace {
+  timeZone: string;
   /** Numbers this engine's evaluations, for its condition memo (condition-memo.ts); a double stays exact to 2^53. */
   evaluations: number;
   /** A batch is scored at one "now": the last one seen, formatted once rather than once per person. */
   lastNow: number;
   lastIso: string;
+  /** The start of the day of the last "now" in the engine's time zone, computed once per batch too. */
+  lastDayNow: number;
+  lastDayStart: number;
   timelines: TimelineBuilder;
   /** Which fit rules matched, by index, for the reasons and `explain`. */
   fitMatched: Uint8Array;
@@ -84,12 +101,17 @@ interface Workspace {
  * id, the same inputs always giving the same output. Engines share no state: any number may be
  * compiled and used side by side.
  */
-export function compileRulebook(rulebook: Rulebook): Engine {
+export function compileRulebook(rulebook: Rulebook, options: EngineOptions = {}): Engine {
+  const timeZone = options.timeZone ?? 'UTC';
+  if (!isTimeZone(timeZone)) {
+    throw new Error(`invalid time zone ${JSON.stringify(timeZone)}: expected an IANA time zone name such as "Europe/Berlin" or "UTC"`);
+  }
   const rules = compileRulebookParts(rulebook);
-  const work = createWorkspace(rules);
+  const work = createWorkspace(rules, timeZone);
   return {
     version: rulebook.version,
     rulebook,
+    timeZone,
     evaluate: (person, events, previous, now) => run(rules, work, person, events, previous, now, null),
     explain: (person, events, previous, now) => {
       const trace = {} as Trace;
@@ -100,11 +122,14 @@ export function compileRulebook(rulebook: Rulebook): Engine {
 }
 
 /** Scratch sized for this rulebook, so the hot path allocates no buffers. */
-function createWorkspace(rules: CompiledRulebook): Workspace {
+function createWorkspace(rules: CompiledRulebook, timeZone: string): Workspace {
   return {
+    timeZone,
     evaluations: 0,
     lastNow: NaN,
     lastIso: '',
+    lastDayNow: NaN,
+    lastDayStart: NaN,
     timelines: createTimelineBuilder(),
     fitMatched: new Uint8Array(rules.fitRules.length),
     ranking: new ReasonRanking(),
@@ -128,31 +153,41 @@ function run(
   const now = toMillis(clock);
   const at = isoAt(work, now);
   const facts = startFacts(rules, work, person);
-  const since = countingSince(rules, previous, now);
+  // decay, the horizon and day counts move once a day, at the workspace's midnight (decay.ts);
+  // everything else runs on the exact clock
+  const today = dayStartOf(work, now);
+  const since = countingSince(rules, previous, today);
   const timeline = work.timelines.build(events, since, now);
+  facts.handRaiseAgeDays = daysSinceLast(timeline, today, rules.handRaise, 0);
+  facts.daysSinceEngagement = daysSinceLast(timeline, today, null, rules.engagementTypeMask);
 
   const exclusion = firstExclusion(rules.exclusions, facts);
   const excluded = exclusion ? { rule: exclusion.id, reason: exclusion.reason(facts) } : null;
   scoreFit(rules, work.fitMatched, facts);
-  // decay and the horizon move once a day (decay.ts), everything else runs on the exact clock
-  scoreEngagement(rules, facts, timeline, decayClock(now));
+  scoreEngagement(rules, facts, timeline, today);
 
   const tier = firstTier(rules.stages.tiers, facts);
   const sqlPath = tier ? findSqlPath(rules.stages, facts, timeline, now) : null;
   const missingForHandoff = missingFields(rules.requiredFields, facts);
   const held = sqlPath !== null && missingForHandoff.length > 0;
   const detour = exclusion ? { stage: exclusion.stage, reason: excluded!.reason } : null;
-  const target = chooseTarget(rules.stages, facts, detour, tier, sqlPath, held, missingForHandoff);
+  const target = chooseTarget(rules, facts, previous, timeline, detour, tier, sqlPath, held, missingForHandoff);
   const lifecycle = applyLifecycle(previous, target, at, rulebook.version);
 
   // the evaluation that recycles someone already counts only engagement from now on, so the next
   // one (with nothing new) gives the same scores instead of dropping them then
   const engagementDropped = lifecycle.recycledAt === at && previous?.recycledAt !== at;
   if (engagementDropped) dropEngagement(rules, facts);
-  const priority: Priority = lifecycle.stage === 'disqualified' ? 'cold' : priorityOf(rules.priorities, facts);
-  // a detour leads with why: the exclusion, or the recycle rule that sent the person to nurture
-  const detourReason = excluded ? excluded.reason : lifecycle.stage === 'nurture' && target.recycle ? target.reason : null;
-  const reasons = listReasons(rules, work, facts, detourReason, held ? missingForHandoff : null, !engagementDropped);
+  const priority = priorityFor(lifecycle.stage, rules.priorities, facts);
+  const reasons = listReasons(
+    rules,
+    work,
+    facts,
+    detourReasonFor(lifecycle.stage, excluded, target, lifecycle.history),
+    held ? missingForHandoff : null,
+    !engagementDropped,
+    behavioursLead(rules, facts, lifecycle.stage, sqlPath),
+  );
 
   const decision: Decision = {
     personId: person.id,
@@ -186,13 +221,40 @@ function startFacts(rules: CompiledRulebook, work: Workspace, person: Person): F
     fitGrade: '',
     engagementScore: 0,
     score: 0,
+    handRaiseAgeDays: null,
+    daysSinceEngagement: null,
   };
 }
 
-/** The oldest moment engagement counts from: the horizon, or after a recycle only what came since. */
-function countingSince(rules: CompiledRulebook, previous: PreviousState | null | undefined, now: number): number {
+/** The start of today in the engine's time zone, computed once per "now" (a batch shares one). */
+function dayStartOf(work: Workspace, now: number): number {
+  if (now !== work.lastDayNow) {
+    work.lastDayNow = now;
+    work.lastDayStart = decayClock(now, work.timeZone);
+  }
+  return work.lastDayStart;
+}
+
+/**
+ * Whole days from the latest event that passes `matches` (or, with none, whose type is in
+ * `typeMask`) to today: 0 for an event from today, days of 24 hours counted back from the start of
+ * today in the workspace's zone; null when no such event counts.
+ */
+function daysSinceLast(timeline: Timeline, today: number, matches: readonly CompiledMatch[] | null, typeMask: number): number | null {
+  const { times, types } = timeline;
+  for (let i = timeline.length - 1; i >= 0; i--) {
+    let found = false;
+    if (matches === null) found = ((typeMask >>> types[i]!) & 1) === 1;
+    else for (let k = 0; k < matches.length && !found; k++) found = matchesAt(matches[k]!, timeline, i);
+    if (found) return times[i]! >= today ? 0 : Math.ceil((today - times[i]!) / DAY_MS);
+  }
+  return null;
+}
+
+/** The oldest moment engagement counts from: the horizon (from the start of today), or after a recycle only what came since. */
+function countingSince(rules: CompiledRulebook, previous: PreviousState | null | undefined, today: number): number {
   const recycledAt = previous?.stage === 'nurture' && previous.recycledAt ? Date.parse(previous.recycledAt) : -Infinity;
-  return Math.max(horizonStart(now, rules.horizon), recycledAt + 1);
+  return Math.max(today - rules.horizon, recycledAt + 1);
 }
 
 /** The first exclusion that matches decides the detour; later ones are not tested. */
@@ -255,7 +317,15 @@ function missingFields(requiredFields: readonly RequiredField[], facts: Facts): 
   return missing;
 }
 
-/** The decision's reasons: the detour and the handoff hold first, then the ranked candidates up to the rulebook's limit. */
+const FIT_KINDS = 1 << FIT_REASON;
+const BEHAVIOUR_KINDS = (1 << RULE_REASON) | (1 << SIGNAL_REASON);
+
+/**
+ * The decision's reasons: the detour and the handoff hold first, then fit and behaviour sharing the
+ * rest of the rulebook's limit, each its best by points: the group that explains the stage first
+ * (`behavioursFirst`) and with the larger half; a group with fewer candidates leaves its room to
+ * the other.
+ */
 function listReasons(
   rules: CompiledRulebook,
   work: Workspace,
@@ -263,13 +333,59 @@ function listReasons(
   detourReason: string | null,
   heldFor: readonly string[] | null,
   withEngagement: boolean,
+  behavioursFirst: boolean,
 ): Reason[] {
   const reasons: Reason[] = [];
   if (detourReason) reasons.push({ text: detourReason, points: 0 });
   if (heldFor) reasons.push({ text: `held for handoff: missing ${heldFor.join(', ')}`, points: 0 });
   offerReasons(rules, work, withEngagement);
-  work.ranking.take(reasons, rules.rulebook.reasons.max, facts, rules.renderReason);
+  const { ranking } = work;
+  const room = rules.rulebook.reasons.max - reasons.length;
+  if (room <= 0) return reasons;
+  const first = behavioursFirst ? BEHAVIOUR_KINDS : FIT_KINDS;
+  const second = behavioursFirst ? FIT_KINDS : BEHAVIOUR_KINDS;
+  const secondTake = Math.min(ranking.count(second), room - Math.min(ranking.count(first), Math.ceil(room / 2)));
+  const firstTake = Math.min(ranking.count(first), room - secondTake);
+  ranking.take(reasons, reasons.length + firstTake, facts, rules.renderReason, first);
+  ranking.take(reasons, reasons.length + secondTake, facts, rules.renderReason, second);
   return reasons;
+}
+
+/**
+ * Behaviour explains the stage when engagement made the SQL (fast track or threshold), or, short of
+ * that, when it weighs more in the total score than fit does.
+ */
+function behavioursLead(rules: CompiledRulebook, facts: Facts, stage: Stage, sqlPath: SqlPath | null): boolean {
+  if (stage === 'sql' && sqlPath !== null) return sqlPath.byEngagement;
+  const { score } = rules.rulebook;
+  return facts.engagementScore * score.engagement_weight > facts.fitScore * score.fit_weight;
+}
+
+/**
+ * Why a person sits in a detour, as their first reason: the exclusion, the recycle that sent them
+ * to nurture now, or (when they stay) the reason recorded when they entered it.
+ */
+function detourReasonFor(
+  stage: Stage,
+  excluded: { reason: string } | null,
+  target: StageTarget,
+  history: readonly StageHistoryEntry[],
+): string | null {
+  if (excluded) return excluded.reason;
+  if (stage !== 'nurture' && stage !== 'disqualified') return null;
+  if (target.stage === stage) return target.reason;
+  for (let i = history.length - 1; i >= 0; i--) if (history[i]!.stage === stage) return history[i]!.reason;
+  return null;
+}
+
+/**
+ * Priority ranks the people sales should act on now: the first band that matches, except that a
+ * person in nurture is at most warm (marketing's, not sales' today) and a disqualified one cold.
+ */
+function priorityFor(stage: Stage, priorities: readonly CompiledPriority[], facts: Facts): Priority {
+  if (stage === 'disqualified') return 'cold';
+  const priority = priorityOf(priorities, facts);
+  return stage === 'nurture' && priority === 'hot' ? 'warm' : priority;
 }
 
 /** Offers the reason candidates: matched fit rules, then (unless dropped) what engagement earned, rounded. */
@@ -354,25 +470,38 @@ function findSqlPath(stages: CompiledStages, facts: Facts, timeline: Timeline, n
     for (let i = timeline.length - 1; i >= 0 && times[i]! >= now - fastTrack.within; i--) {
       for (let k = 0; k < fastTrack.tests.length; k++) {
         // the SLA clock starts at the request itself, not when we noticed it
-        if (matchesAt(fastTrack.tests[k]!, timeline, i)) return { reason: `fast track: ${EVENT_LABELS[input[order[i]!]!.type]}`, at: times[i]! };
+        if (matchesAt(fastTrack.tests[k]!, timeline, i)) {
+          return { reason: `fast track: ${EVENT_LABELS[input[order[i]!]!.type]}`, at: times[i]!, byEngagement: true, byRep: false };
+        }
       }
     }
   }
-  if (stages.salesAccepted?.(facts)) return { reason: 'accepted by sales', at: now };
+  if (stages.salesAccepted?.(facts)) return { reason: 'accepted by sales', at: now, byEngagement: false, byRep: true };
   if (bant) {
     const yes = countBant(facts.person, true);
-    if (yes >= bant.min_yes) return { reason: `BANT qualified (${yes} of 4)`, at: now };
+    if (yes >= bant.min_yes) return { reason: `BANT qualified (${yes} of 4)`, at: now, byEngagement: false, byRep: true };
   }
   if (threshold !== null && facts.engagementScore >= threshold) {
-    return { reason: `engagement ${facts.engagementScore} reached the SQL threshold of ${threshold}`, at: now };
+    return { reason: `engagement ${facts.engagementScore} reached the SQL threshold of ${threshold}`, at: now, byEngagement: true, byRep: false };
   }
   return null;
 }
 
-/** Where the facts put the person: CRM facts first, then exclusion, recycle, SQL, MQL, lead, contact. */
+/**
+ * Where the facts put the person: CRM facts first, then exclusion, recycle (a recycle rule, or the
+ * SLA cadence that ended with no outcome), SQL, MQL, lead, contact.
+ *
+ * A recycle is the rep's verdict on the person as they were: it holds while nothing new happens,
+ * and later engagement can qualify them again. So a recycle rule that still matches does not keep
+ * someone in nurture once engagement since the recycle qualifies them, nor sends them back once
+ * they have re-qualified (until the rep gives another verdict); and a person recycled by the SLA
+ * stays in nurture until engagement since the recycle qualifies them.
+ */
 function chooseTarget(
-  stages: CompiledStages,
+  rules: CompiledRulebook,
   facts: Facts,
+  previous: PreviousState | null | undefined,
+  timeline: Timeline,
   exclusion: { stage: Stage; reason: string } | null,
   tier: { id: string; label: string } | null,
   sqlPath: SqlPath | null,
@@ -382,20 +511,67 @@ function chooseTarget(
   const crm = crmStageOf(facts.person);
   if (crm) return crm;
   if (exclusion) return exclusion;
+  const { stages, slaExpiry } = rules;
+  const recycledFor = previous?.stage === 'nurture' && previous.recycledAt ? lastReasonIn(previous.history, 'nurture') : null;
+  // engagement since the recycle (the timeline holds nothing older) qualifies them for MQL or better
+  const engagedSince = recycledFor !== null && facts.daysSinceEngagement !== null && (tier !== null || sqlPath !== null);
   const { recycles } = stages;
   for (let i = 0; i < recycles.length; i++) {
-    if (recycles[i]!.when(facts)) return { stage: 'nurture', reason: recycles[i]!.reason(facts), recycle: true };
+    if (!recycles[i]!.when(facts)) continue;
+    const reason = recycles[i]!.reason(facts);
+    if (reason === recycledFor && engagedSince) continue;
+    if (recycledFor === null && verdictSpent(previous, reason)) continue;
+    return { stage: 'nurture', reason, recycle: true };
   }
+  if (recycledFor === slaExpiry.reason && !engagedSince) return { stage: slaExpiry.stage, reason: slaExpiry.reason, recycle: true };
+  if (!sqlPath?.byRep && slaExpired(previous, timeline)) return { stage: slaExpiry.stage, reason: slaExpiry.reason, recycle: true };
   if (sqlPath && !held) return { stage: 'sql', reason: sqlPath.reason };
   if (tier) return { stage: 'mql', reason: held ? `${tier.label}; held for handoff: missing ${missing.join(', ')}` : tier.label };
   if (stages.isLead(facts)) return { stage: 'lead', reason: 'not excluded and reachable' };
   return { stage: 'contact', reason: 'no lead criteria met' };
 }
 
+const SLA_EXPIRED = typeCodeOf('sla_expired');
+
+/** An SQL whose SLA cadence ended with no outcome: an `sla_expired` event after their SLA started. */
+function slaExpired(previous: PreviousState | null | undefined, timeline: Timeline): boolean {
+  if (previous?.stage !== 'sql') return false;
+  const started = previous.slaStartAt ?? previous.enteredAt?.sql;
+  if (!started) return false;
+  const startMs = Date.parse(started);
+  const { times, types } = timeline;
+  for (let i = timeline.length - 1; i >= 0 && times[i]! > startMs; i--) if (types[i] === SLA_EXPIRED) return true;
+  return false;
+}
+
+/** The reason of the latest history entry for `stage`, or null. */
+function lastReasonIn(history: readonly StageHistoryEntry[] | undefined, stage: Stage): string | null {
+  if (!history) return null;
+  for (let i = history.length - 1; i >= 0; i--) if (history[i]!.stage === stage) return history[i]!.reason;
+  return null;
+}
+
+/** Whether the person was recycled for `reason` and has re-qualified since: that verdict was spent. */
+function verdictSpent(previous: PreviousState | null | undefined, reason: string): boolean {
+  const history = previous?.history;
+  if (!history) return false;
+  let leftSince = false;
+  for (let i = history.length - 1; i >= 0; i--) {
+    const entry = history[i]!;
+    if (entry.stage !== 'nurture') leftSince = true;
+    else if (entry.reason === reason) return leftSince;
+  }
+  return false;
+}
+
 /** Why a person is sales-ready, and since when (the SLA clock starts there). */
 interface SqlPath {
   reason: string;
   at: number;
+  /** Engagement made the SQL (fast track or threshold): behaviours explain it. */
+  byEngagement: boolean;
+  /** The rep's outcome made it (sales accepted, BANT qualified): it outranks an SLA expiry. */
+  byRep: boolean;
 }
 
 /**
@@ -433,6 +609,8 @@ function mqlTierFor(stage: Stage, nurtureTier: string | null, matchedTier: strin
 function isBlank(value: unknown): boolean {
   return value === null || value === undefined || (typeof value === 'string' && isBlankText(value));
 }
+
+const DAY_MS = 86_400_000;
 
 function clamp(value: number, min: number, max: number): number {
   return value < min ? min : value > max ? max : value;

@@ -1,7 +1,7 @@
-import type { EventType } from '../model/event';
+import type { AnyEventType } from '../model/event';
 
 /** Plain words for fast-track reasons ("requested a demo"), written to the CRM for the rep. Frozen: shared by every engine. */
-export const EVENT_LABELS: Readonly<Record<EventType, string>> = Object.freeze({
+export const EVENT_LABELS: Readonly<Record<AnyEventType, string>> = Object.freeze({
   page_view: 'viewed a page',
   site_visit: 'visited the site',
   email_open: 'opened an email',
@@ -23,4 +23,5 @@ export const EVENT_LABELS: Readonly<Record<EventType, string>> = Object.freeze({
   unsubscribe: 'unsubscribed',
   hard_bounce: 'email bounced',
   spam_complaint: 'marked an email as spam',
+  sla_expired: 'the SLA cadence ended with no outcome',
 });

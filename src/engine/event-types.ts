@@ -1,4 +1,4 @@
-import { EVENT_TYPES } from '../model/event';
+import { ALL_EVENT_TYPES as EVENT_TYPES } from '../model/event';
 
 /**
  * Event types as small integers, looked up once per event when the timeline is built: rule and

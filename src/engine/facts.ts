@@ -14,6 +14,13 @@ export interface Facts {
   fitGrade: string;
   engagementScore: number;
   score: number;
+  /**
+   * Whole days since the latest hand-raise (a fast-track request: demo, trial, consultation, quote,
+   * contact sales) that still counts, 0 for today; null when there is none.
+   */
+  handRaiseAgeDays: number | null;
+  /** Whole days since the latest engagement that still counts (negative signs excluded), 0 for today; null when none. */
+  daysSinceEngagement: number | null;
 }
 
 export type FieldValue = string | number | boolean | null | undefined;
@@ -109,6 +116,10 @@ export function compileFieldReader(field: string): FieldReader {
       return (facts) => facts.engagementScore;
     case 'score':
       return (facts) => facts.score;
+    case 'intent.hand_raise_age_days':
+      return (facts) => facts.handRaiseAgeDays;
+    case 'engagement.days_since_last':
+      return (facts) => facts.daysSinceEngagement;
   }
   if (field.startsWith('attributes.')) {
     const name = field.slice('attributes.'.length);

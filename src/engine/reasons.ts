@@ -30,17 +30,26 @@ export class ReasonRanking {
     this.size++;
   }
 
+  /** How many candidates of the kinds in `kindMask` (bit `1 << kind`) were offered. */
+  count(kindMask: number): number {
+    let n = 0;
+    for (let c = 0; c < this.size; c++) if (((kindMask >>> this.kinds[c]!) & 1) === 1) n++;
+    return n;
+  }
+
   /**
    * Appends the best candidates to `reasons` until it holds `limit`: the order a stable sort by
    * descending |points| would give, found by keeping a short sorted list of the best so far.
+   * Only candidates of the kinds in `kindMask` (bit `1 << kind`) are taken; all by default.
    */
-  take(reasons: Reason[], limit: number, facts: Facts, render: (kind: number, index: number, facts: Facts) => string): Reason[] {
+  take(reasons: Reason[], limit: number, facts: Facts, render: (kind: number, index: number, facts: Facts) => string, kindMask = -1): Reason[] {
     const room = limit - reasons.length;
     if (room <= 0) return reasons;
     if (this.top.length < room) this.top = new Int32Array(room);
-    const { magnitudes, top, size } = this;
+    const { magnitudes, top, size, kinds } = this;
     let filled = 0;
     for (let c = 0; c < size; c++) {
+      if (((kindMask >>> kinds[c]!) & 1) === 0) continue;
       const magnitude = magnitudes[c]!;
       // a later candidate passes an earlier one only when strictly larger: ties keep offer order
       if (filled === room && !(magnitude > magnitudes[top[filled - 1]!]!)) continue;

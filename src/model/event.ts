@@ -1,6 +1,9 @@
 import { z } from 'zod';
 
-/** Engagement event types every connector maps its activity into (README: interchange format). */
+/**
+ * Engagement event types every connector maps its activity into (README: interchange format): what
+ * a source system may bring, and what a rulebook may score.
+ */
 export const EVENT_TYPES = [
   'page_view',
   'site_visit',
@@ -26,6 +29,18 @@ export const EVENT_TYPES = [
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
+/**
+ * Events Leadstage records itself, never brought by a CRM and never scored (the rulebook's event
+ * matches accept EVENT_TYPES only): `sla_expired` marks the end of an SLA cadence with no outcome,
+ * which sends an SQL to the rulebook's `sla.on_expiry` stage.
+ */
+export const INTERNAL_EVENT_TYPES = ['sla_expired'] as const;
+export type InternalEventType = (typeof INTERNAL_EVENT_TYPES)[number];
+
+/** Every type a stored event may have: a source's, or one Leadstage recorded. */
+export const ALL_EVENT_TYPES = [...EVENT_TYPES, ...INTERNAL_EVENT_TYPES] as const;
+export type AnyEventType = (typeof ALL_EVENT_TYPES)[number];
+
 export const CONTENT_STAGES = ['awareness', 'consideration', 'decision'] as const;
 export type ContentStage = (typeof CONTENT_STAGES)[number];
 
@@ -50,7 +65,7 @@ export const EventPropertiesSchema = z
 export const EventSchema = z.object({
   /** Stable id from the source system, used to de-duplicate re-delivered events. */
   id: z.string().min(1),
-  type: z.enum(EVENT_TYPES),
+  type: z.enum(ALL_EVENT_TYPES),
   occurredAt: isoDateTime,
   /** Which system the event came from: the provider id of its connector (connectors/registry.ts). */
   source: z.string().min(1).default('unknown'),

@@ -1,6 +1,6 @@
 /**
  * The fields a rulebook condition may read. Person fields come from the canonical model; the
- * derived ones (`fit.*`, `engagement.*`, `score`) exist once fit and engagement are computed, so
+ * derived ones (`fit.*`, `engagement.*`, `intent.*`, `score`) exist once fit and engagement are computed, so
  * only stage conditions and priority bands may use them (checked in references.ts).
  */
 export const PERSON_FIELDS = [
@@ -30,7 +30,12 @@ export const PERSON_FIELDS = [
   'deals.won',
 ] as const;
 
-export const DERIVED_FIELDS = ['fit.score', 'fit.grade', 'engagement.score', 'score'] as const;
+/**
+ * Known once fit and engagement are computed. `intent.hand_raise_age_days`: whole days since the
+ * latest hand-raise (a fast-track request), empty when none; `engagement.days_since_last`: whole
+ * days since the latest engagement, empty when none (both 0 for today, in the workspace's time zone).
+ */
+export const DERIVED_FIELDS = ['fit.score', 'fit.grade', 'engagement.score', 'score', 'intent.hand_raise_age_days', 'engagement.days_since_last'] as const;
 
 export type PersonField = (typeof PERSON_FIELDS)[number];
 export type DerivedField = (typeof DERIVED_FIELDS)[number];

@@ -1,5 +1,5 @@
 import { parseDuration } from '../util/duration.util';
-import { PERSON_FIELDS, isKnownField } from './fields';
+import { DERIVED_FIELDS, PERSON_FIELDS, isKnownField } from './fields';
 import { PatternError, compileAnyPattern, compilePattern } from './pattern';
 import type { Condition, Rulebook } from './schema';
 
@@ -160,9 +160,30 @@ function checkCondition(check: Checker, condition: Condition, path: Path, allowD
 /** Scores are derived during an evaluation, so only stages and priority may read them. */
 function checkConditionField(check: Checker, condition: Condition, path: Path, allowDerived: boolean): void {
   if (condition.field !== undefined && !isKnownField(condition.field, allowDerived)) {
-    const hint = allowDerived ? '' : ' (fit.*, engagement.* and score are only known in stages and priority)';
-    check.report([...path, 'field'], `unknown field "${condition.field}"${hint}`);
+    const hint = allowDerived ? '' : ' (fit.*, engagement.*, intent.* and score are only known in stages and priority)';
+    check.report([...path, 'field'], `unknown field "${condition.field}"${hint} (known: ${knownFieldsText(allowDerived)})`);
+    return;
   }
+  if (condition.field !== undefined && (DAY_COUNT_FIELDS as readonly string[]).includes(condition.field)) {
+    for (const key of TEXT_OPERATORS) {
+      if (condition[key] !== undefined) {
+        check.report(
+          [...path, key],
+          `"${condition.field}" is a number of whole days (0 = today, empty when none): compare it with gte, gt, lte or lt (e.g. lte: 7), or test present; got ${key}: ${JSON.stringify(condition[key])}`,
+        );
+      }
+    }
+  }
+}
+
+/** Fields that count days: text operators on them can never match. */
+const DAY_COUNT_FIELDS = ['intent.hand_raise_age_days', 'engagement.days_since_last'] as const;
+const TEXT_OPERATORS = ['equals', 'in', 'not_in', 'in_list', 'not_in_list', 'matches', 'matches_list', 'domain_in_list'] as const;
+
+function knownFieldsText(allowDerived: boolean): string {
+  const names: string[] = [...PERSON_FIELDS];
+  if (allowDerived) names.push(...DERIVED_FIELDS);
+  return `${names.join(', ')}, attributes.<name>`;
 }
 
 /**

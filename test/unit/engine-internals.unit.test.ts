@@ -114,7 +114,7 @@ describe('condition memo', () => {
   const lists = { served: ['US', ' de '] };
   const person = (country: Person['country'] | string): Person => ({ id: 'p', country: country as Person['country'] });
   let evaluation = 0;
-  const factsFor = (who: Person): Facts => ({ evaluation: ++evaluation, person: who, emailDomain: null, fitScore: 0, fitGrade: 'A', engagementScore: 0, score: 0 });
+  const factsFor = (who: Person): Facts => ({ evaluation: ++evaluation, person: who, emailDomain: null, fitScore: 0, fitGrade: 'A', engagementScore: 0, score: 0, handRaiseAgeDays: null, daysSinceEngagement: null });
 
   it('gives in and not_in the same answers with and without sharing, for empty, boolean and odd values', () => {
     const memo = createConditionMemo();

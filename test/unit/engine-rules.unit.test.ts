@@ -339,9 +339,10 @@ describe('priority and reasons', () => {
     ];
     const events = [1, 2, 3].map((d) => event('page_view', d, { url: 'https://x.test/pricing' }));
     const decision = engineFrom(rulebook).evaluate(person(), [...events, event('page_view', 1, { url: 'https://x.test/blog' })], null, NOW);
+    // an SQL on engagement (40 ≥ the threshold of 30): the behaviour leads, fit keeps its share
     expect(decision.reasons).toEqual([
-      { text: 'in US', points: 50 },
       { text: 'viewed pricing (3×)', points: 30 },
+      { text: 'in US', points: 50 },
     ]);
   });
 });

@@ -163,7 +163,7 @@ describe('list and group names are the rulebook own', () => {
   });
 
   it('compiles a condition naming an inherited property as a test of an empty list, without crashing', () => {
-    const facts = { evaluation: 1, person: person({ country: 'US' }), emailDomain: null, fitScore: 0, fitGrade: 'D', engagementScore: 0, score: 0 };
+    const facts = { evaluation: 1, person: person({ country: 'US' }), emailDomain: null, fitScore: 0, fitGrade: 'D', engagementScore: 0, score: 0, handRaiseAgeDays: null, daysSinceEngagement: null };
     const answers = Object.fromEntries(
       ['in_list', 'not_in_list', 'matches_list', 'domain_in_list'].map((operator) => [operator, compileCondition({ field: 'country', [operator]: 'toString' }, { served: ['US'] })(facts)]),
     );
