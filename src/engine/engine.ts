@@ -471,18 +471,18 @@ function findSqlPath(stages: CompiledStages, facts: Facts, timeline: Timeline, n
       for (let k = 0; k < fastTrack.tests.length; k++) {
         // the SLA clock starts at the request itself, not when we noticed it
         if (matchesAt(fastTrack.tests[k]!, timeline, i)) {
-          return { reason: `fast track: ${EVENT_LABELS[input[order[i]!]!.type]}`, at: times[i]!, byEngagement: true, byRep: false };
+          return { reason: `fast track: ${EVENT_LABELS[input[order[i]!]!.type]}`, at: times[i]!, byEngagement: true };
         }
       }
     }
   }
-  if (stages.salesAccepted?.(facts)) return { reason: 'accepted by sales', at: now, byEngagement: false, byRep: true };
+  if (stages.salesAccepted?.(facts)) return { reason: 'accepted by sales', at: now, byEngagement: false };
   if (bant) {
     const yes = countBant(facts.person, true);
-    if (yes >= bant.min_yes) return { reason: `BANT qualified (${yes} of 4)`, at: now, byEngagement: false, byRep: true };
+    if (yes >= bant.min_yes) return { reason: `BANT qualified (${yes} of 4)`, at: now, byEngagement: false };
   }
   if (threshold !== null && facts.engagementScore >= threshold) {
-    return { reason: `engagement ${facts.engagementScore} reached the SQL threshold of ${threshold}`, at: now, byEngagement: true, byRep: false };
+    return { reason: `engagement ${facts.engagementScore} reached the SQL threshold of ${threshold}`, at: now, byEngagement: true };
   }
   return null;
 }
@@ -524,7 +524,7 @@ function chooseTarget(
     return { stage: 'nurture', reason, recycle: true };
   }
   if (recycledFor === slaExpiry.reason && !engagedSince) return { stage: slaExpiry.stage, reason: slaExpiry.reason, recycle: true };
-  if (!sqlPath?.byRep && slaExpired(previous, timeline)) return { stage: slaExpiry.stage, reason: slaExpiry.reason, recycle: true };
+  if (slaExpired(previous, timeline) && !repQualified(stages, facts)) return { stage: slaExpiry.stage, reason: slaExpiry.reason, recycle: true };
   if (sqlPath && !held) return { stage: 'sql', reason: sqlPath.reason };
   if (tier) return { stage: 'mql', reason: held ? `${tier.label}; held for handoff: missing ${missing.join(', ')}` : tier.label };
   if (stages.isLead(facts)) return { stage: 'lead', reason: 'not excluded and reachable' };
@@ -570,8 +570,12 @@ interface SqlPath {
   at: number;
   /** Engagement made the SQL (fast track or threshold): behaviours explain it. */
   byEngagement: boolean;
-  /** The rep's outcome made it (sales accepted, BANT qualified): it outranks an SLA expiry. */
-  byRep: boolean;
+}
+
+/** The rep's outcome says qualified (sales accepted it, or BANT): it outranks an SLA expiry. */
+function repQualified(stages: CompiledStages, facts: Facts): boolean {
+  if (stages.salesAccepted?.(facts)) return true;
+  return stages.bant !== null && countBant(facts.person, true) >= stages.bant.min_yes;
 }
 
 /**
