@@ -3,6 +3,7 @@ import { PersonSchema } from './person';
 import { EventSchema } from './event';
 import { PreviousStateSchema } from './decision';
 import { formatPath } from '../util/format-path.util';
+import { describeIssue } from '../util/zod-issue.util';
 
 /**
  * One line of the public interchange format (README): `{"person": …, "events": […], "state": …}`.
@@ -38,7 +39,7 @@ export function parsePersonRecord(text: string, line: number): PersonRecord {
   if (!result.success) {
     throw new RecordParseError(
       line,
-      result.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message.replace(/^Invalid input: /, '')}`),
+      result.error.issues.map((issue) => `${formatPath(issue.path)}: ${describeIssue(issue, raw)}`),
     );
   }
   return result.data;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { LineCounter, isMap, isPair, isScalar, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { formatPath } from '../util/format-path.util';
+import { describeIssue } from '../util/zod-issue.util';
 import { checkReferences } from './references';
 import { RulebookValidationError, type RulebookIssue } from './rulebook-error';
 import { RulebookSchema, type Rulebook } from './schema';
@@ -51,7 +52,7 @@ export function parseRulebook(text: string, source = 'rulebook'): Rulebook {
   const locate = (path: Path, key?: string) => locateNode(doc, lineCounter, path, key);
   const parsed = RulebookSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new RulebookValidationError(source, sortIssues(parsed.error.issues.flatMap((issue) => describeZodIssue(issue, locate))));
+    throw new RulebookValidationError(source, sortIssues(parsed.error.issues.flatMap((issue) => describeZodIssue(issue, locate, raw))));
   }
 
   const referenceIssues = checkReferences(parsed.data);
@@ -87,7 +88,7 @@ export function loadRulebookFile(file: string): Rulebook {
 
 type Locator = (path: Path, key?: string) => { line: number | null; column: number | null };
 
-function describeZodIssue(issue: z.core.$ZodIssue, locate: Locator): RulebookIssue[] {
+function describeZodIssue(issue: z.core.$ZodIssue, locate: Locator, input: unknown): RulebookIssue[] {
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((key) => ({
       path: formatPath([...issue.path, key]),
@@ -95,15 +96,8 @@ function describeZodIssue(issue: z.core.$ZodIssue, locate: Locator): RulebookIss
       ...locate(issue.path, key),
     }));
   }
-  return [{ path: formatPath(issue.path), message: humanise(issue), ...locate(issue.path) }];
-}
-
-/** zod's default texts are terse ("Invalid input: expected number, received string"); keep the useful part. */
-function humanise(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_type' && issue.message.includes('received undefined')) {
-    return `required (expected ${issue.expected})`;
-  }
-  return issue.message.replace(/^Invalid input: /, '');
+  // what was expected and the value given (zod's own texts are terse: "expected number, received string")
+  return [{ path: formatPath(issue.path), message: describeIssue(issue, input), ...locate(issue.path) }];
 }
 
 /** Finds the closest YAML node for a path; for an unknown key, the key itself. */

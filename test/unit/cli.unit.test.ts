@@ -118,7 +118,7 @@ describe('leadstage CLI errors', () => {
     expect(result.code).toBe(1);
     expect(result.out.map((line) => JSON.parse(line).personId)).toEqual(['a', 'e']);
     expect(result.err[0]).toMatch(/mixed\.jsonl:2: not valid JSON/);
-    expect(result.err[1]).toMatch(/mixed\.jsonl:3: person\.employees: expected number, received string/);
+    expect(result.err[1]).toMatch(/mixed\.jsonl:3: person\.employees: expected number, got "many"/);
     expect(result.err[2]).toMatch(/mixed\.jsonl:5: events\[0\]\.type/);
     expect(result.err[3]).toBe('3 lines failed');
   });

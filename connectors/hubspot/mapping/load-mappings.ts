@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { formatPath } from '../../../src/util/format-path.util';
+import { describeIssue } from '../../../src/util/zod-issue.util';
 import { HubSpotMappingFileSchema, type HubSpotFieldMapping } from './mapping-schema';
 
 export class HubSpotMappingError extends Error {
@@ -25,11 +26,12 @@ export function parseHubSpotMappings(text: string, source: string): HubSpotField
   if (doc.errors.length > 0) {
     throw new HubSpotMappingError(source, doc.errors.map((e) => `(yaml): ${e.message.split('\n')[0] ?? e.message}`));
   }
-  const parsed = HubSpotMappingFileSchema.safeParse(doc.toJS());
+  const raw: unknown = doc.toJS();
+  const parsed = HubSpotMappingFileSchema.safeParse(raw);
   if (!parsed.success) {
     throw new HubSpotMappingError(
       source,
-      parsed.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message.replace(/^Invalid input: /, '')}`),
+      parsed.error.issues.map((issue) => `${formatPath(issue.path)}: ${describeIssue(issue, raw)}`),
     );
   }
   const seen = new Set<string>();

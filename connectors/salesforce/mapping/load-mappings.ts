@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { formatPath } from '../../../src/util/format-path.util';
+import { describeIssue } from '../../../src/util/zod-issue.util';
 import {
   SF_OBJECT_TYPES,
   SalesforceMappingFileSchema,
@@ -32,11 +33,12 @@ export function parseSalesforceMappings(text: string, source: string): Salesforc
   if (doc.errors.length > 0) {
     throw new SalesforceMappingError(source, doc.errors.map((e) => `(yaml): ${e.message.split('\n')[0] ?? e.message}`));
   }
-  const parsed = SalesforceMappingFileSchema.safeParse(doc.toJS());
+  const raw: unknown = doc.toJS();
+  const parsed = SalesforceMappingFileSchema.safeParse(raw);
   if (!parsed.success) {
     throw new SalesforceMappingError(
       source,
-      parsed.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message.replace(/^Invalid input: /, '')}`),
+      parsed.error.issues.map((issue) => `${formatPath(issue.path)}: ${describeIssue(issue, raw)}`),
     );
   }
   const file = parsed.data;
