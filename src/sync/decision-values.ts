@@ -39,8 +39,39 @@ export function decisionValue(field: string, decision: Decision, slaDueAt: strin
 }
 
 /** "+40 requested a demo", one per line, points to two decimals. */
+/**
+ * One reason a line: "+40 requested a demo". A reason with no points (why a person is in nurture or
+ * held for handoff) is a plain statement, without "+0".
+ */
 export function reasonLines(reasons: readonly Reason[]): string {
-  return reasons.map((r) => `${r.points >= 0 ? '+' : ''}${Math.round(r.points * 100) / 100} ${r.text}`).join('\n');
+  return reasons.map(reasonLine).join('\n');
+}
+
+function reasonLine(reason: Reason): string {
+  if (reason.points === 0) return reason.text;
+  return `${reason.points >= 0 ? '+' : ''}${Math.round(reason.points * 100) / 100} ${reason.text}`;
+}
+
+/**
+ * The reasons as lines, within a CRM field's `limit` characters: whole reasons while they fit, then
+ * "…" on a line of its own, so a rep never reads half a reason. A first reason longer than the field
+ * is cut at a word, never mid-word (mid-word only if a single word is longer than the field).
+ */
+export function reasonLinesWithin(reasons: readonly Reason[], limit: number | undefined): string {
+  const text = reasonLines(reasons);
+  if (limit === undefined || text.length <= limit) return text;
+  const ELLIPSIS = '…';
+  let kept = '';
+  for (const reason of reasons) {
+    const line = reasonLine(reason);
+    const next = kept ? `${kept}\n${line}` : line;
+    if (next.length + 1 + ELLIPSIS.length > limit) break;
+    kept = next;
+  }
+  if (kept) return `${kept}\n${ELLIPSIS}`;
+  const first = reasonLine(reasons[0]!).slice(0, Math.max(0, limit - ELLIPSIS.length));
+  const wordEnd = first.lastIndexOf(' ');
+  return `${(wordEnd > 0 ? first.slice(0, wordEnd) : first).trimEnd()}${ELLIPSIS}`;
 }
 
 /** ISO 8601 with milliseconds (how both CRMs read datetimes back), or undefined for none/invalid. */

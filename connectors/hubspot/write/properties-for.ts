@@ -5,7 +5,7 @@
  * Optional values that are absent are left out rather than cleared: the SLA job and reps may own them.
  */
 import type { Decision, Reason } from '../../../src/model/decision';
-import { decisionValue, reasonLines } from '../../../src/sync/decision-values';
+import { decisionValue, reasonLinesWithin } from '../../../src/sync/decision-values';
 import type { Stage } from '../../../src/model/stage';
 import type { FieldMappings } from '../mapping/field-mappings';
 import { WRITABLE_LIFECYCLE_STAGES } from '../mapping/lifecycle-stage.util';
@@ -13,16 +13,16 @@ import type { HubSpotFieldMapping } from '../mapping/mapping-schema';
 
 /** HubSpot's default option values, when a lifecyclestage mapping lists none. */
 const DEFAULT_LIFECYCLE_VALUES: Partial<Record<Stage, string>> = { lead: 'lead', mql: 'marketingqualifiedlead', sql: 'salesqualifiedlead' };
-/** A textarea holds 65,536 characters. */
-const TEXTAREA_LIMIT = 65_000;
+/** A HubSpot string property (leadstage_reasons is one, shown as a textarea) holds 65,536 characters. */
+const TEXTAREA_LIMIT = 65_536;
 
 function number(value: number): string {
   return String(Math.round(value * 100) / 100);
 }
 
-export function formatReasons(reasons: readonly Reason[]): string {
-  const text = reasonLines(reasons);
-  return text.length > TEXTAREA_LIMIT ? `${text.slice(0, TEXTAREA_LIMIT - 1)}…` : text;
+/** The reasons, one a line, cut on a reason boundary to what the property holds. */
+export function formatReasons(reasons: readonly Reason[], limit = TEXTAREA_LIMIT): string {
+  return reasonLinesWithin(reasons, limit);
 }
 
 function lifecycleValue(mapping: HubSpotFieldMapping, stage: Stage): string | undefined {

@@ -10,7 +10,7 @@
  * transition's listed current statuses (a status a rep chose is never overwritten).
  */
 import type { Decision } from '../../../src/model/decision';
-import { decisionValue } from '../../../src/sync/decision-values';
+import { decisionValue, reasonLinesWithin } from '../../../src/sync/decision-values';
 import type { SalesforceFieldMappings } from '../mapping/field-mappings';
 import type { SalesforceFieldMapping } from '../mapping/mapping-schema';
 import { leadstageField } from '../schema/leadstage-fields.constant';
@@ -36,6 +36,9 @@ function valueFor(mapping: SalesforceFieldMapping, mappings: SalesforceFieldMapp
     case 'leadStatus':
       // the transition's target; the writer checks the lead's current status against its `from`
       return mappings.leadStatusTransitions.find((t) => t.stage === decision.stage)?.to;
+    case 'reasons':
+      // cut on a reason boundary, never mid-reason (Leadstage_Reasons__c is a LongTextArea(32768))
+      return reasonLinesWithin(decision.reasons, leadstageField(mapping.crmProperty)?.length);
     default:
       return decisionValue(mapping.canonicalField, decision, slaDueAt, integer);
   }
