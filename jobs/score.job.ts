@@ -44,7 +44,7 @@ export async function runScoreBatch(workspaceId: string, personIds: readonly str
   const horizon = parseDuration(engine.rulebook.decay.horizon);
   const firstTouch = parseDuration(engine.rulebook.sla.first_touch);
   // people deleted or merged away since the job was queued are simply absent
-  const inputs = await store.state.loadPeopleForScoring(workspaceId, personIds, { eventsSince: new Date(horizonStart(now, horizon)) });
+  const inputs = await store.state.loadPeopleForScoring(workspaceId, personIds, { eventsSince: new Date(horizonStart(now, horizon, engine.timeZone)) });
   const identitiesOf = await store.people.listIdentitiesOf(workspaceId, [...inputs.keys()]);
 
   const decisions = new Map<string, Decision>();

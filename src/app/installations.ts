@@ -66,7 +66,7 @@ export async function connectInstallation(
       { workspaceId: installation.workspaceId, installationId: installation.id, stream: connector.streams[0]!, then: connector.streams.slice(1) },
       SYNC_EVERY_MS,
     );
-    await scheduleDecayRescore(runtime.queues.score, installation.workspaceId);
+    await scheduleDecayRescore(runtime.queues.score, installation.workspaceId, await store.workspaces.getTimeZone(installation.workspaceId));
     await scheduleRetention(runtime.queues.retention, installation.workspaceId);
   } catch (error) {
     problem = (error as Error).message;

@@ -31,6 +31,8 @@ export interface InstallationWork {
   syncScheduler: boolean;
   /** The workspace's nightly decay rescore scheduler exists in Redis. */
   rescoreScheduler: boolean;
+  /** The workspace's time zone: its nightly rescore runs after midnight there. */
+  timeZone: string;
   pendingWrites: number;
   /** Age in seconds of the oldest pending write (store time), or null with none. */
   oldestWriteSeconds: number | null;
@@ -96,7 +98,7 @@ async function inspectInstallation(runtime: Runtime, queues: Record<QueueName, Q
   const { store } = runtime;
   const connector = await runtime.deps.connectorFor(await runtime.deps.installation(row.workspace_id, row.id));
   const streams = [...connector.streams];
-  const [outbox, tasks, checkpoints, syncScheduler, rescoreScheduler] = await Promise.all([
+  const [outbox, tasks, checkpoints, syncScheduler, rescoreScheduler, timeZone] = await Promise.all([
     store.db.query<{ pending: number; age: number | null }>(
       `SELECT count(*)::int AS pending, EXTRACT(EPOCH FROM now() - min(created_at))::float8 AS age FROM outbox WHERE installation_id = $1`,
       [row.id],
@@ -105,6 +107,7 @@ async function inspectInstallation(runtime: Runtime, queues: Record<QueueName, Q
     store.db.query<{ stream: string; age: number }>(`SELECT stream, EXTRACT(EPOCH FROM now() - updated_at)::float8 AS age FROM sync_checkpoints WHERE installation_id = $1`, [row.id]),
     queues.sync.getJobScheduler(`sync-${row.id}`),
     queues.score.getJobScheduler(`decay-${row.workspace_id}`),
+    store.workspaces.getTimeZone(row.workspace_id),
   ]);
   const marks = new Set(checkpoints.rows.map((c) => c.stream));
   const firstSyncStarted = marks.has(`${FIRST_RUN}started`);
@@ -126,7 +129,9 @@ async function inspectInstallation(runtime: Runtime, queues: Record<QueueName, Q
     workspaceId: row.workspace_id,
     provider: row.provider,
     syncScheduler: Boolean(syncScheduler),
-    rescoreScheduler: Boolean(rescoreScheduler) && rescoreScheduler?.pattern === DECAY_RESCORE_PATTERN,
+    // at the workspace's midnight: a zone changed since (leadstage workspace time-zone) moves it
+    rescoreScheduler: Boolean(rescoreScheduler) && rescoreScheduler?.pattern === DECAY_RESCORE_PATTERN && (rescoreScheduler?.tz ?? 'UTC') === timeZone,
+    timeZone,
     pendingWrites: Number(outbox.rows[0]?.pending ?? 0),
     oldestWriteSeconds: age === null || age === undefined ? null : Math.max(0, Number(age)),
     pendingTasks: Number(tasks.rows[0]?.n ?? 0),
@@ -184,7 +189,7 @@ export async function reconcile(runtime: Runtime, options: HealOptions = {}): Pr
       result.schedulersCreated++;
     }
     if (!work.rescoreScheduler && !rescored.has(work.workspaceId)) {
-      await scheduleDecayRescore(runtime.queues.score, work.workspaceId);
+      await scheduleDecayRescore(runtime.queues.score, work.workspaceId, work.timeZone);
       await scheduleRetention(runtime.queues.retention, work.workspaceId);
       rescored.add(work.workspaceId);
       result.schedulersCreated++;

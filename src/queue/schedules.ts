@@ -16,15 +16,16 @@ export async function unscheduleIncrementalSync(syncQueue: Queue, installationId
 }
 
 /**
- * The nightly decay rescore of a workspace, five minutes after scores fade (00:00 UTC, engine/decay.ts),
- * so the CRM shows each day's decayed scores although nothing new happened. The job only queues
- * bulk-priority pages, so incremental work still goes first.
+ * The nightly decay rescore of a workspace, five minutes after scores fade at the workspace's
+ * midnight (00:00 in its time zone, engine/decay.ts), so the CRM shows each day's decayed scores
+ * although nothing new happened. The job only queues bulk-priority pages, so incremental work still
+ * goes first. Upserting again with another zone moves it (the scheduler id is the workspace).
  */
 export const DECAY_RESCORE_PATTERN = '5 0 * * *';
 
-export async function scheduleDecayRescore(scoreQueue: Queue, workspaceId: string): Promise<void> {
+export async function scheduleDecayRescore(scoreQueue: Queue, workspaceId: string, timeZone = 'UTC'): Promise<void> {
   const data: ScoreJobData = { workspaceId, rescore: 'decay' };
-  await scoreQueue.upsertJobScheduler(`decay-${workspaceId}`, { pattern: DECAY_RESCORE_PATTERN, tz: 'UTC' }, { name: 'rescore', data });
+  await scoreQueue.upsertJobScheduler(`decay-${workspaceId}`, { pattern: DECAY_RESCORE_PATTERN, tz: timeZone }, { name: 'rescore', data });
 }
 
 /**

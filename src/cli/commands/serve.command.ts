@@ -87,7 +87,7 @@ export function serveCommand(roles: { web: boolean; worker: boolean }) {
               { workspaceId: installation!.workspaceId, installationId: installation!.id, stream: connector.streams[0]!, then: connector.streams.slice(1) },
               SYNC_EVERY_MS,
             );
-            await scheduleDecayRescore(ready.queues.score, installation!.workspaceId);
+            await scheduleDecayRescore(ready.queues.score, installation!.workspaceId, await ready.store.workspaces.getTimeZone(installation!.workspaceId));
             await scheduleRetention(ready.queues.retention, installation!.workspaceId);
           },
           {
