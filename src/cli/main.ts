@@ -14,6 +14,7 @@ import { RULEBOOK_VALIDATE_HELP, rulebookValidate } from './commands/rulebook-va
 import { SCORE_HELP, score } from './commands/score.command';
 import { SERVE_HELP, serveCommand } from './commands/serve.command';
 import { STATUS_HELP, status } from './commands/status.command';
+import { WORKSPACE_TIME_ZONE_HELP, workspaceTimeZone } from './commands/workspace-time-zone.command';
 import type { CommandHelp } from './options';
 
 /** Every CLI command, listed in one place. */
@@ -26,6 +27,7 @@ const COMMANDS: Record<string, { run: Command; help: CommandHelp; summary: strin
   start: { run: serveCommand({ web: true, worker: true }), help: SERVE_HELP.start, summary: 'start                           web and worker in one process' },
   erase: { run: erase, help: ERASE_HELP, summary: 'erase --email ADDRESS            erase everyone with that email, audited without it [--workspace ID]' },
   status: { run: status, help: STATUS_HELP, summary: 'status [--json]                 readiness and stuck work, as /readyz says it; exit 1 when not ready' },
+  'workspace time-zone': { run: workspaceTimeZone, help: WORKSPACE_TIME_ZONE_HELP, summary: 'workspace time-zone [--set ZONE]   show or set the zone scores fade in (IANA name) [--workspace ID]' },
   'keys rotate': { run: keysRotate, help: KEYS_ROTATE_HELP, summary: 'keys rotate                     re-seal every stored credential with the current key (LEADSTAGE_SECRET_KEY="new,old")' },
 };
 

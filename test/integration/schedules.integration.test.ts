@@ -48,6 +48,20 @@ describe('schedules', () => {
     expect(ws1!.next! - Date.now()).toBeLessThanOrEqual(86_400_000);
   });
 
+  it('rescores after the workspace\'s own midnight, and a new zone moves the one schedule', async () => {
+    await scheduleDecayRescore(queues.score, 'ws-1', 'Asia/Kolkata');
+    let ws1 = await queues.score.getJobScheduler('decay-ws-1');
+    expect(ws1).toMatchObject({ pattern: DECAY_RESCORE_PATTERN, tz: 'Asia/Kolkata' });
+    // 00:05 in Kolkata (UTC+5:30) is 18:35 UTC
+    let next = new Date(ws1!.next!);
+    expect([next.getUTCHours(), next.getUTCMinutes()]).toEqual([18, 35]);
+    await scheduleDecayRescore(queues.score, 'ws-1', 'UTC');
+    expect((await queues.score.getJobSchedulers()).map((s) => s.key)).toEqual(['decay-ws-1']);
+    ws1 = await queues.score.getJobScheduler('decay-ws-1');
+    next = new Date(ws1!.next!);
+    expect([ws1!.tz, next.getUTCHours(), next.getUTCMinutes()]).toEqual(['UTC', 0, 5]);
+  });
+
   it('prunes each workspace once a night at 03:30 UTC, at bulk priority, once however often it is registered', async () => {
     await scheduleRetention(queues.retention, 'ws-1');
     await scheduleRetention(queues.retention, 'ws-1');
