@@ -33,6 +33,8 @@ export interface CompiledRulebook {
   requiredFields: RequiredField[];
   /** What counts as a hand-raise for `intent.hand_raise_age_days`: the fast-track events, or the usual requests. */
   handRaise: CompiledMatch[];
+  /** Every type any hand-raise match names: a quick test before the matches. */
+  handRaiseTypeMask: number;
   /** Type codes that count as engagement for `engagement.days_since_last`: not the negative signs, not internal events. */
   engagementTypeMask: number;
   /** Where an SQL goes when its SLA cadence ended with no outcome (`sla.on_expiry`). */
@@ -121,6 +123,7 @@ export function compileRulebookParts(rulebook: Rulebook): CompiledRulebook {
   const fitRules = compileFitRules(rulebook.fit.rules, condition);
   const engagement = compileEngagementRules(rulebook, decayFor);
   const signals = compileSignals(rulebook, decayFor);
+  const handRaise = (rulebook.stages.sql.fast_track?.events ?? [{ types: [...HAND_RAISE_TYPES] }]).map((match) => compileEventMatch(match));
   return {
     rulebook,
     horizon: parseDuration(rulebook.decay.horizon),
@@ -131,7 +134,8 @@ export function compileRulebookParts(rulebook: Rulebook): CompiledRulebook {
     stages: compileStages(rulebook.stages, condition),
     priorities: compilePriorities(rulebook.priority, condition),
     requiredFields: compileRequiredFields(rulebook.handoff.required_fields),
-    handRaise: (rulebook.stages.sql.fast_track?.events ?? [{ types: [...HAND_RAISE_TYPES] }]).map((match) => compileEventMatch(match)),
+    handRaise,
+    handRaiseTypeMask: handRaise.reduce((mask, match) => mask | match.typeMask, 0),
     engagementTypeMask: typeMaskOf(EVENT_TYPES.filter((type) => !NOT_ENGAGEMENT_TYPES.includes(type))),
     slaExpiry: { stage: rulebook.sla.on_expiry.stage, reason: rulebook.sla.on_expiry.reason },
     emailDomainOf: addresses.emailDomainOf,
