@@ -15,9 +15,12 @@ export class ReasonRanking {
   private magnitudes = new Float64Array(32);
   private top = new Int32Array(8);
   private size = 0;
+  /** Candidates offered per kind (kinds are small: 0, 1, 2). */
+  private perKind = new Int32Array(8);
 
   reset(): void {
     this.size = 0;
+    this.perKind.fill(0);
   }
 
   /** `kind` and `index` say what to render if the candidate is chosen; `points` rank it. */
@@ -27,13 +30,14 @@ export class ReasonRanking {
     this.indexes[this.size] = index;
     this.points[this.size] = points;
     this.magnitudes[this.size] = Math.abs(points);
+    this.perKind[kind]!++;
     this.size++;
   }
 
   /** How many candidates of the kinds in `kindMask` (bit `1 << kind`) were offered. */
   count(kindMask: number): number {
     let n = 0;
-    for (let c = 0; c < this.size; c++) if (((kindMask >>> this.kinds[c]!) & 1) === 1) n++;
+    for (let kind = 0; kind < this.perKind.length; kind++) if (((kindMask >>> kind) & 1) === 1) n += this.perKind[kind]!;
     return n;
   }
 
