@@ -1,6 +1,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { HelpRequested, InputFileError, UsageError } from './cli-error';
+import { isTimeZone } from '../util/time-zone.util';
 
 type OptionSpec = Record<string, { type: 'string' | 'boolean' }>;
 
@@ -87,6 +88,15 @@ export function readableFile(path: string, what: string, options: { stdin?: bool
 }
 
 /** `--now` pins the clock (back-tests, reproducible output); default: the real time. */
+/** `--time-zone`: an IANA name the engine fades scores in (UTC when left out). */
+export function parseTimeZone(value: string | boolean | undefined): string {
+  if (value === undefined) return 'UTC';
+  if (typeof value !== 'string' || !isTimeZone(value)) {
+    throw new UsageError(`--time-zone: "${String(value).slice(0, 64)}" is not a time zone: expected an IANA name such as "Europe/Berlin" or "UTC"`);
+  }
+  return value;
+}
+
 export function parseNow(value: string | boolean | undefined): number {
   if (value === undefined) return Date.now();
   const ms = typeof value === 'string' ? Date.parse(value) : NaN;

@@ -150,6 +150,26 @@ describe('leadstage CLI errors', () => {
     expect((await run('frobnicate')).code).toBe(2);
     expect(await run('score', '--rulebook', RULEBOOK, '--input', join(dir, 'missing.jsonl'))).toMatchObject({ code: 1, err: [expect.stringMatching(/missing\.jsonl: no such file/)] });
     expect((await run('score', '--rulebook', RULEBOOK, '--input', PEOPLE, '--now', 'soon')).err[0]).toMatch(/--now: "soon" is not an ISO 8601/);
+    expect(await run('score', '--rulebook', RULEBOOK, '--input', PEOPLE, '--now', NOW, '--time-zone', 'Berlin')).toMatchObject({
+      code: 2,
+      err: [expect.stringMatching(/--time-zone: "Berlin" is not a time zone: expected an IANA name such as "Europe\/Berlin"/)],
+    });
+  });
+
+  it('scores in the workspace\'s time zone when given one: the day, and so the fading, starts at its midnight', async () => {
+    // 15:00 to 17:00 on the 26th in New York; scored at 22:00 there (03:00Z on the 27th): today there, yesterday in UTC
+    const events = [
+      ['webinar_attended', {}], ['webinar_attended', {}], ['page_view', { url: 'https://x.test/pricing' }], ['page_view', { url: 'https://x.test/pricing' }],
+      ['page_view', { url: 'https://x.test/pricing' }], ['page_view', { url: 'https://x.test/contact' }], ['page_view', { url: 'https://x.test/contact' }],
+    ].map(([type, properties], i) => ({ id: `e${i}`, type, occurredAt: `2026-11-26T2${i % 2}:00:00Z`, properties }));
+    const person = { id: 'tz', email: 'pat@acme.com', country: 'US', title: 'Reliability Engineer', employees: 450, industry: 'manufacturing' };
+    const file = join(mkdtempSync(join(tmpdir(), 'leadstage-cli-tz-')), 'tz.jsonl');
+    writeFileSync(file, `${JSON.stringify({ person, events })}\n`);
+    const at = '2026-11-27T03:00:00Z';
+    const [utc] = (await run('score', '--rulebook', RULEBOOK, '--input', file, '--now', at)).out.map((line) => JSON.parse(line) as Decision);
+    const [local] = (await run('score', '--rulebook', RULEBOOK, '--input', file, '--now', at, '--time-zone', 'America/New_York')).out.map((line) => JSON.parse(line) as Decision);
+    expect(local!.engagement.score).toBe(90); // full points: nothing has faded on the day it happened
+    expect(utc!.engagement.score).toBeLessThan(90);
   });
 });
 

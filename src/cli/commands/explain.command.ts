@@ -1,12 +1,12 @@
 import { compileRulebook, type Evaluation } from '../../engine/engine';
 import { loadRulebookFile } from '../../rulebook/load';
 import { UsageError } from '../cli-error';
-import { commandHelp, parseNow, parseOptions, readableFile, required } from '../options';
+import { commandHelp, parseNow, parseOptions, parseTimeZone, readableFile, required } from '../options';
 import { readRecords } from '../read-records';
 import type { CommandIo } from './command';
 
 export const EXPLAIN_HELP = commandHelp(
-  'usage: leadstage explain --rulebook <file> --input <people.jsonl|-> --id <person id> [--now <iso>]',
+  'usage: leadstage explain --rulebook <file> --input <people.jsonl|-> --id <person id> [--now <iso>] [--time-zone <zone>]',
   "A readable breakdown of one person's decision: exclusions checked, fit rules, engagement per rule",
   'and signal (counted, capped, decayed), SQL readiness and the reasons written to the CRM.',
   '',
@@ -14,6 +14,7 @@ export const EXPLAIN_HELP = commandHelp(
   '  --input <file>      people as JSON Lines; - reads standard input',
   '  --id <person id>    the person to explain (person.id in the input)',
   '  --now <iso>         the clock, e.g. 2026-11-27T12:00:00Z (default: now)',
+  '  --time-zone <zone> the workspace\'s IANA zone (default UTC): scores fade at its midnight',
   '  -h, --help          this help',
 );
 
@@ -21,14 +22,14 @@ export const EXPLAIN_HELP = commandHelp(
 export async function explain(args: string[], io: CommandIo): Promise<number> {
   const options = parseOptions(
     args,
-    { rulebook: { type: 'string' }, input: { type: 'string' }, id: { type: 'string' }, now: { type: 'string' } },
+    { rulebook: { type: 'string' }, input: { type: 'string' }, id: { type: 'string' }, now: { type: 'string' }, 'time-zone': { type: 'string' } },
     EXPLAIN_HELP,
   );
   const rulebook = readableFile(required(options.rulebook, 'rulebook', EXPLAIN_HELP), 'a rulebook file (YAML)');
   const input = readableFile(required(options.input, 'input', EXPLAIN_HELP), 'a JSON Lines file of people', { stdin: true });
   const id = required(options.id, 'id', EXPLAIN_HELP);
   const now = parseNow(options.now);
-  const engine = compileRulebook(loadRulebookFile(rulebook));
+  const engine = compileRulebook(loadRulebookFile(rulebook), { timeZone: parseTimeZone(options['time-zone']) });
   for await (const item of readRecords(input)) {
     if ('error' in item || item.record.person.id !== id) continue;
     const { person, events, state } = item.record;
