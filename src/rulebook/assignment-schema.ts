@@ -57,7 +57,10 @@ export const OwnerPerProviderSchema = z
   });
 export type OwnerPerProvider = z.infer<typeof OwnerPerProviderSchema>;
 
-/** `manager`: the owner's manager as the CRM knows it; or a fixed owner per CRM. */
+/**
+ * `manager`: the owner's manager as the CRM knows it; or per CRM an owner id, or `manager` for
+ * that CRM alone (a CRM that keeps no managers can name a fixed owner while another escalates up).
+ */
 export const EscalationTargetSchema = z.union([z.literal('manager'), OwnerPerProviderSchema], {
   error: (issue) =>
     typeof issue.input === 'string' || issue.input === null || typeof issue.input !== 'object'

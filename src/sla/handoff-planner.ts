@@ -13,11 +13,11 @@ export interface CrmOwner {
   id: string;
   name: string | null;
   email: string | null;
-  /** IANA zone where the CRM knows it (Salesforce User.TimeZoneSidKey), else null. */
+  /** IANA zone where the CRM keeps one per user, else null. */
   timeZone: string | null;
-  /** The owner's manager in the same CRM (Salesforce User.ManagerId), else null. */
+  /** The owner's manager in the same CRM, where the CRM keeps one, else null. */
   managerId: string | null;
-  /** Team names (HubSpot owner teams, Salesforce role or queue): the round-robin pools. */
+  /** Team names as the CRM spells them (owner teams, user roles): the round-robin pools. */
   teams: string[];
   active: boolean;
 }
