@@ -137,17 +137,17 @@ export class OwnerDirectoryPlanner implements HandoffPlanner {
     const cached = await this.deps.store.owners.directory(installation.id);
     const refreshEvery = this.deps.refreshEveryMs ?? OWNER_DIRECTORY_REFRESH_MS;
     if (cached.refreshedAt !== null && this.deps.clock() - Date.parse(cached.refreshedAt) < refreshEvery) {
-      return { known: true, owners: cached.owners };
+      return { known: cached.listed, owners: cached.owners };
     }
     let pending = this.refreshing.get(installation.id);
     if (!pending) {
-      pending = this.refresh(installation, cached.refreshedAt === null ? null : cached.owners).finally(() => this.refreshing.delete(installation.id));
+      pending = this.refresh(installation, cached.refreshedAt === null ? null : { known: cached.listed, owners: cached.owners }).finally(() => this.refreshing.delete(installation.id));
       this.refreshing.set(installation.id, pending);
     }
     return pending;
   }
 
-  private async refresh(installation: Installation, stale: CrmOwner[] | null): Promise<Directory> {
+  private async refresh(installation: Installation, stale: Directory | null): Promise<Directory> {
     const connector = await this.deps.connectorFor(installation);
     if (!connector.listOwners) return { known: false, owners: [] };
     let owners: CrmOwner[] | null;
@@ -157,13 +157,13 @@ export class OwnerDirectoryPlanner implements HandoffPlanner {
       // a stale list beats no list; without one, the handoff waits for the job's retry
       if (stale === null) throw error;
       this.deps.logger.warn('reading the CRM owners failed; the cached list is used', { installationId: installation.id, error: (error as Error).message });
-      return { known: true, owners: stale };
+      return stale;
     }
-    if (owners === null) return { known: false, owners: [] };
     const now = new Date(this.deps.clock());
     const listed = owners;
+    // a CRM that will not list its owners is remembered too: asked again at the next refresh, not per handoff
     await this.deps.store.transaction((repos) => repos.owners.replace(installation.workspaceId, installation.id, listed, now));
-    return { known: true, owners: listed };
+    return { known: listed !== null, owners: listed ?? [] };
   }
 
   private crmLabel(installation: Installation): string {

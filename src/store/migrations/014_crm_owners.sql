@@ -6,6 +6,8 @@ CREATE TABLE crm_owner_directories (
   workspace_id    uuid NOT NULL,
   -- when the CRM was last read; the list below is what it said then
   refreshed_at    timestamptz NOT NULL,
+  -- false: the CRM would not list its owners to this installation (a scope or permission it lacks)
+  listed          boolean NOT NULL DEFAULT true,
   FOREIGN KEY (workspace_id, installation_id) REFERENCES installations (workspace_id, id) ON DELETE CASCADE
 );
 

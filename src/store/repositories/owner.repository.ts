@@ -6,6 +6,8 @@ import { StoreError } from '../store-error';
 export interface OwnerDirectory {
   /** When the CRM was last read (ISO), or null: never read. */
   refreshedAt: string | null;
+  /** false: the CRM would not list its owners when last asked (the list is empty then). */
+  listed: boolean;
   owners: CrmOwner[];
 }
 
@@ -27,34 +29,35 @@ export class OwnerRepository {
   constructor(private readonly db: Session) {}
 
   async directory(installationId: string): Promise<OwnerDirectory> {
-    const head = await this.db.query<{ refreshedAt: Date | string }>(
-      `SELECT refreshed_at AS "refreshedAt" FROM crm_owner_directories WHERE installation_id = $1`,
+    const head = await this.db.query<{ refreshedAt: Date | string; listed: boolean }>(
+      `SELECT refreshed_at AS "refreshedAt", listed FROM crm_owner_directories WHERE installation_id = $1`,
       [installationId],
     );
-    if (!head.rows[0]) return { refreshedAt: null, owners: [] };
+    if (!head.rows[0]) return { refreshedAt: null, listed: false, owners: [] };
     const { rows } = await this.db.query<OwnerRow>(
       `SELECT owner_id AS id, name, email, time_zone AS "timeZone", manager_id AS "managerId", teams, active
          FROM crm_owners WHERE installation_id = $1 ORDER BY owner_id`,
       [installationId],
     );
-    return { refreshedAt: new Date(head.rows[0].refreshedAt).toISOString(), owners: rows.map(toOwner) };
+    return { refreshedAt: new Date(head.rows[0].refreshedAt).toISOString(), listed: head.rows[0].listed, owners: rows.map(toOwner) };
   }
 
   /**
    * Replaces the installation's list with what the CRM just said. Run it in a transaction
-   * (store.transaction) so a reader sees the old list or the new one, never half of each.
+   * (store.transaction) so a reader sees the old list or the new one, never half of each. null:
+   * the CRM would not list them; that too is remembered until the next refresh.
    */
-  async replace(workspaceId: string, installationId: string, owners: readonly CrmOwner[], refreshedAt: Date): Promise<void> {
+  async replace(workspaceId: string, installationId: string, owners: readonly CrmOwner[] | null, refreshedAt: Date): Promise<void> {
     const head = await this.db.query(
-      `INSERT INTO crm_owner_directories (installation_id, workspace_id, refreshed_at)
-       SELECT i.id, i.workspace_id, $3 FROM installations i WHERE i.id = $2 AND i.workspace_id = $1
-       ON CONFLICT (installation_id) DO UPDATE SET refreshed_at = EXCLUDED.refreshed_at
+      `INSERT INTO crm_owner_directories (installation_id, workspace_id, refreshed_at, listed)
+       SELECT i.id, i.workspace_id, $3, $4 FROM installations i WHERE i.id = $2 AND i.workspace_id = $1
+       ON CONFLICT (installation_id) DO UPDATE SET refreshed_at = EXCLUDED.refreshed_at, listed = EXCLUDED.listed
        RETURNING installation_id`,
-      [workspaceId, installationId, refreshedAt],
+      [workspaceId, installationId, refreshedAt, owners !== null],
     );
     if (head.rows.length === 0) throw new StoreError('not_found', `installation ${installationId} is not in workspace ${workspaceId}`);
     await this.db.query(`DELETE FROM crm_owners WHERE installation_id = $1`, [installationId]);
-    if (owners.length === 0) return;
+    if (owners === null || owners.length === 0) return;
     const rows = owners.map((owner) => ({
       owner_id: owner.id, name: owner.name, email: owner.email, time_zone: owner.timeZone, manager_id: owner.managerId, teams: owner.teams, active: owner.active,
     }));
