@@ -69,7 +69,9 @@ export class OwnerDirectoryPlanner implements HandoffPlanner {
     };
     const why: string[] = [];
 
-    const recordOwnerId = context.recordOwnerId?.trim() || null;
+    // without the record's own owner, the person's shared ownerId counts only when this CRM lists it
+    const sharedOwnerId = person.ownerId?.trim() || null;
+    const recordOwnerId = context.recordOwnerId?.trim() || (sharedOwnerId !== null && directory.known && byId.has(sharedOwnerId) ? sharedOwnerId : null);
     if (recordOwnerId !== null) {
       const owner = byId.get(recordOwnerId);
       if (!directory.known || owner?.active) {

@@ -79,6 +79,12 @@ describe(`owner directory planner (${DRIVER})`, () => {
     expect(reads).toBe(2);
   });
 
+  it("takes the person's shared owner id only when this CRM lists it (another CRM's id is not this record's owner)", async () => {
+    const shared = (ownerId: string) => ({ ...context(null), person: person({ ownerId }) });
+    expect(await planner().assign(shared('rep'))).toMatchObject({ ownerId: 'rep', source: 'record' });
+    expect(await planner().assign(shared('51003'))).toMatchObject({ ownerId: null, source: 'none' });
+  });
+
   it("runs the clock in the owner's zone, and in the workspace's when the CRM's zone is unknown or not a zone", async () => {
     expect((await planner().assign(context('vp'))).timeZone).toBe('America/New_York');
     expect((await planner().assign(context('rep'))).timeZone).toBe('Europe/Madrid');
