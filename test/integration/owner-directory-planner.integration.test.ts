@@ -135,6 +135,14 @@ describe(`owner directory planner (${DRIVER})`, () => {
     expect(await planner().escalationOwner(installation.id, 'rep')).toBeNull();
   });
 
+  it("keeps each workspace to its own installations' owners and turns", async () => {
+    const other = (await seedWorkspace(t.store, 'Other', ['hubspot'])).workspace;
+    await expect(t.store.owners.nextTurn(other.id, installation.id, 'Inside Sales')).rejects.toThrow(`installation ${installation.id} is not in workspace ${other.id}`);
+    await expect(t.store.owners.replace(other.id, installation.id, [], new Date(now))).rejects.toThrow('is not in workspace');
+    expect(await t.store.owners.nextTurn(installation.workspaceId, installation.id, 'Tenancy')).toBe(1);
+    expect(await t.store.owners.nextTurn(installation.workspaceId, installation.id, 'Tenancy')).toBe(2);
+  });
+
   it('refuses a zone that is not one when computing a due time', () => {
     expect(() => planner().dueAt(0, 60_000, 'Mars/Olympus')).toThrow('dueAt: "Mars/Olympus" is not an IANA time zone');
   });
