@@ -80,6 +80,23 @@ describe(`owner directory and assignment on both sandboxes (${process.env.DATABA
     });
   });
 
+  it('the HubSpot sandbox pages its owners as HubSpot does (limit, after, paging.next.link) and gives each its teams', async () => {
+    const seen: string[] = [];
+    let after: string | undefined;
+    do {
+      const response = await fetch(`${portal.url}/crm/v3/owners?limit=3&archived=false${after ? `&after=${after}` : ''}`, { headers: { authorization: `Bearer ${portal.token}` } });
+      const body = (await response.json()) as { results: { id: string; teams: { name: string; primary: boolean }[] }[]; paging?: { next: { after: string; link: string } } };
+      expect(body.results.length).toBeLessThanOrEqual(3);
+      for (const result of body.results) {
+        expect(result.teams).toEqual([expect.objectContaining({ primary: true })]);
+        seen.push(result.id);
+      }
+      after = body.paging?.next.after;
+      if (after) expect(body.paging!.next.link).toBe(`?after=${after}`);
+    } while (after);
+    expect(seen).toEqual(OWNERS.map((o) => o.id));
+  });
+
   it('lists the Salesforce users with their TimeZoneSidKey, manager, role and whether they are active', async () => {
     const connector = await runtime.deps.connectorFor(salesforce);
     const owners = (await connector.listOwners!())!;
