@@ -6,6 +6,7 @@ import type { ConnectorRegistry } from '../src/connector/connector-registry';
 import type { CrmConnector } from '../src/connector/crm-connector';
 import type { RecordChangeBuffer } from '../src/queue/record-changes';
 import type { RefreshLock } from '../src/connector/refresh-lock';
+import type { HandoffPlanner } from '../src/sla/handoff-planner';
 
 /** What every job gets: the store, time, the per-workspace engine, connectors and the queues. */
 export interface JobDeps {
@@ -36,6 +37,8 @@ export interface JobDeps {
   forget?(installationId: string): void;
   /** Data protection (docs/data-protection.md); without it the audit has no subject hash and retention uses the defaults. */
   privacy?: PrivacySettings;
+  /** Who works a handoff, in which zone and hours, and who hears when it is late (src/sla/handoff-planner.ts). */
+  handoffPlanner?: HandoffPlanner;
 }
 
 export interface PrivacySettings {

@@ -12,6 +12,7 @@ import { FieldMappings } from './mapping/field-mappings';
 import { loadHubSpotDefaultMappings } from './mapping/load-mappings';
 import type { HubSpotFieldMapping } from './mapping/mapping-schema';
 import { describeContactFields } from './schema/describe-fields';
+import { listHubSpotOwners } from './owners/list-owners';
 import { ensureSchema } from './schema/ensure-schema';
 import { pullContacts, pullContactsById } from './streams/contacts.stream';
 import { pullCrmActivities } from './streams/crm-activities.stream';
@@ -81,6 +82,7 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): CrmCon
     effectiveMappings: () => [...mappings.read, ...mappings.write],
     write: (writes: readonly CrmWrite[]) => writer.write(writes),
     createTasks: (list: readonly CrmTask[]) => tasks.createTasks(list),
+    listOwners: () => listHubSpotOwners(http),
   };
 
   function pullStream(stream: string, cursor: StreamCursor | null, context: PullContext): Promise<PullPage> {

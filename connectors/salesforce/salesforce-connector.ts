@@ -9,6 +9,7 @@ import type { FieldMapping } from '../../src/store/records';
 import type { CrmConnector, CrmTask, CrmWrite, PullContext, PullPage, StreamCursor } from '../../src/connector/crm-connector';
 import { salesforceMappings } from './mapping';
 import type { TaskCreateConfig } from './mapping/mapping-schema';
+import { listSalesforceUsers } from './owners/list-users';
 import { ProblemLog } from './problems';
 import { createSalesforceApi, type SalesforceApiOptions } from './salesforce-api';
 import type { SalesforceApi } from './salesforce-api.types';
@@ -85,6 +86,7 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
     effectiveMappings: () => [...mappings.readMappings('lead'), ...mappings.readMappings('contact'), ...mappings.writeMappings()],
     write: (writes: readonly CrmWrite[]) => records.write(writes),
     createTasks: (list: readonly CrmTask[]) => tasks.createTasks(list),
+    listOwners: () => listSalesforceUsers(api),
     takeProblems: () => problems.take(),
   };
 }

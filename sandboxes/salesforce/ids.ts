@@ -14,6 +14,7 @@ export const KEY_PREFIXES = {
   GroupMember: '011',
   LeadStatus: '01J',
   Group: '00G',
+  UserRole: '00E',
   OpportunityContactRole: '00K',
   CustomField: '00N',
   Lead: '00Q',

@@ -14,7 +14,7 @@ export type { SharedRecord } from './seed-shared';
 export { sharePeople as sharedFromHubSpot, type PeopleSource, type SharedPeople, type SharedPerson } from '../kit/shared-people';
 export {
   ORG_ID, ORG_NAME, USERS, QUEUES, INBOUND_QUEUE, ENTERPRISE_QUEUE, NURTURE_QUEUE, INTEGRATION_USER, CAMPAIGNS, COMPETITORS,
-  SF_TARGET_INDUSTRIES, SF_NON_TARGET_INDUSTRIES, REPS,
+  SF_TARGET_INDUSTRIES, SF_NON_TARGET_INDUSTRIES, REPS, ROLES,
 } from './seed-catalog';
 export {
   INDUSTRIES, LEAD_STATUSES, LEAD_SOURCES, RATINGS, OPPORTUNITY_STAGES, CAMPAIGN_MEMBER_STATUSES, TASK_STATUSES, COUNTRY_CODES,

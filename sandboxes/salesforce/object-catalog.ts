@@ -151,6 +151,11 @@ export const TASK_PRIORITIES = ['High', 'Normal', 'Low'] as const;
 export const TASK_SUBTYPES = ['Task', 'Email', 'ListEmail', 'Call', 'Cadence', 'LinkedIn'] as const;
 export const TASK_TYPES = ['Call', 'Email', 'Meeting', 'Other'] as const;
 export const CALL_TYPES = ['Internal', 'Inbound', 'Outbound'] as const;
+/** A slice of User.TimeZoneSidKey's values (Salesforce lists ~400, all IANA names plus GMT). */
+export const TIME_ZONE_SID_KEYS = [
+  'GMT', 'America/New_York', 'America/Chicago', 'America/Denver', 'America/Phoenix', 'America/Los_Angeles',
+  'America/Sao_Paulo', 'Europe/London', 'Europe/Berlin', 'Europe/Paris', 'Asia/Kolkata', 'Asia/Tokyo', 'Australia/Sydney',
+] as const;
 export const SALUTATIONS = ['Mr.', 'Ms.', 'Mrs.', 'Dr.', 'Prof.', 'Mx.'] as const;
 export const ACCOUNT_TYPES = ['Prospect', 'Customer - Direct', 'Customer - Channel', 'Channel Partner / Reseller', 'Installation Partner', 'Technology Partner', 'Other'] as const;
 
@@ -471,6 +476,14 @@ export function standardObjects(): ObjectDef[] {
       bool('IsActive', 'Active'),
       picklist('UserType', 'User Type', ['Standard', 'PowerPartner', 'CsnOnly', 'Guest', 'AutomatedProcess'], readOnly),
       reference('ManagerId', 'Manager ID', ['User'], 'Manager'),
+      reference('UserRoleId', 'Role ID', ['UserRole'], 'UserRole'),
+      // the user's own zone (Setup > Users > Time Zone); the values are IANA names, a restricted picklist
+      picklist('TimeZoneSidKey', 'Time Zone', TIME_ZONE_SID_KEYS, { nillable: false, restrictedPicklist: true }),
+    ], { softDelete: false, writable: false }),
+    objectDef('UserRole', { label: 'Role', labelPlural: 'Roles' }, [
+      text('Name', 'Name', 80, { nillable: false, nameField: true }),
+      text('DeveloperName', 'Developer Name', 80),
+      reference('ParentRoleId', 'Parent Role ID', ['UserRole'], 'ParentRole'),
     ], { softDelete: false, writable: false }),
     objectDef('Group', { label: 'Group', labelPlural: 'Groups' }, [
       text('Name', 'Name', 40, { nillable: false, nameField: true }),

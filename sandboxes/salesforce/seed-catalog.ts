@@ -21,7 +21,27 @@ export interface SeedUser {
   isActive: boolean;
   /** Works leads (owner, task author). */
   rep: boolean;
+  /** User.TimeZoneSidKey: where the user works (the SLA clock runs in it). */
+  timeZone: string;
+  /** The role (UserRole.Name): the user's team. */
+  role: string;
 }
+
+/** Where each member of the sales team works, by first name (the team spans the US, Europe and Japan). */
+const TIME_ZONES: Record<string, string> = {
+  Dana: 'America/New_York', Marcus: 'America/Chicago', Priya: 'America/New_York', Tom: 'America/Los_Angeles',
+  Elena: 'Europe/Berlin', Grant: 'America/Denver', Keiko: 'Asia/Tokyo', Sam: 'America/New_York',
+  Jordan: 'America/Chicago', Leadstage: 'America/Los_Angeles',
+};
+
+/** The role hierarchy: the VP of Sales on top, a role per team below. */
+export const ROLES: readonly { id: string; name: string; developerName: string; parent: string | null }[] = [
+  { name: 'Sales Management', developerName: 'Sales_Management', parent: null },
+  { name: 'Inside Sales', developerName: 'Inside_Sales', parent: 'Sales Management' },
+  { name: 'Field Sales', developerName: 'Field_Sales', parent: 'Sales Management' },
+  { name: 'Marketing', developerName: 'Marketing', parent: 'Sales Management' },
+  { name: 'IT', developerName: 'IT', parent: null },
+].map((role, index) => ({ ...role, id: makeId(KEY_PREFIXES.UserRole, index) }));
 
 const TITLES: Record<string, string> = {
   'Sales Management': 'VP of Sales',
@@ -46,6 +66,8 @@ export const USERS: readonly SeedUser[] = [
   ...u,
   id: makeId(KEY_PREFIXES.User, index),
   username: `${u.email}.prod`,
+  timeZone: TIME_ZONES[u.firstName] ?? 'America/New_York',
+  role: u.department,
   // Jordan left the company; old leads still point at the inactive user, as in real orgs
   isActive: u.firstName !== 'Jordan',
 }));

@@ -24,7 +24,7 @@ import type { OrgStore, Row, Table } from './org-store';
 import {
   CALL_DISPOSITIONS, CAMPAIGNS, campaign, COMPETITORS, EMAIL_SUBJECTS, ENTERPRISE_QUEUE, FIELD_REPS, FOLLOW_UP_SUBJECTS,
   INACTIVE_USER, INBOUND_QUEUE, INSIDE_REPS, MARKETING_USER, NEWSLETTER_CAMPAIGNS, NURTURE_QUEUE, PRODUCTS, QUEUES,
-  SF_COMPANY_NAME_PARTS, SF_NON_TARGET_INDUSTRIES, SF_TARGET_INDUSTRIES, TRADE_SHOW_CAMPAIGNS, USERS, WEBINAR_CAMPAIGNS,
+  SF_COMPANY_NAME_PARTS, SF_NON_TARGET_INDUSTRIES, SF_TARGET_INDUSTRIES, TRADE_SHOW_CAMPAIGNS, USERS, ROLES, WEBINAR_CAMPAIGNS,
   type CampaignKey, type SeedUser,
 } from './seed-catalog';
 import { resolveSeedOptions, SHOWCASE_ACCOUNTS, sharedPlan, showcasePlan, type SeedOptions, type ShowcaseRecord } from './seed-showcase';
@@ -160,7 +160,7 @@ class OrgSeeder {
   ) {
     const table = (name: string) => store.table(name)!;
     this.t = Object.fromEntries(
-      ['User', 'Group', 'GroupMember', 'QueueSobject', 'LeadStatus', 'Campaign', 'CampaignMember', 'Account', 'Contact', 'Lead',
+      ['UserRole', 'User', 'Group', 'GroupMember', 'QueueSobject', 'LeadStatus', 'Campaign', 'CampaignMember', 'Account', 'Contact', 'Lead',
         'Opportunity', 'OpportunityContactRole', 'Task'].map((name) => [name, table(name)]),
     );
     this.plan = showcasePlan(options);
@@ -228,11 +228,19 @@ class OrgSeeder {
 
   private usersAndQueues(): void {
     const orgStart = this.options.now - 900 * DAY;
+    const roleId = (name: string | null) => (name === null ? null : ROLES.find((role) => role.name === name)?.id ?? null);
+    for (const role of ROLES) {
+      this.insert(this.t.UserRole!, {
+        Id: role.id, Name: role.name, DeveloperName: role.developerName, ParentRoleId: roleId(role.parent),
+      }, orgStart, orgStart, USERS[0]!.id);
+    }
+    this.store.ids.reserve(KEY_PREFIXES.UserRole, ROLES.length);
     USERS.forEach((u, index) => {
       this.insert(this.t.User!, {
         Id: u.id, Username: u.username, FirstName: u.firstName, LastName: u.lastName, Name: `${u.firstName} ${u.lastName}`,
         Alias: (u.firstName.charAt(0) + u.lastName).slice(0, 8).toLowerCase(), Email: u.email, Title: u.title, Department: u.department,
         IsActive: u.isActive, UserType: 'Standard', ManagerId: u.rep ? USERS[0]!.id : null,
+        UserRoleId: roleId(u.role), TimeZoneSidKey: u.timeZone,
       }, orgStart + index * 20 * DAY, orgStart + index * 20 * DAY, USERS[0]!.id);
     });
     this.store.ids.reserve(KEY_PREFIXES.User, USERS.length);

@@ -20,6 +20,7 @@ import { createRedisRefreshLock } from '../connector/redis-refresh-lock';
 import { createEngineCache } from './engine-cache';
 import { installationRatePolicy } from './installation-rate-policy';
 import type { JobDeps } from '../../jobs/job-deps';
+import { OwnerDirectoryPlanner } from '../sla/owner-directory-planner';
 import { loadSecretKey } from './secret-key';
 import type { HealOptions } from './heal-options';
 
@@ -187,6 +188,12 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     redis.publish(changes.channel, installationId).catch((error: unknown) => logger.warn('announcing an installation change failed', { installationId, error: (error as Error).message }));
   };
   deps.forget = forget;
+  // the owner directory and calendar behind SLA handoffs: the owners cached in the store, the rulebook's rules
+  deps.handoffPlanner = new OwnerDirectoryPlanner({
+    store, clock, logger, connectors, connectorFor,
+    installation: (workspaceId, installationId) => deps.installation(workspaceId, installationId),
+    rulebookFor: async (workspaceId) => (await deps.engineFor(workspaceId)).rulebook,
+  });
   inProcess?.setRunner(jobRunner(deps, limiter, metrics));
   return {
     env,

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Decision } from '../model/decision';
 import type { EngagementEvent } from '../model/event';
 import type { Person } from '../model/person';
+import type { CrmOwner } from '../sla/handoff-planner';
 import { formatPath } from '../util/format-path.util';
 
 /**
@@ -269,6 +270,13 @@ export interface CrmConnector {
   write(writes: readonly CrmWrite[]): Promise<WriteOutcome[]>;
   /** Creates rep tasks in batches; one outcome per input, in input order. */
   createTasks(tasks: readonly CrmTask[]): Promise<TaskOutcome[]>;
+  /**
+   * Optional: the CRM users who may own records and tasks (active or not), with the zone, manager
+   * and teams where the CRM keeps them. Read for the owner directory (src/sla/), which caches it
+   * per installation and reads it again at most every few hours, never per handoff. null: the
+   * connected user may not read them (a permission or scope the installation lacks).
+   */
+  listOwners?(): Promise<CrmOwner[] | null>;
   /**
    * Problems found while pulling, writing or creating tasks since the last call (a field deleted
    * meanwhile, a value the CRM refused), each once; the job that made the call records them against

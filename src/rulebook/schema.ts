@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CONTENT_STAGES, EVENT_TYPES } from '../model/event';
 import { DURATION_PATTERN } from '../util/duration.util';
+import { AssignmentSchema, EscalationTargetSchema, WorkingHoursSchema } from './assignment-schema';
 
 /**
  * The rulebook document (SPEC.md §3). Every object is strict: an unknown key is an error, because
@@ -205,7 +206,10 @@ const PriorityBandSchema = z.strictObject({
 const SlaSchema = z.strictObject({
   first_touch: duration,
   deadline: duration,
-  escalation: z.strictObject({ after: duration, to: z.enum(['manager', 'queue']) }),
+  // --- who works a handoff and when (assignment-schema.ts) ---
+  working_hours: WorkingHoursSchema.optional(),
+  escalation: z.strictObject({ after: duration, to: EscalationTargetSchema }),
+  // --- end ---
   cadence: z
     .array(z.strictObject({ after: duration, channel: z.enum(['call', 'email']), subject: z.string().min(1) }))
     .min(1),
@@ -244,6 +248,8 @@ export const RulebookSchema = z.strictObject({
   priority: z.array(PriorityBandSchema).min(1),
   handoff: z.strictObject({ required_fields: z.array(z.string()).default([]) }),
   sla: SlaSchema,
+  // who gets a handoff without an active record owner (assignment-schema.ts)
+  assignment: AssignmentSchema.optional(),
   reasons: z.strictObject({ max: z.number().int().min(1).max(20) }).default({ max: 5 }),
 });
 

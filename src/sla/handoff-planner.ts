@@ -1,4 +1,5 @@
 import type { Person } from '../model/person';
+import type { WorkingHours } from './working-hours';
 
 /**
  * The seam between the SLA job (src/sla/, jobs/sla.job.ts) and what it needs to know about the
@@ -12,11 +13,11 @@ export interface CrmOwner {
   id: string;
   name: string | null;
   email: string | null;
-  /** IANA zone where the CRM knows it (Salesforce User.TimeZoneSidKey), else null. */
+  /** IANA zone where the CRM keeps one per user, else null. */
   timeZone: string | null;
-  /** The owner's manager in the same CRM (Salesforce User.ManagerId), else null. */
+  /** The owner's manager in the same CRM, where the CRM keeps one, else null. */
   managerId: string | null;
-  /** Team names (HubSpot owner teams, Salesforce role or queue): the round-robin pools. */
+  /** Team names as the CRM spells them (owner teams, user roles): the round-robin pools. */
   teams: string[];
   active: boolean;
 }
@@ -44,8 +45,12 @@ export interface HandoffContext {
 export interface HandoffPlanner {
   /** The owner of a new handoff: the record owner, else the rulebook's assignment rule, else nobody (with a note). */
   assign(context: HandoffContext): Promise<HandoffAssignment>;
-  /** `startMs` plus `durationMs` of working time in `timeZone` (calendar time for durations of a day or more). */
-  dueAt(startMs: number, durationMs: number, timeZone: string): number;
+  /**
+   * `startMs` plus `durationMs` of working time in `timeZone` (calendar time for durations of a day
+   * or more; the rule is in working-hours.ts), in the rulebook's `sla.working_hours` when given
+   * (workingHoursOf(rulebook)), else Monday to Friday, 09:00 to 17:00.
+   */
+  dueAt(startMs: number, durationMs: number, timeZone: string, hours?: WorkingHours): number;
   /** Who hears of an overdue first touch: the owner's manager, or the rulebook's escalation owner, else null. */
   escalationOwner(installationId: string, ownerId: string | null): Promise<string | null>;
 }

@@ -18,3 +18,4 @@ export type { OutboxWrite, ClaimOptions, PermanentError } from './repositories/o
 export type { PublishResult } from './repositories/rulebook.repository';
 export type { Checkpoint } from './repositories/checkpoint.repository';
 export type { InstallationProblemRecord, ProblemInput, ProblemScope } from './repositories/installation-problem.repository';
+export type { OwnerDirectory } from './repositories/owner.repository';

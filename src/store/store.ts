@@ -9,6 +9,7 @@ import { InstallationRepository } from './repositories/installation.repository';
 import { InstallationProblemRepository } from './repositories/installation-problem.repository';
 import { MappingRepository } from './repositories/mapping.repository';
 import { OutboxRepository } from './repositories/outbox.repository';
+import { OwnerRepository } from './repositories/owner.repository';
 import { PersonRepository } from './repositories/person.repository';
 import { RetentionRepository } from './repositories/retention.repository';
 import { RulebookRepository } from './repositories/rulebook.repository';
@@ -36,6 +37,8 @@ export interface Repositories {
   /** Batched pruning of old rows: use it on the store, outside a transaction. */
   retention: RetentionRepository;
   problems: InstallationProblemRepository;
+  /** Each installation's CRM owners and round-robin turns (the SLA's owner directory). */
+  owners: OwnerRepository;
 }
 
 export interface Store extends Repositories {
@@ -75,6 +78,7 @@ export function createRepositories(session: Session): Repositories {
     erasure: new ErasureRepository(session),
     retention: new RetentionRepository(session),
     problems: new InstallationProblemRepository(session),
+    owners: new OwnerRepository(session),
   };
 }
 

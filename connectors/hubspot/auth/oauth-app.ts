@@ -46,6 +46,7 @@ export const HUBSPOT_INSTALL_SCOPES: readonly OAuthScope[] = [
   { scope: 'crm.objects.deals.read', why: 'read open and won deals: opportunity and customer stages come only from them', optional: true },
   { scope: 'forms', why: 'read forms and their submissions (demo requests, content downloads)', optional: true },
   { scope: 'content', why: 'read marketing email events (opens, clicks, bounces, unsubscribes)', optional: true },
+  { scope: 'crm.objects.owners.read', why: 'read the owners and their teams, to assign a handoff with no contact owner by the rulebook', optional: true },
 ];
 
 /**

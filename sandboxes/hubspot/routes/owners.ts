@@ -25,7 +25,7 @@ export function ownersRouter(ctx: SandboxContext): Router {
     const all = OWNERS.filter((o) => !email || o.email === email);
     const offset = Number(stringParam(req.query.after) ?? 0) || 0;
     const body: Record<string, unknown> = { results: all.slice(offset, offset + limit).map(view) };
-    if (offset + limit < all.length) body.paging = { next: { after: String(offset + limit) } };
+    if (offset + limit < all.length) body.paging = { next: { after: String(offset + limit), link: `?after=${offset + limit}` } };
     res.json(body);
   });
 
