@@ -9,3 +9,4 @@ export { CampaignCostInput, saveCampaignCost, listCampaignCosts, type CampaignCo
 export { DEFAULT_WEEKS, MAX_WEEKS, type ReportWindow } from './report-period';
 export { funnelTable, volumeTable, slaTable, recycleTable, roiTable, formatTable, type ReportTable } from './report-table';
 export { runReport, REPORT_NAMES, type ReportName } from './run-report';
+export { gaugeFigures, GAUGE_SLA_WINDOW_MS, type GaugeFigures } from './gauge-figures';

@@ -7,6 +7,9 @@ import './support/native-pglite';
 import { reportCommand } from '../../src/cli/commands/report.command';
 import type { Env } from '../../src/config/env';
 import { CampaignCostInput, funnelReport, recycleReport, roiReport, rulebookTargets, slaReport, volumeReport } from '../../src/reports';
+import { Registry } from 'prom-client';
+import { registerReportGauges } from '../../src/metrics/report-gauges';
+import { gaugeFigures } from '../../src/reports';
 import type { Store } from '../../src/store';
 import { REPORT_NOW, buildReportFixture, type ReportFixture } from './support/report-fixture';
 import { DRIVER, openTestStore, type TestStore } from './support/store-harness';
@@ -125,6 +128,38 @@ describe(`reports (${DRIVER})`, () => {
       currency: expect.stringMatching(/ISO 4217/),
     });
     expect(CampaignCostInput.parse({ source: 'Webinar', period: '2026-11', amount: '12.5', currency: 'eur' })).toEqual({ source: 'Webinar', campaign: '', period: '2026-11', amount: '12.5', currency: 'EUR' });
+  });
+
+  it('Prometheus gauges per workspace: people per stage and SLA compliance, one cached read per minute', async () => {
+    const registry = new Registry();
+    let now = REPORT_NOW.getTime();
+    let loads = 0;
+    registerReportGauges(registry, { load: () => { loads += 1; return gaugeFigures(t.store.db, now); }, clock: () => now, ttlMs: 60_000 });
+    const text = await registry.metrics();
+    const line = (name: string) => text.split('\n').filter((l) => l.startsWith(name));
+    expect(line(`leadstage_people_by_stage{workspace="${fx.workspaceId}"`).sort()).toEqual([
+      `leadstage_people_by_stage{workspace="${fx.workspaceId}",stage="customer"} 1`,
+      `leadstage_people_by_stage{workspace="${fx.workspaceId}",stage="disqualified"} 1`,
+      `leadstage_people_by_stage{workspace="${fx.workspaceId}",stage="lead"} 1`,
+      `leadstage_people_by_stage{workspace="${fx.workspaceId}",stage="nurture"} 2`,
+      `leadstage_people_by_stage{workspace="${fx.workspaceId}",stage="sql"} 1`,
+    ]);
+    // the last 7 days (from Nov 25 12:00): h2 met late, h4 pending; h5 (Nov 25 10:00) is older
+    expect(line(`leadstage_sla_handoffs{workspace="${fx.workspaceId}"`).sort()).toEqual([
+      `leadstage_sla_handoffs{workspace="${fx.workspaceId}",status="met_late"} 1`,
+      `leadstage_sla_handoffs{workspace="${fx.workspaceId}",status="pending"} 1`,
+    ]);
+    expect(line(`leadstage_sla_on_time_ratio{workspace="${fx.workspaceId}"}`)).toEqual([`leadstage_sla_on_time_ratio{workspace="${fx.workspaceId}"} 0`]);
+    expect(line(`leadstage_sla_on_time_ratio{workspace="${fx.otherWorkspaceId}"}`)).toEqual([`leadstage_sla_on_time_ratio{workspace="${fx.otherWorkspaceId}"} 1`]);
+    expect(text).toMatch(/# HELP leadstage_people_by_stage People in each lifecycle stage now, by workspace/);
+    expect(loads).toBe(1);
+    // within the minute: the cached figures; after it, read again
+    now += 30_000;
+    await registry.metrics();
+    expect(loads).toBe(1);
+    now += 31_000;
+    await registry.metrics();
+    expect(loads).toBe(2);
   });
 
   describe('leadstage report', () => {
