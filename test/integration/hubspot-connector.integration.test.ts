@@ -131,6 +131,12 @@ describe('HubSpot connector: schema and contacts', () => {
       const nonUs = people.get(seed.kinds.nonUs[0]!)!;
       expect(['DE', 'GB', 'IN', 'BR', 'FR']).toContain(nonUs.person.country);
       expect(nonUs.person.ipCountry).toBe(nonUs.person.country);
+      // where they came from, for cost and ROI: the source's label, and its drill-down as the campaign where there is one
+      const sources = [...people.values()].map((p) => p.person.source);
+      expect(new Set(sources)).toEqual(new Set(['Organic Search', 'Direct Traffic', 'Paid Search', 'Organic Social', 'Email Marketing', 'Referrals']));
+      const paid = [...people.values()].filter((p) => p.person.source === 'Paid Search');
+      expect(new Set(paid.map((p) => p.person.campaign))).toEqual(new Set(['winter-maintenance-2026', 'reliability-software']));
+      expect([...people.values()].filter((p) => p.person.source === 'Direct Traffic').every((p) => p.person.campaign === null)).toBe(true);
       const gmail = people.get(seed.kinds.personalEmail[0]!)!;
       expect(gmail.person.employees ?? null).toBeNull(); // not associated to a company
       const small = people.get(seed.kinds.smallCompany[0]!)!;

@@ -124,10 +124,10 @@ describe('the Reports page in a browser', () => {
     expect(csv.headers.get('content-disposition')).toMatch(/^attachment; filename="?leadstage-recycle-2026-12-02\.csv"?$/);
     expect(await csv.text()).toBe('stage,reason,transitions,people\r\nnurture,rejected by sales: bad timing,2,2\r\n');
     const json = await fetch(`${base}/console/reports/export?report=funnel&format=json`, { headers: { cookie } });
-    expect((await json.json()).conversions[0]).toEqual({ from: 'lead', to: 'mql', reachedFrom: 6, reachedTo: 4, rate: 4 / 6 });
+    expect(((await json.json()) as { conversions: unknown[] }).conversions[0]).toEqual({ from: 'lead', to: 'mql', reachedFrom: 6, reachedTo: 4, rate: 4 / 6 });
     const bad = await fetch(`${base}/console/reports/export?report=pipeline`, { headers: { cookie, accept: 'application/json' } });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error.errors[0]).toMatchObject({ path: 'query.report', value: 'pipeline' });
+    expect(((await bad.json()) as { error: { errors: unknown[] } }).error.errors[0]).toMatchObject({ path: 'query.report', value: 'pipeline' });
   });
 
   it('a viewer reads the reports without the cost form, and cannot post a cost', async () => {

@@ -8,6 +8,7 @@ import type { Person } from '../../../src/model/person';
 import type { PulledPerson } from '../../../src/connector/crm-connector';
 import { normaliseCountry } from '../../../src/connector/shared/country.util';
 import type { FieldMappings } from './field-mappings';
+import { analyticsSourceLabel } from './analytics-source-labels.constant';
 import { industryLabel } from './industry-labels.constant';
 import { canonicalCrmStage } from './lifecycle-stage.util';
 
@@ -25,7 +26,7 @@ export interface DealCounts {
 type Canonical = Omit<Person, 'id'>;
 type Scalar = string | number | boolean | null;
 
-const STRING_FIELDS = new Set(['email', 'firstName', 'lastName', 'title', 'company', 'phone', 'ownerId', 'leadStatus']);
+const STRING_FIELDS = new Set(['email', 'firstName', 'lastName', 'title', 'company', 'phone', 'ownerId', 'leadStatus', 'source', 'campaign']);
 const NUMBER_FIELDS = new Set(['employees', 'annualRevenue']);
 
 function present(value: string | null | undefined): value is string {
@@ -42,6 +43,7 @@ function convert(field: string, raw: string): Scalar {
   if (field === 'country' || field === 'ipCountry') return normaliseCountry(raw);
   if (field === 'crmStage') return canonicalCrmStage(raw);
   if (field === 'industry') return industryLabel(raw);
+  if (field === 'source') return analyticsSourceLabel(raw);
   if (field === 'email') return raw.trim().toLowerCase();
   return raw.trim();
 }

@@ -23,7 +23,7 @@ export interface DealSummary {
 
 export const NO_DEALS: DealSummary = { open: 0, won: 0, openStages: [] };
 
-const STRING_FIELDS = new Set(['email', 'firstName', 'lastName', 'title', 'company', 'industry', 'phone', 'ownerId', 'leadStatus', 'crmStage']);
+const STRING_FIELDS = new Set(['email', 'firstName', 'lastName', 'title', 'company', 'industry', 'phone', 'ownerId', 'leadStatus', 'crmStage', 'source', 'campaign']);
 const NUMBER_FIELDS = new Set(['employees', 'annualRevenue']);
 const COUNTRY_FIELDS = new Set(['country', 'ipCountry']);
 
