@@ -123,7 +123,9 @@ describe('HubSpot connector: schema and contacts', () => {
 
       const customer = people.get(seed.kinds.customerClosedWon[0]!)!;
       expect(customer.person.crmStage).toBe('customer');
-      expect(customer.person.deals).toEqual({ open: 0, won: 1 });
+      // the won deal's amount (the sandbox seeds 15,000 to 200,000) is the revenue ROI uses
+      expect(customer.person.deals).toEqual({ open: 0, won: 1, wonAmount: expect.any(Number) });
+      expect(customer.person.deals!.wonAmount).toBeGreaterThanOrEqual(15_000);
       const open = people.get(seed.kinds.openDeal[0]!)!;
       expect(open.person.crmStage).toBe('opportunity');
       expect(open.person.deals).toEqual({ open: 1, won: 0 });

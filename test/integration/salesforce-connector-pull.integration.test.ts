@@ -164,6 +164,8 @@ describe('Salesforce streams against the sandbox', () => {
     const customer = personOf('contacts', seed.kinds.customer[0]!)!;
     expect(customer.person).toMatchObject({ crmStage: 'customer' });
     expect(customer.person.deals!.won).toBeGreaterThanOrEqual(1);
+    // the won opportunities' Amount, through the contact roles: the revenue ROI uses
+    expect(customer.person.deals!.wonAmount).toBeGreaterThan(0);
     expect(customer.person.industry).toBeTruthy();
     expect(customer.person.employees).toBeGreaterThan(0);
   });

@@ -245,7 +245,7 @@ describe('contacts stream', () => {
     const roleQueries = fake.soql.filter((q) => q.includes('FROM OpportunityContactRole'));
     expect(roleQueries).toHaveLength(3);
     for (const q of roleQueries) {
-      expect(q).toMatch(/^SELECT ContactId, OpportunityId, Opportunity\.IsClosed, Opportunity\.IsWon, Opportunity\.StageName FROM OpportunityContactRole WHERE ContactId IN \(/);
+      expect(q).toMatch(/^SELECT ContactId, OpportunityId, Opportunity\.IsClosed, Opportunity\.IsWon, Opportunity\.StageName, Opportunity\.Amount FROM OpportunityContactRole WHERE ContactId IN \(/);
       expect((q.match(/'/g) ?? []).length / 2).toBeLessThanOrEqual(200);
     }
     expect(fake.soql[0]).toMatch(/Account\.Name, Account\.NumberOfEmployees/);

@@ -21,6 +21,8 @@ export interface HubSpotContact {
 export interface DealCounts {
   open: number;
   won: number;
+  /** The won deals' amounts added up, when at least one has an amount (ROI's revenue). */
+  wonAmount?: number;
 }
 
 type Canonical = Omit<Person, 'id'>;
@@ -107,7 +109,7 @@ export function contactToPerson(
   deals: DealCounts,
   mappings: FieldMappings,
 ): PulledPerson {
-  const person: Canonical = { deals: { open: deals.open, won: deals.won } };
+  const person: Canonical = { deals: { open: deals.open, won: deals.won, ...(deals.wonAmount !== undefined ? { wonAmount: deals.wonAmount } : {}) } };
   const attributes: Record<string, Scalar> = {};
   for (const mapping of mappings.read) {
     const own = contact.properties[mapping.crmProperty];

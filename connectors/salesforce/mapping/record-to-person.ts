@@ -17,6 +17,8 @@ type Canonical = Omit<Person, 'id'>;
 export interface DealSummary {
   open: number;
   won: number;
+  /** The won opportunities' amounts added up, when at least one has an amount (ROI's revenue). */
+  wonAmount?: number;
   /** StageName of the open opportunities, for the rep and the reasons. */
   openStages: string[];
 }
@@ -102,7 +104,7 @@ export function recordToPerson(
   }
   if (bantMapped) person.bant = bant;
   if (deals) {
-    person.deals = { open: deals.open, won: deals.won };
+    person.deals = { open: deals.open, won: deals.won, ...(deals.wonAmount !== undefined ? { wonAmount: deals.wonAmount } : {}) };
     // the CRM's own stage: a mapped lifecycle field wins; otherwise what the opportunities say
     person.crmStage ??= deals.won > 0 ? 'customer' : deals.open > 0 ? 'opportunity' : null;
     if (deals.openStages.length > 0) attributes.opportunityStage = [...new Set(deals.openStages)].sort().join(', ');
