@@ -1,8 +1,9 @@
 import { ConfigError, loadEnv, type Env } from '../../config/env';
 import { DEFAULT_WEEKS, MAX_WEEKS, REPORT_NAMES, formatTable, runReport, type ReportName } from '../../reports';
-import { createStore, type Store, type Workspace } from '../../store';
+import { createStore, type Store } from '../../store';
 import { toCsv } from '../../util/csv-writer.util';
 import { UsageError } from '../cli-error';
+import { chooseWorkspace } from '../choose-workspace';
 import { commandHelp, parseCommandLine, parseNow } from '../options';
 import type { Command, CommandIo } from './command';
 
@@ -54,7 +55,7 @@ export function reportCommand(deps: ReportDeps = defaultDeps): Command {
     let store: Store | null = null;
     try {
       store = await deps.open(deps.env());
-      const workspace = await chooseWorkspace(store, values.workspace ?? null);
+      const workspace = await chooseWorkspace(store, values.workspace ?? null, { nothing: 'nothing to report', usage: REPORT_HELP.usage });
       const { report, table } = await runReport(store, workspace.id, name as ReportName, { now, weeks });
       if (format === 'json') io.out(JSON.stringify({ report: name, workspace: workspace.id, generatedAt: now.toISOString(), ...report }, null, 2));
       else if (format === 'csv') io.out(toCsv(table.header, table.rows).replace(/\r\n$/, ''));
@@ -71,16 +72,3 @@ export function reportCommand(deps: ReportDeps = defaultDeps): Command {
 }
 
 export const report = reportCommand();
-
-async function chooseWorkspace(store: Store, workspaceId: string | null): Promise<Workspace> {
-  if (workspaceId) {
-    const found = await store.workspaces.get(workspaceId);
-    if (!found) throw new Error(`no workspace ${workspaceId} in this store`);
-    return found;
-  }
-  const all = await store.workspaces.list(21);
-  if (all.length === 1) return all[0]!;
-  if (all.length === 0) throw new Error('this store has no workspace: nothing to report');
-  const listed = all.slice(0, 20).map((w) => `  ${w.id}  ${w.name}`);
-  throw new UsageError(`this store has ${all.length > 20 ? 'more than 20' : all.length} workspaces: name one with --workspace <id>\n${listed.join('\n')}\n${REPORT_HELP.usage}`);
-}
