@@ -130,6 +130,23 @@ describe('the Reports page in a browser', () => {
     expect(((await bad.json()) as { error: { errors: unknown[] } }).error.errors[0]).toMatchObject({ path: 'query.report', value: 'pipeline' });
   });
 
+  it('takes a cost as JSON from a script: 400 naming each bad field and its value, 201 with the saved cost', async () => {
+    const { context, cookie, csrf } = await signedIn('admin');
+    await context.close();
+    const post = (body: unknown) => fetch(`${base}/console/reports/costs`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) });
+    const bad = await post({ source: 'Webinar', period: 'Nov 2026', amount: '-3', currency: 'US dollars' });
+    expect(bad.status).toBe(400);
+    const { error } = (await bad.json()) as { error: { errors: Array<{ path: string; value: unknown }> } };
+    expect(error.errors.map((e) => [e.path, e.value])).toEqual([['body.period', 'Nov 2026'], ['body.amount', '-3'], ['body.currency', 'US dollars']]);
+    const good = await post({ source: 'Trade show', period: '2026-10', amount: '99.90', currency: 'usd' });
+    expect(good.status).toBe(201);
+    expect(((await good.json()) as { cost: unknown }).cost).toMatchObject({ source: 'Trade show', campaign: '', period: '2026-10', amount: 99.9, currency: 'USD', enteredBy: 'admin@example.com' });
+    // the same source, campaign, month and currency again replaces the amount
+    expect((await post({ source: 'Trade show', period: '2026-10', amount: '120', currency: 'USD' })).status).toBe(201);
+    const { rows } = await runtime.store.db.query<{ amount: number }>(`SELECT amount::float8 AS amount FROM campaign_costs WHERE workspace_id = $1 AND source = 'Trade show' AND period = '2026-10'`, [fx.workspaceId]);
+    expect(rows).toEqual([{ amount: 120 }]);
+  });
+
   it('a viewer reads the reports without the cost form, and cannot post a cost', async () => {
     const { context, page, cookie, csrf } = await signedIn('viewer');
     try {
