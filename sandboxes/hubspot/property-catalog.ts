@@ -108,6 +108,7 @@ const CONTACT_ROWS: Row[] = [
   ['ip_country_code', 'IP Country Code', 'string', 'text', 'analyticsinformation', true],
   ['ip_city', 'IP City', 'string', 'text', 'analyticsinformation', true],
   ['hs_analytics_source', 'Original Traffic Source', 'enumeration', 'select', 'analyticsinformation', true, ANALYTICS_SOURCES],
+  ['hs_analytics_source_data_1', 'Original Traffic Source Drill-Down 1', 'string', 'text', 'analyticsinformation', true],
   ['hs_analytics_num_page_views', 'Number of Pageviews', 'number', 'number', 'analyticsinformation', true],
   ['hs_analytics_num_visits', 'Number of Sessions', 'number', 'number', 'analyticsinformation', true],
   ['hs_analytics_first_timestamp', 'Time First Seen', 'datetime', 'date', 'analyticsinformation', true],

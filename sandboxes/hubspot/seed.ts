@@ -435,6 +435,10 @@ export class SeedPortal implements PeopleSource {
       createdate: new NativeDate(created).toISOString(),
       hs_analytics_source: prng.pick(['ORGANIC_SEARCH', 'ORGANIC_SEARCH', 'DIRECT_TRAFFIC', 'PAID_SEARCH', 'SOCIAL_MEDIA', 'EMAIL_MARKETING', 'REFERRALS']),
     };
+    // Drill-down 1 names the campaign, engine or site behind the source, as HubSpot fills it; taken
+    // from the index, not the PRNG, so every other seeded value stays what it was
+    const drillDown = sourceDrillDown(properties.hs_analytics_source!, index);
+    if (drillDown) properties.hs_analytics_source_data_1 = drillDown;
     if (company) {
       properties.company = company.properties.name!;
       properties.website = company.properties.website!;
@@ -578,3 +582,15 @@ function analyticsProperties(e: PersonEngagement): Record<string, string> {
 }
 
 export { BEHAVIOUR_LIST as BEHAVIOURS };
+
+/** HubSpot's "Original Traffic Source Drill-Down 1" for a seeded source: the campaign, search engine or referring site. */
+function sourceDrillDown(source: string, index: number): string | null {
+  switch (source) {
+    case 'PAID_SEARCH': return index % 2 === 0 ? 'winter-maintenance-2026' : 'reliability-software';
+    case 'EMAIL_MARKETING': return index % 3 === 0 ? 'Reliability newsletter' : 'Predictive maintenance webinar invite';
+    case 'SOCIAL_MEDIA': return 'LinkedIn';
+    case 'ORGANIC_SEARCH': return 'google';
+    case 'REFERRALS': return 'plantservices.com';
+    default: return null;
+  }
+}

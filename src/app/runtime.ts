@@ -4,6 +4,8 @@ import type { Queue } from 'bullmq';
 import type { Env } from '../config/env';
 import { createLogger, type Logger } from '../log/logger';
 import { createMetrics, type Metrics } from '../metrics/metrics';
+import { registerReportGauges } from '../metrics/report-gauges';
+import { gaugeFigures } from '../reports/gauge-figures';
 import { bullmqEnqueuer, type Enqueuer } from '../queue/enqueuer';
 import type { QueueName } from '../queue/job-data';
 import { InProcessQueue, skippingClock, type VirtualClock } from '../queue/in-process-queue.driver';
@@ -136,6 +138,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const enqueue = inProcess ?? bullmqEnqueuer(queues!);
   // jobs read time through `clock`: on the in-process driver it jumps with the driver's skipped waits
   const clock = inProcessClock ? inProcessClock.follow(options.clock ?? Date.now) : (options.clock ?? Date.now);
+  // the reports' gauges, read when Prometheus scrapes, at most once a minute
+  registerReportGauges(metrics.registry, { load: () => gaugeFigures(store.db, clock()), clock });
   // one limiter for all processes: the request budget of an installation lives in Redis
   const limiter = createRedisRateLimiter(redis, { prefix });
   const connectors = options.connectors ?? connectorRegistry;

@@ -10,6 +10,7 @@ import type { Command, CommandIo } from './commands/command';
 import { ERASE_HELP, erase } from './commands/erase.command';
 import { EXPLAIN_HELP, explain } from './commands/explain.command';
 import { KEYS_ROTATE_HELP, keysRotate } from './commands/keys-rotate.command';
+import { REPORT_HELP, report } from './commands/report.command';
 import { RULEBOOK_VALIDATE_HELP, rulebookValidate } from './commands/rulebook-validate.command';
 import { SCORE_HELP, score } from './commands/score.command';
 import { SERVE_HELP, serveCommand } from './commands/serve.command';
@@ -28,6 +29,7 @@ const COMMANDS: Record<string, { run: Command; help: CommandHelp; summary: strin
   erase: { run: erase, help: ERASE_HELP, summary: 'erase --email ADDRESS            erase everyone with that email, audited without it [--workspace ID]' },
   status: { run: status, help: STATUS_HELP, summary: 'status [--json]                 readiness and stuck work, as /readyz says it; exit 1 when not ready' },
   'workspace time-zone': { run: workspaceTimeZone, help: WORKSPACE_TIME_ZONE_HELP, summary: 'workspace time-zone [--set ZONE]   show or set the zone scores fade in (IANA name) [--workspace ID]' },
+  report: { run: report, help: REPORT_HELP, summary: 'report <funnel|volume|sla|recycle|roi>  a report as a table, CSV or JSON [--format F] [--workspace ID] [--weeks N]' },
   'keys rotate': { run: keysRotate, help: KEYS_ROTATE_HELP, summary: 'keys rotate                     re-seal every stored credential with the current key (LEADSTAGE_SECRET_KEY="new,old")' },
 };
 

@@ -21,6 +21,8 @@ export const BantSchema = z.object({
 export const DealsSchema = z.object({
   open: z.number().int().min(0).default(0),
   won: z.number().int().min(0).default(0),
+  /** The sum of the won deals' amounts, in the CRM's currency, where the connector reads it (ROI). */
+  wonAmount: z.number().finite().min(0).optional(),
 });
 
 /** The canonical person every connector produces and the engine consumes (README: interchange format). */
@@ -43,6 +45,10 @@ export const PersonSchema = z.object({
   /** The CRM's own lifecycle value, normalised to a Leadstage stage name where it maps to one. */
   crmStage: nullableString,
   deals: DealsSchema.optional(),
+  /** Where the person came from (the CRM's original source, e.g. "Paid search"): cost and ROI by source. */
+  source: nullableString,
+  /** The campaign that brought them, where the CRM records one: cost and ROI by campaign. */
+  campaign: nullableString,
   attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
 });
 

@@ -123,7 +123,9 @@ describe('HubSpot connector: schema and contacts', () => {
 
       const customer = people.get(seed.kinds.customerClosedWon[0]!)!;
       expect(customer.person.crmStage).toBe('customer');
-      expect(customer.person.deals).toEqual({ open: 0, won: 1 });
+      // the won deal's amount (the sandbox seeds 15,000 to 200,000) is the revenue ROI uses
+      expect(customer.person.deals).toEqual({ open: 0, won: 1, wonAmount: expect.any(Number) });
+      expect(customer.person.deals!.wonAmount).toBeGreaterThanOrEqual(15_000);
       const open = people.get(seed.kinds.openDeal[0]!)!;
       expect(open.person.crmStage).toBe('opportunity');
       expect(open.person.deals).toEqual({ open: 1, won: 0 });
@@ -131,6 +133,12 @@ describe('HubSpot connector: schema and contacts', () => {
       const nonUs = people.get(seed.kinds.nonUs[0]!)!;
       expect(['DE', 'GB', 'IN', 'BR', 'FR']).toContain(nonUs.person.country);
       expect(nonUs.person.ipCountry).toBe(nonUs.person.country);
+      // where they came from, for cost and ROI: the source's label, and its drill-down as the campaign where there is one
+      const sources = [...people.values()].map((p) => p.person.source);
+      expect(new Set(sources)).toEqual(new Set(['Organic Search', 'Direct Traffic', 'Paid Search', 'Organic Social', 'Email Marketing', 'Referrals']));
+      const paid = [...people.values()].filter((p) => p.person.source === 'Paid Search');
+      expect(new Set(paid.map((p) => p.person.campaign))).toEqual(new Set(['winter-maintenance-2026', 'reliability-software']));
+      expect([...people.values()].filter((p) => p.person.source === 'Direct Traffic').every((p) => p.person.campaign === null)).toBe(true);
       const gmail = people.get(seed.kinds.personalEmail[0]!)!;
       expect(gmail.person.employees ?? null).toBeNull(); // not associated to a company
       const small = people.get(seed.kinds.smallCompany[0]!)!;

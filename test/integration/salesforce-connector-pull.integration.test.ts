@@ -108,6 +108,9 @@ describe('Salesforce streams against the sandbox', () => {
     expect(lead.person.employees).toBeGreaterThanOrEqual(100);
     expect(lead.person.title).toBeTruthy();
     expect(lead.writableValues).toMatchObject({ Status: 'Open - Not Contacted', Leadstage_Stage__c: null });
+    // the Lead Source picklist is the person's source (cost and ROI by source)
+    expect(lead.person.source).toEqual(expect.any(String));
+    expect(new Set(run('leads').people.map((p) => p.person.source)).size).toBeGreaterThan(2);
     expect(eventsOf(id).map((e) => e.event.type)).toContain('demo_request');
     const demo = eventsOf(id).find((e) => e.event.type === 'demo_request')!;
     expect(demo.event).toMatchObject({ source: 'salesforce', properties: { assetTitle: 'Website - Demo request' } });
@@ -161,6 +164,8 @@ describe('Salesforce streams against the sandbox', () => {
     const customer = personOf('contacts', seed.kinds.customer[0]!)!;
     expect(customer.person).toMatchObject({ crmStage: 'customer' });
     expect(customer.person.deals!.won).toBeGreaterThanOrEqual(1);
+    // the won opportunities' Amount, through the contact roles: the revenue ROI uses
+    expect(customer.person.deals!.wonAmount).toBeGreaterThan(0);
     expect(customer.person.industry).toBeTruthy();
     expect(customer.person.employees).toBeGreaterThan(0);
   });

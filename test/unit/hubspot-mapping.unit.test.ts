@@ -16,7 +16,7 @@ describe('HubSpot default mappings', () => {
     expect(read).toMatchObject({
       email: 'email', firstName: 'firstname', lastName: 'lastname', title: 'jobtitle', company: 'company', employees: 'numberofemployees',
       annualRevenue: 'annualrevenue', industry: 'industry', country: 'country', ipCountry: 'ip_country', phone: 'phone',
-      ownerId: 'hubspot_owner_id', leadStatus: 'hs_lead_status', crmStage: 'lifecyclestage',
+      ownerId: 'hubspot_owner_id', leadStatus: 'hs_lead_status', crmStage: 'lifecyclestage', source: 'hs_analytics_source', campaign: 'hs_analytics_source_data_1',
     });
     expect(mappings.write.map((m) => m.crmProperty)).toEqual(expect.arrayContaining([
       'lifecyclestage', 'leadstage_stage', 'leadstage_score', 'leadstage_fit_score', 'leadstage_engagement_score', 'leadstage_fit_grade',
@@ -78,7 +78,7 @@ describe('contactToPerson', () => {
     ]);
     const pulled = contactToPerson(
       { id: '7', properties: { email: ' Ann@Example.COM ', country: 'usa', ip_country: 'germany', lifecyclestage: 'marketingqualifiedlead',
-        numberofemployees: '', pain_point: 'downtime', lastmodifieddate: '2026-11-20T08:00:00Z' } },
+        numberofemployees: '', pain_point: 'downtime', lastmodifieddate: '2026-11-20T08:00:00Z', hs_analytics_source: 'PAID_SEARCH', hs_analytics_source_data_1: 'winter-maintenance-2026' } },
       { numberofemployees: '1,250', annualrevenue: '90000000', industry: 'INDUSTRIAL_AUTOMATION', name: 'Acme' },
       { open: 1, won: 0 },
       mappings,
@@ -86,6 +86,8 @@ describe('contactToPerson', () => {
     expect(pulled.person).toMatchObject({
       email: 'ann@example.com', country: 'US', ipCountry: 'DE', crmStage: 'mql', employees: 1250, annualRevenue: 90_000_000,
       industry: 'Industrial Automation', company: 'Acme', deals: { open: 1, won: 0 }, attributes: { painPoint: 'downtime' },
+      // the source as HubSpot labels it (what an admin types next to a cost), the drill-down as the campaign
+      source: 'Paid Search', campaign: 'winter-maintenance-2026',
     });
     expect(pulled.modifiedAt).toBe('2026-11-20T08:00:00.000Z');
     expect(pulled.writableValues.lifecyclestage).toBe('marketingqualifiedlead');

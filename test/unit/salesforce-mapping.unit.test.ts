@@ -22,7 +22,7 @@ describe('Salesforce default mappings', () => {
     expect(lead).toMatchObject({
       email: 'Email', firstName: 'FirstName', lastName: 'LastName', title: 'Title', company: 'Company', employees: 'NumberOfEmployees',
       annualRevenue: 'AnnualRevenue', industry: 'Industry', country: 'CountryCode', phone: 'Phone', ownerId: 'OwnerId', leadStatus: 'Status',
-      leadSource: 'LeadSource', emailOptOut: 'HasOptedOutOfEmail', 'bant.budget': 'BANT_Budget__c',
+      source: 'LeadSource', emailOptOut: 'HasOptedOutOfEmail', 'bant.budget': 'BANT_Budget__c',
     });
     const contact = Object.fromEntries(mappings.readMappings('contact').map((m) => [m.canonicalField, m.crmProperty]));
     expect(contact).toMatchObject({
@@ -164,7 +164,8 @@ describe('recordToPerson', () => {
       email: 'ann@plant.com', firstName: 'Ann', lastName: 'Lee', title: 'VP Operations', company: 'Plant', employees: 450, annualRevenue: null,
       industry: 'food & beverage production', country: 'DE', phone: '+49 1', ownerId: '00G1', leadStatus: 'UNQUALIFIED',
       bant: { budget: true, authority: true, need: false, timing: null },
-      attributes: { leadSource: 'Webinar', rating: 'Warm', emailOptOut: false },
+      source: 'Webinar',
+      attributes: { rating: 'Warm', emailOptOut: false },
     });
   });
 

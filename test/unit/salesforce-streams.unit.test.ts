@@ -172,7 +172,8 @@ describe('leads stream: keyset on SystemModstamp', () => {
     expect(p.person).toMatchObject({
       email: 'lead1@plant1.example.com', employees: 250, annualRevenue: 40_000_000, industry: 'mechanical or industrial engineering',
       country: 'US', leadStatus: 'IN_PROGRESS', ownerId: '005000000000000001', company: 'Plant 1',
-      attributes: { leadSource: 'Web', rating: null, emailOptOut: true },
+      source: 'Web',
+      attributes: { rating: null, emailOptOut: true },
     });
     expect(p.person.deals).toBeUndefined();
     expect(p.writableValues).toMatchObject({ Status: 'Working - Contacted', Leadstage_Score__c: '72', Leadstage_SQL_Date__c: '2026-11-02T10:00:00.000Z', Leadstage_Stage__c: null });
@@ -244,7 +245,7 @@ describe('contacts stream', () => {
     const roleQueries = fake.soql.filter((q) => q.includes('FROM OpportunityContactRole'));
     expect(roleQueries).toHaveLength(3);
     for (const q of roleQueries) {
-      expect(q).toMatch(/^SELECT ContactId, OpportunityId, Opportunity\.IsClosed, Opportunity\.IsWon, Opportunity\.StageName FROM OpportunityContactRole WHERE ContactId IN \(/);
+      expect(q).toMatch(/^SELECT ContactId, OpportunityId, Opportunity\.IsClosed, Opportunity\.IsWon, Opportunity\.StageName, Opportunity\.Amount FROM OpportunityContactRole WHERE ContactId IN \(/);
       expect((q.match(/'/g) ?? []).length / 2).toBeLessThanOrEqual(200);
     }
     expect(fake.soql[0]).toMatch(/Account\.Name, Account\.NumberOfEmployees/);
@@ -253,7 +254,8 @@ describe('contacts stream', () => {
     expect(withAccount.person).toMatchObject({
       company: 'Acme Mill 1', employees: 1200, annualRevenue: 300_000_000, industry: 'food & beverage production',
       country: 'US', phone: '+1 555 0199', deals: { open: 1, won: 1 }, crmStage: 'customer',
-      attributes: { leadSource: 'Trade Show', emailOptOut: false, opportunityStage: 'Negotiation/Review' },
+      source: 'Trade Show',
+      attributes: { emailOptOut: false, opportunityStage: 'Negotiation/Review' },
     });
     // every written field is there; those the org lacks yet (before ensureSchema) read as empty
     expect(Object.keys(withAccount.writableValues)).toHaveLength(13);

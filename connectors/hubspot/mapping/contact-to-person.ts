@@ -8,6 +8,7 @@ import type { Person } from '../../../src/model/person';
 import type { PulledPerson } from '../../../src/connector/crm-connector';
 import { normaliseCountry } from '../../../src/connector/shared/country.util';
 import type { FieldMappings } from './field-mappings';
+import { analyticsSourceLabel } from './analytics-source-labels.constant';
 import { industryLabel } from './industry-labels.constant';
 import { canonicalCrmStage } from './lifecycle-stage.util';
 
@@ -20,12 +21,14 @@ export interface HubSpotContact {
 export interface DealCounts {
   open: number;
   won: number;
+  /** The won deals' amounts added up, when at least one has an amount (ROI's revenue). */
+  wonAmount?: number;
 }
 
 type Canonical = Omit<Person, 'id'>;
 type Scalar = string | number | boolean | null;
 
-const STRING_FIELDS = new Set(['email', 'firstName', 'lastName', 'title', 'company', 'phone', 'ownerId', 'leadStatus']);
+const STRING_FIELDS = new Set(['email', 'firstName', 'lastName', 'title', 'company', 'phone', 'ownerId', 'leadStatus', 'source', 'campaign']);
 const NUMBER_FIELDS = new Set(['employees', 'annualRevenue']);
 
 function present(value: string | null | undefined): value is string {
@@ -42,6 +45,7 @@ function convert(field: string, raw: string): Scalar {
   if (field === 'country' || field === 'ipCountry') return normaliseCountry(raw);
   if (field === 'crmStage') return canonicalCrmStage(raw);
   if (field === 'industry') return industryLabel(raw);
+  if (field === 'source') return analyticsSourceLabel(raw);
   if (field === 'email') return raw.trim().toLowerCase();
   return raw.trim();
 }
@@ -105,7 +109,7 @@ export function contactToPerson(
   deals: DealCounts,
   mappings: FieldMappings,
 ): PulledPerson {
-  const person: Canonical = { deals: { open: deals.open, won: deals.won } };
+  const person: Canonical = { deals: { open: deals.open, won: deals.won, ...(deals.wonAmount !== undefined ? { wonAmount: deals.wonAmount } : {}) } };
   const attributes: Record<string, Scalar> = {};
   for (const mapping of mappings.read) {
     const own = contact.properties[mapping.crmProperty];

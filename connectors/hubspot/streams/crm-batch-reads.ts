@@ -105,16 +105,21 @@ export function dealState(deal: PropertyBag): 'open' | 'won' | 'lost' {
 export async function countDeals(http: HubSpotHttp, dealsByContact: Map<string, string[]>): Promise<Map<string, DealCounts>> {
   const ids = [...dealsByContact.values()].flat();
   const deals = ids.length === 0 ? new Map<string, PropertyBag>()
-    : await batchRead(http, 'deals', ids, ['dealstage', 'hs_is_closed_won', 'hs_is_closed']);
+    : await batchRead(http, 'deals', ids, ['dealstage', 'hs_is_closed_won', 'hs_is_closed', 'amount']);
   const out = new Map<string, DealCounts>();
   for (const [contact, dealIds] of dealsByContact) {
-    const counts = { open: 0, won: 0 };
+    const counts: DealCounts = { open: 0, won: 0 };
     for (const id of dealIds) {
       const deal = deals.get(id);
       if (!deal) continue;
       const state = dealState(deal);
       if (state === 'open') counts.open += 1;
-      if (state === 'won') counts.won += 1;
+      if (state === 'won') {
+        counts.won += 1;
+        // amount is a number property HubSpot returns as text, empty when nobody filled it in
+        const amount = deal.amount === null || deal.amount === undefined || deal.amount === '' ? NaN : Number(deal.amount);
+        if (Number.isFinite(amount) && amount >= 0) counts.wonAmount = (counts.wonAmount ?? 0) + amount;
+      }
     }
     out.set(contact, counts);
   }

@@ -17,13 +17,15 @@ type Canonical = Omit<Person, 'id'>;
 export interface DealSummary {
   open: number;
   won: number;
+  /** The won opportunities' amounts added up, when at least one has an amount (ROI's revenue). */
+  wonAmount?: number;
   /** StageName of the open opportunities, for the rep and the reasons. */
   openStages: string[];
 }
 
 export const NO_DEALS: DealSummary = { open: 0, won: 0, openStages: [] };
 
-const STRING_FIELDS = new Set(['email', 'firstName', 'lastName', 'title', 'company', 'industry', 'phone', 'ownerId', 'leadStatus', 'crmStage']);
+const STRING_FIELDS = new Set(['email', 'firstName', 'lastName', 'title', 'company', 'industry', 'phone', 'ownerId', 'leadStatus', 'crmStage', 'source', 'campaign']);
 const NUMBER_FIELDS = new Set(['employees', 'annualRevenue']);
 const COUNTRY_FIELDS = new Set(['country', 'ipCountry']);
 
@@ -102,7 +104,7 @@ export function recordToPerson(
   }
   if (bantMapped) person.bant = bant;
   if (deals) {
-    person.deals = { open: deals.open, won: deals.won };
+    person.deals = { open: deals.open, won: deals.won, ...(deals.wonAmount !== undefined ? { wonAmount: deals.wonAmount } : {}) };
     // the CRM's own stage: a mapped lifecycle field wins; otherwise what the opportunities say
     person.crmStage ??= deals.won > 0 ? 'customer' : deals.open > 0 ? 'opportunity' : null;
     if (deals.openStages.length > 0) attributes.opportunityStage = [...new Set(deals.openStages)].sort().join(', ');

@@ -62,9 +62,9 @@ export async function readContactsById(api: SalesforceApi, fields: readonly stri
  * per contact however many roles they hold on it): open = not IsClosed, won = IsWon.
  */
 export async function readDeals(api: SalesforceApi, contactIds: readonly string[]): Promise<Map<string, DealSummary>> {
-  const seen = new Map<string, Map<string, { closed: boolean; won: boolean; stage: string | null }>>();
+  const seen = new Map<string, Map<string, { closed: boolean; won: boolean; stage: string | null; amount: number | null }>>();
   for (const part of chunk([...new Set(contactIds)], ID_CHUNK)) {
-    const soql = `SELECT ContactId, OpportunityId, Opportunity.IsClosed, Opportunity.IsWon, Opportunity.StageName FROM OpportunityContactRole WHERE ContactId IN ${soqlIdList(part)}`;
+    const soql = `SELECT ContactId, OpportunityId, Opportunity.IsClosed, Opportunity.IsWon, Opportunity.StageName, Opportunity.Amount FROM OpportunityContactRole WHERE ContactId IN ${soqlIdList(part)}`;
     for (const role of await queryAllPages(api, soql)) {
       const contactId = stringValue(role, 'ContactId');
       const opportunityId = stringValue(role, 'OpportunityId');
@@ -74,6 +74,7 @@ export async function readDeals(api: SalesforceApi, contactIds: readonly string[
         closed: truthy(fieldValue(role, 'Opportunity.IsClosed')),
         won: truthy(fieldValue(role, 'Opportunity.IsWon')),
         stage: stringValue(role, 'Opportunity.StageName'),
+        amount: amountOf(fieldValue(role, 'Opportunity.Amount')),
       });
       seen.set(contactId, opportunities);
     }
@@ -82,8 +83,10 @@ export async function readDeals(api: SalesforceApi, contactIds: readonly string[
   for (const [contactId, opportunities] of seen) {
     const deals: DealSummary = { open: 0, won: 0, openStages: [] };
     for (const o of opportunities.values()) {
-      if (o.won) deals.won += 1;
-      else if (!o.closed) {
+      if (o.won) {
+        deals.won += 1;
+        if (o.amount !== null) deals.wonAmount = (deals.wonAmount ?? 0) + o.amount;
+      } else if (!o.closed) {
         deals.open += 1;
         if (o.stage) deals.openStages.push(o.stage);
       }
@@ -91,6 +94,12 @@ export async function readDeals(api: SalesforceApi, contactIds: readonly string[
     out.set(contactId, deals);
   }
   return out;
+}
+
+/** Opportunity.Amount is a currency field: a number, or null when nobody filled it in. */
+function amountOf(value: unknown): number | null {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  return Number.isFinite(n) && n >= 0 ? n : null;
 }
 
 function truthy(value: unknown): boolean {

@@ -2,6 +2,7 @@ import { loadSecretKey } from '../../app/secret-key';
 import { ConfigError, loadEnv, type Env } from '../../config/env';
 import { ERASED_TABLES, createStore, subjectHasher, type EmailErasure, type Store, type SubjectHasher, type Workspace } from '../../store';
 import { UsageError } from '../cli-error';
+import { chooseWorkspace } from '../choose-workspace';
 import { parseOptions, required, type CommandHelp } from '../options';
 import type { Command, CommandIo } from './command';
 
@@ -65,7 +66,7 @@ export function eraseCommand(deps: EraseDeps = defaultDeps): Command {
     let opened: Awaited<ReturnType<EraseDeps['open']>> | null = null;
     try {
       opened = await deps.open(deps.env());
-      const workspace = await chooseWorkspace(opened.store, workspaceId);
+      const workspace = await chooseWorkspace(opened.store, workspaceId, { nothing: 'nothing to erase', usage: USAGE });
       const result = await opened.store.erasure.eraseByEmail(workspace.id, email, { subjectHash: opened.subjectHash, now: deps.now() });
       report(io, workspace, result);
       return 0;
@@ -81,18 +82,6 @@ export function eraseCommand(deps: EraseDeps = defaultDeps): Command {
 
 export const erase = eraseCommand();
 
-async function chooseWorkspace(store: Store, workspaceId: string | null): Promise<Workspace> {
-  if (workspaceId) {
-    const found = await store.workspaces.get(workspaceId);
-    if (!found) throw new Error(`no workspace ${workspaceId} in this store`);
-    return found;
-  }
-  const all = await store.workspaces.list(21);
-  if (all.length === 1) return all[0]!;
-  if (all.length === 0) throw new Error('this store has no workspace: nothing to erase');
-  const listed = all.slice(0, 20).map((w) => `  ${w.id}  ${w.name}`);
-  throw new UsageError(`this store has ${all.length > 20 ? 'more than 20' : all.length} workspaces: name one with --workspace <id>\n${listed.join('\n')}\n${USAGE}`);
-}
 
 function report(io: CommandIo, workspace: Workspace, result: EmailErasure): void {
   const where = `workspace ${workspace.id} (${workspace.name})`;

@@ -1,7 +1,8 @@
 import { ConfigError, loadEnv, type Env } from '../../config/env';
-import { createStore, type Store, type Workspace } from '../../store';
+import { createStore, type Store } from '../../store';
 import { isTimeZone } from '../../util/time-zone.util';
 import { UsageError } from '../cli-error';
+import { chooseWorkspace } from '../choose-workspace';
 import { parseOptions, type CommandHelp } from '../options';
 import type { Command, CommandIo } from './command';
 
@@ -46,7 +47,7 @@ export function workspaceTimeZoneCommand(deps: WorkspaceTimeZoneDeps = defaultDe
     let store: Store | null = null;
     try {
       store = await deps.open(deps.env());
-      const workspace = await chooseWorkspace(store, workspaceId);
+      const workspace = await chooseWorkspace(store, workspaceId, { nothing: 'connect an installation first', usage: USAGE });
       if (zone === null) {
         io.out(`${await store.workspaces.getTimeZone(workspace.id)}`);
         return 0;
@@ -66,16 +67,3 @@ export function workspaceTimeZoneCommand(deps: WorkspaceTimeZoneDeps = defaultDe
 }
 
 export const workspaceTimeZone = workspaceTimeZoneCommand();
-
-async function chooseWorkspace(store: Store, workspaceId: string | null): Promise<Workspace> {
-  if (workspaceId) {
-    const found = await store.workspaces.get(workspaceId);
-    if (!found) throw new Error(`no workspace ${workspaceId} in this store`);
-    return found;
-  }
-  const all = await store.workspaces.list(21);
-  if (all.length === 1) return all[0]!;
-  if (all.length === 0) throw new Error('this store has no workspace yet: connect an installation first');
-  const listed = all.slice(0, 20).map((w) => `  ${w.id}  ${w.name}`);
-  throw new UsageError(`this store has ${all.length > 20 ? 'more than 20' : all.length} workspaces: name one with --workspace <id>\n${listed.join('\n')}\n${USAGE}`);
-}

@@ -44,12 +44,16 @@ td.details{word-break:break-word}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 table.values{margin:0;background:transparent}table.values td{border:0;padding:.1rem .3rem}
 #mapping select{max-width:26rem}
+svg.chart{display:block;max-width:100%;height:auto;margin:.4rem 0 1rem}
+h3{font-size:1rem;margin:1.2rem 0 .4rem}
+#cost-form p{margin:.4rem 0}#cost-form label{min-width:11rem}
 `);
 
 const NAV = [
   { href: '/console', label: 'Connections' },
   { href: '/console/sync', label: 'Sync status' },
   { href: '/console/people', label: 'People' },
+  { href: '/console/reports', label: 'Reports' },
 ] as const;
 
 export function csrfField(session: WebSession): Raw {

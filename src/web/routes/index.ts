@@ -12,6 +12,7 @@ import { installationRoutes } from './installations.routes';
 import { mappingRoutes } from './mapping.routes';
 import { memberRoutes } from './members.routes';
 import { peopleRoutes } from './people.routes';
+import { reportRoutes } from './reports.routes';
 import { syncRoutes } from './sync.routes';
 import type { RouteGroup } from './route-group';
 
@@ -24,6 +25,7 @@ export const ROUTE_GROUPS: readonly RouteGroup[] = [
   syncRoutes,
   mappingRoutes,
   peopleRoutes,
+  reportRoutes,
   installationRoutes,
   memberRoutes,
 ];
