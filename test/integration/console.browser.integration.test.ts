@@ -104,6 +104,8 @@ describe('the admin console in a browser', () => {
     expect(Number((await card('HubSpot').locator('[data-fact=people]').textContent())!.replace(/,/g, ''))).toBeGreaterThan(0);
     expect(Number((await card('Salesforce').locator('[data-fact=people]').textContent())!.replace(/,/g, ''))).toBeGreaterThan(0);
     await expect(card('HubSpot').locator('[data-fact=budget]').textContent()).resolves.toMatch(/requests today/);
+    // the progress line shown while a first sync runs is gone once both are done
+    await expect(page.locator('section.card[data-installation]', { hasText: 'First sync running' }).count()).resolves.toBe(0);
     await shot('03-connections');
     const workspaces = (await runtime.store.db.query<{ n: number }>('SELECT count(DISTINCT workspace_id)::int AS n FROM installations')).rows[0]!.n;
     expect(workspaces).toBe(1);
