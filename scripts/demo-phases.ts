@@ -22,25 +22,43 @@ export class DemoClock {
 
 /**
  * The demo runs the first pass in phases, one after the other, so that what each phase sees never
- * depends on how fast the machine is: both systems synced (HubSpot, then Salesforce), then everyone
- * scored, then the writes, then the tasks. Queues of later phases are paused until their turn: their
- * jobs wait whole, so the writer finds every write ready and sends full batches (100 per HubSpot
- * call, 200 per Salesforce collection call), and the task job finds every task at once.
+ * depends on how fast the machine is: each system installed and synced (HubSpot, then Salesforce),
+ * then everyone scored, then the writes, then the tasks. Queues are on hold except during their
+ * phase: their jobs wait whole, so the writer finds every write ready and sends full batches (100
+ * per HubSpot call, 200 per Salesforce collection call), and the task job finds every task at once.
+ * A queue goes back on hold when its phase is done, so a periodic job the installs scheduled (the
+ * incremental sync every 5 minutes of wall time, the nightly rescore and retention) that comes due
+ * during the pass waits for its end instead of adding to a later phase's calls; `release` ends it.
  */
 export class DemoPhases {
+  private readonly held = new Set<QueueName>();
+
   constructor(private readonly queues: Record<QueueName, Queue>) {}
 
   async hold(names: readonly QueueName[]): Promise<void> {
-    for (const name of names) await this.queues[name].pause();
+    for (const name of names) {
+      await this.queues[name].pause();
+      this.held.add(name);
+    }
   }
 
-  /** Lets the queues' jobs run and resolves when none is waiting, delayed or running. */
+  /** Lets the queues' jobs run, resolves when none is left to run, and holds them again. */
   async run(names: readonly QueueName[], options: { timeoutMs: number }): Promise<void> {
     for (const name of names) await this.queues[name].resume();
     await this.idle(names, options);
+    await this.hold(names);
   }
 
-  /** Resolves when the queues hold no job to run, twice in a row (a finishing job may enqueue the next). */
+  /** The first pass is over: every held queue runs from now on. */
+  async release(): Promise<void> {
+    for (const name of this.held) await this.queues[name].resume();
+    this.held.clear();
+  }
+
+  /**
+   * Resolves when the queues hold no job to run, twice in a row (a finishing job may enqueue the
+   * next). The next run of a job scheduler (one delayed job each) is not work of this phase.
+   */
   async idle(names: readonly QueueName[], options: { timeoutMs: number; pollMs?: number }): Promise<void> {
     const deadline = Date.now() + options.timeoutMs;
     let quiet = 0;
@@ -48,7 +66,8 @@ export class DemoPhases {
       let busy = 0;
       for (const name of names) {
         const counts = await this.queues[name].getJobCounts('waiting', 'prioritized', 'active', 'delayed');
-        busy += Object.values(counts).reduce((sum, n) => sum + (n ?? 0), 0);
+        const schedulers = await this.queues[name].getJobSchedulersCount();
+        busy += (counts.waiting ?? 0) + (counts.prioritized ?? 0) + (counts.active ?? 0) + Math.max(0, (counts.delayed ?? 0) - schedulers);
       }
       quiet = busy > 0 ? 0 : quiet + 1;
       if (quiet >= 2) return;

@@ -2,10 +2,13 @@
  * npm run demo [-- --seed 20261127 --contacts 2000 --leads 1000 --sf-contacts 1000 --once --port 3000]
  *
  * Starts two sandboxes on loopback, a seeded HubSpot portal (marketing) and a seeded Salesforce org
- * (sales), connected as two installations of one company; the web server and a worker; runs the
- * first pass in phases, one after the other (HubSpot's first sync, Salesforce's, everyone scored
- * with the one rulebook, the writes, the rep tasks); then prints each system's funnel read back
- * through its API, as a rep would see it, and how the two funnels add up to the company's people.
+ * (sales), the web server and a worker; installs both systems as an admin would, through the
+ * product's install flow (our /install link → the system's OAuth consent page, approved → our
+ * callback exchanges the code; Salesforce's with PKCE, joining the workspace HubSpot's install
+ * made), so they are two installations of one company; runs the first pass in phases, one after
+ * the other (HubSpot's install and first sync, Salesforce's, everyone scored with the one rulebook,
+ * the writes, the rep tasks); then prints each system's funnel read back through its API, as a rep
+ * would see it, and how the two funnels add up to the company's people.
  * Keeps serving until Ctrl-C; --once exits after the first pass, with exit code 0 only if every
  * write and task landed and the funnels add up. Needs only Node and Redis.
  *
@@ -15,11 +18,12 @@
  * standard error, marked "(this run)".
  */
 import { Redis } from 'ioredis';
+import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
-import { DEFAULT_NOW, DEFAULT_SEED, startHubSpotSandbox } from '../sandboxes/hubspot';
-import { integrationUserCredentials, sharedFromHubSpot, startSalesforceSandbox } from '../sandboxes/salesforce';
-import { ensureInstallations } from '../src/app/bootstrap';
-import { startFirstSync, waitForIdle } from '../src/app/first-sync';
+import { HUBSPOT_INSTALL_SCOPES } from '../connectors/hubspot/auth/oauth-app';
+import { DEFAULT_NOW, DEFAULT_SEED, PORTAL_USERS, startHubSpotSandbox } from '../sandboxes/hubspot';
+import { sharedFromHubSpot, startSalesforceSandbox, USERS as ORG_USERS } from '../sandboxes/salesforce';
+import { waitForIdle } from '../src/app/first-sync';
 import { RedisUnavailableError, createRuntime } from '../src/app/runtime';
 import { serve, stopOnSignals } from '../src/app/serve';
 import { loadEnv } from '../src/config/env';
@@ -28,6 +32,7 @@ import { withSafetyMargin } from '../src/rate-limit';
 import type { Installation } from '../src/store';
 import { readPortalFunnel, renderFunnel } from './demo-funnel';
 import { readOrgFunnel, readOrgRecords } from './demo-funnel-salesforce';
+import { installThroughConsent, LoopbackBrowser } from './demo-install';
 import { DemoClock, DemoPhases } from './demo-phases';
 import { countWorkspacePeople, renderReconciliation } from './demo-reconcile';
 
@@ -79,7 +84,7 @@ async function main(): Promise<number> {
   const contacts = wholeNumber('contacts', values.contacts, 500_000);
   const leads = wholeNumber('leads', values.leads, 200_000);
   const sfContacts = wholeNumber('sf-contacts', values['sf-contacts'], 200_000);
-  const port = values.port === undefined ? 0 : wholeNumber('port', values.port, 65_535);
+  const asked = values.port === undefined ? 0 : wholeNumber('port', values.port, 65_535);
   const env = loadEnv();
   const started = Date.now();
   // Both portals' history ends at the same fixed instant and their clocks stand still there (they
@@ -89,6 +94,9 @@ async function main(): Promise<number> {
   // HubSpot's 110 requests per 10 s, compressed to 1 s so the demo takes seconds, not minutes; the
   // app paces itself by the same policy, through the limiter every worker shares in Redis
   const policy = { standard: { max: 110, windowMs: 1_000 }, search: { max: 5, windowMs: 1_000 }, daily: null };
+  // both systems' apps list our callback URLs, as a real app's settings do: the port is fixed first
+  const port = asked === 0 ? await freePort() : asked;
+  const web = `http://127.0.0.1:${port}`;
   const sandbox = await startHubSpotSandbox({
     port: 0,
     seed,
@@ -97,11 +105,19 @@ async function main(): Promise<number> {
     clock: 'frozen',
     rateLimit: { maxPerWindow: policy.standard.max, windowMs: policy.standard.windowMs, searchMax: policy.search.max, searchWindowMs: policy.search.windowMs },
     warm: true,
+    // Leadstage's public app: the scopes it asks for, our callback, and the public-app tier compressed as above
+    app: {
+      scopes: HUBSPOT_INSTALL_SCOPES.filter((s) => !s.optional).map((s) => s.scope),
+      optionalScopes: HUBSPOT_INSTALL_SCOPES.filter((s) => s.optional).map((s) => s.scope),
+      redirectUris: [`${web}/oauth/hubspot/callback`],
+      rateLimit: { maxPerWindow: policy.standard.max, windowMs: policy.standard.windowMs },
+    },
   });
   console.log(`HubSpot sandbox: ${n(contacts)} contacts, seed ${seed}, portal time ${new Date(sandbox.clock.now()).toISOString()}`);
   // as in a real company, people marketing handed to sales are in both systems under the same email
   const shared = { people: sharedFromHubSpot(sandbox.store.seed, { count: Math.min(SHARED_PEOPLE, Math.floor((leads + sfContacts) / 2)) }) };
-  const org = await startSalesforceSandbox({ port: 0, seed, leads, contacts: sfContacts, now, clock: 'frozen', shared });
+  // nobody is logged in to the org's authorize page yet, so it shows its consent page
+  const org = await startSalesforceSandbox({ port: 0, seed, leads, contacts: sfContacts, now, clock: 'frozen', shared, oauthSession: null, callbackUrls: [`${web}/oauth/salesforce/callback`] });
   console.log(`Salesforce sandbox: ${n(org.seedCounts.Lead ?? 0)} leads and ${n(org.seedCounts.Contact ?? 0)} contacts, ${n(shared.people.length)} of them people of the HubSpot portal`);
   console.error(`(this run) HubSpot sandbox ${sandbox.url}, Salesforce sandbox ${org.url}`);
   const closeSandboxes = async () => {
@@ -129,133 +145,192 @@ async function main(): Promise<number> {
     throw error;
   }
   const phases = new DemoPhases(runtime.queues);
-  // later phases wait their turn: nothing is scored, written or created before its phase
-  await phases.hold(['score', 'writeback', 'tasks']);
-  const serving = await serve(runtime, { web: true, worker: true, port });
-  console.log('Leadstage: web server (/healthz, /readyz, /metrics) and worker started');
-  console.error(`(this run) Leadstage web ${serving.url}`);
-
-  // one company, two systems: one workspace, one rulebook, one person across both
-  const [hubspot, salesforce] = (await ensureInstallations(runtime.store, runtime.box, 'Demo company', env.RULEBOOK_PATH, [
-    { provider: 'hubspot', externalAccountId: 'demo-portal', displayName: 'Demo HubSpot portal', credentials: { accessToken: sandbox.token, basePath: sandbox.url } },
-    {
-      provider: 'salesforce',
-      externalAccountId: org.orgId,
-      displayName: 'Demo Salesforce org',
-      credentials: integrationUserCredentials(org),
-    },
-  ])) as [Installation, Installation];
-  const timeout = { timeoutMs: 15 * 60_000 };
-  const count = async (sql: string, params: unknown[] = []) => (await runtime.store.db.query<{ n: number }>(sql, params)).rows[0]?.n ?? 0;
-  const perSystem = async (sql: string) => ({ hubspot: await count(sql, [hubspot.id]), salesforce: await count(sql, [salesforce.id]) });
-  // the phases run one at a time, so the calls a sandbox counted since the last phase are this phase's
-  let counted = { hubspot: 0, salesforce: 0 };
-  const phaseCalls = () => {
-    const total = { hubspot: sandbox.stats().requests.total, salesforce: org.stats().apiCalls };
-    const spent = { hubspot: total.hubspot - counted.hubspot, salesforce: total.salesforce - counted.salesforce };
-    counted = total;
-    return spent;
-  };
-
-  let phaseStarted = Date.now();
-  const timed = (label: string) => {
-    console.error(`(this run) ${label} took ${((Date.now() - phaseStarted) / 1000).toFixed(1)} s`);
-    phaseStarted = Date.now();
-  };
-  console.log('First pass, one phase after the other:');
-  // one system after the other: a person in both gets the two systems' values in the same order in
-  // every run (the later record's values win), not in whichever order two side-by-side syncs stored them
-  const liveRecords = `SELECT count(*)::int AS n FROM person_identities WHERE installation_id = $1 AND retired_at IS NULL AND object_type IN ('contact', 'lead')`;
-  const events = 'SELECT count(*)::int AS n FROM events WHERE installation_id = $1';
-  await startFirstSync(runtime, hubspot);
-  await phases.idle(['sync'], timeout);
-  console.log(`  1. HubSpot first sync: ${n(await count(liveRecords, [hubspot.id]))} contacts, ${n(await count(events, [hubspot.id]))} engagement events (${calls(phaseCalls().hubspot)})`);
-  timed('HubSpot first sync');
-  await startFirstSync(runtime, salesforce);
-  await phases.idle(['sync'], timeout);
-  console.log(`  2. Salesforce first sync: ${n(await count(liveRecords, [salesforce.id]))} open leads and contacts, ${n(await count(events, [salesforce.id]))} engagement events (${calls(phaseCalls().salesforce)})`);
-  timed('Salesforce first sync');
-  await phases.run(['score'], timeout);
-  const scored = await count('SELECT count(*)::int AS n FROM person_state');
-  console.log(`  3. Scored: ${n(scored)} people with the one rulebook, at ${new Date(clock.now()).toISOString()}`);
-  timed('scoring');
-  // from here on the app's clock runs: a write that has to be retried waits its turn, as in production
-  clock.run();
-  const writes = await perSystem('SELECT count(*)::int AS n FROM outbox WHERE installation_id = $1');
-  await phases.run(['writeback'], timeout);
-  const wrote = phaseCalls();
-  const batches = {
-    hubspot: sandbox.stats().requests.byEndpoint['POST /crm/v3/objects/contacts/batch/update'] ?? 0,
-    salesforce: org.stats().composite.byOperation.update?.requests ?? 0,
-  };
-  console.log(`  4. Written back: ${n(writes.hubspot)} HubSpot contacts in ${n(batches.hubspot)} batch updates (${calls(wrote.hubspot)}), ` +
-    `${n(writes.salesforce)} Salesforce leads and contacts in ${n(batches.salesforce)} collection updates (${calls(wrote.salesforce)})`);
-  timed('write-back');
-  await phases.run(['tasks'], timeout);
-  const tasks = await perSystem(`SELECT count(*)::int AS n FROM tasks WHERE installation_id = $1 AND status = 'created'`);
-  const tasked = phaseCalls();
-  console.log(`  5. Rep tasks: ${n(tasks.hubspot)} created in HubSpot (${calls(tasked.hubspot)}), ${n(tasks.salesforce)} in Salesforce (${calls(tasked.salesforce)})`);
-  timed('rep tasks');
-  await waitForIdle(runtime.queues, { timeoutMs: 60_000, pollMs: 200 });
-  console.error(`(this run) first pass took ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  // what Leadstage cost each system, before the demo's own read-back below adds to it
-  const hubspotStats = sandbox.stats();
-  const orgStats = org.stats();
-
-  let allLanded = true;
-  const orgAccess = { instanceUrl: org.instanceUrl, accessToken: org.issueTokens().accessToken, apiVersion: org.apiVersion };
-  const outcome = async (installation: Installation) => {
-    const backlog = await runtime.store.outbox.outboxBacklog(installation.id);
-    const errors = await runtime.store.outbox.listRecordErrors(installation.id);
-    const failed = await runtime.store.db.query<{ n: number; error: string | null }>(
-      `SELECT count(*)::int AS n, min(error) AS error FROM tasks WHERE installation_id = $1 AND status <> 'created'`,
-      [installation.id],
-    );
-    const notCreated = failed.rows[0]?.n ?? 0;
-    allLanded &&= backlog.pending === 0 && errors.length === 0 && notCreated === 0;
-    const lines = [`writes pending: ${backlog.pending}; record errors: ${errors.length}; tasks not created: ${notCreated}`];
-    if (errors[0]) lines.push(`  first record error: ${errors[0].code} ${errors[0].message}`);
-    if (notCreated > 0 && failed.rows[0]?.error) lines.push(`  a task not created: ${failed.rows[0].error}`);
-    return lines;
-  };
-
-  console.log('');
-  const portalFunnel = await readPortalFunnel(sandbox.url, sandbox.token);
-  for (const line of renderFunnel('Funnel in the HubSpot portal, read back through its API', portalFunnel)) console.log(line);
-  const [hubspotLine, ...hubspotProblems] = await outcome(hubspot);
-  console.log(`HubSpot API calls by Leadstage: ${n(hubspotStats.requests.total)} (${hubspotStats.requests.byStatus['429'] ?? 0} answered 429); ${hubspotLine}`);
-  for (const line of hubspotProblems) console.log(line);
-  allLanded &&= portalFunnel.unscored === 0;
-
-  console.log('');
-  const orgFunnel = await readOrgFunnel(orgAccess);
-  for (const line of renderFunnel('Funnel in the Salesforce org (open leads and contacts), read back with SOQL', orgFunnel, 'records', 'lead or contact')) console.log(line);
-  const [orgLine, ...orgProblems] = await outcome(salesforce);
-  console.log(`Salesforce API calls by Leadstage: ${n(orgStats.apiCalls)}; ${orgLine}`);
-  for (const line of orgProblems) console.log(line);
-  allLanded &&= orgFunnel.unscored === 0;
-
-  // the closing total, and how it follows from the two funnels
-  const people = await countWorkspacePeople(runtime.store.db, { hubspot: hubspot.id, salesforce: salesforce.id });
-  const reconciliation = renderReconciliation({ hubspot: portalFunnel.contacts, salesforce: orgFunnel.contacts }, people, await readOrgRecords(orgAccess));
-  console.log('');
-  for (const line of reconciliation.lines) console.log(line);
-  allLanded &&= reconciliation.addsUp;
-
-  if (values.once) {
-    await serving.stop();
+  // every phase waits its turn: an install's first sync waits for its phase, nothing is scored,
+  // written or created before its phase
+  await phases.hold(['sync', 'score', 'writeback', 'tasks', 'retention']);
+  let serving;
+  try {
+    serving = await serve(runtime, {
+      web: true,
+      worker: true,
+      port,
+      webOptions: {
+        publicUrl: web,
+        // the OAuth apps of both sandboxes, as an operator sets them for the real systems
+        installEnv: {
+          HUBSPOT_CLIENT_ID: sandbox.oauth.app.clientId,
+          HUBSPOT_CLIENT_SECRET: sandbox.oauth.app.clientSecret,
+          HUBSPOT_APP_ID: String(sandbox.oauth.app.appId),
+          HUBSPOT_OAUTH_BASE_URL: sandbox.url,
+          HUBSPOT_API_BASE_URL: sandbox.url,
+          SALESFORCE_CLIENT_ID: org.clientId,
+          SALESFORCE_CLIENT_SECRET: org.clientSecret,
+          SALESFORCE_LOGIN_URL: org.loginUrl,
+        },
+      },
+    });
+  } catch (error) {
+    await runtime.close();
     await closeSandboxes();
     await forgetDemoQueues(env.REDIS_URL, runtime.prefix);
-    return allLanded ? 0 : 1;
+    throw error;
   }
-  console.log('\nServing until Ctrl-C (/metrics on the Leadstage web address above)');
-  stopOnSignals(async () => {
+  console.log('Leadstage: web server (/install, /console, /healthz, /metrics) and worker started');
+  console.error(`(this run) Leadstage web ${serving.url}`);
+  // a demo that fails half-way still stops its servers and leaves nothing in Redis
+  const shutdown = async () => {
     await serving.stop();
     await closeSandboxes();
     await forgetDemoQueues(env.REDIS_URL, runtime.prefix);
-  }, (line) => console.log(line));
-  await new Promise(() => undefined);
-  return 0;
+  };
+  try {
+    const timeout = { timeoutMs: 15 * 60_000 };
+    const count = async (sql: string, params: unknown[] = []) => (await runtime.store.db.query<{ n: number }>(sql, params)).rows[0]?.n ?? 0;
+    const perSystem = async (sql: string) => ({ hubspot: await count(sql, [hubspot.id]), salesforce: await count(sql, [salesforce.id]) });
+    // the phases run one at a time, so the calls a sandbox counted since the last phase are this phase's
+    let counted = { hubspot: 0, salesforce: 0 };
+    const phaseCalls = () => {
+      const total = { hubspot: sandbox.stats().requests.total, salesforce: org.stats().apiCalls };
+      const spent = { hubspot: total.hubspot - counted.hubspot, salesforce: total.salesforce - counted.salesforce };
+      counted = total;
+      return spent;
+    };
+
+    let phaseStarted = Date.now();
+    const timed = (label: string) => {
+      console.error(`(this run) ${label} took ${((Date.now() - phaseStarted) / 1000).toFixed(1)} s`);
+      phaseStarted = Date.now();
+    };
+    console.log('First pass, one phase after the other:');
+    // an admin's browser: HubSpot's install signs it in, so Salesforce's joins the same workspace
+    const admin = new LoopbackBrowser(web);
+    const installed = async (provider: 'hubspot' | 'salesforce'): Promise<{ installation: Installation; admins: string }> => {
+      const [row] = (await runtime.store.db.query<{ id: string; workspace_id: string }>('SELECT id, workspace_id FROM installations WHERE provider = $1', [provider])).rows;
+      if (!row) throw new Error(`the ${provider} install finished, but no ${provider} installation was stored`);
+      const installation = (await runtime.store.installations.get(row.workspace_id, row.id))!;
+      const members = await runtime.store.users.listMembers(row.workspace_id);
+      return { installation, admins: members.filter((m) => m.role === 'admin').map((m) => m.email).join(' and ') };
+    };
+    // one system after the other: a person in both gets the two systems' values in the same order in
+    // every run (the later record's values win), not in whichever order two side-by-side syncs stored them
+    const liveRecords = `SELECT count(*)::int AS n FROM person_identities WHERE installation_id = $1 AND retired_at IS NULL AND object_type IN ('contact', 'lead')`;
+    const events = 'SELECT count(*)::int AS n FROM events WHERE installation_id = $1';
+    const hubspotUser = PORTAL_USERS[0]!;
+    await installThroughConsent(admin, 'hubspot', { pick: { user_id: String(hubspotUser.id) } });
+    const { installation: hubspot, admins: hubspotAdmins } = await installed('hubspot');
+    console.log(`  1. HubSpot installed through its OAuth consent page: portal ${hubspot.externalAccountId}, approved by ${hubspotUser.email}; ` +
+      `a new workspace, admin ${hubspotAdmins} (${calls(phaseCalls().hubspot)})`);
+    timed('HubSpot install');
+    await phases.run(['sync'], timeout);
+    console.log(`  2. HubSpot first sync: ${n(await count(liveRecords, [hubspot.id]))} contacts, ${n(await count(events, [hubspot.id]))} engagement events (${calls(phaseCalls().hubspot)})`);
+    timed('HubSpot first sync');
+    // the org's integration user approves, as the admin who sets up an integration does
+    const orgUser = ORG_USERS.find((u) => u.id === org.userId)!;
+    await installThroughConsent(admin, 'salesforce', { pick: { user_id: orgUser.id }, press: { approve: '1' } });
+    const { installation: salesforce, admins: bothAdmins } = await installed('salesforce');
+    if (salesforce.workspaceId !== hubspot.workspaceId) throw new Error('the Salesforce install made a workspace of its own instead of joining the admin\'s');
+    console.log(`  3. Salesforce installed through its OAuth consent page (with PKCE): org ${salesforce.externalAccountId}, approved by ${orgUser.username}; ` +
+      `the same workspace, admins ${bothAdmins} (${calls(phaseCalls().salesforce)})`);
+    timed('Salesforce install');
+    await phases.run(['sync'], timeout);
+    console.log(`  4. Salesforce first sync: ${n(await count(liveRecords, [salesforce.id]))} open leads and contacts, ${n(await count(events, [salesforce.id]))} engagement events (${calls(phaseCalls().salesforce)})`);
+    timed('Salesforce first sync');
+    await phases.run(['score'], timeout);
+    const scored = await count('SELECT count(*)::int AS n FROM person_state');
+    console.log(`  5. Scored: ${n(scored)} people with the one rulebook, at ${new Date(clock.now()).toISOString()}`);
+    timed('scoring');
+    // from here on the app's clock runs: a write that has to be retried waits its turn, as in production
+    clock.run();
+    const writes = await perSystem('SELECT count(*)::int AS n FROM outbox WHERE installation_id = $1');
+    await phases.run(['writeback'], timeout);
+    const wrote = phaseCalls();
+    const batches = {
+      hubspot: sandbox.stats().requests.byEndpoint['POST /crm/v3/objects/contacts/batch/update'] ?? 0,
+      salesforce: org.stats().composite.byOperation.update?.requests ?? 0,
+    };
+    console.log(`  6. Written back: ${n(writes.hubspot)} HubSpot contacts in ${n(batches.hubspot)} batch updates (${calls(wrote.hubspot)}), ` +
+      `${n(writes.salesforce)} Salesforce leads and contacts in ${n(batches.salesforce)} collection updates (${calls(wrote.salesforce)})`);
+    timed('write-back');
+    await phases.run(['tasks'], timeout);
+    const tasks = await perSystem(`SELECT count(*)::int AS n FROM tasks WHERE installation_id = $1 AND status = 'created'`);
+    const tasked = phaseCalls();
+    console.log(`  7. Rep tasks: ${n(tasks.hubspot)} created in HubSpot (${calls(tasked.hubspot)}), ${n(tasks.salesforce)} in Salesforce (${calls(tasked.salesforce)})`);
+    timed('rep tasks');
+    // what writing and the tasks left for each other (a task's follow-up write) lands before the count
+    await phases.run(['writeback', 'tasks'], timeout);
+    console.error(`(this run) first pass took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    // what Leadstage cost each system, before the demo's own read-back below adds to it
+    const hubspotStats = sandbox.stats();
+    const orgStats = org.stats();
+    // the first pass is over: the periodic jobs the installs scheduled (the incremental sync every
+    // 5 minutes, the nightly rescore) run from here on, as in production
+    await phases.release();
+    await waitForIdle(runtime.queues, { timeoutMs: 60_000, pollMs: 200 });
+
+    let allLanded = true;
+    const orgAccess = { instanceUrl: org.instanceUrl, accessToken: org.issueTokens().accessToken, apiVersion: org.apiVersion };
+    const outcome = async (installation: Installation) => {
+      const backlog = await runtime.store.outbox.outboxBacklog(installation.id);
+      const errors = await runtime.store.outbox.listRecordErrors(installation.id);
+      const failed = await runtime.store.db.query<{ n: number; error: string | null }>(
+        `SELECT count(*)::int AS n, min(error) AS error FROM tasks WHERE installation_id = $1 AND status <> 'created'`,
+        [installation.id],
+      );
+      const notCreated = failed.rows[0]?.n ?? 0;
+      allLanded &&= backlog.pending === 0 && errors.length === 0 && notCreated === 0;
+      const lines = [`writes pending: ${backlog.pending}; record errors: ${errors.length}; tasks not created: ${notCreated}`];
+      if (errors[0]) lines.push(`  first record error: ${errors[0].code} ${errors[0].message}`);
+      if (notCreated > 0 && failed.rows[0]?.error) lines.push(`  a task not created: ${failed.rows[0].error}`);
+      return lines;
+    };
+
+    console.log('');
+    const portalFunnel = await readPortalFunnel(sandbox.url, sandbox.token);
+    for (const line of renderFunnel('Funnel in the HubSpot portal, read back through its API', portalFunnel)) console.log(line);
+    const [hubspotLine, ...hubspotProblems] = await outcome(hubspot);
+    console.log(`HubSpot API calls by Leadstage: ${n(hubspotStats.requests.total)} (${hubspotStats.requests.byStatus['429'] ?? 0} answered 429); ${hubspotLine}`);
+    for (const line of hubspotProblems) console.log(line);
+    allLanded &&= portalFunnel.unscored === 0;
+
+    console.log('');
+    const orgFunnel = await readOrgFunnel(orgAccess);
+    for (const line of renderFunnel('Funnel in the Salesforce org (open leads and contacts), read back with SOQL', orgFunnel, 'records', 'lead or contact')) console.log(line);
+    const [orgLine, ...orgProblems] = await outcome(salesforce);
+    console.log(`Salesforce API calls by Leadstage: ${n(orgStats.apiCalls)}; ${orgLine}`);
+    for (const line of orgProblems) console.log(line);
+    allLanded &&= orgFunnel.unscored === 0;
+
+    // the closing total, and how it follows from the two funnels
+    const people = await countWorkspacePeople(runtime.store.db, { hubspot: hubspot.id, salesforce: salesforce.id });
+    const reconciliation = renderReconciliation({ hubspot: portalFunnel.contacts, salesforce: orgFunnel.contacts }, people, await readOrgRecords(orgAccess));
+    console.log('');
+    for (const line of reconciliation.lines) console.log(line);
+    allLanded &&= reconciliation.addsUp;
+
+    if (values.once) {
+      await shutdown();
+      return allLanded ? 0 : 1;
+    }
+    console.log('\nServing until Ctrl-C (/metrics on the Leadstage web address above)');
+    stopOnSignals(shutdown, (line) => console.log(line));
+    await new Promise(() => undefined);
+    return 0;
+  } catch (error) {
+    await shutdown().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** A port free on loopback now: the apps' callback URLs name it before our server listens on it. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 /** The demo's store lives in memory; its queues are dropped too, so a demo leaves nothing in Redis. */

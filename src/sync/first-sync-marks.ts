@@ -36,6 +36,13 @@ export async function firstSyncRunning(checkpoints: Checkpoints, installationId:
   return marked.has(STARTED) && !streams.every((name) => marked.has(`${MARK}${name}`));
 }
 
+/** Where a first sync stands, for the console: running or not, and how many of `streams` are caught up. */
+export async function firstSyncStanding(checkpoints: Checkpoints, installationId: string, streams: readonly string[]): Promise<{ running: boolean; caughtUp: number }> {
+  const marked = await marks(checkpoints, installationId);
+  const caughtUp = streams.filter((name) => marked.has(`${MARK}${name}`)).length;
+  return { running: marked.has(STARTED) && caughtUp < streams.length, caughtUp };
+}
+
 /** Whether an installation's first sync was ever started (a reconnect resumes; a first install starts one). */
 export async function firstSyncStarted(checkpoints: Checkpoints, installationId: string): Promise<boolean> {
   return (await marks(checkpoints, installationId)).has(STARTED);

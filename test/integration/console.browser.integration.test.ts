@@ -1,6 +1,8 @@
 /**
  * The admin console in a real browser (playwright-core driving the system's Chromium) against both
- * sandboxes: install HubSpot and Salesforce through their consent pages, see both on Connections,
+ * sandboxes: a person installs HubSpot from the sign-in page and Salesforce from Connections, approving
+ * each on the system's consent page; the first syncs run and the stages and rep tasks land in both
+ * systems (read back through their own APIs); see both on Connections,
  * pause and resume an installation (its jobs wait, then run), retry a failed job on Sync status,
  * find a person and read what Leadstage knows about them. A screenshot of every page goes to
  * test-output/screenshots/.
@@ -10,16 +12,17 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
-import { HUBSPOT_INSTALL_SCOPES } from '../../connectors/hubspot/auth/oauth-app';
-import { startHubSpotSandbox, type HubSpotSandbox } from '../../sandboxes/hubspot';
-import { startSalesforceSandbox, type SalesforceSandbox } from '../../sandboxes/salesforce';
+import type { HubSpotSandbox } from '../../sandboxes/hubspot';
+import type { SalesforceSandbox } from '../../sandboxes/salesforce';
 import type { Runtime } from '../../src/app/runtime';
 import { serve, type Serving } from '../../src/app/serve';
 import { waitForWork } from '../helpers/queues';
+import { readHubSpotBack, readSalesforceBack, startInstallSandboxes, type InstallSandboxes } from './support/install-sandboxes';
 import { closeTestRuntime } from './support/test-runtime';
-import { startRuntime, uniqueRun, waitUntil, WIDE_SANDBOX_LIMITS } from './support/sync-harness';
+import { startRuntime, uniqueRun, waitUntil } from './support/sync-harness';
 
 const SHOTS = 'test-output/screenshots';
+const PORTAL_CONTACTS = 120;
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -33,6 +36,7 @@ async function freePort(): Promise<number> {
 }
 
 describe('the admin console in a browser', () => {
+  let sandboxes: InstallSandboxes;
   let hubspot: HubSpotSandbox;
   let salesforce: SalesforceSandbox;
   let runtime: Runtime;
@@ -46,41 +50,16 @@ describe('the admin console in a browser', () => {
     mkdirSync(SHOTS, { recursive: true });
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    hubspot = await startHubSpotSandbox({
-      port: 0,
-      contacts: 30,
-      warm: true,
-      rateLimit: WIDE_SANDBOX_LIMITS,
-      app: {
-        scopes: HUBSPOT_INSTALL_SCOPES.filter((s) => !s.optional).map((s) => s.scope),
-        optionalScopes: HUBSPOT_INSTALL_SCOPES.filter((s) => s.optional).map((s) => s.scope),
-        rateLimit: { maxPerWindow: 100_000, windowMs: 10_000 },
-        redirectUris: [`${base}/oauth/hubspot/callback`],
-      },
-    });
-    // fields the connector creates are visible at once (a profile that grants new fields): this test is
-    // about the console; field-level security through the permission set is salesforce-connector-write's
-    salesforce = await startSalesforceSandbox({ port: 0, leads: 15, contacts: 15, oauthSession: null, callbackUrls: [`${base}/oauth/salesforce/callback`], customFieldAccess: 'edit' });
+    // nobody is logged in to the org's authorize page, so it shows its consent page. Fields the connector
+    // creates are visible at once (a profile that grants new fields): this test is about the console;
+    // field-level security through the permission set is salesforce-connector-write's
+    // (enough contacts that the portal's first sync makes SQLs, so both systems get rep tasks)
+    sandboxes = await startInstallSandboxes({ publicUrl: base, hubspot: { contacts: PORTAL_CONTACTS }, salesforce: { oauthSession: null, customFieldAccess: 'edit' } });
+    ({ hubspot, salesforce } = sandboxes);
     prefix = uniqueRun('console-browser');
+    // the app's clock is injected: it starts at the portal's "now" (the sandboxes' seeded history ends there)
     runtime = await startRuntime(hubspot, prefix);
-    serving = await serve(runtime, {
-      web: true,
-      worker: true,
-      port,
-      webOptions: {
-        publicUrl: base,
-        installEnv: {
-          HUBSPOT_CLIENT_ID: hubspot.oauth.app.clientId,
-          HUBSPOT_CLIENT_SECRET: hubspot.oauth.app.clientSecret,
-          HUBSPOT_APP_ID: String(hubspot.oauth.app.appId),
-          HUBSPOT_OAUTH_BASE_URL: hubspot.url,
-          HUBSPOT_API_BASE_URL: hubspot.url,
-          SALESFORCE_CLIENT_ID: salesforce.clientId,
-          SALESFORCE_CLIENT_SECRET: salesforce.clientSecret,
-          SALESFORCE_LOGIN_URL: salesforce.loginUrl,
-        },
-      },
-    });
+    serving = await serve(runtime, { web: true, worker: true, port, webOptions: { publicUrl: base, installEnv: sandboxes.installEnv } });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
     page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
   }, 120_000);
@@ -89,8 +68,7 @@ describe('the admin console in a browser', () => {
     await browser?.close();
     // the workers, the web server, the schema (on PostgreSQL) and every key under the prefix
     await closeTestRuntime(runtime, serving);
-    await hubspot?.close();
-    await salesforce?.close();
+    await sandboxes?.close();
   });
 
   async function installationIdOf(provider: string): Promise<string> {
@@ -99,16 +77,23 @@ describe('the admin console in a browser', () => {
   const shot = (name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
   const card = (system: string) => page.locator('section.card[data-installation]', { has: page.locator('h2', { hasText: system }) });
 
-  it('installs HubSpot and then Salesforce through their consent pages, into one workspace', async () => {
-    await page.goto(`${base}/install/hubspot`);
-    expect(page.url()).toContain(hubspot.url);
+  it('installs HubSpot from the sign-in page and Salesforce from Connections, each approved on its consent page, into one workspace', async () => {
+    // signed out, the console sends a person to sign in, where a new company installs from its CRM
+    await page.goto(`${base}/console`);
+    await page.waitForURL(`${base}/signin**`);
+    await shot('00-signin');
+    await page.getByRole('link', { name: 'Install Leadstage from HubSpot' }).click();
+    await page.waitForURL(`${hubspot.url}/oauth/authorize**`);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toMatch(/Connect Leadstage to your HubSpot account/);
     await shot('01-hubspot-consent');
     await page.getByRole('button', { name: 'Connect app' }).click();
     await page.waitForURL(`${base}/console**`);
     await expect(card('HubSpot').getAttribute('data-status')).resolves.toBe('healthy');
+    await shot('01b-connections-hubspot');
 
     await page.getByRole('link', { name: 'Connect Salesforce' }).click();
-    await page.waitForURL('**/services/oauth2/authorize**');
+    await page.waitForURL(`${salesforce.loginUrl}/services/oauth2/authorize**`);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Allow Access?');
     await shot('02-salesforce-consent');
     await page.getByRole('button', { name: 'Allow' }).click();
     await page.waitForURL(`${base}/console**`);
@@ -119,8 +104,33 @@ describe('the admin console in a browser', () => {
     expect(Number((await card('HubSpot').locator('[data-fact=people]').textContent())!.replace(/,/g, ''))).toBeGreaterThan(0);
     expect(Number((await card('Salesforce').locator('[data-fact=people]').textContent())!.replace(/,/g, ''))).toBeGreaterThan(0);
     await expect(card('HubSpot').locator('[data-fact=budget]').textContent()).resolves.toMatch(/requests today/);
+    // the progress line shown while a first sync runs is gone once both are done
+    await expect(page.locator('section.card[data-installation]', { hasText: 'First sync running' }).count()).resolves.toBe(0);
     await shot('03-connections');
+    const workspaces = (await runtime.store.db.query<{ n: number }>('SELECT count(DISTINCT workspace_id)::int AS n FROM installations')).rows[0]!.n;
+    expect(workspaces).toBe(1);
   }, 240_000);
+
+  it('the first sync left stages on every person and rep tasks in both systems, as their own APIs read them', async () => {
+    const stages = ['lead', 'mql', 'sql', 'opportunity', 'customer', 'nurture', 'disqualified'];
+    const inHubSpot = await readHubSpotBack(hubspot);
+    expect(inHubSpot.unstaged).toEqual([]);
+    expect(inHubSpot.stages.size).toBe(PORTAL_CONTACTS);
+    expect([...inHubSpot.stages.values()].filter((stage) => !stages.includes(stage))).toEqual([]);
+    const inSalesforce = await readSalesforceBack(salesforce);
+    expect(inSalesforce.unstaged).toEqual([]);
+    expect(inSalesforce.stages.size).toBeGreaterThan(0);
+    expect([...inSalesforce.stages.values()].filter((stage) => !stages.includes(stage))).toEqual([]);
+    // a rep task for every task Leadstage says it created, each on a record it staged
+    for (const [provider, read] of [['hubspot', inHubSpot], ['salesforce', inSalesforce]] as const) {
+      const created = (await runtime.store.db.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM tasks t JOIN installations i ON i.id = t.installation_id WHERE i.provider = $1 AND t.status = 'created'", [provider],
+      )).rows[0]!.n;
+      expect(created).toBeGreaterThan(0);
+      expect(read.tasks).toHaveLength(created);
+      expect(read.tasks.filter((task) => task.about === null || !read.stages.has(task.about))).toEqual([]);
+    }
+  }, 60_000);
 
   it('maps a HubSpot field to a custom property: refused when wrong, accepted when right, and the next write-back obeys it', async () => {
     const auth = { authorization: `Bearer ${hubspot.token}`, 'content-type': 'application/json' };

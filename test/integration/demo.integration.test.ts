@@ -24,7 +24,10 @@ describe('npm run demo', () => {
     const [a, b] = await Promise.all([demo(['--seed', '7', ...SMALL]), demo(['--seed', '7', ...SMALL])]);
     expect(a.stdout).toBe(b.stdout);
     expect(a.stdout).toContain('HubSpot sandbox: 300 contacts, seed 7, portal time 2026-11-27T12:00:00.000Z');
-    expect(a.stdout).toMatch(/4\. Written back: 300 HubSpot contacts in 3 batch updates .* Salesforce leads and contacts in 2 collection updates/);
+    // both systems installed through the product's install flow, the second into the first one's workspace
+    expect(a.stdout).toMatch(/1\. HubSpot installed through its OAuth consent page: portal \d+, approved by \S+@\S+; a new workspace, admin \S+@\S+ \(\d+ API calls\)/);
+    expect(a.stdout).toMatch(/3\. Salesforce installed through its OAuth consent page \(with PKCE\): org 00D\w+, approved by \S+; the same workspace, admins \S+ and \S+ \(\d+ API calls\)/);
+    expect(a.stdout).toMatch(/6\. Written back: 300 HubSpot contacts in 3 batch updates .* Salesforce leads and contacts in 2 collection updates/);
     expect(a.stdout).toMatch(/One company, one funnel: [\d,]+ people = 300 in the HubSpot funnel \+ [\d,]+ in the Salesforce funnel − [\d,]+ in both/);
     expect(a.stdout).not.toContain('does not add up');
     expect(a.stdout).not.toContain('127.0.0.1');

@@ -6,21 +6,23 @@
  * lands the held write; disconnecting Salesforce revokes its refresh token.
  */
 import './support/native-pglite';
-import { startHubSpotSandbox, PORTAL_USERS, type HubSpotSandbox } from '../../sandboxes/hubspot';
-import { startSalesforceSandbox, type SalesforceSandbox } from '../../sandboxes/salesforce';
-import { HUBSPOT_INSTALL_SCOPES, requestHubSpotRefresh } from '../../connectors/hubspot/auth/oauth-app';
+import { PORTAL_USERS, type HubSpotSandbox } from '../../sandboxes/hubspot';
+import type { SalesforceSandbox } from '../../sandboxes/salesforce';
+import { requestHubSpotRefresh } from '../../connectors/hubspot/auth/oauth-app';
 import { hubspotConnectorModule, type HubSpotOAuthCredentials } from '../../connectors/hubspot/connector-module';
 import { openCredentials } from '../../src/app/credentials';
 import type { Runtime } from '../../src/app/runtime';
 import { serve, type Serving } from '../../src/app/serve';
 import { Browser } from '../helpers/browser';
 import { waitForWork } from '../helpers/queues';
-import { closeTestRuntime, startRuntime, uniqueRun, unwrittenContacts, waitUntil, WIDE_SANDBOX_LIMITS } from './support/sync-harness';
+import { startInstallSandboxes, type InstallSandboxes } from './support/install-sandboxes';
+import { closeTestRuntime, startRuntime, uniqueRun, unwrittenContacts, waitUntil } from './support/sync-harness';
 
 /** The registered callback host of both sandboxes' apps; the test carries the code to our server itself. */
 const PUBLIC_URL = 'http://127.0.0.1';
 
 describe('installing from the sandboxes', () => {
+  let sandboxes: InstallSandboxes;
   let hubspot: HubSpotSandbox;
   let salesforce: SalesforceSandbox;
   let runtime: Runtime;
@@ -30,45 +32,18 @@ describe('installing from the sandboxes', () => {
 
   beforeAll(async () => {
     prefix = uniqueRun('install-sandboxes');
-    hubspot = await startHubSpotSandbox({
-      port: 0,
-      contacts: 30,
-      warm: true,
-      rateLimit: WIDE_SANDBOX_LIMITS,
-      app: {
-        scopes: HUBSPOT_INSTALL_SCOPES.filter((s) => !s.optional).map((s) => s.scope),
-        optionalScopes: HUBSPOT_INSTALL_SCOPES.filter((s) => s.optional).map((s) => s.scope),
-        rateLimit: { maxPerWindow: 100_000, windowMs: 10_000 },
-      },
-    });
-    salesforce = await startSalesforceSandbox({ port: 0, leads: 15, contacts: 15 });
+    // the apps' default callback URLs (on PUBLIC_URL); the org's authorize page is logged in and approved before
+    sandboxes = await startInstallSandboxes();
+    ({ hubspot, salesforce } = sandboxes);
     runtime = await startRuntime(hubspot, prefix);
-    serving = await serve(runtime, {
-      web: true,
-      worker: true,
-      port: 0,
-      webOptions: {
-        publicUrl: PUBLIC_URL,
-        installEnv: {
-          HUBSPOT_CLIENT_ID: hubspot.oauth.app.clientId,
-          HUBSPOT_CLIENT_SECRET: hubspot.oauth.app.clientSecret,
-          HUBSPOT_APP_ID: String(hubspot.oauth.app.appId),
-          HUBSPOT_OAUTH_BASE_URL: hubspot.url,
-          HUBSPOT_API_BASE_URL: hubspot.url,
-          SALESFORCE_CLIENT_ID: salesforce.clientId,
-          SALESFORCE_CLIENT_SECRET: salesforce.clientSecret,
-          SALESFORCE_LOGIN_URL: salesforce.loginUrl,
-        },
-      },
-    });
+    serving = await serve(runtime, { web: true, worker: true, port: 0, webOptions: { publicUrl: PUBLIC_URL, installEnv: sandboxes.installEnv } });
     admin = new Browser(serving.url!);
   });
 
   afterAll(async () => {
     // the workers, the web server, the schema (on PostgreSQL) and every key under the prefix
     await closeTestRuntime(runtime, serving);
-    await hubspot?.close();
-    await salesforce?.close();
+    await sandboxes?.close();
   });
 
   /** Our callback URL as the CRM redirected to it → the same path and query on our server. */

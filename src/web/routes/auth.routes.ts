@@ -28,11 +28,14 @@ export const signinRoutes: RouteGroup = {
       if (!validate(req, res, 'query', SigninQuery)) return;
       const systems = [...deps.installables.values()].map(({ module }) => module);
       const body = systems.length === 0
-        ? html`<h1>Sign in to Leadstage</h1><p>No system is set up for sign-in on this server (its OAuth app variables are not set).</p>`
+        ? html`<h1>Sign in to Leadstage</h1><section class="card"><p>No system is set up for sign-in on this server (its OAuth app variables are not set).</p></section>`
         : html`<h1>Sign in to Leadstage</h1>
-          <ul>${systems.map((m) => html`<li><a href="/signin/${m.provider}">Sign in with ${m.label}</a></li>`)}</ul>
-          <h2>New here?</h2>
-          <ul>${systems.map((m) => html`<li><a href="/install/${m.provider}">Install Leadstage from ${m.label}</a></li>`)}</ul>`;
+          <section class="card"><h2>Already using Leadstage?</h2>
+            <p class="muted">Sign in with the system your workspace is connected to.</p>
+            <div class="actions">${systems.map((m) => html`<a class="button" href="/signin/${m.provider}">Sign in with ${m.label}</a>`)}</div></section>
+          <section class="card"><h2>New here?</h2>
+            <p class="muted">Install Leadstage from your CRM: you approve it there and come back as your workspace's admin. Connect your other system afterwards from Connections.</p>
+            <div class="actions">${systems.map((m) => html`<a class="button primary" href="/install/${m.provider}">Install Leadstage from ${m.label}</a>`)}</div></section>`;
       res.type('html').send(page('Sign in', body));
     });
 

@@ -3,6 +3,7 @@ import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { pauseInstallation, resyncInstallation, unpauseInstallation } from '../../app/installations';
 import type { Installation } from '../../store';
+import { firstSyncStanding } from '../../sync/first-sync-marks';
 import { installationCounts } from '../console-queries';
 import { sendError } from '../http/errors';
 import { html, type Raw } from '../http/html';
@@ -121,6 +122,23 @@ const NOTICES: Record<string, string> = {
   'resync-full': 'A full sync was queued: every record is read again and matched to the people already known.',
 };
 
+/**
+ * While a first sync runs, what an admin would otherwise misread (few people synced, streams missing):
+ * how many streams are pulled so far. Null once it is done, or when the connector cannot be opened
+ * (the card's status says why elsewhere).
+ */
+async function firstSyncProgress(deps: WebDeps, installation: Installation): Promise<string | null> {
+  let streams: readonly string[];
+  try {
+    streams = (await deps.runtime.deps.connectorFor(installation)).streams;
+  } catch {
+    return null;
+  }
+  const standing = await firstSyncStanding(deps.runtime.store.checkpoints, installation.id, streams);
+  if (!standing.running) return null;
+  return `First sync running: ${standing.caughtUp} of ${streams.length} streams pulled so far. People appear as their records arrive, then are scored and written back.`;
+}
+
 async function installationCard(deps: WebDeps, session: WebSession, installation: Installation, admin: boolean, now: number): Promise<Raw> {
   const { runtime } = deps;
   const view = installationView(deps, installation);
@@ -142,6 +160,7 @@ async function installationCard(deps: WebDeps, session: WebSession, installation
   ]);
   const health = healthOf(installation, limiter, now);
   const streams = checkpoints.filter((c) => !c.stream.includes(':'));
+  if (health.key === 'healthy') health.detail = await firstSyncProgress(deps, installation);
   const budget = policyProblem ?? (limiter ? (policy?.daily ? `${limiter.usedToday.toLocaleString('en')} of ${policy.daily.toLocaleString('en')} requests today (${Math.round((limiter.usedToday / policy.daily) * 100)} %)` : `${limiter.usedToday.toLocaleString('en')} requests today (the system sets no daily limit we can know)`) : 'unknown (the limiter did not answer)');
   const csrf = csrfField(session);
   const actions: Raw[] = [];
