@@ -5,6 +5,7 @@ import type { CrmFieldDescription, CrmFieldType } from '../../connector/crm-conn
 import type { FieldMapping, WritePolicy } from '../../connector/field-mapping';
 import type { Installation } from '../../store';
 import { sendError } from '../http/errors';
+import { multipartForm, uploadedFiles, type UploadedFile } from '../http/multipart';
 import { html, type Raw } from '../http/html';
 import { sessionOf, type WebSession } from '../http/session';
 import { validate } from '../http/validate';
@@ -211,14 +212,22 @@ export const mappingRoutes: RouteGroup = {
       res.redirect(303, `/console/installations/${installation.id}/mapping?saved=${version}`);
     });
     // a YAML mapping (as downloaded) pasted back: checked against the CRM like the form, all or nothing
-    router.post('/console/installations/:id/mapping/import', mappingBody, ...member, async (req, res) => {
+    // or uploaded as a file (multipart): read into the same text and checked the same way
+    router.post('/console/installations/:id/mapping/import', ...multipartForm(`${MAX_UPLOAD_BYTES * 2}b`, 4), mappingBody, ...member, async (req, res) => {
       const loaded = await load(req, res);
       if (!loaded) return;
       const { session, installation } = loaded;
-      const form = validate(req, res, 'body', ImportBody);
-      if (!form) return;
+      const upload = uploadedFiles(res).file;
+      const read = upload ? readUpload(upload) : readPasted(req.body);
       const ctx = await context(installation);
       if (!('rows' in ctx)) return sendError(res, 409, 'conflict', ctx.problem);
+      const source = upload?.filename || null;
+      const refuse = async (yaml: string, problems: string[]) => {
+        const versions = await store.mappings.listVersions(session.workspaceId, installation.id, 10);
+        res.status(400).type('html').send(mappingPage(deps, session, installation, ctx, versions, null, null, {}, { yaml, problems, source }));
+      };
+      if ('problem' in read) return refuse('', [read.problem]);
+      const form = { yaml: read.yaml };
       const system = systemOf(deps, installation);
       const problems: string[] = [];
       let entries: FieldMapping[] = [];
@@ -245,15 +254,11 @@ export const mappingRoutes: RouteGroup = {
           for (const option of optionsOf) if (!options.has(option.toLowerCase())) problems.push(`${at}: “${option}” is not an option of “${field.label}” (${field.name}) in ${system}.`);
         }
       }
-      if (problems.length > 0) {
-        const versions = await store.mappings.listVersions(session.workspaceId, installation.id, 10);
-        res.status(400).type('html').send(mappingPage(deps, session, installation, ctx, versions, null, null, {}, { yaml: form.yaml, problems }));
-        return;
-      }
+      if (problems.length > 0) return refuse(form.yaml, problems);
       const own = await store.mappings.listMappings(installation.id);
       const keyOf = (m: FieldMapping) => `${m.objectType}\u0000${m.canonicalField}\u0000${m.crmProperty}`;
       const replaced = new Set(changed.map(keyOf));
-      const version = await store.mappings.saveVersion(session.workspaceId, installation.id, [...own.filter((m) => !replaced.has(keyOf(m))), ...changed], session.email, `imported from YAML: ${changed.length} change(s)`);
+      const version = await store.mappings.saveVersion(session.workspaceId, installation.id, [...own.filter((m) => !replaced.has(keyOf(m))), ...changed], session.email, `imported from ${source ? `the file ${source.slice(0, 100)}` : 'YAML'}: ${changed.length} change(s)`);
       deps.runtime.forget(installation.id);
       res.redirect(303, `/console/installations/${installation.id}/mapping?saved=${version}`);
     });
@@ -261,13 +266,36 @@ export const mappingRoutes: RouteGroup = {
   },
 };
 
+/** The largest mapping file taken, as pasted (characters) or uploaded (bytes). */
+const MAX_UPLOAD_BYTES = 60_000;
+
+/** The pasted YAML, or what is wrong with the form, in an admin's words. */
+function readPasted(body: unknown): { yaml: string } | { problem: string } {
+  const parsed = ImportBody.safeParse(body ?? {});
+  if (parsed.success) return { yaml: parsed.data.yaml };
+  return { problem: parsed.error.issues.map((i) => i.message).join('; ') };
+}
+
+/** An uploaded mapping file as text: one was chosen, it is not empty or too large, it is UTF-8. */
+function readUpload(file: UploadedFile): { yaml: string } | { problem: string } {
+  if (file.filename === '' && file.content.length === 0) return { problem: 'Choose a YAML file to upload: no file was chosen.' };
+  const name = `“${file.filename.slice(0, 100)}”`;
+  if (file.content.length === 0) return { problem: `${name} is empty: choose the YAML file of a mapping (as downloaded above).` };
+  if (file.content.length > MAX_UPLOAD_BYTES) return { problem: `${name} has ${file.content.length.toLocaleString('en')} bytes; a mapping file has at most ${MAX_UPLOAD_BYTES.toLocaleString('en')}.` };
+  try {
+    return { yaml: new TextDecoder('utf-8', { fatal: true }).decode(file.content) };
+  } catch {
+    return { problem: `${name} is not a text file (not UTF-8): upload the YAML of a mapping, as downloaded above.` };
+  }
+}
+
 function systemOf(deps: WebDeps, installation: Installation): string {
   return deps.runtime.deps.connectors.has(installation.provider) ? deps.runtime.deps.connectors.get(installation.provider).label : installation.provider;
 }
 
 type Ctx = { problem: string } | { rows: Row[]; fields: Map<string, Map<string, CrmFieldDescription>> };
 
-function mappingPage(deps: WebDeps, session: WebSession, installation: Installation, ctx: Ctx, versions: Array<{ version: number; createdBy: string; createdAt: string; note: string | null }>, notice: string | null, errors: Record<string, string> | null, edits: Record<number, Edited>, imported: { yaml: string; problems: string[] } | null = null): string {
+function mappingPage(deps: WebDeps, session: WebSession, installation: Installation, ctx: Ctx, versions: Array<{ version: number; createdBy: string; createdAt: string; note: string | null }>, notice: string | null, errors: Record<string, string> | null, edits: Record<number, Edited>, imported: { yaml: string; problems: string[]; source: string | null } | null = null): string {
   const system = systemOf(deps, installation);
   const admin = session.role === 'admin';
   const title = `Field mapping · ${system}`;
@@ -312,10 +340,15 @@ function mappingPage(deps: WebDeps, session: WebSession, installation: Installat
     <p>The fields are read live from ${system}. Fields Leadstage only reads follow the mapping file. <a href="/console/installations/${installation.id}/mapping.yaml">Download the mapping as YAML</a></p>
     ${content}
     ${admin && !('problem' in ctx) ? html`<h2 id="import">Import a mapping</h2>
+      <p>A mapping in YAML (as downloaded above) is checked against ${system} like the form, and nothing is saved if anything is wrong.</p>
+      ${imported ? html`<div id="yaml-error" class="error" role="alert"><p>Nothing was imported${imported.source ? html` from “${imported.source}”` : ''}:</p><ul>${imported.problems.map((p) => html`<li>${p}</li>`)}</ul></div>` : ''}
+      <form method="post" action="/console/installations/${installation.id}/mapping/import" enctype="multipart/form-data">${csrfField(session)}
+        <p><label for="yaml-file">Upload a mapping file (.yaml)</label>
+        <input type="file" id="yaml-file" name="file" accept=".yaml,.yml,application/yaml,text/yaml,text/plain"${imported?.source !== undefined && imported.source !== null ? html` aria-invalid="true" aria-describedby="yaml-error"` : ''}>
+        <button type="submit">Check and import the file</button></p></form>
       <form method="post" action="/console/installations/${installation.id}/mapping/import">${csrfField(session)}
-        <p><label for="yaml">Paste a mapping in YAML (as downloaded above); it is checked against ${system} like the form, and nothing is saved if anything is wrong.</label></p>
-        <textarea id="yaml" name="yaml" rows="8" cols="100"${imported ? html` aria-invalid="true" aria-describedby="yaml-error"` : ''}>${imported?.yaml ?? ''}</textarea>
-        ${imported ? html`<div id="yaml-error" class="error" role="alert"><p>Nothing was imported:</p><ul>${imported.problems.map((p) => html`<li>${p}</li>`)}</ul></div>` : ''}
+        <p><label for="yaml">Or paste a mapping in YAML</label></p>
+        <textarea id="yaml" name="yaml" rows="8" cols="100"${imported && imported.source === null ? html` aria-invalid="true" aria-describedby="yaml-error"` : ''}>${imported?.yaml ?? ''}</textarea>
         <p><button type="submit">Check and import</button></p></form>` : ''}
     <h2>Versions</h2>
     ${versions.length === 0 ? html`<p>The shipped defaults, never changed here.</p>` : html`<table id="versions"><thead><tr><th>Version</th><th>Saved</th><th>By</th><th>Note</th></tr></thead><tbody>${versions.map((v) => html`<tr><td>${v.version}</td><td class="nowrap">${when(v.createdAt)}</td><td>${v.createdBy}</td><td>${v.note ?? ''}</td></tr>`)}</tbody></table>`}`;
