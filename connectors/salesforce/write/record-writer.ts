@@ -166,22 +166,23 @@ export class RecordWriter {
     const now = current.trim().toLowerCase();
     const target = value.trim().toLowerCase();
     if (now === target) return false;
-    const allowed = this.mappings.leadStatusTransitions.some(
+    const transition = this.mappings.leadStatusTransitions.find(
       (t) => t.to.trim().toLowerCase() === target && t.from.some((f) => f.trim().toLowerCase() === now),
     );
-    if (!allowed) return false;
+    if (!transition) return false;
     const values = await this.schema.activeValues('Lead', LEAD_STATUS_FIELD);
     if (!values.some((v) => v.toLowerCase() === target)) {
       this.logger?.warn('Lead Status not written: not an active value of the org\'s picklist', { crmId: write.crmId, status: value });
-      // a value removed from the picklist after the mapping was saved: the admin sees it, the rest is written
+      // a value removed from the picklist after setup or the mapping was saved: the admin sees it (the
+      // key is setup's for the same transition, so one problem either way), the rest is written
       this.state.problems?.report({
-        key: `lead-status-inactive:${target}`,
+        key: `lead-status:${transition.stage}:${target}`,
         code: 'LEAD_STATUS_VALUE_MISSING',
         message: `Leadstage should move Leads to Lead Status "${value}", which is no longer an active Lead Status in Salesforce (active: ${values.join(', ') || 'none'}). ` +
           'Leadstage writes scores and stages as usual and leaves Lead Status as it is.',
         fix: `Choose one of the active Lead Statuses for this value on Leadstage's mapping page, or add "${value}" back to the Lead Status picklist ` +
           '(Setup → Object Manager → Lead → Fields & Relationships → Lead Status → Values).',
-        details: { status: value, active: values, mappingPage: true },
+        details: { stage: transition.stage, to: value, active: values, mappingPage: true },
       });
       return false;
     }

@@ -168,8 +168,14 @@ export const mappingRoutes: RouteGroup = {
         edits.set(row.index, { crmProperty, writePolicy: writePolicy ?? row.mapping.writePolicy, values });
         const field = ctx.fields.get(row.mapping.objectType)?.get(crmProperty);
         if (!crmProperty) errors[`${key}.crmProperty`] = `Choose the ${system} field that gets ${row.mapping.canonicalField}.`;
-        else if (!field) errors[`${key}.crmProperty`] = `${system} has no ${row.mapping.objectType} field named “${crmProperty}”.`;
-        else {
+        else if (!field) {
+          // a field the CRM lost under a saved mapping may be parked (never written) until it is back
+          if (writePolicy !== 'never') {
+            errors[`${key}.crmProperty`] = crmProperty === row.mapping.crmProperty
+              ? `${system} no longer has a ${row.mapping.objectType} field named “${crmProperty}” (it was deleted there, or Leadstage lost access to it): choose another field for ${row.mapping.canonicalField}, or set it to never write.`
+              : `${system} has no ${row.mapping.objectType} field named “${crmProperty}”.`;
+          }
+        } else {
           const need = NEEDS[row.mapping.canonicalField] ?? TEXTUAL;
           if (writePolicy !== 'never' && !field.writable) errors[`${key}.crmProperty`] = `“${field.label}” (${field.name}) is read-only in ${system}: Leadstage cannot write it. Choose another field, or set this one to never write.`;
           else if (!need.types.includes(field.type)) errors[`${key}.crmProperty`] = `“${field.label}” (${field.name}) holds ${TYPE_WORDS[field.type]}; ${row.mapping.canonicalField} needs ${need.words}.`;
@@ -266,6 +272,17 @@ export const mappingRoutes: RouteGroup = {
   },
 };
 
+/**
+ * A value map in the order the CRM lists its options (a stored map comes back in the database's key
+ * order): values whose option the field lacks, or a field without options, follow by name.
+ */
+function inOptionOrder(values: Record<string, string> | undefined, field: CrmFieldDescription | undefined): Record<string, string> | undefined {
+  if (!values) return undefined;
+  const rank = new Map((field?.options ?? []).map((o, i) => [o.value.toLowerCase(), i]));
+  const at = (option: string) => rank.get(option.toLowerCase()) ?? Number.MAX_SAFE_INTEGER;
+  return Object.fromEntries(Object.entries(values).sort(([a, x], [b, y]) => at(x) - at(y) || a.localeCompare(b)));
+}
+
 /** The largest mapping file taken, as pasted (characters) or uploaded (bytes). */
 const MAX_UPLOAD_BYTES = 60_000;
 
@@ -315,8 +332,8 @@ function mappingPage(deps: WebDeps, session: WebSession, installation: Installat
       const others = fields.filter((f) => !fits.includes(f));
       const option = (f: CrmFieldDescription) => html`<option value="${f.name}"${f.name === chosen ? html` selected` : ''}>${f.label} (${f.name})</option>`;
       const unknown = chosen && !fields.some((f) => f.name === chosen) ? html`<option value="${chosen}" selected>${chosen} (not in ${system})</option>` : '';
-      const values = edit?.values ?? shownValues(row);
       const field = ctx.fields.get(row.mapping.objectType)?.get(chosen);
+      const values = inOptionOrder(edit?.values ?? shownValues(row), field);
       const listId = `${key}-options`;
       return html`<tr data-row="${row.mapping.objectType}.${row.mapping.canonicalField}.${row.mapping.crmProperty}">
         <td>${row.mapping.canonicalField}<br><small>${row.mapping.objectType}${row.mapping.direction === 'both' ? ', also read' : ''}</small></td>
@@ -326,7 +343,7 @@ function mappingPage(deps: WebDeps, session: WebSession, installation: Installat
         <td><label class="sr" for="${key}.writePolicy">Write policy for ${row.mapping.canonicalField}</label>
           <select id="${key}.writePolicy" name="${key}.writePolicy"${invalid(`${key}.writePolicy`)}${admin ? '' : html` disabled`}>${POLICIES.map((p) => html`<option value="${p}"${p === policy ? html` selected` : ''}>${POLICY_LABELS[p]}</option>`)}</select>${err(`${key}.writePolicy`)}</td>
         <td>${values ? html`${field?.options ? html`<datalist id="${listId}">${field.options.map((o) => html`<option value="${o.value}">`)}</datalist>` : ''}
-          <table class="values"><tbody>${Object.entries(values).map(([value, crm]) => html`<tr><td><label for="${key}.values.${value}">${value}</label></td><td><input id="${key}.values.${value}" name="${key}.values.${value}" value="${crm}" list="${listId}"${invalid(`${key}.values.${value}`)}${admin ? '' : html` disabled`}>${err(`${key}.values.${value}`)}</td></tr>`)}</tbody></table>` : html`<small class="muted">—</small>`}</td>
+          <table class="values"><tbody>${Object.entries(values).map(([value, crm]) => html`<tr><td><label for="${key}.values.${value}">${value}</label></td><td><input id="${key}.values.${value}" name="${key}.values.${value}" value="${crm}" list="${listId}"${invalid(`${key}.values.${value}`)}${admin ? '' : html` disabled`}>${err(`${key}.values.${value}`)}</td></tr>`)}</tbody></table>${row.inverted ? html`<small class="muted">Each option is read as its value, and is what Leadstage writes for it.</small>` : ''}` : html`<small class="muted">—</small>`}</td>
       </tr>`;
     });
     content = html`${errors ? html`<p class="error" role="alert">Nothing was saved: ${Object.keys(errors).length} problem(s) below, each next to its field.</p>` : ''}
@@ -341,7 +358,7 @@ function mappingPage(deps: WebDeps, session: WebSession, installation: Installat
     ${content}
     ${admin && !('problem' in ctx) ? html`<h2 id="import">Import a mapping</h2>
       <p>A mapping in YAML (as downloaded above) is checked against ${system} like the form, and nothing is saved if anything is wrong.</p>
-      ${imported ? html`<div id="yaml-error" class="error" role="alert"><p>Nothing was imported${imported.source ? html` from “${imported.source}”` : ''}:</p><ul>${imported.problems.map((p) => html`<li>${p}</li>`)}</ul></div>` : ''}
+      ${imported ? html`<div id="yaml-error" class="error" role="alert"><p>Nothing was imported${imported.source ? html` from “${imported.source}”` : ''}:</p><ul>${imported.problems.map((p) => html`<li>${p}</li>`)}</ul>${imported.source && imported.yaml ? html`<p>The file's content is in the box below: correct it there and import it, or upload a corrected file.</p>` : ''}</div>` : ''}
       <form method="post" action="/console/installations/${installation.id}/mapping/import" enctype="multipart/form-data">${csrfField(session)}
         <p><label for="yaml-file">Upload a mapping file (.yaml)</label>
         <input type="file" id="yaml-file" name="file" accept=".yaml,.yml,application/yaml,text/yaml,text/plain"${imported?.source !== undefined && imported.source !== null ? html` aria-invalid="true" aria-describedby="yaml-error"` : ''}>
