@@ -159,11 +159,20 @@ describe('the admin console in a browser', () => {
     await expect(page.locator('#yaml-error').textContent()).resolves.toMatch(/Nothing was imported from “hubspot-mapping\.yaml”:[\s\S]*HubSpot has no contact field named “no_such_property”/);
     await shot('11c-mapping-upload-refused');
     expect(await versions()).toBe(1);
-    // the file as downloaded, with the score written only when the property is empty: checked and saved
+    // the file as downloaded changes nothing: no new version
     await page.getByLabel('Upload a mapping file (.yaml)').setInputFiles({ name: 'hubspot-mapping.yaml', mimeType: 'application/yaml', buffer: Buffer.from(downloaded) });
     await page.getByRole('button', { name: 'Check and import the file' }).click();
+    await page.waitForURL('**/mapping?unchanged=1');
+    await expect(page.locator('[role=status]').textContent()).resolves.toMatch(/nothing changed, no new version/);
+    expect(await versions()).toBe(1);
+    // with the custom score written only while the property is empty: checked and saved
+    const ifEmpty = downloaded.replace(/(crmProperty: custom_lead_score\n\s+direction: \w+\n\s+writePolicy: )always/, '$1if_empty');
+    expect(ifEmpty).not.toBe(downloaded);
+    await page.getByLabel('Upload a mapping file (.yaml)').setInputFiles({ name: 'hubspot-mapping.yaml', mimeType: 'application/yaml', buffer: Buffer.from(ifEmpty) });
+    await page.getByRole('button', { name: 'Check and import the file' }).click();
     await page.waitForURL('**/mapping?saved=2');
-    await expect(page.locator('#versions').textContent()).resolves.toMatch(/imported from the file hubspot-mapping\.yaml/);
+    await expect(page.locator('tr[data-row="contact.score.custom_lead_score"] select[name$=".writePolicy"]').inputValue()).resolves.toBe('if_empty');
+    await expect(page.locator('#versions').textContent()).resolves.toMatch(/imported from the file hubspot-mapping\.yaml: 1 change/);
     await shot('11d-mapping-upload-saved');
     // the next write-back of a person writes the score to the custom property, no longer to leadstage_score
     const installationId = await installationIdOf('hubspot');
@@ -290,6 +299,9 @@ describe('the admin console in a browser', () => {
     await page.getByRole('button', { name: 'Check and save' }).click();
     await page.waitForURL('**/mapping?saved=2');
     await shot('22-mapping-parked');
+    // the priority no longer written there: the problem has left Connections
+    await page.goto(`${base}/console`);
+    await expect(card('Salesforce').locator('[data-problem]').count()).resolves.toBe(0);
     const [installation] = (await runtime.store.db.query<{ workspace_id: string }>('SELECT workspace_id FROM installations WHERE id = $1', [installationId])).rows;
     const connector = await runtime.deps.connectorFor((await runtime.store.installations.get(installation!.workspace_id, installationId))!);
     expect(connector.writePolicyFor!('Status')).toBe('never');

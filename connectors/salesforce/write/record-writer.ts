@@ -274,7 +274,7 @@ export class RecordWriter {
         `(Setup → Object Manager → ${sobject} → Fields & Relationships → Deleted Fields → Undelete, within 15 days of its deletion) or create it again, ` +
         `and give the Salesforce user Leadstage is connected as edit access to it (the "Leadstage Integration" permission set); Leadstage's next setup does both when it may. ` +
         'Leadstage tries the field again an hour later, and writes it once Salesforce takes it.',
-      details: { sobject, field, refusal, canonicalFields: carries, mappingPage: true },
+      details: { sobject, objectType: sobject.toLowerCase(), field, refusal, canonicalFields: carries, mappingPage: true },
     });
   }
 }

@@ -3,7 +3,7 @@ import { parse as parseYaml, stringify } from 'yaml';
 import { z } from 'zod';
 import type { CrmFieldDescription, CrmFieldType } from '../../connector/crm-connector';
 import type { FieldMapping, WritePolicy } from '../../connector/field-mapping';
-import type { Installation } from '../../store';
+import type { Installation, InstallationProblemRecord } from '../../store';
 import { sendError } from '../http/errors';
 import { multipartForm, uploadedFiles, type UploadedFile } from '../http/multipart';
 import { html, type Raw } from '../http/html';
@@ -129,7 +129,8 @@ export const mappingRoutes: RouteGroup = {
       const { session, installation } = loaded;
       const ctx = await context(installation).catch((error: Error) => ({ problem: `Could not read the fields from the system: ${error.message}` }) as Ctx);
       const versions = await store.mappings.listVersions(session.workspaceId, installation.id, 10);
-      const notice = req.query.saved === undefined ? null : `Saved as version ${String(req.query.saved).slice(0, 10)}. The next write-back uses it.`;
+      const notice = req.query.saved !== undefined ? `Saved as version ${String(req.query.saved).slice(0, 10)}. The next write-back uses it.`
+        : req.query.unchanged !== undefined ? 'The imported mapping is the one in use: nothing changed, no new version.' : null;
       res.type('html').send(mappingPage(deps, session, installation, ctx, versions, notice, null, {}));
     });
 
@@ -214,6 +215,7 @@ export const mappingRoutes: RouteGroup = {
       const next = [...own.filter((m) => !replaced.has(keyOf(m))), ...changed];
       const version = await store.mappings.saveVersion(session.workspaceId, installation.id, next, session.email, `${changed.length} change(s) in the console`);
       deps.runtime.forget(installation.id);
+      await resolveFixedProblems(deps, installation);
       deps.runtime.logger.info('field mapping saved', { installationId: installation.id, version, changes: changed.length, by: session.userId });
       res.redirect(303, `/console/installations/${installation.id}/mapping?saved=${version}`);
     });
@@ -261,11 +263,14 @@ export const mappingRoutes: RouteGroup = {
         }
       }
       if (problems.length > 0) return refuse(form.yaml, problems);
+      // the mapping as it stands: no new version that changes nothing
+      if (changed.length === 0) return res.redirect(303, `/console/installations/${installation.id}/mapping?unchanged=1`);
       const own = await store.mappings.listMappings(installation.id);
       const keyOf = (m: FieldMapping) => `${m.objectType}\u0000${m.canonicalField}\u0000${m.crmProperty}`;
       const replaced = new Set(changed.map(keyOf));
       const version = await store.mappings.saveVersion(session.workspaceId, installation.id, [...own.filter((m) => !replaced.has(keyOf(m))), ...changed], session.email, `imported from ${source ? `the file ${source.slice(0, 100)}` : 'YAML'}: ${changed.length} change(s)`);
       deps.runtime.forget(installation.id);
+      await resolveFixedProblems(deps, installation);
       res.redirect(303, `/console/installations/${installation.id}/mapping?saved=${version}`);
     });
     return router;
@@ -281,6 +286,24 @@ function inOptionOrder(values: Record<string, string> | undefined, field: CrmFie
   const rank = new Map((field?.options ?? []).map((o, i) => [o.value.toLowerCase(), i]));
   const at = (option: string) => rank.get(option.toLowerCase()) ?? Number.MAX_SAFE_INTEGER;
   return Object.fromEntries(Object.entries(values).sort(([a, x], [b, y]) => at(x) - at(y) || a.localeCompare(b)));
+}
+
+/**
+ * A problem about a field Leadstage wrote (`details.field`, a mapping-page fix) is fixed once the new
+ * mapping writes that field no more (mapped elsewhere, or never written): it leaves Connections. If
+ * the field is written again and still refused, the connector reports it again.
+ */
+async function resolveFixedProblems(deps: WebDeps, installation: Installation): Promise<void> {
+  const { store } = deps.runtime;
+  const problems = (await store.problems.list(installation.workspaceId, installation.id)).filter((p) => p.details.mappingPage === true && typeof p.details.field === 'string');
+  if (problems.length === 0) return;
+  const connector = await deps.runtime.deps.connectorFor(installation);
+  if (!connector.effectiveMappings) return;
+  const mapped = connector.effectiveMappings().filter((m) => writes(m) && m.writePolicy !== 'never');
+  // on the problem's object when it names one (the same field may still be written on another)
+  const stillWritten = (p: InstallationProblemRecord) => mapped.some((m) => m.crmProperty.toLowerCase() === String(p.details.field).toLowerCase() && (typeof p.details.objectType !== 'string' || m.objectType.toLowerCase() === p.details.objectType.toLowerCase()));
+  const fixed = problems.filter((p) => !stillWritten(p)).map((p) => p.key);
+  if (fixed.length > 0) await store.problems.resolve(installation.workspaceId, installation.id, fixed);
 }
 
 /** The largest mapping file taken, as pasted (characters) or uploaded (bytes). */
