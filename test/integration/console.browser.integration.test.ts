@@ -1,9 +1,13 @@
 /**
  * The admin console in a real browser (playwright-core driving the system's Chromium) against both
- * sandboxes: install HubSpot and Salesforce through their consent pages, see both on Connections,
- * pause and resume an installation (its jobs wait, then run), retry a failed job on Sync status,
- * find a person and read what Leadstage knows about them. A screenshot of every page goes to
- * test-output/screenshots/.
+ * sandboxes, the Salesforce org as strict as a real one (field-level security per user): install
+ * HubSpot and Salesforce through their consent pages, see both on Connections; map a HubSpot field to
+ * a custom property and a Salesforce Lead Status value, each refused when wrong (nothing saved) and
+ * accepted when right, then obeyed by the next write-back in the sandbox; import a mapping as a pasted
+ * or uploaded YAML file; delete a mapped field in Salesforce and see the other fields written and the
+ * problem on Connections with its fix; pause and resume an installation (its jobs wait, then run),
+ * retry a failed job on Sync status, find a person and read what Leadstage knows about them. A
+ * screenshot of every page goes to test-output/screenshots/.
  */
 import './support/native-pglite';
 import { mkdirSync } from 'node:fs';
@@ -12,7 +16,7 @@ import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { HUBSPOT_INSTALL_SCOPES } from '../../connectors/hubspot/auth/oauth-app';
 import { startHubSpotSandbox, type HubSpotSandbox } from '../../sandboxes/hubspot';
-import { startSalesforceSandbox, type SalesforceSandbox } from '../../sandboxes/salesforce';
+import { startSalesforceSandbox, USERS, type SalesforceSandbox } from '../../sandboxes/salesforce';
 import type { Runtime } from '../../src/app/runtime';
 import { serve, type Serving } from '../../src/app/serve';
 import { waitForWork } from '../helpers/queues';
@@ -119,6 +123,16 @@ describe('the admin console in a browser', () => {
     expect(Number((await card('HubSpot').locator('[data-fact=people]').textContent())!.replace(/,/g, ''))).toBeGreaterThan(0);
     expect(Number((await card('Salesforce').locator('[data-fact=people]').textContent())!.replace(/,/g, ''))).toBeGreaterThan(0);
     await expect(card('HubSpot').locator('[data-fact=budget]').textContent()).resolves.toMatch(/requests today/);
+    // a strict org: the fields Leadstage created are visible to the user who approved the app (a sales
+    // manager, not the integration user) only through the permission set setup assigned to that user
+    const approver = USERS.find((u) => u.username.startsWith('dana.whitfield@'))!;
+    const assignees = [...salesforce.store.rows('PermissionSetAssignment', { includeDeleted: false })].map((r) => r.AssigneeId);
+    expect(assignees).toContain(approver.id);
+    expect(assignees).not.toContain(salesforce.userId);
+    const salesforceId = await installationIdOf('salesforce');
+    const [{ workspace_id: workspaceId }] = (await runtime.store.db.query<{ workspace_id: string }>('SELECT workspace_id FROM installations WHERE id = $1', [salesforceId])).rows as [{ workspace_id: string }];
+    expect(await runtime.store.problems.list(workspaceId, salesforceId)).toEqual([]);
+    await expect(card('Salesforce').locator('[data-problem]').count()).resolves.toBe(0);
     await shot('03-connections');
   }, 240_000);
 
