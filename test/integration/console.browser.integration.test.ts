@@ -296,6 +296,29 @@ describe('the admin console in a browser', () => {
     await shot('20-mapping-after-delete');
   }, 180_000);
 
+  it('a Lead Status value Salesforce later removes from the picklist: the lead is left as it was, and Connections shows the problem with its fix', async () => {
+    const installationId = await installationIdOf('salesforce');
+    // the org's admin removes "Sales Ready" from Lead Status (leads keep the value they hold)
+    const picklist = await fetch(`${salesforce.url}/__sandbox/picklists`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ object: 'Lead', field: 'Status', values: ['Open - Not Contacted', 'Working - Contacted', 'Closed - Converted', 'Closed - Not Converted'], default: 'Open - Not Contacted', converted: 'Closed - Converted', restricted: true }),
+    });
+    expect(picklist.status).toBe(204);
+    const [leadId] = [...salesforce.store.rows('Lead', { includeDeleted: false })].filter((r) => r.Leadstage_Stage__c === 'sql' && r.Status === 'Sales Ready').map((r) => String(r.Id));
+    await reopenAndSync(leadId!);
+    await waitUntil('the Lead Status problem is recorded', async () => (await runtime.store.problems.list((await runtime.store.db.query<{ workspace_id: string }>('SELECT workspace_id FROM installations WHERE id = $1', [installationId])).rows[0]!.workspace_id, installationId)).some((p) => p.code.startsWith('LEAD_STATUS_')), 60_000);
+    await waitForWork(runtime.queues, 60_000);
+    expect(leadRow(leadId!)).toMatchObject({ IsDeleted: false, Status: 'Open - Not Contacted', Leadstage_Stage__c: 'sql' });
+    expect(await runtime.store.outbox.outboxBacklog(installationId)).toMatchObject({ pending: 0 });
+    await page.goto(`${base}/console`);
+    const problem = card('Salesforce').locator('[data-problem^=LEAD_STATUS_]');
+    await expect(problem.textContent()).resolves.toMatch(/Sales Ready/);
+    await expect(problem.textContent()).resolves.toMatch(/How to fix it:.*mapping page/);
+    await expect(problem.getByRole('link', { name: 'Change the field mapping' }).count()).resolves.toBe(1);
+    await problem.scrollIntoViewIfNeeded();
+    await shot('19b-connections-status-problem');
+  }, 180_000);
+
   it('saves a Lead Status write policy the writer then obeys', async () => {
     await page.goto(`${base}/console`);
     await card('Salesforce').getByRole('link', { name: 'Field mapping', exact: true }).click();
@@ -308,12 +331,15 @@ describe('the admin console in a browser', () => {
     await expect(priority.locator('.error').textContent()).resolves.toMatch(/Salesforce no longer has a lead field named “Leadstage_Priority__c” .*set it to never write/);
     expect(await runtime.store.mappings.listVersions((await runtime.store.db.query<{ workspace_id: string }>('SELECT workspace_id FROM installations WHERE id = $1', [installationId])).rows[0]!.workspace_id, installationId)).toHaveLength(1);
     await shot('21-mapping-deleted-field-refused');
+    // and "Sales Ready", gone from the org, is refused until the value is mapped to an option it has
+    await expect(page.locator('tr[data-row="lead.leadStatus.Status"] .error').textContent()).resolves.toMatch(/“Sales Ready” is not an option/);
     await priority.locator('select[name$=".writePolicy"]').selectOption('never');
+    await page.locator('tr[data-row="lead.leadStatus.Status"] input[name$=".values.IN_PROGRESS"]').fill('Working - Contacted');
     await page.locator('tr[data-row="lead.leadStatus.Status"] select[name$=".writePolicy"]').selectOption('never');
     await page.getByRole('button', { name: 'Check and save' }).click();
     await page.waitForURL('**/mapping?saved=2');
     await shot('22-mapping-parked');
-    // the priority no longer written there: the problem has left Connections
+    // the priority and the Lead Status no longer written: their problems have left Connections
     await page.goto(`${base}/console`);
     await expect(card('Salesforce').locator('[data-problem]').count()).resolves.toBe(0);
     const [installation] = (await runtime.store.db.query<{ workspace_id: string }>('SELECT workspace_id FROM installations WHERE id = $1', [installationId])).rows;

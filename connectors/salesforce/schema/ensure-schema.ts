@@ -187,7 +187,7 @@ async function checkMappings(deps: EnsureSchemaDeps, described: Described): Prom
           fix: `Either add "${t.to}" to the Lead Status picklist (Setup → Object Manager → Lead → Fields & Relationships → Lead Status → Values → New, ` +
             'and to each Lead record type and sales process that should use it), or map the transition to one of the active values on Leadstage\'s mapping page ' +
             `(leadStatusTransitions[${i}].to).`,
-          details: { transition: i, stage: t.stage, to: t.to, active: values, mappingPage: true },
+          details: { transition: i, stage: t.stage, to: t.to, active: values, objectType: 'lead', field: LEAD_STATUS_FIELD, mappingPage: true },
         });
       }
       const unknown = t.from.filter((f) => !active.has(f.trim().toLowerCase()));

@@ -182,7 +182,7 @@ export class RecordWriter {
           'Leadstage writes scores and stages as usual and leaves Lead Status as it is.',
         fix: `Choose one of the active Lead Statuses for this value on Leadstage's mapping page, or add "${value}" back to the Lead Status picklist ` +
           '(Setup → Object Manager → Lead → Fields & Relationships → Lead Status → Values).',
-        details: { stage: transition.stage, to: value, active: values, mappingPage: true },
+        details: { stage: transition.stage, to: value, active: values, objectType: 'lead', field: LEAD_STATUS_FIELD, mappingPage: true },
       });
       return false;
     }
@@ -332,7 +332,7 @@ function statusRefusals(refusals: readonly { id: string; failure: Extract<Outcom
       message: `Salesforce refused Lead Status "${status}" for ${group.length} Lead${group.length === 1 ? '' : 's'} (${reason}). ` +
         `Their scores and stage were written; the status was left as it was (e.g. ${examples.join(', ')}).`,
       fix: statusFix(failure.code, status),
-      details: { status, errorCode: failure.code, leads: group.length, examples, mappingPage: true },
+      details: { status, errorCode: failure.code, leads: group.length, examples, objectType: 'lead', field: LEAD_STATUS_FIELD, mappingPage: true },
     };
   });
 }
@@ -343,8 +343,9 @@ function statusFix(code: string, status: string): string {
       return `A validation rule on Lead refuses "${status}" for these leads (its message is above). Either let the rule accept it (Setup → Object Manager → Lead → ` +
         'Validation Rules → edit the rule, e.g. exempt the Salesforce user Leadstage is connected as), or change or remove the Lead Status transition on Leadstage\'s mapping page.';
     case 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST':
-      return `"${status}" is not a Lead Status these leads may take: add it to the Lead Status picklist and to their record type (Setup → Object Manager → Lead → ` +
-        'Record Types → the record type → Lead Status → Edit, and the lead process it uses), or map the transition to a status the record type has on Leadstage\'s mapping page.';
+      return `"${status}" is not a Lead Status these leads may take: it was removed from the Lead Status picklist, or their record type lacks it. ` +
+        `Choose another Lead Status for it on Leadstage's mapping page, or add "${status}" back (Setup → Object Manager → Lead → Fields & Relationships → Lead Status → Values) ` +
+        'and to the record type (Record Types → the record type → Lead Status → Edit, and the lead process it uses).';
     default:
       return `Check why Salesforce refuses Lead Status "${status}" for these leads (the reason is above), or change the Lead Status transition on Leadstage's mapping page.`;
   }
