@@ -5,7 +5,7 @@
  * HubSpotApiError for the jobs to retry or report.
  */
 import type { Decision } from '../../src/model/decision';
-import type { CrmConnector, CrmObjectType, CrmTask, CrmWrite, PullContext, PullPage, PulledPerson, StreamCursor } from '../../src/connector/crm-connector';
+import type { CrmConnector, CrmObjectType, CrmTask, CrmWrite, InstallationProblem, PullContext, PullPage, PulledPerson, StreamCursor } from '../../src/connector/crm-connector';
 import type { AccessTokenSource } from './auth/token-manager';
 import { HubSpotHttp, type FetchLimiter } from './hubspot-http';
 import { FieldMappings } from './mapping/field-mappings';
@@ -59,7 +59,9 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): CrmCon
   const http = new HubSpotHttp({ accessToken: options.accessToken, basePath: options.basePath, fetchLimiter: options.fetchLimiter, tokens: options.tokens });
   const mappings = new FieldMappings(loadHubSpotDefaultMappings(), options.mappings ?? []);
   const forms = new FormSubmissionsStream(http);
-  const writer = new ContactWriter(http, mappings, new LifecycleOrder(http), options.logger);
+  // problems found while writing, held until the job that wrote takes them (one per key, latest wording)
+  const problems = new Map<string, InstallationProblem>();
+  const writer = new ContactWriter(http, mappings, new LifecycleOrder(http), options.logger, (problem) => problems.set(problem.key, problem));
   const tasks = new TaskWriter(http);
 
   return {
@@ -81,6 +83,11 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): CrmCon
     describeFields: (objectType: string) => describeContactFields(http, objectType),
     effectiveMappings: () => [...mappings.read, ...mappings.write],
     write: (writes: readonly CrmWrite[]) => writer.write(writes),
+    takeProblems: () => {
+      const taken = [...problems.values()];
+      problems.clear();
+      return taken;
+    },
     createTasks: (list: readonly CrmTask[]) => tasks.createTasks(list),
     listOwners: () => listHubSpotOwners(http),
   };

@@ -46,12 +46,14 @@ export interface SandboxContext {
   /** The authorize page's browser: logged in as this user who already approved the app (skips the page), or nobody. */
   oauthSession: { userId: string | null };
   describeSeed(): SeedDescription;
-  /** An admin grants edit access to custom fields (all, or one `Object.Field__c`) on the user's profile. */
+  /** An admin grants edit access to custom fields (all, or one `Object.Field__c`) on the users' profile. */
   grantFieldAccess(fullName?: string): number;
-  /** An admin takes the user's access to a custom field away (profile and permission sets). */
+  /** An admin takes access to a custom field away (profile and permission sets). */
   revokeFieldAccess(fullName: string): number;
-  /** Field-level security follows the permission sets assigned to the integration user (permissions.ts). */
+  /** Field-level security follows the permission sets assigned to the running user (permissions.ts), again after a change to them. */
   refreshFieldAccess(): void;
+  /** The request runs as this user: custom fields as its profile and permission sets grant them. */
+  runAs(userId: string): void;
   /** Archives Tasks (by id, or closed ones due more than `olderThanDays` ago): they answer queryAll only. */
   archiveActivities(selection: { ids?: string[]; olderThanDays?: number }): number;
   settings: {

@@ -13,7 +13,7 @@ export type { SharedRecord } from './seed-shared';
 // the HubSpot portal's SeedPortal is a PeopleSource: `sharedFromHubSpot(portal.store.seed, { count })`
 export { sharePeople as sharedFromHubSpot, type PeopleSource, type SharedPeople, type SharedPerson } from '../kit/shared-people';
 export {
-  ORG_ID, ORG_NAME, USERS, QUEUES, INBOUND_QUEUE, ENTERPRISE_QUEUE, NURTURE_QUEUE, INTEGRATION_USER, CAMPAIGNS, COMPETITORS,
+  ORG_ID, ORG_NAME, USERS, QUEUES, INBOUND_QUEUE, ENTERPRISE_QUEUE, NURTURE_QUEUE, INTEGRATION_USER, SALES_MANAGER, CAMPAIGNS, COMPETITORS,
   SF_TARGET_INDUSTRIES, SF_NON_TARGET_INDUSTRIES, REPS, ROLES,
 } from './seed-catalog';
 export {

@@ -29,6 +29,19 @@ export function requireSession(ctx: SandboxContext): RequestHandler {
   };
 }
 
+/**
+ * Field-level security belongs to the user a session runs as: describe, SOQL and writes show the
+ * custom fields that user's profile and assigned permission sets grant (permissions.ts), not the
+ * integration user's. Requests are handled one at a time against the in-memory org, so the store
+ * is switched to the request's user before its handler runs.
+ */
+export function runAsSessionUser(ctx: SandboxContext): RequestHandler {
+  return (_req, res, next) => {
+    ctx.runAs(res.locals.userId as string);
+    next();
+  };
+}
+
 export function enforceLimits(ctx: SandboxContext): RequestHandler {
   return (req, res, next) => {
     if (ctx.faults.limitExceeded && ctx.faults.applies(req.path)) {

@@ -1,7 +1,8 @@
 /**
- * Field-level security for the integration user, decided the way a real org decides it. A custom
- * field created through the Tooling API is granted to no profile: the user cannot see it (absent
- * from describe, INVALID_FIELD in SOQL and in writes) until
+ * Field-level security, decided the way a real org decides it: per user, for the user the request's
+ * session runs as (the integration user, or whoever approved the app through OAuth;
+ * middleware.ts runAsSessionUser). A custom field created through the Tooling API is granted to no
+ * profile: the user cannot see it (absent from describe, INVALID_FIELD in SOQL and in writes) until
  *
  *  - a PermissionSet holds a FieldPermissions row for it (`Field` = `Lead.Leadstage_Score__c`, and for
  *    a Task custom field defined on Activity, `Task.Leadstage_Key__c`), `PermissionsRead` to see it and

@@ -21,7 +21,7 @@ import { LEADSTAGE_FIELDS } from './custom-fields';
 import { invalidSession, notFound, SalesforceError } from './errors';
 import { Faults, type FaultSettings } from './faults';
 import { LeadAssignment } from './lead-assignment';
-import { enforceLimits, injectServerErrors, requireSession } from './middleware';
+import { enforceLimits, injectServerErrors, requireSession, runAsSessionUser } from './middleware';
 import { standardObjects } from './object-catalog';
 import { OrgRules, type PicklistSpec, type ValidationRuleSpec } from './org-rules';
 import { OrgStore, type Row } from './org-store';
@@ -270,7 +270,7 @@ export function createSandboxApp(ctx: SandboxContext): express.Express {
   app.use(express.json({ limit: '20mb' }), adminRouter(ctx));
   app.use(countRequests(ctx), injectLatency(ctx), versionsRouter(), oauthRouter(ctx));
   const api = Router({ mergeParams: true });
-  api.use(checkVersion, instanceHostOnly(ctx), requireSession(ctx), enforceLimits(ctx), injectServerErrors(ctx));
+  api.use(checkVersion, instanceHostOnly(ctx), requireSession(ctx), runAsSessionUser(ctx), enforceLimits(ctx), injectServerErrors(ctx));
   for (const router of [resourcesRouter, queryRouter, sobjectsRouter, compositeRouter, toolingRouter, bulkQueryRouter]) api.use(router(ctx));
   app.use('/services/data/:version', api);
   app.use(() => {
@@ -288,8 +288,11 @@ function names(fullName: string | undefined, def: ObjectDef, field: FieldDef): b
   return wanted === `${object}.${field.name}`.toLowerCase() || wanted === `${def.name}.${field.name}`.toLowerCase();
 }
 
-/** An admin gives the integration user's profile edit access to custom fields (all, or one `Object.Field__c`). */
-export function grantFieldAccess(store: OrgStore, fullName?: string): number {
+/**
+ * An admin gives the users' profile edit access to custom fields (all, or one `Object.Field__c`);
+ * `userId` is the user whose view of the org the store holds now (fieldAccessUser).
+ */
+export function grantFieldAccess(store: OrgStore, fullName?: string, userId: string = INTEGRATION_USER.id): number {
   let changed = 0;
   for (const def of store.objects()) {
     for (const field of def.fields) {
@@ -298,7 +301,7 @@ export function grantFieldAccess(store: OrgStore, fullName?: string): number {
       changed++;
     }
   }
-  applyFieldAccess(store, INTEGRATION_USER.id);
+  applyFieldAccess(store, userId);
   return changed;
 }
 
@@ -307,7 +310,7 @@ export function grantFieldAccess(store: OrgStore, fullName?: string): number {
  * and the FieldPermissions rows that did are deleted. Describe, SOQL and writes then treat it as
  * absent (INVALID_FIELD).
  */
-export function revokeFieldAccess(store: OrgStore, fullName: string): number {
+export function revokeFieldAccess(store: OrgStore, fullName: string, userId: string = INTEGRATION_USER.id): number {
   let changed = 0;
   const permissions = store.table('FieldPermissions')!;
   for (const def of store.objects()) {
@@ -319,7 +322,7 @@ export function revokeFieldAccess(store: OrgStore, fullName: string): number {
       changed++;
     }
   }
-  applyFieldAccess(store, INTEGRATION_USER.id);
+  applyFieldAccess(store, userId);
   return changed;
 }
 
@@ -375,6 +378,8 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
   store.clock = () => clock.now();
   const rules = new OrgRules(store);
   const customFieldAccess = options.customFieldAccess ?? 'none';
+  // field-level security is the running user's: the store shows custom fields as this user sees them
+  const viewer = { userId: INTEGRATION_USER.id };
   if (options.withLeadstageFields) {
     for (const spec of LEADSTAGE_FIELDS) createCustomFieldNow({ store }, spec.fullName, spec.metadata, { at: now, by: INTEGRATION_USER.id, access: customFieldAccess });
     seedLeadstagePermissionSet(store, now);
@@ -435,9 +440,14 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
     loginAccepted: (host) => (host === 'login' ? loginDomain !== 'test' : host === 'test' ? loginDomain !== 'login' : true),
     oauthSession: { userId: options.oauthSession === undefined ? INTEGRATION_USER.id : options.oauthSession },
     describeSeed: () => describeSeed(seedOptions),
-    grantFieldAccess: (fullName) => grantFieldAccess(store, fullName),
-    revokeFieldAccess: (fullName) => revokeFieldAccess(store, fullName),
-    refreshFieldAccess: () => void applyFieldAccess(store, INTEGRATION_USER.id),
+    grantFieldAccess: (fullName) => grantFieldAccess(store, fullName, viewer.userId),
+    revokeFieldAccess: (fullName) => revokeFieldAccess(store, fullName, viewer.userId),
+    refreshFieldAccess: () => void applyFieldAccess(store, viewer.userId),
+    runAs: (userId) => {
+      if (userId === viewer.userId) return;
+      viewer.userId = userId;
+      applyFieldAccess(store, userId);
+    },
     settings: {
       allowMetadata: options.allowMetadata ?? true,
       deserializationErrors: options.deserializationErrors ?? 'request',
@@ -501,8 +511,8 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
       ctx.oauthSession.userId = userId;
     },
     expireTokens: () => faults.expireTokens(),
-    grantFieldAccess: (fullName) => grantFieldAccess(store, fullName),
-    revokeFieldAccess: (fullName) => revokeFieldAccess(store, fullName),
+    grantFieldAccess: (fullName) => grantFieldAccess(store, fullName, viewer.userId),
+    revokeFieldAccess: (fullName) => revokeFieldAccess(store, fullName, viewer.userId),
     addValidationRule: (spec) => rules.addValidationRule(spec),
     clearValidationRules: () => rules.clearValidationRules(),
     setPicklist: (spec) => rules.setPicklist(spec),

@@ -198,7 +198,7 @@ export interface InstallationProblem {
   message: string;
   /** The exact steps an admin takes to fix it. */
   fix: string;
-  /** What the console may list: the fields, values or records concerned. */
+  /** What the console may list: the fields, values or records concerned; `mappingPage: true` when a mapping change fixes it (the console links there). */
   details?: Record<string, unknown>;
 }
 

@@ -114,6 +114,35 @@ describe('HubSpot connector: writes and tasks', () => {
       expect(stored(d, 'leadstage_fit_grade')).toBe('C');
     });
 
+    it('a mapped property archived in HubSpot: the rest of each contact is written, the property left out, the problem reported once', async () => {
+      const auth = { authorization: `Bearer ${sandbox.token}`, 'content-type': 'application/json' };
+      const created = await fetch(`${sandbox.url}/crm/v3/properties/contacts`, { method: 'POST', headers: auth, body: JSON.stringify({ name: 'custom_priority', label: 'Custom priority', type: 'string', fieldType: 'text', groupName: 'contactinformation' }) });
+      expect(created.status).toBe(201);
+      const mapped = createHubSpotConnector({
+        accessToken: sandbox.token, basePath: sandbox.url,
+        mappings: [{ objectType: 'contact', canonicalField: 'priority', crmProperty: 'custom_priority', direction: 'write', writePolicy: 'always' }],
+      });
+      const [a, b] = ['100251', '100252'];
+      // an admin archives it in HubSpot after the mapping was saved
+      expect((await fetch(`${sandbox.url}/crm/v3/properties/contacts/custom_priority`, { method: 'DELETE', headers: auth })).status).toBe(204);
+      expect((await fetch(`${sandbox.url}/crm/v3/properties/contacts/lifecyclestage`, { method: 'DELETE', headers: auth })).status).toBe(400);
+      const before = sandbox.stats().writes.contactBatchUpdateRequests;
+      const outcomes = await mapped.write([write(a, { leadstage_score: '31', custom_priority: 'hot' }), write(b, { custom_priority: 'warm' })]);
+      expect(outcomes).toEqual([{ crmId: a, status: 'ok', written: { leadstage_score: '31' } }, { crmId: b, status: 'ok', written: {} }]);
+      expect(stored(a, 'leadstage_score')).toBe('31');
+      expect(sandbox.stats().writes.contactBatchUpdateRequests - before).toBe(2);
+      expect(mapped.takeProblems!()).toEqual([expect.objectContaining({
+        key: 'property-missing:custom_priority', code: 'FIELD_UNAVAILABLE',
+        message: expect.stringContaining('HubSpot no longer has the contact property "custom_priority", which holds Leadstage\'s priority'),
+        fix: expect.stringContaining('mapping page'), details: expect.objectContaining({ field: 'custom_priority', mappingPage: true }),
+      })]);
+      // later writes leave it out: one request, no refusal, no second problem
+      const again = sandbox.stats().writes.contactBatchUpdateRequests;
+      expect(await mapped.write([write(a, { leadstage_score: '32', custom_priority: 'hot' })])).toEqual([{ crmId: a, status: 'ok', written: { leadstage_score: '32' } }]);
+      expect(sandbox.stats().writes.contactBatchUpdateRequests - again).toBe(1);
+      expect(mapped.takeProblems!()).toEqual([]);
+    });
+
     it('retries every record when the whole call fails with a 5xx, and chunks at 100', async () => {
       sandbox.faults.set({ errorRate: 1, errorStatus: 503, pathPrefix: '/crm/v3/objects/contacts/batch/update' });
       const failed = await connector.write([write(seed.kinds.dormant[0]!, { leadstage_score: '20' })]);

@@ -262,6 +262,8 @@ describe('Salesforce connector: writes, tasks, schema, auth and limits (sandbox)
         const disqualified = c.propertiesFor(decision({ stage: 'disqualified', excluded: { rule: 'personal_email', reason: 'personal email address' } }), null);
         expect(await c.write([{ crmId: open[0]!, objectType: 'lead', properties: disqualified, current: { Status: 'Open - Not Contacted' } }])).toEqual([{ crmId: open[0]!, status: 'ok' }]);
         expect(org.store.find(open[0]!)!.row).toMatchObject({ Leadstage_Stage__c: 'disqualified', Status: 'Open - Not Contacted' });
+        // the writer says so too, under setup's key: one problem in the store either way
+        expect(c.takeProblems!()).toEqual([expect.objectContaining({ code: 'LEAD_STATUS_VALUE_MISSING', key: 'lead-status:disqualified:closed - not converted', fix: expect.stringContaining('mapping page') })]);
 
         // the admin drops "Working - Contacted" after setup read the picklist: Salesforce refuses the value
         org.setPicklist({ object: 'Lead', field: 'Status', values: ['Open - Not Contacted', 'Qualified', 'Unqualified'], default: 'Open - Not Contacted' });

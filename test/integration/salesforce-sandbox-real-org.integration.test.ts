@@ -4,7 +4,7 @@
  * permission sets assigned to the user, audit stamps kept to the second.
  */
 import { Connection } from 'jsforce';
-import { startSalesforceSandbox, type SalesforceSandbox, type SalesforceSandboxOptions } from '../../sandboxes/salesforce';
+import { SALES_MANAGER, startSalesforceSandbox, type SalesforceSandbox, type SalesforceSandboxOptions } from '../../sandboxes/salesforce';
 
 type SfError = Error & { errorCode?: string };
 type SaveResult = { id?: string; success: boolean; errors: { statusCode: string; message: string; fields: string[] }[] };
@@ -73,6 +73,29 @@ describe('Salesforce sandbox: as strict as a real org', () => {
       ]);
       const assignments = await conn.query<Row>(`SELECT Id FROM PermissionSetAssignment WHERE AssigneeId = '${sandbox.userId}' AND PermissionSetId = '${set.id}'`);
       expect(assignments.totalSize).toBe(1);
+    });
+
+    it('is per user: a permission set assigned to the user who approved the app through OAuth grants that user, not the integration user', async () => {
+      await start();
+      // a Sales Manager approves the app on the consent page: the connector's session runs as that user
+      const code = sandbox.issueAuthorizationCode({ userId: SALES_MANAGER.id, redirectUri: 'http://127.0.0.1/oauth/salesforce/callback' });
+      const token = await (await fetch(`${sandbox.url}/services/oauth2/token`, {
+        method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'authorization_code', code, client_id: sandbox.clientId, client_secret: sandbox.clientSecret, redirect_uri: 'http://127.0.0.1/oauth/salesforce/callback' }),
+      })).json() as { access_token: string };
+      const manager = new Connection({ instanceUrl: sandbox.url, accessToken: token.access_token, version: '62.0' });
+      await manager.tooling.sobject('CustomField').create(score);
+      const set = (await manager.sobject('PermissionSet').create({ Name: 'Leadstage_Integration', Label: 'Leadstage Integration' })) as SaveResult;
+      await manager.sobject('FieldPermissions').create({ ParentId: set.id, SobjectType: 'Lead', Field: 'Lead.Leadstage_Score__c', PermissionsRead: true, PermissionsEdit: true });
+      expect((await manager.sobject('Lead').describe()).fields.some((f) => f.name === 'Leadstage_Score__c')).toBe(false);
+      await manager.sobject('PermissionSetAssignment').create({ AssigneeId: SALES_MANAGER.id, PermissionSetId: set.id });
+      expect((await manager.sobject('Lead').describe()).fields.find((f) => f.name === 'Leadstage_Score__c')).toMatchObject({ updateable: true });
+      const id = await openLead();
+      expect(((await manager.sobject('Lead').update([{ Id: id, Leadstage_Score__c: 9 }], { allOrNone: false })) as SaveResult[])[0]!.success).toBe(true);
+      // the integration user holds no such assignment: the field stays invisible to its session, and visible to the manager's
+      expect((await conn.sobject('Lead').describe()).fields.some((f) => f.name === 'Leadstage_Score__c')).toBe(false);
+      expect((await failure(conn.query('SELECT Leadstage_Score__c FROM Lead'))).errorCode).toBe('INVALID_FIELD');
+      expect((await manager.query<Row>(`SELECT Leadstage_Score__c FROM Lead WHERE Id = '${id}'`)).records[0]!.Leadstage_Score__c).toBe(9);
     });
 
     it('read without edit: describe says not updateable and a write fails per record', async () => {

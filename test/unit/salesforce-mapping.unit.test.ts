@@ -68,6 +68,20 @@ describe('Salesforce default mappings', () => {
     expect(never.readMappings('lead').find((m) => m.canonicalField === 'leadStatus')?.values).toMatchObject({ 'Working - Contacted': 'IN_PROGRESS' });
   });
 
+  it('moves Lead Status to the option the installation\'s value map names for the Leadstage value', () => {
+    // this org calls "working" Sales Ready, and "new" Open: the shipped transitions follow its map
+    const own = salesforceMappings([{
+      objectType: 'lead', canonicalField: 'leadStatus', crmProperty: 'Status', direction: 'both', writePolicy: 'always',
+      values: { Open: 'NEW', 'Sales Ready': 'IN_PROGRESS', 'Closed - Converted': 'OPEN_DEAL', 'Closed - Not Converted': 'UNQUALIFIED' },
+    }]);
+    expect(own.leadStatusTransitions.find((t) => t.stage === 'sql')).toMatchObject({ to: 'Sales Ready', from: ['Open'] });
+    expect(own.leadStatusFor('sql', 'Open')).toBe('Sales Ready');
+    expect(own.leadStatusFor('sql', 'Open - Not Contacted')).toBeUndefined();
+    expect(own.leadStatusFor('disqualified', 'Open')).toBe('Closed - Not Converted');
+    // the shipped map unchanged: the file's own spelling
+    expect(mappings.leadStatusTransitions.find((t) => t.stage === 'sql')).toMatchObject({ to: 'Working - Contacted', from: ['Open - Not Contacted'] });
+  });
+
   it('installation rows replace the default of the same object and field', () => {
     const m = salesforceMappings([
       { objectType: 'lead', canonicalField: 'title', crmProperty: 'Job_Function__c', direction: 'read', writePolicy: 'never' },

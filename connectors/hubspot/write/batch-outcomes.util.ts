@@ -16,6 +16,25 @@ export interface BatchErrorEntry {
   category?: string | undefined;
   message?: string | undefined;
   context?: Record<string, string[]> | undefined;
+  /** Per-property details of a VALIDATION_ERROR (`code` PROPERTY_DOESNT_EXIST, INVALID_OPTION…, `context.propertyName`). */
+  errors?: ReadonlyArray<{ code?: string | undefined; message?: string | undefined; context?: Record<string, string[]> | undefined }> | undefined;
+}
+
+/**
+ * Properties HubSpot says no longer exist (archived or deleted since the mapping was saved), by
+ * record id: only records whose failure is nothing else, so sending them again without those
+ * properties writes the rest.
+ */
+export function missingProperties(errors: readonly BatchErrorEntry[] | undefined): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const entry of errors ?? []) {
+    const details = entry.errors ?? [];
+    if (entry.category !== 'VALIDATION_ERROR' || details.length === 0 || !details.every((d) => d.code === 'PROPERTY_DOESNT_EXIST')) continue;
+    const names = [...new Set(details.flatMap((d) => d.context?.propertyName ?? []))];
+    if (names.length === 0) continue;
+    for (const id of entry.context?.ids ?? []) out.set(String(id), names);
+  }
+  return out;
 }
 
 export type RecordFailure = { status: 'retry'; error: string } | { status: 'failed'; code: string; error: string };

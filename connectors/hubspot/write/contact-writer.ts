@@ -8,12 +8,16 @@
  *   stage in a separate, later request (never both in one batch: batches are not ordered).
  * - A whole call that fails: retryable → every record `retry`; a 400 is bisected so one bad record
  *   does not fail the other 99.
+ * - A mapped property HubSpot no longer has (archived in Settings after the mapping was saved)
+ *   fails its records with PROPERTY_DOESNT_EXIST: the same records go again without it, so the
+ *   other properties land; it is left out of this connector's later writes (a new connector, after
+ *   a mapping save or a restart, tries it again) and reported as a problem with its fix.
  */
-import type { CrmWrite, WriteOutcome } from '../../../src/connector/crm-connector';
+import type { CrmWrite, InstallationProblem, WriteOutcome } from '../../../src/connector/crm-connector';
 import { HubSpotApiError } from '../hubspot-api-error';
 import type { HubSpotHttp } from '../hubspot-http';
 import type { FieldMappings } from '../mapping/field-mappings';
-import { recordFailures, uniqueBatches, type RecordFailure } from './batch-outcomes.util';
+import { missingProperties, recordFailures, uniqueBatches, type RecordFailure } from './batch-outcomes.util';
 import type { LifecycleOrder } from './lifecycle-order';
 
 const ENDPOINT = 'POST /crm/v3/objects/contacts/batch/update';
@@ -33,11 +37,16 @@ export interface WriterLogger {
 }
 
 export class ContactWriter {
+  /** Properties HubSpot said no longer exist: left out of later writes. */
+  private readonly gone = new Set<string>();
+
   constructor(
     private readonly http: HubSpotHttp,
     private readonly mappings: FieldMappings,
     private readonly lifecycle: LifecycleOrder,
     private readonly logger?: WriterLogger,
+    /** Where the problems it finds go (the connector's takeProblems). */
+    private readonly report?: (problem: InstallationProblem) => void,
   ) {}
 
   async write(writes: readonly CrmWrite[]): Promise<WriteOutcome[]> {
@@ -78,7 +87,7 @@ export class ContactWriter {
     const out: Record<string, string> = {};
     for (const [name, value] of Object.entries(write.properties)) {
       const policy = this.mappings.writeMappingFor(name)?.writePolicy;
-      if (policy === 'never') continue;
+      if (policy === 'never' || this.gone.has(name)) continue;
       const current = write.current[name];
       if (policy === 'if_empty' && current !== undefined && current !== null && current !== '') continue;
       out[name] = value;
@@ -142,7 +151,37 @@ export class ContactWriter {
       return out;
     }
     const failures = recordFailures(errors, ENDPOINT);
-    for (const u of batch) out.set(u.index, failures.get(u.crmId) ?? { status: 'ok' });
+    const missing = missingProperties(errors);
+    const again: Update[] = [];
+    for (const u of batch) {
+      const names = missing.get(u.crmId);
+      if (!names) {
+        out.set(u.index, failures.get(u.crmId) ?? { status: 'ok' });
+        continue;
+      }
+      for (const name of names) this.drop(name);
+      // what is sent is what is written: the update loses the missing properties
+      for (const name of names) delete u.properties[name];
+      if (Object.keys(u.properties).length === 0) out.set(u.index, { status: 'ok' });
+      else again.push(u);
+    }
+    if (again.length > 0) for (const [index, outcome] of await this.sendBatch(again)) out.set(index, outcome);
     return out;
+  }
+
+  private drop(name: string): void {
+    if (this.gone.has(name)) return;
+    this.gone.add(name);
+    const carries = [...new Set(this.mappings.write.filter((m) => m.crmProperty === name).map((m) => m.canonicalField))];
+    const what = carries.length > 0 ? `Leadstage's ${carries.join(' and ')}` : 'a Leadstage value';
+    this.report?.({
+      key: `property-missing:${name}`,
+      code: 'FIELD_UNAVAILABLE',
+      message: `HubSpot no longer has the contact property "${name}", which holds ${what}: it was archived or deleted in HubSpot. ` +
+        'Leadstage leaves this property out and keeps writing the other properties of every contact.',
+      fix: `Map ${carries.length > 0 ? carries.join(' and ') : 'it'} to another contact property on Leadstage's mapping page, or restore the property ` +
+        `(Settings → Properties → Archived properties → Restore) or create it again; Leadstage writes it again after the mapping is saved.`,
+      details: { objectType: 'contact', field: name, canonicalFields: carries, mappingPage: true },
+    });
   }
 }

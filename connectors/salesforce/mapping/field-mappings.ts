@@ -114,15 +114,40 @@ export class SalesforceFieldMappings {
     const mapping = this.writeMappingFor(LEAD_STATUS_FIELD, 'lead');
     if (!mapping || mapping.writePolicy !== 'always') return undefined;
     if (current === null || current === undefined || current.trim() === '') return undefined;
-    const transition = this.config.leadStatusTransitions.find((t) => t.stage === stage);
+    const transition = this.leadStatusTransitions.find((t) => t.stage === stage);
     if (!transition) return undefined;
     const now = current.trim().toLowerCase();
     if (transition.to.trim().toLowerCase() === now) return undefined;
     return transition.from.some((f) => f.trim().toLowerCase() === now) ? transition.to : undefined;
   }
 
+  /**
+   * The transitions as this installation spells them. The mapping file names the Lead Statuses of a
+   * standard org; the Lead Status value map (Salesforce option ↔ Leadstage value, editable on the
+   * console's mapping page) says which option stands for each Leadstage value in this org. A status
+   * the file names is read through the shipped map (`Working - Contacted` → IN_PROGRESS) and written
+   * as the installation's option for that value; a status neither map names stays as it is.
+   */
   get leadStatusTransitions(): readonly LeadStatusTransition[] {
-    return this.config.leadStatusTransitions;
+    this.transitions ??= this.translatedTransitions();
+    return this.transitions;
+  }
+
+  private transitions: readonly LeadStatusTransition[] | undefined;
+
+  private translatedTransitions(): readonly LeadStatusTransition[] {
+    const isStatus = (m: SalesforceFieldMapping) => m.objectType === 'lead' && reads(m) && m.canonicalField === 'leadStatus' && m.crmProperty.toLowerCase() === LEAD_STATUS_FIELD.toLowerCase();
+    const shipped = this.config.mappings.find(isStatus)?.values;
+    const own = this.readByObject.lead.find(isStatus)?.values;
+    if (!shipped || !own || JSON.stringify(shipped) === JSON.stringify(own)) return this.config.leadStatusTransitions;
+    const valueOf = new Map(Object.entries(shipped).map(([option, value]) => [option.trim().toLowerCase(), value]));
+    const optionFor = new Map<string, string>();
+    for (const [option, value] of Object.entries(own)) if (!optionFor.has(value)) optionFor.set(value, option);
+    const translate = (status: string) => {
+      const value = valueOf.get(status.trim().toLowerCase());
+      return (value !== undefined ? optionFor.get(value) : undefined) ?? status;
+    };
+    return this.config.leadStatusTransitions.map((t) => ({ ...t, to: translate(t.to), from: t.from.map(translate) }));
   }
 
   get campaignMemberRules(): readonly CampaignMemberRule[] {

@@ -169,7 +169,7 @@ async function checkMappings(deps: EnsureSchemaDeps, described: Described): Prom
         fix: field
           ? `Give the connected Salesforce user edit access to ${sobject}.${field.name} (Setup → Object Manager → ${sobject} → Fields & Relationships → ${field.label} → Set Field-Level Security), or change the mapping on Leadstage's mapping page.`
           : `Create ${sobject}.${mapping.crmProperty} (Setup → Object Manager → ${sobject} → Fields & Relationships → New) and make it visible and editable for the connected user, or change the mapping on Leadstage's mapping page to a field the org has.`,
-        details: { objectType, canonicalField: mapping.canonicalField, field: mapping.crmProperty },
+        details: { objectType, canonicalField: mapping.canonicalField, field: mapping.crmProperty, mappingPage: true },
       });
     }
   }
@@ -187,7 +187,7 @@ async function checkMappings(deps: EnsureSchemaDeps, described: Described): Prom
           fix: `Either add "${t.to}" to the Lead Status picklist (Setup → Object Manager → Lead → Fields & Relationships → Lead Status → Values → New, ` +
             'and to each Lead record type and sales process that should use it), or map the transition to one of the active values on Leadstage\'s mapping page ' +
             `(leadStatusTransitions[${i}].to).`,
-          details: { transition: i, stage: t.stage, to: t.to, active: values },
+          details: { transition: i, stage: t.stage, to: t.to, active: values, objectType: 'lead', field: LEAD_STATUS_FIELD, mappingPage: true },
         });
       }
       const unknown = t.from.filter((f) => !active.has(f.trim().toLowerCase()));

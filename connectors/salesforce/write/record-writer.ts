@@ -166,13 +166,24 @@ export class RecordWriter {
     const now = current.trim().toLowerCase();
     const target = value.trim().toLowerCase();
     if (now === target) return false;
-    const allowed = this.mappings.leadStatusTransitions.some(
+    const transition = this.mappings.leadStatusTransitions.find(
       (t) => t.to.trim().toLowerCase() === target && t.from.some((f) => f.trim().toLowerCase() === now),
     );
-    if (!allowed) return false;
-    const active = (await this.schema.activeValues('Lead', LEAD_STATUS_FIELD)).map((v) => v.toLowerCase());
-    if (!active.includes(target)) {
+    if (!transition) return false;
+    const values = await this.schema.activeValues('Lead', LEAD_STATUS_FIELD);
+    if (!values.some((v) => v.toLowerCase() === target)) {
       this.logger?.warn('Lead Status not written: not an active value of the org\'s picklist', { crmId: write.crmId, status: value });
+      // a value removed from the picklist after setup or the mapping was saved: the admin sees it (the
+      // key is setup's for the same transition, so one problem either way), the rest is written
+      this.state.problems?.report({
+        key: `lead-status:${transition.stage}:${target}`,
+        code: 'LEAD_STATUS_VALUE_MISSING',
+        message: `Leadstage should move Leads to Lead Status "${value}", which is no longer an active Lead Status in Salesforce (active: ${values.join(', ') || 'none'}). ` +
+          'Leadstage writes scores and stages as usual and leaves Lead Status as it is.',
+        fix: `Choose one of the active Lead Statuses for this value on Leadstage's mapping page, or add "${value}" back to the Lead Status picklist ` +
+          '(Setup → Object Manager → Lead → Fields & Relationships → Lead Status → Values).',
+        details: { stage: transition.stage, to: value, active: values, objectType: 'lead', field: LEAD_STATUS_FIELD, mappingPage: true },
+      });
       return false;
     }
     return true;
@@ -251,14 +262,19 @@ export class RecordWriter {
   private drop(sobject: string, field: string, refusal: string, why: string): void {
     if (!this.writable.mark(sobject, field, why, DROPPED_FOR_MS)) return;
     this.logger?.warn('Salesforce field no longer writable: left out of writes for this installation', { field: `${sobject}.${field}`, refusal });
+    // the admin knows the field by what Leadstage writes there (its mapping), not only by its API name
+    const carries = [...new Set(this.mappings.writeMappings().filter((m) => SOBJECT[m.objectType] === sobject && m.crmProperty.toLowerCase() === field.toLowerCase()).map((m) => m.canonicalField))];
+    const what = carries.length > 0 ? `Leadstage's ${carries.join(' and ')}` : 'a Leadstage value';
     this.state.problems?.report({
       key: `field-unavailable:${sobject}.${field}`.toLowerCase(),
       code: 'FIELD_UNAVAILABLE',
-      message: `Salesforce refused ${sobject}.${field} (${refusal}): the field was ${why}. Leadstage leaves it out of its writes for this installation and writes the rest.`,
-      fix: `Restore the field (Setup → Object Manager → ${sobject} → Fields & Relationships → Deleted Fields → Undelete, within 15 days of its deletion) or create it again, ` +
+      message: `Salesforce no longer takes ${sobject}.${field}, the field that holds ${what}: it was ${why} (Salesforce answered ${refusal}). ` +
+        'Leadstage leaves this field out and keeps writing the other fields of every record.',
+      fix: `Map ${carries.length > 0 ? carries.join(' and ') : 'it'} to another ${sobject} field on Leadstage's mapping page, or restore the field ` +
+        `(Setup → Object Manager → ${sobject} → Fields & Relationships → Deleted Fields → Undelete, within 15 days of its deletion) or create it again, ` +
         `and give the Salesforce user Leadstage is connected as edit access to it (the "Leadstage Integration" permission set); Leadstage's next setup does both when it may. ` +
-        'Or remove its mapping on Leadstage\'s mapping page. Leadstage tries the field again an hour later, and writes it once Salesforce takes it.',
-      details: { sobject, field, refusal },
+        'Leadstage tries the field again an hour later, and writes it once Salesforce takes it.',
+      details: { sobject, objectType: sobject.toLowerCase(), field, refusal, canonicalFields: carries, mappingPage: true },
     });
   }
 }
@@ -316,7 +332,7 @@ function statusRefusals(refusals: readonly { id: string; failure: Extract<Outcom
       message: `Salesforce refused Lead Status "${status}" for ${group.length} Lead${group.length === 1 ? '' : 's'} (${reason}). ` +
         `Their scores and stage were written; the status was left as it was (e.g. ${examples.join(', ')}).`,
       fix: statusFix(failure.code, status),
-      details: { status, errorCode: failure.code, leads: group.length, examples },
+      details: { status, errorCode: failure.code, leads: group.length, examples, objectType: 'lead', field: LEAD_STATUS_FIELD, mappingPage: true },
     };
   });
 }
@@ -327,8 +343,9 @@ function statusFix(code: string, status: string): string {
       return `A validation rule on Lead refuses "${status}" for these leads (its message is above). Either let the rule accept it (Setup → Object Manager → Lead → ` +
         'Validation Rules → edit the rule, e.g. exempt the Salesforce user Leadstage is connected as), or change or remove the Lead Status transition on Leadstage\'s mapping page.';
     case 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST':
-      return `"${status}" is not a Lead Status these leads may take: add it to the Lead Status picklist and to their record type (Setup → Object Manager → Lead → ` +
-        'Record Types → the record type → Lead Status → Edit, and the lead process it uses), or map the transition to a status the record type has on Leadstage\'s mapping page.';
+      return `"${status}" is not a Lead Status these leads may take: it was removed from the Lead Status picklist, or their record type lacks it. ` +
+        `Choose another Lead Status for it on Leadstage's mapping page, or add "${status}" back (Setup → Object Manager → Lead → Fields & Relationships → Lead Status → Values) ` +
+        'and to the record type (Record Types → the record type → Lead Status → Edit, and the lead process it uses).';
     default:
       return `Check why Salesforce refuses Lead Status "${status}" for these leads (the reason is above), or change the Lead Status transition on Leadstage's mapping page.`;
   }

@@ -89,6 +89,20 @@ export function propertiesRouter(ctx: SandboxContext): Router {
     res.json(property);
   });
 
+  // archiving a custom property (Settings → Properties → Archive): writes naming it fail with
+  // PROPERTY_DOESNT_EXIST from then on; HubSpot's own properties cannot be archived
+  router.delete('/crm/v3/properties/:objectType/:propertyName', (req, res) => {
+    requireContacts(req.params.objectType);
+    const name = req.params.propertyName;
+    const property = store.contactProperties.get(name);
+    if (!property) {
+      throw new HubSpotError(404, { status: 'error', message: `Unable to find property ${name}`, category: 'OBJECT_NOT_FOUND', context: { propertyName: [name] } });
+    }
+    if (property.hubspotDefined) throw validationError(`Property ${name} is a HubSpot default property and cannot be archived`, { context: { propertyName: [name] } });
+    store.contactProperties.delete(name);
+    res.status(204).end();
+  });
+
   router.post('/crm/v3/properties/:objectType', (req, res) => {
     requireContacts(req.params.objectType);
     const body = (req.body ?? {}) as Record<string, unknown>;

@@ -33,6 +33,9 @@ dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margi
 dl.facts dt{color:#5b6475}dl.facts dd{margin:0}
 .error{color:#a52a2a;font-weight:600}
 .notice{background:#e8f0fe;border:1px solid #b6c8f0;padding:.5rem .8rem;border-radius:4px}
+.problems{border-left:4px solid #d9a300;background:#fffbeb;padding:.2rem 1rem;margin:.6rem 0;border-radius:0 4px 4px 0}
+.problems h3{margin:.5rem 0 .2rem;font-size:1rem}.problems ul{padding-left:1.1rem}.problems li{margin-bottom:.6rem}.problems li p{margin:.15rem 0}
+a.status{text-decoration:none}
 label{display:inline-block;margin-right:.4rem}
 input,select{font:inherit;padding:.25rem .4rem}
 nav.pager{display:flex;gap:1rem;margin:.4rem 0}

@@ -2,7 +2,7 @@ import type { RatePolicy } from '../../rate-limit';
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { pauseInstallation, resyncInstallation, unpauseInstallation } from '../../app/installations';
-import type { Installation } from '../../store';
+import type { Installation, InstallationProblemRecord } from '../../store';
 import { firstSyncStanding } from '../../sync/first-sync-marks';
 import { installationCounts } from '../console-queries';
 import { sendError } from '../http/errors';
@@ -139,6 +139,24 @@ async function firstSyncProgress(deps: WebDeps, installation: Installation): Pro
   return `First sync running: ${standing.caughtUp} of ${streams.length} streams pulled so far. People appear as their records arrive, then are scored and written back.`;
 }
 
+/**
+ * What the connector could not do, each with its fix, as it worded them (the sync carries on with
+ * the rest). A problem whose fix is a mapping change (the connector marks it `details.mappingPage`)
+ * links to the mapping page.
+ */
+function problemList(installation: Installation, problems: readonly InstallationProblemRecord[], admin: boolean): Raw | '' {
+  if (problems.length === 0) return '';
+  return html`<section class="problems" id="problems-${installation.id}" aria-labelledby="problems-${installation.id}-title">
+    <h3 id="problems-${installation.id}-title">Needs your attention</h3>
+    <ul>${problems.map((p) => html`<li data-problem="${p.code}" data-key="${p.key}">
+      <p>${p.message}</p>
+      <p><strong>How to fix it:</strong> ${p.fix}</p>
+      ${admin && p.details.mappingPage === true ? html`<p><a href="/console/installations/${installation.id}/mapping">Change the field mapping</a></p>` : ''}
+      <p class="muted"><small>First seen ${when(p.firstSeenAt)}${p.occurrences > 1 ? html`, seen ${p.occurrences.toLocaleString('en')} times, last ${when(p.lastSeenAt)}` : ''}.</small></p>
+    </li>`)}</ul>
+  </section>`;
+}
+
 async function installationCard(deps: WebDeps, session: WebSession, installation: Installation, admin: boolean, now: number): Promise<Raw> {
   const { runtime } = deps;
   const view = installationView(deps, installation);
@@ -153,10 +171,11 @@ async function installationCard(deps: WebDeps, session: WebSession, installation
       policyProblem = `no request budget: ${(error as Error).message.replace(/^installation \S+ \([^)]*\) /, '')}`;
     }
   }
-  const [counts, checkpoints, limiter] = await Promise.all([
+  const [counts, checkpoints, limiter, problems] = await Promise.all([
     installationCounts(runtime.store, session.workspaceId, installation.id),
     runtime.store.checkpoints.listCheckpoints(installation.id),
     policy ? runtime.limiter.status(installation.id, policy).catch(() => null) : Promise.resolve(null),
+    runtime.store.problems.list(session.workspaceId, installation.id),
   ]);
   const health = healthOf(installation, limiter, now);
   const streams = checkpoints.filter((c) => !c.stream.includes(':'));
@@ -181,8 +200,9 @@ async function installationCard(deps: WebDeps, session: WebSession, installation
         <form method="post" action="/installations/${installation.id}/disconnect">${csrf}<button type="submit" class="danger">Disconnect ${view.system}</button></form></details>`
     : '';
   return html`<section class="card" data-installation="${installation.id}" data-status="${health.key}" aria-labelledby="inst-${installation.id}">
-    <h2 id="inst-${installation.id}">${view.system} · ${installation.displayName} <span class="status ${health.tone}">${health.label}</span></h2>
+    <h2 id="inst-${installation.id}">${view.system} · ${installation.displayName} <span class="status ${health.tone}">${health.label}</span>${problems.length > 0 ? html` <a class="status warn" href="#problems-${installation.id}">${problems.length === 1 ? '1 problem' : `${problems.length} problems`} to fix</a>` : ''}</h2>
     ${health.detail ? html`<p>${health.detail}</p>` : ''}
+    ${problemList(installation, problems, admin)}
     <dl class="facts">
       <dt>Account</dt><dd>${installation.externalAccountId}</dd>
       <dt>People synced</dt><dd data-fact="people">${counts.people.toLocaleString('en')}</dd>

@@ -3,8 +3,9 @@ import { parse as parseYaml, stringify } from 'yaml';
 import { z } from 'zod';
 import type { CrmFieldDescription, CrmFieldType } from '../../connector/crm-connector';
 import type { FieldMapping, WritePolicy } from '../../connector/field-mapping';
-import type { Installation } from '../../store';
+import type { Installation, InstallationProblemRecord } from '../../store';
 import { sendError } from '../http/errors';
+import { multipartForm, uploadedFiles, type UploadedFile } from '../http/multipart';
 import { html, type Raw } from '../http/html';
 import { sessionOf, type WebSession } from '../http/session';
 import { validate } from '../http/validate';
@@ -128,7 +129,8 @@ export const mappingRoutes: RouteGroup = {
       const { session, installation } = loaded;
       const ctx = await context(installation).catch((error: Error) => ({ problem: `Could not read the fields from the system: ${error.message}` }) as Ctx);
       const versions = await store.mappings.listVersions(session.workspaceId, installation.id, 10);
-      const notice = req.query.saved === undefined ? null : `Saved as version ${String(req.query.saved).slice(0, 10)}. The next write-back uses it.`;
+      const notice = req.query.saved !== undefined ? `Saved as version ${String(req.query.saved).slice(0, 10)}. The next write-back uses it.`
+        : req.query.unchanged !== undefined ? 'The imported mapping is the one in use: nothing changed, no new version.' : null;
       res.type('html').send(mappingPage(deps, session, installation, ctx, versions, notice, null, {}));
     });
 
@@ -167,8 +169,14 @@ export const mappingRoutes: RouteGroup = {
         edits.set(row.index, { crmProperty, writePolicy: writePolicy ?? row.mapping.writePolicy, values });
         const field = ctx.fields.get(row.mapping.objectType)?.get(crmProperty);
         if (!crmProperty) errors[`${key}.crmProperty`] = `Choose the ${system} field that gets ${row.mapping.canonicalField}.`;
-        else if (!field) errors[`${key}.crmProperty`] = `${system} has no ${row.mapping.objectType} field named “${crmProperty}”.`;
-        else {
+        else if (!field) {
+          // a field the CRM lost under a saved mapping may be parked (never written) until it is back
+          if (writePolicy !== 'never') {
+            errors[`${key}.crmProperty`] = crmProperty === row.mapping.crmProperty
+              ? `${system} no longer has a ${row.mapping.objectType} field named “${crmProperty}” (it was deleted there, or Leadstage lost access to it): choose another field for ${row.mapping.canonicalField}, or set it to never write.`
+              : `${system} has no ${row.mapping.objectType} field named “${crmProperty}”.`;
+          }
+        } else {
           const need = NEEDS[row.mapping.canonicalField] ?? TEXTUAL;
           if (writePolicy !== 'never' && !field.writable) errors[`${key}.crmProperty`] = `“${field.label}” (${field.name}) is read-only in ${system}: Leadstage cannot write it. Choose another field, or set this one to never write.`;
           else if (!need.types.includes(field.type)) errors[`${key}.crmProperty`] = `“${field.label}” (${field.name}) holds ${TYPE_WORDS[field.type]}; ${row.mapping.canonicalField} needs ${need.words}.`;
@@ -207,18 +215,27 @@ export const mappingRoutes: RouteGroup = {
       const next = [...own.filter((m) => !replaced.has(keyOf(m))), ...changed];
       const version = await store.mappings.saveVersion(session.workspaceId, installation.id, next, session.email, `${changed.length} change(s) in the console`);
       deps.runtime.forget(installation.id);
+      await resolveFixedProblems(deps, installation);
       deps.runtime.logger.info('field mapping saved', { installationId: installation.id, version, changes: changed.length, by: session.userId });
       res.redirect(303, `/console/installations/${installation.id}/mapping?saved=${version}`);
     });
     // a YAML mapping (as downloaded) pasted back: checked against the CRM like the form, all or nothing
-    router.post('/console/installations/:id/mapping/import', mappingBody, ...member, async (req, res) => {
+    // or uploaded as a file (multipart): read into the same text and checked the same way
+    router.post('/console/installations/:id/mapping/import', ...multipartForm(`${MAX_UPLOAD_BYTES * 2}b`, 4), mappingBody, ...member, async (req, res) => {
       const loaded = await load(req, res);
       if (!loaded) return;
       const { session, installation } = loaded;
-      const form = validate(req, res, 'body', ImportBody);
-      if (!form) return;
+      const upload = uploadedFiles(res).file;
+      const read = upload ? readUpload(upload) : readPasted(req.body);
       const ctx = await context(installation);
       if (!('rows' in ctx)) return sendError(res, 409, 'conflict', ctx.problem);
+      const source = upload?.filename || null;
+      const refuse = async (yaml: string, problems: string[]) => {
+        const versions = await store.mappings.listVersions(session.workspaceId, installation.id, 10);
+        res.status(400).type('html').send(mappingPage(deps, session, installation, ctx, versions, null, null, {}, { yaml, problems, source }));
+      };
+      if ('problem' in read) return refuse('', [read.problem]);
+      const form = { yaml: read.yaml };
       const system = systemOf(deps, installation);
       const problems: string[] = [];
       let entries: FieldMapping[] = [];
@@ -245,21 +262,72 @@ export const mappingRoutes: RouteGroup = {
           for (const option of optionsOf) if (!options.has(option.toLowerCase())) problems.push(`${at}: “${option}” is not an option of “${field.label}” (${field.name}) in ${system}.`);
         }
       }
-      if (problems.length > 0) {
-        const versions = await store.mappings.listVersions(session.workspaceId, installation.id, 10);
-        res.status(400).type('html').send(mappingPage(deps, session, installation, ctx, versions, null, null, {}, { yaml: form.yaml, problems }));
-        return;
-      }
+      if (problems.length > 0) return refuse(form.yaml, problems);
+      // the mapping as it stands: no new version that changes nothing
+      if (changed.length === 0) return res.redirect(303, `/console/installations/${installation.id}/mapping?unchanged=1`);
       const own = await store.mappings.listMappings(installation.id);
       const keyOf = (m: FieldMapping) => `${m.objectType}\u0000${m.canonicalField}\u0000${m.crmProperty}`;
       const replaced = new Set(changed.map(keyOf));
-      const version = await store.mappings.saveVersion(session.workspaceId, installation.id, [...own.filter((m) => !replaced.has(keyOf(m))), ...changed], session.email, `imported from YAML: ${changed.length} change(s)`);
+      const version = await store.mappings.saveVersion(session.workspaceId, installation.id, [...own.filter((m) => !replaced.has(keyOf(m))), ...changed], session.email, `imported from ${source ? `the file ${source.slice(0, 100)}` : 'YAML'}: ${changed.length} change(s)`);
       deps.runtime.forget(installation.id);
+      await resolveFixedProblems(deps, installation);
       res.redirect(303, `/console/installations/${installation.id}/mapping?saved=${version}`);
     });
     return router;
   },
 };
+
+/**
+ * A value map in the order the CRM lists its options (a stored map comes back in the database's key
+ * order): values whose option the field lacks, or a field without options, follow by name.
+ */
+function inOptionOrder(values: Record<string, string> | undefined, field: CrmFieldDescription | undefined): Record<string, string> | undefined {
+  if (!values) return undefined;
+  const rank = new Map((field?.options ?? []).map((o, i) => [o.value.toLowerCase(), i]));
+  const at = (option: string) => rank.get(option.toLowerCase()) ?? Number.MAX_SAFE_INTEGER;
+  return Object.fromEntries(Object.entries(values).sort(([a, x], [b, y]) => at(x) - at(y) || a.localeCompare(b)));
+}
+
+/**
+ * A problem about a field Leadstage wrote (`details.field`, a mapping-page fix) is fixed once the new
+ * mapping writes that field no more (mapped elsewhere, or never written): it leaves Connections. If
+ * the field is written again and still refused, the connector reports it again.
+ */
+async function resolveFixedProblems(deps: WebDeps, installation: Installation): Promise<void> {
+  const { store } = deps.runtime;
+  const problems = (await store.problems.list(installation.workspaceId, installation.id)).filter((p) => p.details.mappingPage === true && typeof p.details.field === 'string');
+  if (problems.length === 0) return;
+  const connector = await deps.runtime.deps.connectorFor(installation);
+  if (!connector.effectiveMappings) return;
+  const mapped = connector.effectiveMappings().filter((m) => writes(m) && m.writePolicy !== 'never');
+  // on the problem's object when it names one (the same field may still be written on another)
+  const stillWritten = (p: InstallationProblemRecord) => mapped.some((m) => m.crmProperty.toLowerCase() === String(p.details.field).toLowerCase() && (typeof p.details.objectType !== 'string' || m.objectType.toLowerCase() === p.details.objectType.toLowerCase()));
+  const fixed = problems.filter((p) => !stillWritten(p)).map((p) => p.key);
+  if (fixed.length > 0) await store.problems.resolve(installation.workspaceId, installation.id, fixed);
+}
+
+/** The largest mapping file taken, as pasted (characters) or uploaded (bytes). */
+const MAX_UPLOAD_BYTES = 60_000;
+
+/** The pasted YAML, or what is wrong with the form, in an admin's words. */
+function readPasted(body: unknown): { yaml: string } | { problem: string } {
+  const parsed = ImportBody.safeParse(body ?? {});
+  if (parsed.success) return { yaml: parsed.data.yaml };
+  return { problem: parsed.error.issues.map((i) => i.message).join('; ') };
+}
+
+/** An uploaded mapping file as text: one was chosen, it is not empty or too large, it is UTF-8. */
+function readUpload(file: UploadedFile): { yaml: string } | { problem: string } {
+  if (file.filename === '' && file.content.length === 0) return { problem: 'Choose a YAML file to upload: no file was chosen.' };
+  const name = `“${file.filename.slice(0, 100)}”`;
+  if (file.content.length === 0) return { problem: `${name} is empty: choose the YAML file of a mapping (as downloaded above).` };
+  if (file.content.length > MAX_UPLOAD_BYTES) return { problem: `${name} has ${file.content.length.toLocaleString('en')} bytes; a mapping file has at most ${MAX_UPLOAD_BYTES.toLocaleString('en')}.` };
+  try {
+    return { yaml: new TextDecoder('utf-8', { fatal: true }).decode(file.content) };
+  } catch {
+    return { problem: `${name} is not a text file (not UTF-8): upload the YAML of a mapping, as downloaded above.` };
+  }
+}
 
 function systemOf(deps: WebDeps, installation: Installation): string {
   return deps.runtime.deps.connectors.has(installation.provider) ? deps.runtime.deps.connectors.get(installation.provider).label : installation.provider;
@@ -267,7 +335,7 @@ function systemOf(deps: WebDeps, installation: Installation): string {
 
 type Ctx = { problem: string } | { rows: Row[]; fields: Map<string, Map<string, CrmFieldDescription>> };
 
-function mappingPage(deps: WebDeps, session: WebSession, installation: Installation, ctx: Ctx, versions: Array<{ version: number; createdBy: string; createdAt: string; note: string | null }>, notice: string | null, errors: Record<string, string> | null, edits: Record<number, Edited>, imported: { yaml: string; problems: string[] } | null = null): string {
+function mappingPage(deps: WebDeps, session: WebSession, installation: Installation, ctx: Ctx, versions: Array<{ version: number; createdBy: string; createdAt: string; note: string | null }>, notice: string | null, errors: Record<string, string> | null, edits: Record<number, Edited>, imported: { yaml: string; problems: string[]; source: string | null } | null = null): string {
   const system = systemOf(deps, installation);
   const admin = session.role === 'admin';
   const title = `Field mapping · ${system}`;
@@ -287,8 +355,8 @@ function mappingPage(deps: WebDeps, session: WebSession, installation: Installat
       const others = fields.filter((f) => !fits.includes(f));
       const option = (f: CrmFieldDescription) => html`<option value="${f.name}"${f.name === chosen ? html` selected` : ''}>${f.label} (${f.name})</option>`;
       const unknown = chosen && !fields.some((f) => f.name === chosen) ? html`<option value="${chosen}" selected>${chosen} (not in ${system})</option>` : '';
-      const values = edit?.values ?? shownValues(row);
       const field = ctx.fields.get(row.mapping.objectType)?.get(chosen);
+      const values = inOptionOrder(edit?.values ?? shownValues(row), field);
       const listId = `${key}-options`;
       return html`<tr data-row="${row.mapping.objectType}.${row.mapping.canonicalField}.${row.mapping.crmProperty}">
         <td>${row.mapping.canonicalField}<br><small>${row.mapping.objectType}${row.mapping.direction === 'both' ? ', also read' : ''}</small></td>
@@ -298,7 +366,7 @@ function mappingPage(deps: WebDeps, session: WebSession, installation: Installat
         <td><label class="sr" for="${key}.writePolicy">Write policy for ${row.mapping.canonicalField}</label>
           <select id="${key}.writePolicy" name="${key}.writePolicy"${invalid(`${key}.writePolicy`)}${admin ? '' : html` disabled`}>${POLICIES.map((p) => html`<option value="${p}"${p === policy ? html` selected` : ''}>${POLICY_LABELS[p]}</option>`)}</select>${err(`${key}.writePolicy`)}</td>
         <td>${values ? html`${field?.options ? html`<datalist id="${listId}">${field.options.map((o) => html`<option value="${o.value}">`)}</datalist>` : ''}
-          <table class="values"><tbody>${Object.entries(values).map(([value, crm]) => html`<tr><td><label for="${key}.values.${value}">${value}</label></td><td><input id="${key}.values.${value}" name="${key}.values.${value}" value="${crm}" list="${listId}"${invalid(`${key}.values.${value}`)}${admin ? '' : html` disabled`}>${err(`${key}.values.${value}`)}</td></tr>`)}</tbody></table>` : html`<small class="muted">—</small>`}</td>
+          <table class="values"><tbody>${Object.entries(values).map(([value, crm]) => html`<tr><td><label for="${key}.values.${value}">${value}</label></td><td><input id="${key}.values.${value}" name="${key}.values.${value}" value="${crm}" list="${listId}"${invalid(`${key}.values.${value}`)}${admin ? '' : html` disabled`}>${err(`${key}.values.${value}`)}</td></tr>`)}</tbody></table>${row.inverted ? html`<small class="muted">Each option is read as its value, and is what Leadstage writes for it.</small>` : ''}` : html`<small class="muted">—</small>`}</td>
       </tr>`;
     });
     content = html`${errors ? html`<p class="error" role="alert">Nothing was saved: ${Object.keys(errors).length} problem(s) below, each next to its field.</p>` : ''}
@@ -312,10 +380,15 @@ function mappingPage(deps: WebDeps, session: WebSession, installation: Installat
     <p>The fields are read live from ${system}. Fields Leadstage only reads follow the mapping file. <a href="/console/installations/${installation.id}/mapping.yaml">Download the mapping as YAML</a></p>
     ${content}
     ${admin && !('problem' in ctx) ? html`<h2 id="import">Import a mapping</h2>
+      <p>A mapping in YAML (as downloaded above) is checked against ${system} like the form, and nothing is saved if anything is wrong.</p>
+      ${imported ? html`<div id="yaml-error" class="error" role="alert"><p>Nothing was imported${imported.source ? html` from “${imported.source}”` : ''}:</p><ul>${imported.problems.map((p) => html`<li>${p}</li>`)}</ul>${imported.source && imported.yaml ? html`<p>The file's content is in the box below: correct it there and import it, or upload a corrected file.</p>` : ''}</div>` : ''}
+      <form method="post" action="/console/installations/${installation.id}/mapping/import" enctype="multipart/form-data">${csrfField(session)}
+        <p><label for="yaml-file">Upload a mapping file (.yaml)</label>
+        <input type="file" id="yaml-file" name="file" accept=".yaml,.yml,application/yaml,text/yaml,text/plain"${imported?.source !== undefined && imported.source !== null ? html` aria-invalid="true" aria-describedby="yaml-error"` : ''}>
+        <button type="submit">Check and import the file</button></p></form>
       <form method="post" action="/console/installations/${installation.id}/mapping/import">${csrfField(session)}
-        <p><label for="yaml">Paste a mapping in YAML (as downloaded above); it is checked against ${system} like the form, and nothing is saved if anything is wrong.</label></p>
-        <textarea id="yaml" name="yaml" rows="8" cols="100"${imported ? html` aria-invalid="true" aria-describedby="yaml-error"` : ''}>${imported?.yaml ?? ''}</textarea>
-        ${imported ? html`<div id="yaml-error" class="error" role="alert"><p>Nothing was imported:</p><ul>${imported.problems.map((p) => html`<li>${p}</li>`)}</ul></div>` : ''}
+        <p><label for="yaml">Or paste a mapping in YAML</label></p>
+        <textarea id="yaml" name="yaml" rows="8" cols="100"${imported && imported.source === null ? html` aria-invalid="true" aria-describedby="yaml-error"` : ''}>${imported?.yaml ?? ''}</textarea>
         <p><button type="submit">Check and import</button></p></form>` : ''}
     <h2>Versions</h2>
     ${versions.length === 0 ? html`<p>The shipped defaults, never changed here.</p>` : html`<table id="versions"><thead><tr><th>Version</th><th>Saved</th><th>By</th><th>Note</th></tr></thead><tbody>${versions.map((v) => html`<tr><td>${v.version}</td><td class="nowrap">${when(v.createdAt)}</td><td>${v.createdBy}</td><td>${v.note ?? ''}</td></tr>`)}</tbody></table>`}`;
