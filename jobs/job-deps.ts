@@ -6,6 +6,7 @@ import type { ConnectorRegistry } from '../src/connector/connector-registry';
 import type { CrmConnector } from '../src/connector/crm-connector';
 import type { RecordChangeBuffer } from '../src/queue/record-changes';
 import type { RefreshLock } from '../src/connector/refresh-lock';
+import type { HandoffPlanner } from '../src/sla/handoff-planner';
 
 /** What every job gets: the store, time, the per-workspace engine, connectors and the queues. */
 export interface JobDeps {
@@ -34,6 +35,12 @@ export interface JobDeps {
   exclusive?: RefreshLock;
   /** Drops what every process cached about an installation (its status or credentials changed). */
   forget?(installationId: string): void;
+  /**
+   * Who works an SLA handoff, on which calendar, and who hears of it when late (the CRM owner
+   * directory). Without it, the record's owner in calendar time in the workspace's zone
+   * (src/sla/record-owner-planner.ts).
+   */
+  handoffPlanner?: HandoffPlanner;
   /** Data protection (docs/data-protection.md); without it the audit has no subject hash and retention uses the defaults. */
   privacy?: PrivacySettings;
 }

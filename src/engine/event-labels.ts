@@ -23,4 +23,5 @@ export const EVENT_LABELS: Readonly<Record<EventType, string>> = Object.freeze({
   unsubscribe: 'unsubscribed',
   hard_bounce: 'email bounced',
   spam_complaint: 'marked an email as spam',
+  sla_expired: 'sales follow-up ended with no outcome',
 });

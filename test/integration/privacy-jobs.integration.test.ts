@@ -86,6 +86,7 @@ describe(`data protection through the jobs (${DRIVER})`, () => {
       writeback: async (data) => void queued.push(['writeback', data]),
       tasks: async (data) => void queued.push(['tasks', data]),
       records: async (data) => void queued.push(['records', data]),
+      sla: async (data) => void queued.push(['sla', data]),
     };
     deps = {
       store: t.store,
