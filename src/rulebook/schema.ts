@@ -205,7 +205,7 @@ const StagesSchema = z.strictObject({
 
 /** provider id (connectors/registry.ts) → a CRM owner id in that system. */
 const providerOwners = z.record(
-  z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected a provider id such as "hubspot"'),
+  z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected a provider id (connectors/registry.ts), in snake_case'),
   z.string().trim().min(1, 'expected the owner id of a user in that system'),
 );
 
