@@ -22,7 +22,7 @@ import { DailyQuotaExhaustedError } from '../../src/rate-limit/daily-quota-exhau
 import type { CrmConnector, CrmTask, CrmWrite } from '../../src/connector/crm-connector';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const LEADSTAGE_FIELD_COUNT = 13 * 2 + 1;
+const LEADSTAGE_FIELD_COUNT = 15 * 2 + 1;
 
 function decision(overrides: Partial<Decision> = {}): Decision {
   return {
