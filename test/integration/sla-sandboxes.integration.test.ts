@@ -22,7 +22,17 @@ const DAY = 86_400_000;
 
 interface Crm {
   name: string;
-  start(): Promise<{ installation: (runtime: Runtime) => Promise<Installation>; sandboxNow: number; close(): Promise<void>; slaStatus(crmId: string): Promise<string | null>; tasksWithKey(crmId: string, key: string): Promise<number> }>;
+  start(): Promise<CrmSide>;
+}
+
+interface CrmSide {
+  installation: (runtime: Runtime) => Promise<Installation>;
+  sandboxNow: number;
+  close(): Promise<void>;
+  slaStatus(crmId: string): Promise<string | null>;
+  tasksWithKey(crmId: string, key: string): Promise<number>;
+  /** A rep logs a completed call in the CRM now (where the sandbox takes activity writes), and the stream that pulls it. */
+  logCall?: { stream: string; now(): number; log(crmId: string): Promise<void> };
 }
 
 const HUBSPOT: Crm = {
@@ -72,6 +82,13 @@ const SALESFORCE: Crm = {
       async tasksWithKey(_crmId, key) {
         return (await conn.query(`SELECT Id FROM Task WHERE Leadstage_Key__c = '${key}'`)).totalSize;
       },
+      logCall: {
+        stream: 'tasks',
+        now: () => org.clock.now(),
+        async log(crmId) {
+          await conn.sobject('Task').create({ WhoId: crmId, Subject: 'Intro call', TaskSubtype: 'Call', Status: 'Completed' });
+        },
+      },
     };
   },
 };
@@ -79,7 +96,7 @@ const SALESFORCE: Crm = {
 describe.each([HUBSPOT, SALESFORCE])(`SLA runtime against the $name sandbox (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, (crm) => {
   let runtime: Runtime;
   let installation: Installation;
-  let side: Awaited<ReturnType<Crm['start']>>;
+  let side: CrmSide;
   let now: number;
   let handoffs: SlaHandoff[];
 
@@ -104,7 +121,8 @@ describe.each([HUBSPOT, SALESFORCE])(`SLA runtime against the $name sandbox (${p
     const drained = await runtime.inProcess!.runUntilIdle();
     expect(drained.failed).toEqual([]);
     // the SQLs whose first touch is still ahead (a first sync also hands over older SQLs, already late)
-    handoffs = (await runtime.store.sla.listDue(installation.id, new Date(now + 400 * DAY), 500)).filter((h) => h.kind === 'handoff' && Date.parse(h.firstTouchDueAt) > now);
+    handoffs = (await runtime.store.sla.listDue(installation.id, new Date(now + 400 * DAY), 500)).filter((h) => h.kind === 'handoff' && Date.parse(h.firstTouchDueAt) > now)
+      .sort((a, b) => Date.parse(b.firstTouchDueAt) - Date.parse(a.firstTouchDueAt));
   }, 300_000);
 
   afterAll(async () => {
@@ -126,10 +144,26 @@ describe.each([HUBSPOT, SALESFORCE])(`SLA runtime against the $name sandbox (${p
 
   it('marks a first touch within the SLA met, and one after it met late, on the record too', async () => {
     const [onTime, late] = handoffs;
-    await touch(onTime!, Date.parse(onTime!.startedAt) + MINUTE);
+    let touchedAt = Date.parse(onTime!.startedAt) + MINUTE;
+    if (side.logCall) {
+      expect(Date.parse(onTime!.firstTouchDueAt)).toBeGreaterThan(side.logCall.now() + MINUTE);
+      // the rep logs the call in the CRM; the activity stream brings it in as a sales_call
+      await side.logCall.log(await crmIdOf(onTime!.personId));
+      touchedAt = side.logCall.now();
+      now = touchedAt + 1_000;
+      await runtime.enqueue.sync({ workspaceId: installation.workspaceId, installationId: installation.id, stream: side.logCall.stream, then: [] });
+      await runtime.inProcess!.runUntilIdle();
+      const logged = (await handoff(onTime!)).firstTouchedAt;
+      expect(logged).not.toBeNull();
+      expect(Math.abs(Date.parse(logged!) - touchedAt)).toBeLessThan(5_000);
+    } else {
+      await touch(onTime!, touchedAt);
+    }
     await touch(late!, Date.parse(late!.firstTouchDueAt) + 2 * 3_600_000);
-    expect(await handoff(onTime!)).toMatchObject({ status: 'met', firstTouchedAt: new Date(Date.parse(onTime!.startedAt) + MINUTE).toISOString(), nextStep: 2 });
+    expect(await handoff(onTime!)).toMatchObject({ status: 'met', nextStep: 2 });
     expect((await handoff(late!)).status).toBe('met_late');
+    // Leadstage's own open tasks in the CRM (pulled with the rep's activity) are no touch
+    expect(await handoff(handoffs[2]!)).toMatchObject({ status: 'pending', firstTouchedAt: null });
     expect(await side.slaStatus(await crmIdOf(onTime!.personId))).toBe('met');
     expect(await side.slaStatus(await crmIdOf(late!.personId))).toBe('met late');
   }, 120_000);
