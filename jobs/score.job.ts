@@ -130,7 +130,6 @@ export async function runScoreBatch(workspaceId: string, personIds: readonly str
       if (handoff && planner) {
         const times = cadenceTimes(rulebook, planner, Date.parse(handoff.startedAt), Date.parse(handoff.firstTouchDueAt), handoff.timeZone);
         snapshot = slaSnapshotOf(handoff, rulebook, (step) => new Date(times.stepDue[step]!).toISOString());
-        if (handoff.closedAt === null && needsLook(handoff, decision, inputs.get(personId)!.events, rulebook.sla.cadence.length)) toWake.push(handoff.id);
       }
       const current = { crmId: identity.crmId, objectType: identity.objectType as 'contact' | 'lead', current: identity.crmValues };
       const write = planWrite(connector, current, connector.propertiesFor(decision, snapshot));
@@ -139,6 +138,10 @@ export async function runScoreBatch(workspaceId: string, personIds: readonly str
         writes.push({ personId, payload: { ...write }, hash: hashWrite(write) });
         writesByInstallation.set(installationId, writes);
       }
+    }
+    // every open handoff of these people, not only the one the record shows (a held handoff the new SQL one replaced)
+    for (const handoff of await store.sla.listOpenForPeople(installationId, list.map((t) => t.personId))) {
+      if (needsLook(handoff, decisions.get(handoff.personId)!, inputs.get(handoff.personId)!.events, rulebook.sla.cadence.length)) toWake.push(handoff.id);
     }
     if ((await store.sla.wake(installationId, toWake, new Date(now))) > 0) wakeSla.add(installationId);
   }

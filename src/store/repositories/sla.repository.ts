@@ -141,27 +141,37 @@ export class SlaRepository {
     return rows;
   }
 
-  /** Every handoff of a person in a workspace, newest first (the console, reports, tests). */
+  /** Every handoff of a person in a workspace, newest created first (the console, reports, tests). */
   async listForPerson(workspaceId: string, personId: string): Promise<SlaHandoff[]> {
     const { rows } = await this.db.query<SlaHandoff>(
-      `SELECT ${COLUMNS} FROM sla_handoffs WHERE workspace_id = $1 AND person_id = $2 ORDER BY started_at DESC, created_at DESC, id`,
+      `SELECT ${COLUMNS} FROM sla_handoffs WHERE workspace_id = $1 AND person_id = $2 ORDER BY created_at DESC, started_at DESC, id`,
       [workspaceId, personId],
     );
     return rows;
   }
 
-  /** Each person's newest handoff in an installation (what the record shows), one query for a page of people. */
+  /** Each person's current handoff in an installation (the open one, else the newest): what the record shows; one query for a page of people. */
   async latestForPeople(installationId: string, personIds: readonly string[]): Promise<Map<string, SlaHandoff>> {
     const out = new Map<string, SlaHandoff>();
     if (personIds.length === 0) return out;
     const { rows } = await this.db.query<SlaHandoff>(
       `SELECT DISTINCT ON (person_id) ${COLUMNS} FROM sla_handoffs
        WHERE installation_id = $1 AND person_id = ANY($2::uuid[])
-       ORDER BY person_id, started_at DESC, created_at DESC`,
+       ORDER BY person_id, (closed_at IS NULL) DESC, created_at DESC, started_at DESC`,
       [installationId, [...personIds]],
     );
     for (const row of rows) out.set(row.personId, row);
     return out;
+  }
+
+  /** The open (not closed) handoffs of a page of people in an installation: what a change to them may concern. */
+  async listOpenForPeople(installationId: string, personIds: readonly string[]): Promise<SlaHandoff[]> {
+    if (personIds.length === 0) return [];
+    const { rows } = await this.db.query<SlaHandoff>(
+      `SELECT ${COLUMNS} FROM sla_handoffs WHERE installation_id = $1 AND person_id = ANY($2::uuid[]) AND closed_at IS NULL ORDER BY created_at, id`,
+      [installationId, [...personIds]],
+    );
+    return rows;
   }
 
   /** Makes open handoffs (not closed, held ones too) due now (a touch or a stage change the sla job must look at); returns how many. */
