@@ -14,7 +14,9 @@ import { closeTestRuntime, openTestRuntime, uniqueRun } from './support/test-run
  * (handoff + first-touch task in the CRM); then touches are logged and time moves on, and the sla
  * job marks them met or met late, escalates and breaches the untouched one, runs a cadence to its
  * end (sla_expired recorded), and a crash between the CRM create and the store write leaves one task.
- * Touches enter the store as the connectors' activity streams deliver them (sales_call events).
+ * The on-time touch is a call the rep logs in the CRM (a HubSpot call, a Salesforce Task), pulled by
+ * the connector's activity stream; the late one is stored as that stream would deliver it (a call
+ * dated in the past cannot be logged through the sandboxes' "now").
  */
 const RUN = `${process.pid}-${Date.now()}`;
 const MINUTE = 60_000;
@@ -49,6 +51,21 @@ const HUBSPOT: Crm = {
       async slaStatus(crmId) {
         const contact = await get(`/crm/v3/objects/contacts/${crmId}?properties=leadstage_sla_status`);
         return ((contact.properties as Record<string, string | null>).leadstage_sla_status) ?? null;
+      },
+      logCall: {
+        stream: 'calls',
+        now: () => sandbox.clock.now(),
+        async log(crmId) {
+          const response = await fetch(`${sandbox.url}/crm/v3/objects/calls`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${sandbox.token}`, 'content-type': 'application/json' },
+            body: JSON.stringify({
+              properties: { hs_timestamp: new Date(sandbox.clock.now()).toISOString(), hs_call_title: 'Intro call', hs_call_status: 'COMPLETED' },
+              associations: [{ to: { id: crmId }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 194 }] }],
+            }),
+          });
+          expect(response.status).toBe(201);
+        },
       },
       async tasksWithKey(crmId, key) {
         const assoc = await get(`/crm/v4/objects/contacts/${crmId}/associations/tasks`);
