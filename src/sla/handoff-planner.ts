@@ -12,11 +12,11 @@ export interface CrmOwner {
   id: string;
   name: string | null;
   email: string | null;
-  /** IANA zone where the CRM knows it (Salesforce User.TimeZoneSidKey), else null. */
+  /** IANA zone where the CRM knows it (a CRM user's own time zone setting), else null. */
   timeZone: string | null;
-  /** The owner's manager in the same CRM (Salesforce User.ManagerId), else null. */
+  /** The owner's manager in the same CRM (the CRM user's manager field), else null. */
   managerId: string | null;
-  /** Team names (HubSpot owner teams, Salesforce role or queue): the round-robin pools. */
+  /** Team names (the CRM's owner teams, roles or queues): the round-robin pools. */
   teams: string[];
   active: boolean;
 }
