@@ -2,7 +2,7 @@ import type { EngagementEvent, EventType } from '../model/event';
 
 /**
  * What counts as a sales touch (SPEC.md §3.10): calls, emails and meetings reps log in the CRM.
- * The connectors map them (rep-logged calls and meetings, Salesforce Tasks and Events) to these
+ * The connectors map them (rep-logged calls, emails, meetings and completed tasks) to these
  * types and never map a task Leadstage created and nobody has done yet, so a reminder is no touch.
  */
 export const TOUCH_TYPES: ReadonlySet<EventType> = new Set<EventType>(['sales_call', 'sales_email', 'meeting_booked']);
