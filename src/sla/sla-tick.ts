@@ -92,22 +92,26 @@ export function planTick(input: TickInput): TickPlan {
     if (status === 'pending') status = firstTouch <= Date.parse(handoff.firstTouchDueAt) ? 'met' : 'met_late';
   }
   const touched = handoff.firstTouchedAt !== null || firstTouch !== undefined;
-  if (!touched && handoff.escalatedAt === null && status === 'pending' && now >= input.escalationAt) {
+  const steps = input.stepDue.length;
+  const lastDue = input.stepDue[steps - 1]!;
+  // a cadence already over when first looked at (a first sync of old SQLs, a long outage) expires
+  // without a burst of stale tasks: no escalation and no step tasks for what nobody can do any more
+  const over = now >= lastDue;
+  if (!over && !touched && handoff.escalatedAt === null && status === 'pending' && now >= input.escalationAt) {
     plan.escalate = true;
     status = 'breached';
     change.escalatedAt = nowIso;
   }
 
-  // each step is created once the one before it is done (one touch per step) or due
-  const steps = input.stepDue.length;
+  // each step is created once the one before it is done (one touch per step) or due; catching up
+  // (several steps came due at once), only the newest is created: the ones it replaces are stale
   let next = handoff.nextStep;
-  while (next < steps && next > 0 && (input.touches.length >= next || input.stepDue[next - 1]! <= now)) {
-    plan.createSteps.push(next);
-    next++;
+  while (next < steps && next > 0 && (input.touches.length >= next || input.stepDue[next - 1]! <= now)) next++;
+  if (next !== handoff.nextStep) {
+    change.nextStep = next;
+    if (!over) plan.createSteps.push(next - 1);
   }
-  if (next !== handoff.nextStep) change.nextStep = next;
 
-  const lastDue = input.stepDue[steps - 1]!;
   const cadenceDone = next >= steps && (now >= lastDue || input.touches.length >= steps);
   if (cadenceDone) {
     plan.expire = true;

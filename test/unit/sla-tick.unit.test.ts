@@ -56,11 +56,19 @@ describe('SLA state machine', () => {
     expect(plan.change.firstTouchedAt).toBe(new Date(ESCALATION + HOUR).toISOString());
   });
 
-  it('creates each step when the one before is due, catching up after an outage without repeating', () => {
-    const plan = planTick(input({ now: START + 6 * DAY, handoff: handoff({ status: 'met', firstTouchedAt: new Date(START).toISOString() }), touches: [START] }));
-    expect(plan.createSteps).toEqual([1, 2, 3, 4]);
+  it('creates each step when the one before is due; catching up after an outage, only the newest', () => {
+    const met = { status: 'met' as const, firstTouchedAt: new Date(START).toISOString() };
+    expect(planTick(input({ now: STEP_DUE[1]!, handoff: handoff({ ...met, nextStep: 2 }), touches: [START] })).createSteps).toEqual([2]);
+    expect(planTick(input({ now: STEP_DUE[1]! - 1, handoff: handoff({ ...met, nextStep: 2 }), touches: [START] })).createSteps).toEqual([]);
+    const plan = planTick(input({ now: START + 6 * DAY, handoff: handoff(met), touches: [START] }));
+    expect(plan.createSteps).toEqual([4]);
     expect(plan.change.nextStep).toBe(5);
     expect(plan.change.nextDueAt).toBe(new Date(STEP_DUE[4]!).toISOString());
+  });
+
+  it('a cadence already over when first looked at expires with no escalation and no stale tasks', () => {
+    const plan = planTick(input({ now: STEP_DUE[5]! + 30 * DAY }));
+    expect(plan).toMatchObject({ escalate: false, createSteps: [], expire: true, change: { status: 'expired', nextStep: 6 } });
   });
 
   it('expires when the last step is due with no outcome, and never acts on a closed handoff', () => {
