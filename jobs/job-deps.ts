@@ -35,10 +35,14 @@ export interface JobDeps {
   exclusive?: RefreshLock;
   /** Drops what every process cached about an installation (its status or credentials changed). */
   forget?(installationId: string): void;
+  /**
+   * Who works an SLA handoff, on which calendar, and who hears of it when late (the CRM owner
+   * directory). Without it, the record's owner in calendar time in the workspace's zone
+   * (src/sla/record-owner-planner.ts).
+   */
+  handoffPlanner?: HandoffPlanner;
   /** Data protection (docs/data-protection.md); without it the audit has no subject hash and retention uses the defaults. */
   privacy?: PrivacySettings;
-  /** Who works a handoff, in which zone and hours, and who hears when it is late (src/sla/handoff-planner.ts). */
-  handoffPlanner?: HandoffPlanner;
 }
 
 export interface PrivacySettings {

@@ -5,6 +5,7 @@ import type { Person } from '../src/model/person';
 import { EVENT_LABELS } from '../src/engine/event-labels';
 import type { TasksJobData } from '../src/queue/job-data';
 import type { CrmTask } from '../src/connector/crm-connector';
+import type { SlaHandoff, TaskRecord } from '../src/store';
 import { writeTargets } from '../src/sync/write-targets';
 import { recordConnectorProblems } from '../src/sync/installation-problems';
 
@@ -42,18 +43,20 @@ async function createPendingTasks(data: TasksJobData, deps: JobDeps): Promise<{ 
       continue;
     }
     const decision = input.state?.decision ?? null;
+    const handoff = record.slaHandoffId ? await store.sla.get(installation.id, record.slaHandoffId) : null;
     tasks.push({
       id: record.id,
       task: {
         key: record.handoffKey,
         crmId: identity.crmId,
         objectType: identity.objectType,
-        ownerId: input.person.ownerId ?? null,
-        subject: taskSubject(input.person, decision),
-        body: taskBody(decision, input.events),
+        // a handoff's task goes to whom the planner chose when it was reserved (null: unassigned, said in the body)
+        ownerId: handoff ? record.ownerId : (input.person.ownerId ?? null),
+        subject: record.subject ? `${record.subject}: ${personName(input.person)}` : taskSubject(input.person, decision),
+        body: [handoffLines(record, handoff, decision), taskBody(decision, input.events)].filter(Boolean).join('\n'),
         dueAt: record.dueAt,
-        priority: decision?.priority === 'hot' ? 'high' : decision?.priority === 'warm' ? 'medium' : 'low',
-        type: 'call',
+        priority: record.kind === 'escalation' || decision?.priority === 'hot' ? 'high' : decision?.priority === 'warm' ? 'medium' : 'low',
+        type: await taskType(deps, data.workspaceId, record),
       },
     });
   }
@@ -77,6 +80,30 @@ async function createPendingTasks(data: TasksJobData, deps: JobDeps): Promise<{ 
   }
   if (retry || pending.length === batch) await deps.enqueue.tasks(data, retry ? 15_000 : 0);
   return { created, failed };
+}
+
+function personName(person: Person): string {
+  const name = [person.firstName, person.lastName].filter(Boolean).join(' ') || person.email || 'new SQL';
+  return `${name}${person.company ? ` (${person.company})` : ''}`;
+}
+
+/** A cadence step is the channel the rulebook names for it; everything else is a call or a to-do. */
+async function taskType(deps: JobDeps, workspaceId: string, record: TaskRecord): Promise<CrmTask['type']> {
+  if (record.kind === 'held' || record.kind === 'escalation') return 'todo';
+  if (record.kind === 'cadence' && record.step !== null) return (await deps.engineFor(workspaceId)).rulebook.sla.cadence[record.step]?.channel ?? 'call';
+  return 'call';
+}
+
+/** What the task is for, first: what is missing, what is overdue, and who should have it when nobody does. */
+function handoffLines(record: TaskRecord, handoff: SlaHandoff | null, decision: Decision | null): string {
+  const lines: string[] = [];
+  if (record.kind === 'held') lines.push(`Held for handoff: sales needs ${decision?.missingForHandoff.join(', ') || 'the required fields'} before this person is handed over.`);
+  if (record.kind === 'escalation' && handoff) {
+    lines.push(`The first touch was due ${handoff.firstTouchDueAt.slice(0, 16).replace('T', ' ')} UTC and nobody has logged a call, email or meeting.`);
+    lines.push(handoff.ownerId ? `Owner: ${handoff.ownerId}.` : 'Nobody owns this record.');
+  }
+  if (record.ownerId === null && handoff) lines.push(`Unassigned: ${handoff.note ?? 'no owner was found'}.`);
+  return lines.join('\n');
 }
 
 function taskSubject(person: Person, decision: Decision | null): string {

@@ -5,6 +5,7 @@
  * HubSpotApiError for the jobs to retry or report.
  */
 import type { Decision } from '../../src/model/decision';
+import type { SlaSnapshot } from '../../src/model/sla-snapshot';
 import type { CrmConnector, CrmObjectType, CrmTask, CrmWrite, InstallationProblem, PullContext, PullPage, PulledPerson, StreamCursor } from '../../src/connector/crm-connector';
 import type { AccessTokenSource } from './auth/token-manager';
 import { HubSpotHttp, type FetchLimiter } from './hubspot-http';
@@ -78,7 +79,7 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): CrmCon
       if (objectType !== 'contact') throw new Error(`HubSpot connector pulls contacts by id, not ${objectType}s`);
       return pullContactsById({ http, mappings }, ids);
     },
-    propertiesFor: (decision: Decision, slaDueAt: string | null) => propertiesFor(decision, slaDueAt, mappings),
+    propertiesFor: (decision: Decision, sla: SlaSnapshot | null) => propertiesFor(decision, sla, mappings),
     writePolicyFor: (property: string) => mappings.writeMappingFor(property)?.writePolicy ?? 'always',
     describeFields: (objectType: string) => describeContactFields(http, objectType),
     effectiveMappings: () => [...mappings.read, ...mappings.write],

@@ -5,6 +5,7 @@
  * (write/) and the schema setup (schema/) depend on that interface only.
  */
 import type { Decision } from '../../src/model/decision';
+import type { SlaSnapshot } from '../../src/model/sla-snapshot';
 import type { FieldMapping } from '../../src/store/records';
 import type { CrmConnector, CrmTask, CrmWrite, PullContext, PullPage, StreamCursor } from '../../src/connector/crm-connector';
 import { salesforceMappings } from './mapping';
@@ -80,7 +81,7 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
     },
     pull: (stream: string, cursor: StreamCursor | null, context: PullContext): Promise<PullPage> =>
       pullStream(api, mappings, stream, cursor, context, streamOptions),
-    propertiesFor: (decision: Decision, slaDueAt: string | null) => propertiesFor(decision, slaDueAt, mappings, writable),
+    propertiesFor: (decision: Decision, sla: SlaSnapshot | null) => propertiesFor(decision, sla, mappings, writable),
     writePolicyFor: (property: string) => mappings.writePolicyFor(property),
     describeFields: (objectType: string) => describeRecordFields(api, objectType),
     effectiveMappings: () => [...mappings.readMappings('lead'), ...mappings.readMappings('contact'), ...mappings.writeMappings()],

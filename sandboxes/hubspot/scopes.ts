@@ -11,6 +11,8 @@ const RULES: readonly [method: RegExp, path: RegExp, scopes: string[]][] = [
   [/^POST$/, /^\/crm\/v3\/objects\/contacts\/batch\/(update|create|archive|upsert)$/, ['crm.objects.contacts.write']],
   [/^(GET|POST)$/, /^\/crm\/v3\/objects\/contacts(\/.*)?$/, ['crm.objects.contacts.read', 'crm.objects.contacts.write']],
   [/^POST$/, /^\/crm\/v3\/objects\/tasks\/batch\/create$/, ['crm.objects.contacts.write']],
+  // engagements (calls) a rep logs on a contact need the contacts write scope, as tasks do
+  [/^POST$/, /^\/crm\/v3\/objects\/calls$/, ['crm.objects.contacts.write']],
   [/^(GET|POST)$/, /^\/crm\/v3\/objects\/companies(\/.*)?$/, ['crm.objects.companies.read', 'crm.objects.companies.write']],
   [/^(GET|POST)$/, /^\/crm\/v3\/objects\/deals(\/.*)?$/, ['crm.objects.deals.read', 'crm.objects.deals.write']],
   [/^GET$/, /^\/crm\/v3\/owners(\/.*)?$/, ['crm.objects.owners.read']],

@@ -341,6 +341,24 @@ export class PortalStore {
     return this.contactOverrides.size;
   }
 
+  /** A call a rep logs (POST /crm/v3/objects/calls), associated with a contact when `contactIndex` is set. */
+  logCall(properties: Record<string, string>, contactIndex: number | undefined, nowIso: string): CrmRecord {
+    const calls = this.collection('calls');
+    const id = String(ID_BASE.call + calls.count());
+    const record: CrmRecord = {
+      id,
+      createdAt: nowIso,
+      updatedAt: nowIso,
+      properties: { hs_call_status: 'COMPLETED', ...properties, hs_object_id: id, hs_createdate: nowIso, hs_lastmodifieddate: nowIso },
+    };
+    (calls as ArrayCollection).add(record);
+    if (contactIndex !== undefined) {
+      this.activity.contactCalls.set(contactIndex, [...(this.activity.contactCalls.get(contactIndex) ?? []), id]);
+      this.activity.objectContact.set(id, contactIndex);
+    }
+    return record;
+  }
+
   nextTaskId(): string {
     return String(ID_BASE.task + this.tasks.count());
   }

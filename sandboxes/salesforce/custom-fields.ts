@@ -166,6 +166,8 @@ export const LEADSTAGE_FIELDS: readonly CustomFieldSpec[] = (['Lead', 'Contact']
   { fullName: `${object}.Leadstage_SLA_Due__c`, metadata: dateTime('Leadstage SLA Due') },
   { fullName: `${object}.Leadstage_MQL_Tier__c`, metadata: { label: 'Leadstage MQL Tier', type: 'Text', length: 40 } },
   { fullName: `${object}.Leadstage_SLA_Status__c`, metadata: { label: 'Leadstage SLA Status', type: 'Text', length: 20 } },
+  { fullName: `${object}.Leadstage_SLA_First_Touch__c`, metadata: dateTime('Leadstage SLA First Touch') },
+  { fullName: `${object}.Leadstage_SLA_Next_Step__c`, metadata: { label: 'Leadstage SLA Next Step', type: 'Text', length: 255 } },
 ]).concat([
   {
     // Task and Event custom fields are defined on Activity and show on Task

@@ -1,6 +1,6 @@
 import type { ConnectedAccount, OAuthApp } from '../connector/connector-install';
 import { registerSecret } from '../log/redact';
-import { scheduleDecayRescore, scheduleIncrementalSync, unscheduleIncrementalSync, scheduleRetention } from '../queue/schedules';
+import { scheduleDecayRescore, scheduleIncrementalSync, unscheduleIncrementalSync, scheduleRetention, scheduleSlaTick, unscheduleSlaTick } from '../queue/schedules';
 import { QUEUE_NAMES } from '../queue/job-data';
 import type { Installation } from '../store';
 import { firstSyncStarted } from '../sync/first-sync-marks';
@@ -68,6 +68,7 @@ export async function connectInstallation(
     );
     await scheduleDecayRescore(runtime.queues.score, installation.workspaceId, await store.workspaces.getTimeZone(installation.workspaceId));
     await scheduleRetention(runtime.queues.retention, installation.workspaceId);
+    await scheduleSlaTick(runtime.queues.sla, { workspaceId: installation.workspaceId, installationId: installation.id });
   } catch (error) {
     problem = (error as Error).message;
     await store.installations.setStatus(installation.workspaceId, installation.id, 'error', problem.slice(0, 500));
@@ -115,6 +116,7 @@ export async function disconnectInstallation(runtime: Runtime, installation: Ins
   const { store } = runtime;
   await store.installations.setStatus(installation.workspaceId, installation.id, 'disconnected', 'disconnected by an admin');
   await unscheduleIncrementalSync(runtime.queues.sync, installation.id);
+  await unscheduleSlaTick(runtime.queues.sla, installation.id);
   runtime.forget(installation.id);
   let result: DisconnectResult = { revoked: false, problem: null };
   if (installation.hasCredentials) {

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../log/logger';
 import { DEDUP_ID } from '../queue/enqueuer';
 import type { QueueName } from '../queue/job-data';
-import { DECAY_RESCORE_PATTERN, scheduleDecayRescore, scheduleIncrementalSync, scheduleRetention } from '../queue/schedules';
+import { DECAY_RESCORE_PATTERN, scheduleDecayRescore, scheduleIncrementalSync, scheduleRetention, scheduleSlaTick } from '../queue/schedules';
 import { firstSyncPhases } from '../sync/first-sync-phases';
 import type { HealOptions } from './heal-options';
 import type { Runtime } from './runtime';
@@ -186,6 +186,7 @@ export async function reconcile(runtime: Runtime, options: HealOptions = {}): Pr
     const data = { workspaceId: work.workspaceId, installationId: work.installationId };
     if (!work.syncScheduler) {
       await scheduleIncrementalSync(runtime.queues.sync, { ...data, stream: work.streams[0]!, then: work.streams.slice(1) }, options.syncEveryMs ?? SYNC_EVERY_MS);
+      await scheduleSlaTick(runtime.queues.sla, data);
       result.schedulersCreated++;
     }
     if (!work.rescoreScheduler && !rescored.has(work.workspaceId)) {

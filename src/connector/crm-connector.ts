@@ -1,6 +1,7 @@
 import type { FieldMapping } from './field-mapping';
 import { z } from 'zod';
 import type { Decision } from '../model/decision';
+import type { SlaSnapshot } from '../model/sla-snapshot';
 import type { EngagementEvent } from '../model/event';
 import type { Person } from '../model/person';
 import type { CrmOwner } from '../sla/handoff-planner';
@@ -250,7 +251,7 @@ export interface CrmConnector {
    */
   pullRecords?(objectType: CrmObjectType, ids: readonly string[], context: PullContext): Promise<PulledPerson[]>;
   /** The CRM properties that carry a decision (Leadstage's own fields and mapped native ones). */
-  propertiesFor(decision: Decision, slaDueAt: string | null): Record<string, string>;
+  propertiesFor(decision: Decision, sla: SlaSnapshot | null): Record<string, string>;
   /**
    * Optional: the fields of one of the connector's object types, live from the CRM's schema, for
    * the console's field mapping (choices and checks). Unknown object type: an empty list.

@@ -200,6 +200,7 @@ function run(
     priority,
     reasons,
     missingForHandoff,
+    heldForHandoff: held && lifecycle.stage === 'mql',
     transition: lifecycle.transition,
     rulebookVersion: rulebook.version,
     enteredAt: lifecycle.enteredAt,

@@ -23,5 +23,5 @@ export const EVENT_LABELS: Readonly<Record<AnyEventType, string>> = Object.freez
   unsubscribe: 'unsubscribed',
   hard_bounce: 'email bounced',
   spam_complaint: 'marked an email as spam',
-  sla_expired: 'the SLA cadence ended with no outcome',
+  sla_expired: 'sales follow-up ended with no outcome',
 });

@@ -36,6 +36,8 @@ export interface Decision {
   priority: Priority;
   reasons: Reason[];
   missingForHandoff: string[];
+  /** On the SQL path but held at MQL because `missingForHandoff` is not empty (the marketing owner completes them). */
+  heldForHandoff?: boolean;
   transition: Transition | null;
   rulebookVersion: string;
   /** When the person entered MQL / SQL (ISO), kept across evaluations for the CRM's date fields. */

@@ -1,5 +1,5 @@
 import type { JobsOptions, Queue } from 'bullmq';
-import type { QueueName, RecordsJobData, ScoreJobData, SyncJobData, TasksJobData, WritebackJobData } from './job-data';
+import type { QueueName, RecordsJobData, ScoreJobData, SlaJobData, SyncJobData, TasksJobData, WritebackJobData } from './job-data';
 
 /** What jobs may enqueue; a small interface so job code is tested without Redis. */
 export interface Enqueuer {
@@ -12,6 +12,8 @@ export interface Enqueuer {
   tasks(data: TasksJobData, delayMs?: number): Promise<void>;
   /** Pull the records webhooks announced; `delayMs` (default RECORDS_GATHER_MS) lets a burst gather. */
   records(data: RecordsJobData, delayMs?: number): Promise<void>;
+  /** A tick of an installation's SLA handoffs now (a touch or a stage change woke one), or after `delayMs`. */
+  sla(data: SlaJobData, delayMs?: number): Promise<void>;
 }
 
 /** Runs of a failing job before it stays failed; the waits between them double from BACKOFF_MS. */
@@ -59,6 +61,7 @@ export const DEDUP_ID = {
   writeback: (data: WritebackJobData) => `writeback-${data.installationId}`,
   tasks: (data: TasksJobData) => `tasks-${data.installationId}`,
   records: (data: RecordsJobData) => `records-${data.installationId}`,
+  sla: (data: SlaJobData) => `sla-${data.installationId}`,
 } as const;
 
 /**
@@ -103,6 +106,10 @@ export function bullmqEnqueuer(queues: Record<QueueName, Queue>): Enqueuer {
     async records(data, delayMs = RECORDS_GATHER_MS) {
       // one per installation: changes that arrive while it runs wait for exactly one more run
       await queues.records.add('records', data, { ...RETRY, delay: delayMs, deduplication: { id: DEDUP_ID.records(data), keepLastIfActive: true } });
+    },
+    async sla(data, delayMs = 0) {
+      // one tick per installation at a time: handoffs woken while one runs get exactly one more
+      await queues.sla.add('sla', data, { ...RETRY, delay: delayMs, deduplication: { id: DEDUP_ID.sla(data), keepLastIfActive: true } });
     },
   };
 }

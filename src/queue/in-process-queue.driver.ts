@@ -206,6 +206,10 @@ export class InProcessQueue implements Enqueuer {
     this.add('records', data, { delayMs, dedupId: DEDUP_ID.records(data) });
   }
 
+  async sla(data: Parameters<Enqueuer['sla']>[0], delayMs = 0): Promise<void> {
+    this.add('sla', data, { delayMs, dedupId: DEDUP_ID.sla(data) });
+  }
+
   // ---- what tests read ------------------------------------------------------------------------
 
   /** Jobs scheduled or running, first due first; `state` narrows them. */

@@ -6,7 +6,7 @@ import { z } from 'zod';
  * deployment, or a hand-made one, fails that job with a clear error instead of being cast. Never a
  * token or a secret: only ids.
  */
-export const QUEUE_NAMES = ['sync', 'score', 'writeback', 'tasks', 'records', 'retention'] as const;
+export const QUEUE_NAMES = ['sync', 'score', 'writeback', 'tasks', 'records', 'retention', 'sla'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 const id = z.string().min(1).max(200);
@@ -63,6 +63,13 @@ export type RecordsJobData = z.infer<typeof RecordsJobDataSchema>;
 export const RetentionJobDataSchema = z.object({ workspaceId: id }).strict();
 export type RetentionJobData = z.infer<typeof RetentionJobDataSchema>;
 
+/**
+ * One tick of an installation's SLA handoffs (jobs/sla.job.ts): the due ones, read through the
+ * due-time index. `scheduled`: fired by the installation's job scheduler every minute.
+ */
+export const SlaJobDataSchema = z.object({ workspaceId: id, installationId: id, scheduled: z.boolean().optional() }).strict();
+export type SlaJobData = z.infer<typeof SlaJobDataSchema>;
+
 export interface JobDataByQueue {
   sync: SyncJobData;
   score: ScoreJobData;
@@ -70,6 +77,7 @@ export interface JobDataByQueue {
   tasks: TasksJobData;
   records: RecordsJobData;
   retention: RetentionJobData;
+  sla: SlaJobData;
 }
 
 export const JOB_DATA_SCHEMAS: { [Q in QueueName]: z.ZodType<JobDataByQueue[Q]> } = {
@@ -79,6 +87,7 @@ export const JOB_DATA_SCHEMAS: { [Q in QueueName]: z.ZodType<JobDataByQueue[Q]> 
   tasks: TasksJobDataSchema,
   records: RecordsJobDataSchema,
   retention: RetentionJobDataSchema,
+  sla: SlaJobDataSchema,
 };
 
 /** A job whose payload does not fit its queue's schema: it fails at once and stays failed, recorded. */

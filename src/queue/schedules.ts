@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import { BULK_PRIORITY } from './enqueuer';
-import type { RetentionJobData, ScoreJobData, SyncJobData } from './job-data';
+import type { RetentionJobData, ScoreJobData, SlaJobData, SyncJobData } from './job-data';
 
 /**
  * Periodic incremental sync per installation, created from this one place (BullMQ advises a single
@@ -42,4 +42,20 @@ export async function scheduleRetention(retentionQueue: Queue, workspaceId: stri
     { pattern: RETENTION_PATTERN, tz: 'UTC' },
     { name: 'retention', data, opts: { priority: BULK_PRIORITY, removeOnComplete: { count: 30 }, removeOnFail: { age: 30 * 86_400 } } },
   );
+}
+
+/**
+ * The SLA tick of an installation (jobs/sla.job.ts) every minute: it reads only the handoffs due by
+ * then (an index range), so an idle minute costs one short query. The scheduler id is the
+ * installation, so upserting is idempotent.
+ */
+export const SLA_TICK_MS = 60_000;
+
+export async function scheduleSlaTick(slaQueue: Queue, data: Omit<SlaJobData, 'scheduled'>, everyMs = SLA_TICK_MS): Promise<void> {
+  await slaQueue.upsertJobScheduler(`sla-${data.installationId}`, { every: everyMs }, { name: 'sla', data: { ...data, scheduled: true }, opts: { removeOnComplete: { count: 10 }, removeOnFail: { age: 7 * 86_400 } } });
+}
+
+/** Stops an installation's SLA tick (it was disconnected). */
+export async function unscheduleSlaTick(slaQueue: Queue, installationId: string): Promise<void> {
+  await slaQueue.removeJobScheduler(`sla-${installationId}`);
 }

@@ -182,7 +182,13 @@ export const DecayModelSchema = z.union(
 );
 export type DecayModel = z.infer<typeof DecayModelSchema>;
 
-const MqlTierSchema = z.strictObject({ id, label: z.string().min(1), when: ConditionSchema });
+const MqlTierSchema = z.strictObject({
+  id,
+  label: z.string().min(1),
+  when: ConditionSchema,
+  /** A tier sales follows up at once (e.g. a hand-raise that is not yet an SQL): it gets an SLA handoff of its own (§3.10). */
+  handoff: z.boolean().default(false),
+});
 
 const StagesSchema = z.strictObject({
   lead: z.strictObject({ when: ConditionSchema }),
@@ -197,6 +203,12 @@ const StagesSchema = z.strictObject({
   }),
   recycle: z.array(z.strictObject({ id, when: ConditionSchema, reason: z.string().min(1) })).default([]),
 });
+
+/** provider id (connectors/registry.ts) → a CRM owner id in that system. */
+const providerOwners = z.record(
+  z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected a provider id (connectors/registry.ts), in snake_case'),
+  z.string().trim().min(1, 'expected the owner id of a user in that system'),
+);
 
 const PriorityBandSchema = z.strictObject({
   priority: z.enum(['hot', 'warm', 'cold']),
@@ -246,7 +258,11 @@ export const RulebookSchema = z.strictObject({
   }),
   stages: StagesSchema,
   priority: z.array(PriorityBandSchema).min(1),
-  handoff: z.strictObject({ required_fields: z.array(z.string()).default([]) }),
+  handoff: z.strictObject({
+    required_fields: z.array(z.string()).default([]),
+    /** Who completes a held handoff's missing fields: a CRM owner id per provider (owner ids are per CRM). */
+    marketing_owner: providerOwners.optional(),
+  }),
   sla: SlaSchema,
   // who gets a handoff without an active record owner (assignment-schema.ts)
   assignment: AssignmentSchema.optional(),

@@ -14,6 +14,7 @@ export { subjectHasher, type SubjectHasher } from './subject-hash';
 export type { EventInsert, InsertEventsResult } from './repositories/event.repository';
 export type { ScoringInput } from './repositories/state.repository';
 export type { NewTask } from './repositories/task.repository';
+export { SLA_STATUSES, type SlaHandoff, type SlaStatus, type NewHandoff, type HandoffChange, type HandoffKind, type OwnerSource } from './repositories/sla.repository';
 export type { OutboxWrite, ClaimOptions, PermanentError } from './repositories/outbox.repository';
 export type { PublishResult } from './repositories/rulebook.repository';
 export type { Checkpoint } from './repositories/checkpoint.repository';

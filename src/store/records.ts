@@ -162,7 +162,16 @@ export interface TaskRecord {
   error: string | null;
   createdAt: string;
   updatedAt: string;
+  /** The SLA handoff it belongs to (migration 011), null for a task reserved before handoffs existed. */
+  slaHandoffId: string | null;
+  kind: TaskKind;
+  step: number | null;
+  ownerId: string | null;
+  subject: string | null;
 }
+
+/** A handoff's first-touch task, a later cadence step, the escalation of an overdue first touch, a held handoff's task for marketing. */
+export type TaskKind = 'first_touch' | 'cadence' | 'escalation' | 'held';
 
 export interface OutboxItem {
   id: number;

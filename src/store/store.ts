@@ -16,6 +16,7 @@ import { RulebookRepository } from './repositories/rulebook.repository';
 import { SessionRepository } from './repositories/session.repository';
 import { StateRepository } from './repositories/state.repository';
 import { TaskRepository } from './repositories/task.repository';
+import { SlaRepository } from './repositories/sla.repository';
 import { UserRepository } from './repositories/user.repository';
 import { WorkspaceRepository } from './repositories/workspace.repository';
 
@@ -28,6 +29,8 @@ export interface Repositories {
   events: EventRepository;
   state: StateRepository;
   tasks: TaskRepository;
+  /** SLA handoffs (SPEC.md §3.10): created by the score job, worked by the sla job. */
+  sla: SlaRepository;
   checkpoints: CheckpointRepository;
   outbox: OutboxRepository;
   users: UserRepository;
@@ -71,6 +74,7 @@ export function createRepositories(session: Session): Repositories {
     events: new EventRepository(session),
     state: new StateRepository(session),
     tasks: new TaskRepository(session),
+    sla: new SlaRepository(session),
     checkpoints: new CheckpointRepository(session),
     outbox: new OutboxRepository(session),
     users: new UserRepository(session),

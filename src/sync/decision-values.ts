@@ -1,4 +1,5 @@
 import type { Decision, Reason } from '../model/decision';
+import type { SlaSnapshot } from '../model/sla-snapshot';
 
 /**
  * The values of a decision that every CRM writes the same way, by the canonical output field a
@@ -7,7 +8,7 @@ import type { Decision, Reason } from '../model/decision';
  * (`formatNumber`), so connectors handle those and fall back to this for the rest. Undefined means
  * "leave the field alone".
  */
-export function decisionValue(field: string, decision: Decision, slaDueAt: string | null, formatNumber: (value: number) => string): string | undefined {
+export function decisionValue(field: string, decision: Decision, sla: SlaSnapshot | null, formatNumber: (value: number) => string): string | undefined {
   switch (field) {
     case 'score':
       return formatNumber(decision.score);
@@ -29,10 +30,15 @@ export function decisionValue(field: string, decision: Decision, slaDueAt: strin
       return isoTime(decision.enteredAt.sql);
     case 'mqlTier':
       return decision.mqlTier ?? undefined;
+    // the SLA fields are left alone while the person has no handoff in this system
     case 'slaDue':
-      return isoTime(slaDueAt);
+      return isoTime(sla?.dueAt);
     case 'slaStatus':
-      return slaDueAt ? 'pending' : undefined;
+      return sla?.status;
+    case 'slaFirstTouch':
+      return isoTime(sla?.firstTouchedAt);
+    case 'slaNextStep':
+      return sla ? (sla.nextStep ?? '') : undefined;
     default:
       return undefined;
   }

@@ -4,6 +4,7 @@ import { runSyncJob } from '../../jobs/sync.job';
 import { runTasksJob } from '../../jobs/tasks.job';
 import { runWritebackJob } from '../../jobs/writeback.job';
 import { runRetentionJob } from '../../jobs/retention.job';
+import { runSlaJob } from '../../jobs/sla.job';
 import type { JobDeps } from '../../jobs/job-deps';
 import { unclassifiedError, type CrmErrorClass } from '../connector/crm-error';
 import type { RateLimiter } from '../rate-limit';
@@ -20,6 +21,7 @@ const HANDLERS: { [Q in QueueName]: (data: JobDataByQueue[Q], deps: JobDeps) => 
   tasks: runTasksJob,
   records: runRecordsJob,
   retention: runRetentionJob,
+  sla: runSlaJob,
 };
 
 export type JobOutcome =

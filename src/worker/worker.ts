@@ -13,7 +13,7 @@ import { INFRA_RETRY, InfraFailures, type InfraRetry } from './infra-retry';
  * database-bound and may carry a page of 100 people each: eight at a time keep the store busy while
  * holding at most a few hundred people's events in memory.
  */
-const CONCURRENCY: Record<QueueName, number> = { sync: 8, score: 8, writeback: 2, tasks: 2, records: 4, retention: 1 };
+const CONCURRENCY: Record<QueueName, number> = { sync: 8, score: 8, writeback: 2, tasks: 2, records: 4, retention: 1, sla: 2 };
 
 export interface WorkerSet {
   workers: Worker[];

@@ -43,7 +43,7 @@ describe('HubSpot connector: writes and tasks', () => {
 
   describe('propertiesFor', () => {
     it('writes scores as strings, reasons as lines, dates as ISO and lifecyclestage from the mapping', () => {
-      expect(connector.propertiesFor(decision(), '2026-11-27T12:30:00Z')).toEqual({
+      expect(connector.propertiesFor(decision(), { status: 'pending', dueAt: '2026-11-27T12:30:00Z', firstTouchedAt: null, nextStep: 'First call' })).toEqual({
         lifecyclestage: 'salesqualifiedlead',
         leadstage_stage: 'sql',
         leadstage_score: '117.5',
@@ -58,6 +58,7 @@ describe('HubSpot connector: writes and tasks', () => {
         leadstage_mql_tier: 'tier-1',
         leadstage_sla_due: '2026-11-27T12:30:00.000Z',
         leadstage_sla_status: 'pending',
+        leadstage_sla_next_step: 'First call',
       });
     });
 

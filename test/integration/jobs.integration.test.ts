@@ -31,8 +31,8 @@ class ScriptedConnector implements CrmConnector {
   async pull(stream: string, _cursor?: unknown): Promise<PullPage> {
     return this.pages[stream]?.shift() ?? { people: [], events: [], next: null };
   }
-  propertiesFor(decision: Parameters<CrmConnector['propertiesFor']>[0], slaDueAt: string | null) {
-    return { leadstage_stage: decision.stage, leadstage_score: String(decision.score), ...(slaDueAt ? { leadstage_sla_due: slaDueAt } : {}) };
+  propertiesFor(decision: Parameters<CrmConnector['propertiesFor']>[0], sla: Parameters<CrmConnector['propertiesFor']>[1]) {
+    return { leadstage_stage: decision.stage, leadstage_score: String(decision.score), ...(sla ? { leadstage_sla_due: sla.dueAt } : {}) };
   }
   async write(writes: readonly CrmWrite[]) {
     this.writes.push([...writes]);
@@ -53,6 +53,7 @@ function recordingEnqueuer() {
     writeback: async (data) => void calls.push(['writeback', data]),
     tasks: async (data) => void calls.push(['tasks', data]),
     records: async (data) => void calls.push(['records', data]),
+    sla: async (data) => void calls.push(['sla', data]),
   };
   return { calls, enqueue };
 }

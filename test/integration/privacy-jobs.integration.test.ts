@@ -86,6 +86,7 @@ describe(`data protection through the jobs (${DRIVER})`, () => {
       writeback: async (data) => void queued.push(['writeback', data]),
       tasks: async (data) => void queued.push(['tasks', data]),
       records: async (data) => void queued.push(['records', data]),
+      sla: async (data) => void queued.push(['sla', data]),
     };
     deps = {
       store: t.store,
@@ -169,7 +170,7 @@ describe(`data protection through the jobs (${DRIVER})`, () => {
     expect(await command(['--email', email.toUpperCase(), '--workspace', installation.workspaceId], io)).toBe(0);
     expect(err).toEqual([]);
     expect(out[0]).toBe(`erased 1 person with that address from workspace ${installation.workspaceId} (Privacy jobs)`);
-    expect(out[1]).toMatch(/^ {2}rows erased: record_errors 0, outbox 0, tasks 0, written_hashes 1, stage_transitions \d+, person_state 1, events 1, person_identities 1, people 1$/);
+    expect(out[1]).toMatch(/^ {2}rows erased: record_errors 0, outbox 0, tasks 0, sla_handoffs 0, written_hashes 1, stage_transitions \d+, person_state 1, events 1, person_identities 1, people 1$/);
     expect(out[2]).toMatch(/^ {2}recorded as erasure_audit #\d+ \(reason request, subject [0-9a-f]{12}…; the address itself is not stored\)$/);
     expect(out.join('\n')).not.toContain(email);
     expect((await scanSchemaFor(t.store.db, email)).hits).toEqual([]);

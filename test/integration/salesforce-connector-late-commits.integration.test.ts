@@ -49,6 +49,7 @@ describe('Salesforce incremental sync: records committed late', () => {
       writeback: async () => undefined,
       tasks: async () => undefined,
       records: async () => undefined,
+      sla: async () => undefined,
     };
     deps = {
       store: t.store, clock: () => sandbox.clock.now(), logger: createLogger({ level: 'error' }), enqueue,

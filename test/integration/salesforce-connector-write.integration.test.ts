@@ -22,7 +22,7 @@ import { DailyQuotaExhaustedError } from '../../src/rate-limit/daily-quota-exhau
 import type { CrmConnector, CrmTask, CrmWrite } from '../../src/connector/crm-connector';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const LEADSTAGE_FIELD_COUNT = 13 * 2 + 1;
+const LEADSTAGE_FIELD_COUNT = 15 * 2 + 1;
 
 function decision(overrides: Partial<Decision> = {}): Decision {
   return {
@@ -155,7 +155,7 @@ describe('Salesforce connector: writes, tasks, schema, auth and limits (sandbox)
         expect((problem!.details as { fields: string[] }).fields).not.toContain('Lead.Leadstage_Score__c');
         expect(problem!.fix).toContain('API Name "Leadstage_Integration"');
         const leadId = [...org.store.rows('Lead', { includeDeleted: false })].find((r) => r.IsConverted !== true && r.Status === 'Open - Not Contacted')!.Id as string;
-        const properties = c.propertiesFor(decision(), '2026-11-27T12:15:00Z');
+        const properties = c.propertiesFor(decision(), { status: 'pending', dueAt: '2026-11-27T12:15:00Z', firstTouchedAt: null, nextStep: null });
         expect(await c.write([{ crmId: leadId, objectType: 'lead', properties, current: { Status: 'Open - Not Contacted' } }])).toEqual([{ crmId: leadId, status: 'ok' }]);
         expect(org.store.find(leadId)!.row).toMatchObject({ Leadstage_Stage__c: 'sql', Leadstage_Score__c: 118, Status: 'Working - Contacted' });
       } finally {
@@ -290,7 +290,7 @@ describe('Salesforce connector: writes, tasks, schema, auth and limits (sandbox)
       const leadId = seed.kinds.demoRequest[0]!;
       const contactId = seed.kinds.customer[0]!;
       expect(row(leadId).Status).toBe('Open - Not Contacted');
-      const properties = c.propertiesFor(decision(), '2026-11-27T12:15:00Z');
+      const properties = c.propertiesFor(decision(), { status: 'pending', dueAt: '2026-11-27T12:15:00Z', firstTouchedAt: null, nextStep: null });
       const outcomes = await c.write([
         { crmId: leadId, objectType: 'lead', properties, current: { Status: 'Open - Not Contacted' } },
         { crmId: contactId, objectType: 'contact', properties, current: {} },

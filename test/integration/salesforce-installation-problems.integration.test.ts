@@ -38,7 +38,7 @@ describe('Salesforce installation problems, recorded by the jobs', () => {
       installationId: installation.id,
       api: { instanceUrl: org.instanceUrl, loginUrl: org.loginUrl, clientId: org.clientId, clientSecret: org.clientSecret, accessToken: org.accessToken, refreshToken: org.refreshToken, clock: () => org.clock.now() },
     });
-    const enqueue: Enqueuer = { sync: async () => undefined, score: async () => undefined, scoreBatch: async () => undefined, writeback: async () => undefined, tasks: async () => undefined, records: async () => undefined };
+    const enqueue: Enqueuer = { sync: async () => undefined, score: async () => undefined, scoreBatch: async () => undefined, writeback: async () => undefined, tasks: async () => undefined, records: async () => undefined, sla: async () => undefined };
     deps = {
       store: t.store, clock: () => org.clock.now(), logger: createLogger({ level: 'error' }), enqueue, engineFor: createEngineCache(t.store),
       connectorFor: async () => connector, connectors: connectorRegistry, installation: async () => installation,

@@ -152,7 +152,7 @@ describe('Salesforce sandbox: as strict as a real org', () => {
       await start({ withLeadstageFields: true });
       const sets = await conn.query<Row>("SELECT Id, Label FROM PermissionSet WHERE Name = 'Leadstage_Integration'");
       expect(sets.records).toHaveLength(1);
-      expect((await conn.query(`SELECT Id FROM FieldPermissions WHERE ParentId = '${sets.records[0]!.Id}'`)).totalSize).toBe(27);
+      expect((await conn.query(`SELECT Id FROM FieldPermissions WHERE ParentId = '${sets.records[0]!.Id}'`)).totalSize).toBe(31);
       expect((await conn.query(`SELECT Id FROM PermissionSetAssignment WHERE AssigneeId = '${sandbox.userId}'`)).totalSize).toBe(1);
     });
   });

@@ -9,7 +9,7 @@ import { loadEnv } from '../../src/config/env';
 import { scheduleDecayRescore, scheduleIncrementalSync } from '../../src/queue/schedules';
 import type { Installation } from '../../src/store';
 import { OwnPostgres, OwnRedis, PG_BIN, REDIS_SERVER } from './support/own-servers';
-import { closeTestRuntime, connect, contactsAtStage, counterValue, startRuntime, startSandbox, tasksPerContact, uniqueRun, unwrittenContacts, waitUntil } from './support/sync-harness';
+import { closeTestRuntime, connect, contactsAtStage, counterValue, startRuntime, startSandbox, tasksPerContact, expectOneFirstTouchPerSql, uniqueRun, unwrittenContacts, waitUntil } from './support/sync-harness';
 import type { HubSpotSandbox } from '../../sandboxes/hubspot';
 
 /**
@@ -28,11 +28,7 @@ async function readyz(url: string): Promise<{ status: number; body: { status: st
 }
 
 function expectOneTaskPerSql(sandbox: HubSpotSandbox): void {
-  const sqls = contactsAtStage(sandbox, 'sql');
-  expect(sqls.length).toBeGreaterThan(0);
-  const tasks = tasksPerContact(sandbox);
-  expect(sqls.map((id) => [id, tasks.get(id) ?? 0])).toEqual(sqls.map((id) => [id, 1]));
-  expect(sandbox.store.tasks.count()).toBe(sqls.length);
+  expectOneFirstTouchPerSql(sandbox);
 }
 
 /** A runtime and the web and worker roles on our own Redis and PostgreSQL, short self-healing timings. */

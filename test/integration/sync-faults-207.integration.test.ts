@@ -2,7 +2,7 @@ import type { HubSpotSandbox } from '../../sandboxes/hubspot';
 import { startFirstSync } from '../../src/app/first-sync';
 import type { Runtime } from '../../src/app/runtime';
 import type { Installation } from '../../src/store';
-import { closeTestRuntime, connect, contactsAtStage, failedJobs, startRuntime, startSandbox, tasksPerContact, uniqueRun, unwrittenContacts } from './support/sync-harness';
+import { closeTestRuntime, connect, contactsAtStage, failedJobs, startRuntime, startSandbox, tasksPerContact, expectOneFirstTouchPerSql, uniqueRun, unwrittenContacts } from './support/sync-harness';
 
 /**
  * 207 multi-status on contact batch updates: a share of the records in the first write-back pass
@@ -71,7 +71,8 @@ describe('207 partial failures on write-back', () => {
     const sqls = contactsAtStage(sandbox, 'sql');
     const tasks = tasksPerContact(sandbox);
     expect(sqls.length).toBeGreaterThan(0);
-    expect(sqls.map((id) => [id, tasks.get(id) ?? 0])).toEqual(sqls.map((id) => [id, 1]));
+    expect(tasks.size).toBeGreaterThanOrEqual(sqls.length);
+    expectOneFirstTouchPerSql(sandbox);
   });
 
   /** Contacts Leadstage decided are customers (from the store: the portal refused to hold it). */

@@ -5,7 +5,7 @@ import type { Runtime } from '../../src/app/runtime';
 import { serve, type Serving } from '../../src/app/serve';
 import { nextMidnight } from '../../src/rate-limit';
 import type { Installation } from '../../src/store';
-import { FAST_POLICY, closeTestRuntime, connect, contactsAtStage, counterValue, failedJobs, startRuntime, startSandbox, tasksPerContact, uniqueRun, unwrittenContacts, waitUntil } from './support/sync-harness';
+import { FAST_POLICY, closeTestRuntime, connect, contactsAtStage, counterValue, failedJobs, startRuntime, startSandbox, tasksPerContact, expectOneFirstTouchPerSql, uniqueRun, unwrittenContacts, waitUntil } from './support/sync-harness';
 
 /**
  * Two portals in one runtime; one has spent its DAILY budget (sandbox `dailyExhausted`). That
@@ -104,7 +104,8 @@ describe('a DAILY 429 pauses only its installation', () => {
     const sqls = contactsAtStage(healthy, 'sql');
     const tasks = tasksPerContact(healthy);
     expect(sqls.length).toBeGreaterThan(0);
-    expect(sqls.map((id) => [id, tasks.get(id) ?? 0])).toEqual(sqls.map((id) => [id, 1]));
+    expect(tasks.size).toBeGreaterThanOrEqual(sqls.length);
+    expectOneFirstTouchPerSql(healthy);
     expect(await runtime.store.tasks.listPendingTasks(active.id)).toEqual([]);
     // and nothing of the spent portal reached the store
     expect(unwrittenContacts(spent)).toHaveLength(CONTACTS);

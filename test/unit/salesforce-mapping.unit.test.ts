@@ -37,7 +37,7 @@ describe('Salesforce default mappings', () => {
   it('write every Leadstage field on both objects and Lead Status on leads only', () => {
     const fields = ['Leadstage_Stage__c', 'Leadstage_Score__c', 'Leadstage_Fit_Score__c', 'Leadstage_Fit_Grade__c', 'Leadstage_Engagement_Score__c',
       'Leadstage_Priority__c', 'Leadstage_Reasons__c', 'Leadstage_Rulebook_Version__c', 'Leadstage_MQL_Date__c', 'Leadstage_SQL_Date__c',
-      'Leadstage_MQL_Tier__c', 'Leadstage_SLA_Due__c', 'Leadstage_SLA_Status__c'];
+      'Leadstage_MQL_Tier__c', 'Leadstage_SLA_Due__c', 'Leadstage_SLA_Status__c', 'Leadstage_SLA_First_Touch__c', 'Leadstage_SLA_Next_Step__c'];
     expect(mappings.writeFields('contact')).toEqual([...fields].sort());
     expect(mappings.writeFields('lead')).toEqual([...fields, 'Status'].sort());
     expect(mappings.writePolicyFor('Leadstage_Score__c')).toBe('always');

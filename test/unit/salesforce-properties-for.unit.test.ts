@@ -17,7 +17,7 @@ function decision(overrides: Partial<Decision> = {}): Decision {
 
 describe('Salesforce propertiesFor', () => {
   it('writes the Leadstage fields and the Lead Status target of the stage', () => {
-    expect(propertiesFor(decision(), '2026-11-26T09:00:00Z', salesforceMappings())).toEqual({
+    expect(propertiesFor(decision(), { status: 'met late', dueAt: '2026-11-26T09:00:00Z', firstTouchedAt: '2026-11-26T10:00:00Z', nextStep: 'Follow-up email' }, salesforceMappings())).toEqual({
       Leadstage_Stage__c: 'sql',
       Leadstage_Score__c: '118',
       Leadstage_Fit_Score__c: '55',
@@ -30,7 +30,9 @@ describe('Salesforce propertiesFor', () => {
       Leadstage_SQL_Date__c: '2026-11-26T08:30:00.000Z',
       Leadstage_MQL_Tier__c: 'tier-1',
       Leadstage_SLA_Due__c: '2026-11-26T09:00:00.000Z',
-      Leadstage_SLA_Status__c: 'pending',
+      Leadstage_SLA_Status__c: 'met late',
+      Leadstage_SLA_First_Touch__c: '2026-11-26T10:00:00.000Z',
+      Leadstage_SLA_Next_Step__c: 'Follow-up email',
       Status: 'Working - Contacted',
     });
   });

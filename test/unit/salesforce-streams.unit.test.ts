@@ -258,7 +258,7 @@ describe('contacts stream', () => {
       attributes: { emailOptOut: false, opportunityStage: 'Negotiation/Review' },
     });
     // every written field is there; those the org lacks yet (before ensureSchema) read as empty
-    expect(Object.keys(withAccount.writableValues)).toHaveLength(13);
+    expect(Object.keys(withAccount.writableValues)).toHaveLength(15);
     expect(withAccount.writableValues).toMatchObject({ Leadstage_Stage__c: 'mql', Leadstage_Score__c: null });
     expect(page.people.find((p) => p.crmId === contactId(3))!.person).toMatchObject({ deals: { open: 1, won: 0 }, crmStage: 'opportunity', company: null, country: null });
     expect(page.people.find((p) => p.crmId === contactId(4))!.person).toMatchObject({ deals: { open: 0, won: 0 }, crmStage: null });

@@ -38,6 +38,8 @@ export const LEADSTAGE_PROPERTIES: readonly PropertyDefinitionInput[] = [
   { name: 'leadstage_mql_date', label: 'Leadstage date entered MQL', description: 'When the person became an MQL', type: 'datetime', fieldType: 'date' },
   { name: 'leadstage_sql_date', label: 'Leadstage date entered SQL', description: 'When the person became an SQL', type: 'datetime', fieldType: 'date' },
   { name: 'leadstage_sla_due', label: 'Leadstage SLA due', description: 'When the first sales touch is due', type: 'datetime', fieldType: 'date' },
-  { name: 'leadstage_sla_status', label: 'Leadstage SLA status', description: 'First-touch SLA status', type: 'string', fieldType: 'text' },
+  { name: 'leadstage_sla_status', label: 'Leadstage SLA status', description: 'First-touch SLA status: pending, met, met late, breached', type: 'string', fieldType: 'text' },
+  { name: 'leadstage_sla_first_touch', label: 'Leadstage SLA first touch', description: 'When a rep first logged a call, email or meeting', type: 'datetime', fieldType: 'date' },
+  { name: 'leadstage_sla_next_step', label: 'Leadstage SLA next step', description: 'The next step of the follow-up cadence, and who owns it', type: 'string', fieldType: 'text' },
   { name: 'leadstage_mql_tier', label: 'Leadstage MQL tier', description: 'MQL tier from the rulebook', type: 'string', fieldType: 'text' },
 ];

@@ -4,6 +4,7 @@
  * milliseconds), so the writer's "only what changed" comparison with the pulled values is exact.
  * Optional values that are absent are left out rather than cleared: the SLA job and reps may own them.
  */
+import type { SlaSnapshot } from '../../../src/model/sla-snapshot';
 import type { Decision, Reason } from '../../../src/model/decision';
 import { decisionValue, reasonLinesWithin } from '../../../src/sync/decision-values';
 import type { Stage } from '../../../src/model/stage';
@@ -32,7 +33,7 @@ function lifecycleValue(mapping: HubSpotFieldMapping, stage: Stage): string | un
   return values[stage];
 }
 
-function valueFor(mapping: HubSpotFieldMapping, decision: Decision, slaDueAt: string | null): string | undefined {
+function valueFor(mapping: HubSpotFieldMapping, decision: Decision, sla: SlaSnapshot | null): string | undefined {
   switch (mapping.canonicalField) {
     case 'stage':
       if (mapping.crmProperty === 'lifecyclestage') return lifecycleValue(mapping, decision.stage);
@@ -43,14 +44,14 @@ function valueFor(mapping: HubSpotFieldMapping, decision: Decision, slaDueAt: st
     case 'reasons':
       return formatReasons(decision.reasons);
     default:
-      return decisionValue(mapping.canonicalField, decision, slaDueAt, number);
+      return decisionValue(mapping.canonicalField, decision, sla, number);
   }
 }
 
-export function propertiesFor(decision: Decision, slaDueAt: string | null, mappings: FieldMappings): Record<string, string> {
+export function propertiesFor(decision: Decision, sla: SlaSnapshot | null, mappings: FieldMappings): Record<string, string> {
   const out: Record<string, string> = {};
   for (const mapping of mappings.writable) {
-    const value = valueFor(mapping, decision, slaDueAt);
+    const value = valueFor(mapping, decision, sla);
     if (value !== undefined) out[mapping.crmProperty] = value;
   }
   return out;

@@ -26,7 +26,7 @@ export const PERSON_FIELDS = [
 /** What the writer can put into Salesforce (a Decision's parts; connectors/salesforce/write). */
 export const WRITE_FIELDS = [
   'stage', 'score', 'fitScore', 'fitGrade', 'engagementScore', 'priority', 'reasons', 'rulebookVersion', 'mqlDate',
-  'sqlDate', 'mqlTier', 'slaDue', 'slaStatus', 'leadStatus',
+  'sqlDate', 'mqlTier', 'slaDue', 'slaStatus', 'slaFirstTouch', 'slaNextStep', 'leadStatus',
 ] as const;
 
 const RESERVED_READ = new Set(['id', 'deals', 'attributes', 'bant']);

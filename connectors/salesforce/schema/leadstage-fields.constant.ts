@@ -46,6 +46,8 @@ export const PERSON_FIELDS: readonly LeadstageField[] = [
   // mapped by config/mappings/salesforce.default.yaml as well (mqlTier, slaStatus)
   { name: 'Leadstage_MQL_Tier__c', label: 'Leadstage MQL Tier', description: 'MQL tier from the rulebook', type: 'Text', length: 40 },
   { name: 'Leadstage_SLA_Status__c', label: 'Leadstage SLA Status', description: 'First-touch SLA status', type: 'Text', length: 20 },
+  { name: 'Leadstage_SLA_First_Touch__c', label: 'Leadstage SLA First Touch', description: 'When a rep first logged a call, email or meeting', type: 'DateTime' },
+  { name: 'Leadstage_SLA_Next_Step__c', label: 'Leadstage SLA Next Step', description: 'The next step of the follow-up cadence, and who owns it', type: 'Text', length: 255 },
 ];
 
 export const TASK_KEY_FIELD: LeadstageField = {

@@ -9,6 +9,7 @@
  * native Lead Status is the target of the stage's transition; the writer moves it only from the
  * transition's listed current statuses (a status a rep chose is never overwritten).
  */
+import type { SlaSnapshot } from '../../../src/model/sla-snapshot';
 import type { Decision } from '../../../src/model/decision';
 import { decisionValue, reasonLinesWithin } from '../../../src/sync/decision-values';
 import type { SalesforceFieldMappings } from '../mapping/field-mappings';
@@ -29,7 +30,7 @@ function clipToLength(text: string, length: number | undefined): string {
   return `${text.slice(0, Math.max(0, length - 1))}…`;
 }
 
-function valueFor(mapping: SalesforceFieldMapping, mappings: SalesforceFieldMappings, decision: Decision, slaDueAt: string | null): string | undefined {
+function valueFor(mapping: SalesforceFieldMapping, mappings: SalesforceFieldMappings, decision: Decision, sla: SlaSnapshot | null): string | undefined {
   switch (mapping.canonicalField) {
     case 'stage':
       return mapping.values?.[decision.stage] ?? decision.stage;
@@ -40,7 +41,7 @@ function valueFor(mapping: SalesforceFieldMapping, mappings: SalesforceFieldMapp
       // cut on a reason boundary, never mid-reason (Leadstage_Reasons__c is a LongTextArea(32768))
       return reasonLinesWithin(decision.reasons, leadstageField(mapping.crmProperty)?.length);
     default:
-      return decisionValue(mapping.canonicalField, decision, slaDueAt, integer);
+      return decisionValue(mapping.canonicalField, decision, sla, integer);
   }
 }
 
@@ -50,14 +51,14 @@ const SOBJECT = { lead: 'Lead', contact: 'Contact' } as const;
  * `writable` (what the installation cannot write): a field no object can take is left out, so the
  * change hash covers what is really written and the field is written once it comes back.
  */
-export function propertiesFor(decision: Decision, slaDueAt: string | null, mappings: SalesforceFieldMappings, writable?: WritableFields): Record<string, string> {
+export function propertiesFor(decision: Decision, sla: SlaSnapshot | null, mappings: SalesforceFieldMappings, writable?: WritableFields): Record<string, string> {
   const out: Record<string, string> = {};
   const mapped = [...mappings.writable('lead'), ...mappings.writable('contact')];
   const takenBySome = (field: string) => mapped.some((m) => m.crmProperty.toLowerCase() === field.toLowerCase() && (writable?.isWritable(SOBJECT[m.objectType], m.crmProperty) ?? true));
   for (const mapping of mapped) {
     if (mapping.crmProperty in out) continue;
     if (!takenBySome(mapping.crmProperty)) continue;
-    const value = valueFor(mapping, mappings, decision, slaDueAt);
+    const value = valueFor(mapping, mappings, decision, sla);
     if (value === undefined) continue;
     out[mapping.crmProperty] = clipToLength(value, leadstageField(mapping.crmProperty)?.length);
   }

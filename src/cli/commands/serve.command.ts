@@ -4,7 +4,7 @@ import { serve, stopOnSignals, type Serving } from '../../app/serve';
 import { retrySetup } from '../../app/setup-retry';
 import { isInfrastructureError } from '../../worker/infra-retry';
 import { startFirstSync } from '../../app/first-sync';
-import { scheduleDecayRescore, scheduleIncrementalSync, scheduleRetention } from '../../queue/schedules';
+import { scheduleDecayRescore, scheduleIncrementalSync, scheduleRetention, scheduleSlaTick } from '../../queue/schedules';
 import { connectorRegistry } from '../../../connectors/registry';
 import type { ConnectorModule } from '../../connector/connector-module';
 import { ConfigError, loadEnv } from '../../config/env';
@@ -89,6 +89,7 @@ export function serveCommand(roles: { web: boolean; worker: boolean }) {
             );
             await scheduleDecayRescore(ready.queues.score, installation!.workspaceId, await ready.store.workspaces.getTimeZone(installation!.workspaceId));
             await scheduleRetention(ready.queues.retention, installation!.workspaceId);
+            await scheduleSlaTick(ready.queues.sla, { workspaceId: installation!.workspaceId, installationId: installation!.id });
           },
           {
             budgetMs: env.SETUP_TIMEOUT_SECONDS * 1000,

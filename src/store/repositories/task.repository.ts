@@ -1,15 +1,24 @@
 import type { Session } from '../db.types';
-import type { TaskRecord } from '../records';
+import type { TaskKind, TaskRecord } from '../records';
 import { StoreError, isForeignKeyViolation } from '../store-error';
 
 const COLUMNS = `id, installation_id AS "installationId", person_id AS "personId", handoff_key AS "handoffKey",
-  crm_task_id AS "crmTaskId", due_at AS "dueAt", status, error, created_at AS "createdAt", updated_at AS "updatedAt"`;
+  crm_task_id AS "crmTaskId", due_at AS "dueAt", status, error, created_at AS "createdAt", updated_at AS "updatedAt",
+  sla_handoff_id AS "slaHandoffId", kind, step, owner_id AS "ownerId", subject`;
 
 export interface NewTask {
   /** Names the handoff (e.g. `<personId>:first_touch:<sql entered at>`): one task per key, ever. */
   handoffKey: string;
   personId: string;
   dueAt: Date | string;
+  /** The SLA handoff the task belongs to, and which of its tasks it is (default: a first touch of no handoff). */
+  slaHandoffId?: string | null;
+  kind?: TaskKind;
+  /** The cadence step (0 = the first touch); null for an escalation or a held handoff's task. */
+  step?: number | null;
+  /** Who gets it, decided when it was reserved (the planner); null: the record's owner at creation. */
+  ownerId?: string | null;
+  subject?: string | null;
 }
 
 /**
@@ -23,11 +32,12 @@ export class TaskRepository {
   async createTaskIfAbsent(installationId: string, task: NewTask): Promise<{ task: TaskRecord; created: boolean }> {
     try {
       const inserted = await this.db.query<TaskRecord>(
-        `INSERT INTO tasks (workspace_id, installation_id, person_id, handoff_key, due_at)
-         SELECT i.workspace_id, i.id, $2, $3, $4 FROM installations i WHERE i.id = $1
+        `INSERT INTO tasks (workspace_id, installation_id, person_id, handoff_key, due_at, sla_handoff_id, kind, step, owner_id, subject)
+         SELECT i.workspace_id, i.id, $2, $3, $4, $5, $6, $7, $8, $9 FROM installations i WHERE i.id = $1
          ON CONFLICT (installation_id, handoff_key) DO NOTHING
          RETURNING ${COLUMNS}`,
-        [installationId, task.personId, task.handoffKey, task.dueAt],
+        [installationId, task.personId, task.handoffKey, task.dueAt, task.slaHandoffId ?? null, task.kind ?? 'first_touch', task.step ?? null,
+          task.ownerId ?? null, task.subject ?? null],
       );
       if (inserted.rows[0]) return { task: inserted.rows[0], created: true };
     } catch (error) {
@@ -63,6 +73,15 @@ export class TaskRepository {
     const { rows } = await this.db.query<TaskRecord>(
       `SELECT ${COLUMNS} FROM tasks WHERE installation_id = $1 AND person_id = $2 AND starts_with(handoff_key, $3) ORDER BY created_at, id`,
       [installationId, personId, prefix],
+    );
+    return rows;
+  }
+
+  /** A handoff's tasks, in the order they were reserved. */
+  async listTasksForHandoff(installationId: string, slaHandoffId: string): Promise<TaskRecord[]> {
+    const { rows } = await this.db.query<TaskRecord>(
+      `SELECT ${COLUMNS} FROM tasks WHERE installation_id = $1 AND sla_handoff_id = $2 ORDER BY created_at, id`,
+      [installationId, slaHandoffId],
     );
     return rows;
   }

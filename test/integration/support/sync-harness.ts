@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import './native-pglite';
+import { keyFromBody } from '../../../connectors/hubspot/write/task-writer';
 import { startHubSpotSandbox, type HubSpotSandbox, type HubSpotSandboxOptions } from '../../../sandboxes/hubspot';
 import { ensureInstallations } from '../../../src/app/bootstrap';
 import type { Runtime, RuntimeOptions } from '../../../src/app/runtime';
@@ -76,6 +77,30 @@ export function contactsAtStage(sandbox: HubSpotSandbox, stage: string): string[
 /** Tasks associated with each contact that has any, read from the sandbox's own association index. */
 export function tasksPerContact(sandbox: HubSpotSandbox): Map<string, number> {
   return new Map([...sandbox.store.contactTasks.entries()].map(([contact, tasks]) => [contact, tasks.size]));
+}
+
+/** Every Leadstage task in the portal: its contact and its handoff key (the body's marker). */
+export function leadstageTasks(sandbox: HubSpotSandbox): Array<{ contact: string; key: string | null }> {
+  return [...sandbox.store.contactTasks.entries()].flatMap(([contact, ids]) =>
+    [...ids].map((id) => ({ contact, key: keyFromBody(sandbox.store.tasks.get(id)?.properties.hs_task_body) })));
+}
+
+/**
+ * Exactly one first-touch task per SQL and no task key twice (SPEC.md §3.10): the first touch carries
+ * the handoff's own key (`<person>:sql:<start>`); cadence steps and escalations add a suffix, and the
+ * only tasks on people who are not SQL are held handoffs' (`<person>:held:<start>`), for marketing.
+ */
+export function expectOneFirstTouchPerSql(sandbox: HubSpotSandbox): void {
+  const sqls = contactsAtStage(sandbox, 'sql');
+  expect(sqls.length).toBeGreaterThan(0);
+  const tasks = leadstageTasks(sandbox);
+  const keys = tasks.map((t) => t.key);
+  expect(keys.every((key) => key !== null)).toBe(true);
+  expect(new Set(keys).size).toBe(keys.length);
+  expect(sandbox.store.tasks.count()).toBe(keys.length);
+  const firstTouches = (contact: string) => tasks.filter((t) => t.contact === contact && /:sql:[^:]+:[^:]+:[^:]+$/.test(t.key!)).length;
+  expect(sqls.map((id) => [id, firstTouches(id)])).toEqual(sqls.map((id) => [id, 1]));
+  expect(tasks.filter((t) => !sqls.includes(t.contact)).every((t) => t.key!.includes(':held:'))).toBe(true);
 }
 
 /** Waits until `predicate` holds, polling; rejects with `what` after `timeoutMs`. */
