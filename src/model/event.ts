@@ -26,9 +26,6 @@ export const EVENT_TYPES = [
   'unsubscribe',
   'hard_bounce',
   'spam_complaint',
-  // recorded by the sla job when a handoff's cadence ends with no outcome; the rulebook's
-  // sla.on_expiry decides where the person goes (SPEC.md §3.10)
-  'sla_expired',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

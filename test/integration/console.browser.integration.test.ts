@@ -130,7 +130,9 @@ describe('the admin console in a browser', () => {
     expect(inHubSpot.unstaged).toEqual([]);
     expect(inHubSpot.stages.size).toBe(PORTAL_CONTACTS);
     expect([...inHubSpot.stages.values()].filter((stage) => !stages.includes(stage))).toEqual([]);
-    const inSalesforce = await readSalesforceBack(salesforce);
+    // as the user who approved the app: the org shows Leadstage's fields only to whom its permission set was assigned
+    const approver = USERS.find((u) => u.username.startsWith('dana.whitfield@'))!;
+    const inSalesforce = await readSalesforceBack(salesforce, approver.id);
     expect(inSalesforce.unstaged).toEqual([]);
     expect(inSalesforce.stages.size).toBeGreaterThan(0);
     expect([...inSalesforce.stages.values()].filter((stage) => !stages.includes(stage))).toEqual([]);

@@ -112,9 +112,23 @@ export async function readHubSpotBack(hubspot: HubSpotSandbox): Promise<CrmReadb
   return { stages, unstaged, tasks };
 }
 
-/** Every row of a SOQL query through the org's REST API, as the integration user. */
-async function soql<T>(salesforce: SalesforceSandbox, query: string): Promise<T[]> {
-  const token = salesforce.issueTokens().accessToken;
+/**
+ * An access token for one user of the org, through the token endpoint as a connected app gets it (an
+ * authorization code exchanged with the app's credentials). The org applies field-level security per
+ * user, so a read-back must be made as a user who may see Leadstage's fields.
+ */
+async function tokenFor(salesforce: SalesforceSandbox, userId: string | undefined): Promise<string> {
+  if (userId === undefined) return salesforce.issueTokens().accessToken;
+  const code = salesforce.issueAuthorizationCode({ userId });
+  const body = new URLSearchParams({ grant_type: 'authorization_code', code, client_id: salesforce.clientId, client_secret: salesforce.clientSecret });
+  const response = await fetch(new URL('/services/oauth2/token', salesforce.loginUrl), { method: 'POST', body });
+  if (!response.ok) throw new Error(`token for user ${userId} answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
+  return ((await response.json()) as { access_token: string }).access_token;
+}
+
+/** Every row of a SOQL query through the org's REST API, as `userId` (default: the integration user). */
+async function soql<T>(salesforce: SalesforceSandbox, query: string, userId?: string): Promise<T[]> {
+  const token = await tokenFor(salesforce, userId);
   const rows: T[] = [];
   let next: string | undefined = `/services/data/v${salesforce.apiVersion}/query?q=${encodeURIComponent(query)}`;
   while (next) {
@@ -125,18 +139,22 @@ async function soql<T>(salesforce: SalesforceSandbox, query: string): Promise<T[
   return rows;
 }
 
-/** Open leads' and contacts' `Leadstage_Stage__c`, and the Tasks Leadstage keyed (`Leadstage_Key__c`), through SOQL. */
-export async function readSalesforceBack(salesforce: SalesforceSandbox): Promise<CrmReadback> {
+/**
+ * Open leads' and contacts' `Leadstage_Stage__c`, and the Tasks Leadstage keyed (`Leadstage_Key__c`),
+ * through SOQL as `asUserId` (the user who approved the app, whom Leadstage's permission set grants
+ * its fields), or as the integration user.
+ */
+export async function readSalesforceBack(salesforce: SalesforceSandbox, asUserId?: string): Promise<CrmReadback> {
   const stages = new Map<string, string>();
   const unstaged: string[] = [];
   // a converted lead lives on as its contact: the open leads and the contacts are the people
   for (const query of ['SELECT Id, Leadstage_Stage__c FROM Lead WHERE IsConverted = false', 'SELECT Id, Leadstage_Stage__c FROM Contact']) {
-    for (const row of await soql<{ Id: string; Leadstage_Stage__c: string | null }>(salesforce, query)) {
+    for (const row of await soql<{ Id: string; Leadstage_Stage__c: string | null }>(salesforce, query, asUserId)) {
       if (row.Leadstage_Stage__c) stages.set(row.Id, row.Leadstage_Stage__c);
       else unstaged.push(row.Id);
     }
   }
-  const tasks = (await soql<{ Id: string; Subject: string; WhoId: string | null }>(salesforce, 'SELECT Id, Subject, WhoId FROM Task WHERE Leadstage_Key__c != null'))
+  const tasks = (await soql<{ Id: string; Subject: string; WhoId: string | null }>(salesforce, 'SELECT Id, Subject, WhoId FROM Task WHERE Leadstage_Key__c != null', asUserId))
     .map((task) => ({ id: task.Id, subject: task.Subject, about: task.WhoId }));
   return { stages, unstaged, tasks };
 }
