@@ -36,11 +36,11 @@ const slaCells = (c: SlaCounts) => [c.handoffs, c.met, c.metLate, c.breached, c.
 
 export function slaTable(report: SlaReport): ReportTable {
   return {
-    header: ['group', 'key', ...SLA_COLUMNS],
+    header: ['group', 'key', 'name', ...SLA_COLUMNS],
     rows: [
-      ['total', null, ...slaCells(report.total)],
-      ...report.byRep.map((r) => ['rep', r.ownerId, ...slaCells(r)]),
-      ...report.byTeam.map((t) => ['team', t.team, ...slaCells(t)]),
+      ['total', null, null, ...slaCells(report.total)],
+      ...report.byRep.map((r) => ['rep', r.ownerId, r.ownerName, ...slaCells(r)]),
+      ...report.byTeam.map((t) => ['team', t.team, null, ...slaCells(t)]),
     ],
   };
 }

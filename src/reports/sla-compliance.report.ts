@@ -26,13 +26,18 @@ export interface SlaReport {
   since: string;
   until: string;
   total: SlaCounts;
-  /** Per record owner (the CRM's owner or user id; null: nobody was assigned). */
-  byRep: Array<{ ownerId: string | null } & SlaCounts>;
+  /**
+   * Per rep: the CRM's owner or user id (null: nobody was assigned) in the installation whose CRM it
+   * belongs to (owner ids are per CRM), with the name the owner directory holds for it.
+   */
+  byRep: Array<{ installationId: string; ownerId: string | null; ownerName: string | null } & SlaCounts>;
   byTeam: Array<{ team: string | null } & SlaCounts>;
 }
 
 interface Row {
+  installation_id: string;
   owner_id: string | null;
+  owner_name: string | null;
   team: string | null;
   status: SlaStatus;
   n: number;
@@ -49,19 +54,25 @@ export async function slaReport(db: Queryable, workspaceId: string, window: Repo
   const since = windowStart(window).toISOString();
   const until = window.now.toISOString();
   const { rows } = await db.query<Row>(
-    `SELECT owner_id, team, status, count(*)::int AS n,
-            count(*) FILTER (WHERE first_touched_at IS NOT NULL AND first_touched_at - started_at <= interval '30 minutes')::int AS within_30m,
-            count(*) FILTER (WHERE first_touched_at IS NOT NULL AND first_touched_at - started_at <= interval '1 day')::int AS within_1d
-       FROM sla_handoffs
-      WHERE workspace_id = $1 AND kind = 'handoff' AND started_at >= $2 AND started_at <= $3
-      GROUP BY owner_id, team, status`,
+    `SELECT h.installation_id, h.owner_id, o.name AS owner_name, h.team, h.status, count(*)::int AS n,
+            count(*) FILTER (WHERE h.first_touched_at IS NOT NULL AND h.first_touched_at - h.started_at <= interval '30 minutes')::int AS within_30m,
+            count(*) FILTER (WHERE h.first_touched_at IS NOT NULL AND h.first_touched_at - h.started_at <= interval '1 day')::int AS within_1d
+       FROM sla_handoffs h
+       LEFT JOIN crm_owners o ON o.installation_id = h.installation_id AND o.owner_id = h.owner_id
+      WHERE h.workspace_id = $1 AND h.kind = 'handoff' AND h.started_at >= $2 AND h.started_at <= $3
+      GROUP BY h.installation_id, h.owner_id, o.name, h.team, h.status`,
     [workspaceId, since, until],
   );
   return {
     since,
     until,
     total: countsOf(rows),
-    byRep: groupBy(rows, (r) => r.owner_id).map(([ownerId, group]) => ({ ownerId, ...countsOf(group) })),
+    byRep: groupBy(rows, (r) => (r.owner_id === null ? null : `${r.installation_id}\u0000${r.owner_id}`)).map(([, group]) => ({
+      installationId: group[0]!.installation_id,
+      ownerId: group[0]!.owner_id,
+      ownerName: group[0]!.owner_name,
+      ...countsOf(group),
+    })),
     byTeam: groupBy(rows, (r) => r.team).map(([team, group]) => ({ team, ...countsOf(group) })),
   };
 }

@@ -76,7 +76,7 @@ describe('the Reports page in a browser', () => {
       await expect(page.locator('#volume-table tbody tr').count()).resolves.toBe(4);
       // the last 28 days: h1 met, h2 met late, h3 breached, h4 pending, h5 expired
       await expect(page.locator('[data-fact="on-time"]').textContent()).resolves.toBe('25 %');
-      expect(await cells(page, '#sla-reps tr[data-owner="u1"]')).toEqual(['u1', '2', '1', '1', '0', '0', '0', '50 %', '100 %', '1', '2']);
+      expect(await cells(page, '#sla-reps tr[data-owner="u1"]')).toEqual(['Avery Chen u1', '2', '1', '1', '0', '0', '0', '50 %', '100 %', '1', '2']);
       expect(await cells(page, '#sla-teams tr[data-team="West"]')).toEqual(['West', '1', '0', '0', '0', '1', '0', '0 %', '0 %', '0', '0']);
       expect(await cells(page, '#recycle-table tbody tr')).toEqual(['Nurture', 'rejected by sales: bad timing', '2', '2']);
       expect(await cells(page, '#roi-campaigns tr[data-campaign="Paid search/Winter"]')).toEqual(['Paid search', 'Winter', '1,500 USD', '2', '2', '2', '1', '750 USD', '750 USD', '750 USD', '1,500 USD', '5,000 USD', '233.3 %']);

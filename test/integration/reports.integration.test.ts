@@ -83,9 +83,9 @@ describe(`reports (${DRIVER})`, () => {
     // h1 met (20 min), h2 met late (4 h), h3 breached, h4 pending, h5 expired; h6 held and h7 before Nov 11 12:00 are left out
     expect(report.total).toEqual({ handoffs: 5, met: 1, metLate: 1, breached: 1, expired: 1, pending: 1, closed: 0, within30Minutes: 1, withinOneDay: 2, onTimeRate: 0.25, touchedRate: 0.5 });
     expect(report.byRep).toEqual([
-      { ownerId: 'u1', handoffs: 2, met: 1, metLate: 1, breached: 0, expired: 0, pending: 0, closed: 0, within30Minutes: 1, withinOneDay: 2, onTimeRate: 0.5, touchedRate: 1 },
-      { ownerId: 'u2', handoffs: 2, met: 0, metLate: 0, breached: 1, expired: 1, pending: 0, closed: 0, within30Minutes: 0, withinOneDay: 0, onTimeRate: 0, touchedRate: 0 },
-      { ownerId: null, handoffs: 1, met: 0, metLate: 0, breached: 0, expired: 0, pending: 1, closed: 0, within30Minutes: 0, withinOneDay: 0, onTimeRate: null, touchedRate: null },
+      { installationId: fx.installationId, ownerId: 'u1', ownerName: 'Avery Chen', handoffs: 2, met: 1, metLate: 1, breached: 0, expired: 0, pending: 0, closed: 0, within30Minutes: 1, withinOneDay: 2, onTimeRate: 0.5, touchedRate: 1 },
+      { installationId: fx.installationId, ownerId: 'u2', ownerName: null, handoffs: 2, met: 0, metLate: 0, breached: 1, expired: 1, pending: 0, closed: 0, within30Minutes: 0, withinOneDay: 0, onTimeRate: 0, touchedRate: 0 },
+      { installationId: fx.installationId, ownerId: null, ownerName: null, handoffs: 1, met: 0, metLate: 0, breached: 0, expired: 0, pending: 1, closed: 0, within30Minutes: 0, withinOneDay: 0, onTimeRate: null, touchedRate: null },
     ]);
     expect(report.byTeam.map((r) => [r.team, r.handoffs, r.onTimeRate, r.touchedRate])).toEqual([['East', 3, 1 / 3, 2 / 3], ['West', 1, 0, 0], [null, 1, null, null]]);
   });

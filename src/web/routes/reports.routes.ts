@@ -215,10 +215,10 @@ function slaSection(sla: SlaReport): Raw {
     ])}
     <h3>By rep</h3>
     <table id="sla-reps"><thead><tr><th>Owner</th>${SLA_HEAD}</tr></thead><tbody>
-      ${sla.byRep.map((r) => html`<tr data-owner="${r.ownerId ?? ''}"><td>${r.ownerId ?? html`<em>unassigned</em>`}</td>${slaCells(r)}</tr>`)}
+      ${sla.byRep.map((r) => html`<tr data-owner="${r.ownerId ?? ''}"><td>${r.ownerId === null ? html`<em>unassigned</em>` : r.ownerName ? html`${r.ownerName} <span class="muted"><small>${r.ownerId}</small></span>` : r.ownerId}</td>${slaCells(r)}</tr>`)}
       ${sla.byRep.length === 0 ? html`<tr><td colspan="11">No handoff in this period.</td></tr>` : ''}
     </tbody></table>
-    <p class="muted">Owners are the CRM's owner or user ids: Leadstage does not store rep names.</p>
+    <p class="muted">Reps by the name their CRM gives them (its owner or user id beside it); an id alone is an owner the CRM no longer lists.</p>
     <h3>By team</h3>
     <table id="sla-teams"><thead><tr><th>Team</th>${SLA_HEAD}</tr></thead><tbody>
       ${sla.byTeam.map((r) => html`<tr data-team="${r.team ?? ''}"><td>${r.team ?? html`<em>no team</em>`}</td>${slaCells(r)}</tr>`)}

@@ -73,6 +73,9 @@ export async function buildReportFixture(store: Store, name = 'Reports'): Promis
   const people = Object.fromEntries(keys.map((key, i) => [key, ids[i]!])) as ReportFixture['people'];
   for (const key of keys) await insertState(store, workspace.id, people[key], PEOPLE[key].stage, PEOPLE[key].moves);
 
+  // the owner directory knows u1 by name; u2 is an owner the CRM no longer lists
+  await store.db.query(`INSERT INTO crm_owner_directories (installation_id, workspace_id, refreshed_at) VALUES ($1, $2, '2026-12-01T00:00:00Z')`, [installationId, workspace.id]);
+  await store.db.query(`INSERT INTO crm_owners (installation_id, owner_id, name, active) VALUES ($1, 'u1', 'Avery Chen', true)`, [installationId]);
   await insertHandoff(store, installationId, people.p1, { key: 'h1', owner: 'u1', team: 'East', status: 'met', started: '2026-11-20T10:00:00Z', touched: '2026-11-20T10:20:00Z' });
   await insertHandoff(store, installationId, people.p2, { key: 'h2', owner: 'u1', team: 'East', status: 'met_late', started: '2026-12-01T10:00:00Z', touched: '2026-12-01T14:00:00Z' });
   await insertHandoff(store, installationId, people.p3, { key: 'h3', owner: 'u2', team: 'East', status: 'breached', started: '2026-11-23T10:00:00Z' });
