@@ -42,6 +42,7 @@ const NEEDS: Record<string, { types: CrmFieldType[]; words: string }> = {
   mqlDate: { types: ['date', 'datetime', 'string'], words: 'a date field' },
   sqlDate: { types: ['date', 'datetime', 'string'], words: 'a date field' },
   slaDue: { types: ['datetime', 'date', 'string'], words: 'a date/time field' },
+  slaFirstTouch: { types: ['datetime', 'date', 'string'], words: 'a date/time field' },
   reasons: { types: ['text', 'string'], words: 'a text field' },
 };
 const TEXTUAL = { types: ['string', 'text', 'enumeration'] as CrmFieldType[], words: 'a text or picklist field' };
