@@ -8,6 +8,7 @@ import type { DrainResult } from '../../src/queue/in-process-queue.driver';
 import type { Installation } from '../../src/store';
 import { sandboxAligned } from './support/sync-harness';
 import { closeTestRuntime, openTestRuntime, uniqueRun } from './support/test-runtime';
+import { addWorkingTime } from '../../src/sla/working-hours';
 
 /**
  * The HubSpot vertical slice end to end: a 1,000-contact sandbox portal over loopback, every job of
@@ -92,7 +93,7 @@ describe(`HubSpot end to end (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlit
     expect(properties.lifecyclestage).toBe('marketingqualifiedlead');
   });
 
-  it.each([0, 1])('fast-tracks demo requester #%i to SQL with one first-touch task due 30 minutes after the request', async (index) => {
+  it.each([0, 1])('fast-tracks demo requester #%i to SQL with one first-touch task due 30 working minutes after the request', async (index) => {
     const id = seed.kinds.demoRequester[index]!;
     const properties = await contact(id);
     expect(properties.leadstage_stage).toBe('sql');
@@ -105,7 +106,12 @@ describe(`HubSpot end to end (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlit
     const taskIds = ((await tasks.json()) as { results: Array<{ toObjectId: string | number }> }).results.map((r) => String(r.toObjectId));
     expect(taskIds).toHaveLength(1);
     const task = await client.crm.objects.tasks.basicApi.getById(taskIds[0]!, ['hs_timestamp', 'hs_task_subject', 'hs_task_body', 'hubspot_owner_id', 'hs_task_priority']);
-    expect(Date.parse(task.properties.hs_timestamp!)).toBe(Date.parse(request.occurredAt) + 30 * 60_000);
+    // 30 minutes of working time (Monday to Friday 09:00–17:00) in the handoff's zone: the workspace's,
+    // since HubSpot keeps no owner time zone
+    const [handoff] = await runtime.store.sla.listForPerson(installation.workspaceId, personId!);
+    expect(handoff!.timeZone).toBe('UTC');
+    expect(Date.parse(task.properties.hs_timestamp!)).toBe(addWorkingTime(Date.parse(request.occurredAt), 30 * 60_000, 'UTC'));
+    expect(Date.parse(handoff!.firstTouchDueAt)).toBe(Date.parse(task.properties.hs_timestamp!));
     expect(task.properties.hs_task_subject).toMatch(/requested a demo/);
     expect(task.properties.hs_task_body).toMatch(/requested a demo/);
     // owned by the contact's owner; a contact with no owner gets an unassigned task for the queue
