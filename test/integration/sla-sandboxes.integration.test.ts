@@ -236,7 +236,7 @@ describe.each([HUBSPOT, SALESFORCE])(`SLA runtime against the $name sandbox (${p
     const lateAt = Date.parse(late!.firstTouchDueAt) + 2 * 3_600_000;
     now = Math.max(now, lateAt);
     await touch(late!, lateAt);
-    // its due time passed before the touch came in: the scheduled tick (every few minutes in production) sees it
+    // its due time passed before the touch came in: the scheduled tick (every minute in production, SLA_TICK_MS) sees it: a wake only moves a due time that is later
     await tick();
     expect(await handoff(onTime!)).toMatchObject({ status: 'met', nextStep: 2 });
     expect(await handoff(late!)).toMatchObject({ status: 'met_late', firstTouchedAt: new Date(lateAt).toISOString(), escalatedAt: null });
