@@ -28,6 +28,8 @@ interface Side {
   logTouch(crmId: string, variant: 0 | 1): Promise<void>;
   /** Something on the record that is no touch, logged now. */
   logNonTouch(crmId: string): Promise<void>;
+  /** How many rep touches of the new kind the sandbox seeded (checking the seeded non-touches on the way). */
+  seeded(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -57,6 +59,14 @@ async function hubspot(): Promise<Side> {
     },
     logTouch: (crmId, variant) => logEmail(crmId, 'EMAIL', variant === 0 ? 'Your demo request' : 'Following up'),
     logNonTouch: (crmId) => logEmail(crmId, 'INCOMING_EMAIL', 'Re: your webinar'),
+    async seeded() {
+      const count = async (direction: string) => ((await (await request('POST', '/crm/v3/objects/emails/search', {
+        filterGroups: [{ filters: [{ propertyName: 'hs_email_direction', operator: 'EQ', value: direction }] }], limit: 1,
+      })).json()) as { total: number }).total;
+      // the contacts' replies are seeded too (no touch)
+      expect(await count('INCOMING_EMAIL')).toBeGreaterThan(0);
+      return count('EMAIL');
+    },
     close: () => sandbox.close(),
   };
 }
@@ -92,6 +102,17 @@ async function salesforce(): Promise<Side> {
       const id = await create({ WhoId: crmId, Subject: 'Wrong lead', Type: 'Meeting', ActivityDateTime: new Date(org.clock.now() + DAY).toISOString(), DurationInMinutes: 30 });
       await conn.sobject('Event').destroy(id);
     },
+    async seeded() {
+      const booked = await conn.query<{ WhoId: string; OwnerId: string; CreatedDate: string; StartDateTime: string; DurationInMinutes: number }>(
+        "SELECT WhoId, OwnerId, CreatedDate, StartDateTime, DurationInMinutes FROM Event WHERE WhoId != null AND Type = 'Meeting'");
+      for (const e of booked.records) {
+        expect(e.OwnerId.startsWith('005')).toBe(true);
+        expect(Date.parse(e.CreatedDate.replace('+0000', 'Z'))).toBeLessThanOrEqual(org.clock.now());
+        expect(Date.parse(e.StartDateTime.replace('+0000', 'Z'))).toBeGreaterThan(Date.parse(e.CreatedDate.replace('+0000', 'Z')));
+        expect(e.DurationInMinutes).toBe(45);
+      }
+      return booked.totalSize;
+    },
     close: () => org.close(),
   };
 }
@@ -124,6 +145,11 @@ describe.each([{ name: 'HubSpot', start: hubspot }, { name: 'Salesforce', start:
     afterAll(async () => {
       await closeTestRuntime(runtime);
       await side?.close();
+    });
+
+    it('seeds rep activity of the new kind; the SLAs still ahead stay pending after the first sync', async () => {
+      expect(await side.seeded()).toBeGreaterThan(0);
+      expect(handoffs.every((h) => h.status === 'pending')).toBe(true);
     });
 
     it('marks the SLA met when the rep logs the touch before it is due; what is no touch leaves it pending', async () => {

@@ -1,7 +1,7 @@
 /**
  * Calendar Events → engagement events. An Event is always a rep's (Leadstage creates Tasks only, so
  * there is no Leadstage key to look for): a meeting → meeting_booked, dated when it was put in the
- * calendar (CreatedDate: the booking is the touch, as a HubSpot meeting's); an Event of Type Call →
+ * calendar (CreatedDate: the booking is the touch, as with meetings in other CRMs); an Event of Type Call →
  * sales_call, dated when it started if it was logged afterwards, and when it was put in the calendar
  * if it was arranged ahead (the connector cannot see whether a call planned for later took place).
  * Event ids are stable (`sf-event-<id>`) so re-syncs add nothing.
