@@ -16,7 +16,7 @@ import { describeContactFields } from './schema/describe-fields';
 import { listHubSpotOwners } from './owners/list-owners';
 import { ensureSchema } from './schema/ensure-schema';
 import { pullContacts, pullContactsById } from './streams/contacts.stream';
-import { pullCrmActivities } from './streams/crm-activities.stream';
+import { pullCrmActivities, type CrmActivityStream } from './streams/crm-activities.stream';
 import { pullEmailEvents } from './streams/email-events.stream';
 import { FormSubmissionsStream } from './streams/form-submissions.stream';
 import { pullPageViews } from './streams/page-views.stream';
@@ -25,7 +25,7 @@ import { LifecycleOrder } from './write/lifecycle-order';
 import { propertiesFor } from './write/properties-for';
 import { TaskWriter } from './write/task-writer';
 
-export const HUBSPOT_STREAMS = ['contacts', 'form_submissions', 'email_events', 'page_views', 'meetings', 'calls'] as const;
+export const HUBSPOT_STREAMS = ['contacts', 'form_submissions', 'email_events', 'page_views', 'meetings', 'calls', 'emails'] as const;
 export type HubSpotStream = (typeof HUBSPOT_STREAMS)[number];
 
 export interface HubSpotConnectorLogger {
@@ -106,7 +106,8 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): CrmCon
         return pullPageViews(http, cursor, now);
       case 'meetings':
       case 'calls':
-        return pullCrmActivities(http, stream as 'meetings' | 'calls', cursor, now);
+      case 'emails':
+        return pullCrmActivities(http, stream as CrmActivityStream, cursor, now);
       default:
         return Promise.reject(new Error(`HubSpot connector has no stream "${stream}"; streams: ${HUBSPOT_STREAMS.join(', ')}`));
     }

@@ -56,7 +56,7 @@ export class HubSpotHttp {
   private bindDiscoveries(): void {
     const { crm } = this.client;
     void [crm.contacts, crm.companies, crm.deals, crm.properties, crm.associations.v4, crm.objects.tasks,
-      crm.objects.meetings, crm.objects.calls, this.client.events];
+      crm.objects.meetings, crm.objects.calls, crm.objects.emails, this.client.events];
   }
 
   /** Swaps the client's token (a refresh); the SDK rebuilds its discoveries, bound again at once. */

@@ -1,12 +1,13 @@
 /**
  * Everything that has to be found across all people at once: engagement by time window (email
- * events, page views, form submissions), deals, meetings, calls and the reverse associations.
+ * events, page views, form submissions), deals, meetings, calls, the emails reps send (CRM email
+ * engagements, not marketing email) and the reverse associations.
  * Built lazily on first use by walking every seeded contact once, and kept in typed arrays sorted by
  * time so a window query is a binary search and 20,000 contacts' history costs a few MB.
  */
 import { ID_BASE, type SeedPortal } from './seed';
-import { CALL_TITLES, FORMS, MEETING_TITLES, REP_OWNER_IDS } from './seed-catalog';
-import { EMAIL_EVENT_TYPES } from './seed-engagement';
+import { CALL_TITLES, FOLLOW_UP_EMAIL_SUBJECTS, FORMS, MEETING_TITLES, REP_OWNER_IDS } from './seed-catalog';
+import { EMAIL_EVENT_TYPES, type Call } from './seed-engagement';
 import type { CrmRecord } from './crm-record';
 
 // A module-level reference: `Date` is a slow global lookup inside Jest's vm context.
@@ -63,10 +64,12 @@ export class ActivityIndex {
   readonly deals: CrmRecord[] = [];
   readonly meetings: CrmRecord[] = [];
   readonly calls: CrmRecord[] = [];
+  readonly emails: CrmRecord[] = [];
   /** Reverse associations, by contact index / company index / object position. */
   readonly contactDeals = new Map<number, string[]>();
   readonly contactMeetings = new Map<number, string[]>();
   readonly contactCalls = new Map<number, string[]>();
+  readonly contactEmails = new Map<number, string[]>();
   readonly companyContacts = new Map<number, number[]>();
   readonly companyDeals = new Map<number, string[]>();
   readonly objectContact = new Map<string, number>();
@@ -186,6 +189,7 @@ export class ActivityIndex {
         });
         this.contactCalls.set(index, [...(this.contactCalls.get(index) ?? []), id]);
         this.objectContact.set(id, index);
+        this.followUpEmails(c, index, owner, now);
       }
     }
 
@@ -214,5 +218,41 @@ export class ActivityIndex {
         contact: Int32Array.from(order, (i) => f.contact[i]!),
       };
     });
+  }
+  /**
+   * The emails around a call nobody answered: the rep's follow-up (direction EMAIL, SENT) ten minutes
+   * after it, and, for every fourth such call, the contact's reply (INCOMING_EMAIL, no touch) two hours
+   * later. Derived from the call alone, with no draw from the person's PRNG, so seeding them changes
+   * no other seeded value; emails that would fall after `now` are not there yet.
+   */
+  private followUpEmails(c: Call, index: number, owner: string, now: number): void {
+    if (c.connected || c.direction !== 'OUTBOUND') return;
+    const sent = c.t + c.seconds * 1000 + 10 * MINUTE;
+    const subject = FOLLOW_UP_EMAIL_SUBJECTS[c.title % FOLLOW_UP_EMAIL_SUBJECTS.length]!;
+    const emails: [number, string, string][] = [[sent, 'EMAIL', subject]];
+    if (c.seconds % 4 === 0) emails.push([sent + 120 * MINUTE, 'INCOMING_EMAIL', `Re: ${subject}`]);
+    for (const [t, direction, title] of emails) {
+      if (t > now) continue;
+      const id = String(ID_BASE.email + this.emails.length);
+      const iso = new NativeDate(t).toISOString();
+      this.emails.push({
+        id,
+        createdAt: iso,
+        updatedAt: iso,
+        properties: {
+          hs_object_id: id,
+          hs_timestamp: iso,
+          hs_email_direction: direction,
+          hs_email_status: 'SENT',
+          hs_email_subject: title,
+          hs_email_text: direction === 'EMAIL' ? 'Sorry I missed you on the phone. Would a short call this week work?' : 'Thanks, Thursday works for me.',
+          hubspot_owner_id: owner,
+          hs_createdate: iso,
+          hs_lastmodifieddate: iso,
+        },
+      });
+      this.contactEmails.set(index, [...(this.contactEmails.get(index) ?? []), id]);
+      this.objectContact.set(id, index);
+    }
   }
 }

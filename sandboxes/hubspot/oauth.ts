@@ -51,7 +51,7 @@ export const DEFAULT_APP: HubSpotAppOptions = {
     'oauth', 'crm.objects.contacts.read', 'crm.objects.contacts.write', 'crm.schemas.contacts.read',
     'crm.schemas.contacts.write', 'crm.objects.owners.read',
   ],
-  optionalScopes: ['crm.objects.companies.read', 'crm.objects.deals.read', 'forms', 'content'],
+  optionalScopes: ['crm.objects.companies.read', 'crm.objects.deals.read', 'forms', 'content', 'sales-email-read'],
   accessTokenTtlSeconds: 1800,
   codeTtlMs: 10 * 60_000,
   rateLimit: { maxPerWindow: 110, windowMs: 10_000 },

@@ -2,7 +2,7 @@
  * CRM object type names as HubSpot accepts them in paths: plural names, singular names and
  * objectTypeIds (0-1 contacts, 0-2 companies, …) all mean the same type.
  */
-export const CRM_OBJECT_TYPES = ['contacts', 'companies', 'deals', 'tasks', 'meetings', 'calls'] as const;
+export const CRM_OBJECT_TYPES = ['contacts', 'companies', 'deals', 'tasks', 'meetings', 'calls', 'emails'] as const;
 export type CrmObjectType = (typeof CRM_OBJECT_TYPES)[number];
 
 const ALIASES: Record<string, CrmObjectType> = {
@@ -12,6 +12,7 @@ const ALIASES: Record<string, CrmObjectType> = {
   tasks: 'tasks', task: 'tasks', '0-27': 'tasks',
   meetings: 'meetings', meeting: 'meetings', '0-47': 'meetings',
   calls: 'calls', call: 'calls', '0-48': 'calls',
+  emails: 'emails', email: 'emails', '0-49': 'emails',
 };
 
 export function normalizeObjectType(name: string): CrmObjectType | undefined {
@@ -19,7 +20,7 @@ export function normalizeObjectType(name: string): CrmObjectType | undefined {
 }
 
 export const SINGULAR: Record<CrmObjectType, string> = {
-  contacts: 'contact', companies: 'company', deals: 'deal', tasks: 'task', meetings: 'meeting', calls: 'call',
+  contacts: 'contact', companies: 'company', deals: 'deal', tasks: 'task', meetings: 'meeting', calls: 'call', emails: 'email',
 };
 
 export interface AssociationTypeInfo {
@@ -58,6 +59,8 @@ export const ASSOCIATION_TYPES: Partial<Record<`${CrmObjectType}->${CrmObjectTyp
   'meetings->contacts': [{ typeId: 200, label: null, v3Name: 'meeting_event_to_contact' }],
   'contacts->calls': [{ typeId: 193, label: null, v3Name: 'contact_to_call' }],
   'calls->contacts': [{ typeId: 194, label: null, v3Name: 'call_to_contact' }],
+  'contacts->emails': [{ typeId: 197, label: null, v3Name: 'contact_to_email' }],
+  'emails->contacts': [{ typeId: 198, label: null, v3Name: 'email_to_contact' }],
 };
 
 export function associationTypes(from: CrmObjectType, to: CrmObjectType): AssociationTypeInfo[] | undefined {

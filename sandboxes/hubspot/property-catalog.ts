@@ -180,7 +180,21 @@ export const OBJECT_PROPERTY_TYPES: Readonly<Record<string, Readonly<Record<stri
     hs_call_duration: 'number', hs_call_status: 'enumeration', hs_call_disposition: 'enumeration',
     hubspot_owner_id: 'enumeration', hs_createdate: 'datetime', hs_lastmodifieddate: 'datetime',
   },
+  emails: {
+    hs_object_id: 'number', hs_timestamp: 'datetime', hs_email_direction: 'enumeration', hs_email_status: 'enumeration',
+    hs_email_subject: 'string', hs_email_text: 'string', hs_email_html: 'string', hubspot_owner_id: 'enumeration',
+    hs_createdate: 'datetime', hs_lastmodifieddate: 'datetime',
+  },
 };
+
+/** Email engagement enumerations HubSpot validates on create. */
+export const EMAIL_ENUMS: Readonly<Record<string, readonly string[]>> = {
+  hs_email_direction: ['EMAIL', 'INCOMING_EMAIL', 'FORWARDED_EMAIL'],
+  hs_email_status: ['BOUNCED', 'FAILED', 'SCHEDULED', 'SENDING', 'SENT'],
+};
+
+/** Email engagement content HubSpot redacts (null) for a token without the sales-email-read scope. */
+export const EMAIL_CONTENT_PROPERTIES: readonly string[] = ['hs_email_subject', 'hs_email_text', 'hs_email_html'];
 
 /** Task property enumerations HubSpot validates on create. */
 export const TASK_ENUMS: Readonly<Record<string, readonly string[]>> = {

@@ -191,6 +191,8 @@ export const REP_OWNER_IDS = ['51002', '51003', '51004', '51005', '51006', '5100
 
 export const MEETING_TITLES = ['Discovery call', 'Product demo', 'Technical deep dive', 'Pricing review', 'Site assessment planning'] as const;
 export const CALL_TITLES = ['Intro call', 'Follow-up call', 'Left voicemail', 'Qualification call', 'Check-in'] as const;
+/** Subjects of the emails reps send after a call nobody answered (activity-index.ts). */
+export const FOLLOW_UP_EMAIL_SUBJECTS = ['Following up on my call', 'Quick question about your maintenance setup', 'Tried to reach you today'] as const;
 
 /** HubSpot's default sales pipeline stages. */
 export const DEAL_STAGES = {

@@ -54,6 +54,7 @@ export const ID_BASE = {
   meeting: 500_000_001,
   call: 600_000_001,
   task: 700_000_001,
+  email: 800_000_001,
 } as const;
 
 /** Independent PRNG streams per purpose: adding a field to contacts never reshuffles companies. */

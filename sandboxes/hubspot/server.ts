@@ -28,7 +28,7 @@ import { appInstallsRouter, oauthRouter } from './routes/oauth';
 import { ownersRouter } from './routes/owners';
 import { propertiesRouter } from './routes/properties';
 import { tasksRouter } from './routes/tasks';
-import { callsRouter } from './routes/calls';
+import { loggedEngagementsRouter } from './routes/logged-engagements';
 import { webEventsRouter } from './routes/web-events';
 import { DEFAULT_NOW, DEFAULT_SEED, describeSeed, type SeedDescription } from './seed';
 import { fullStats, resetAllStats, SandboxStats, type StatsSnapshot } from './stats';
@@ -126,7 +126,7 @@ export function createSandboxApp(ctx: SandboxContext): express.Express {
   app.use(countRequests(ctx), injectLatency(ctx), oauthRouter(ctx));
   app.use(requireBearerToken(ctx), requireScopes(ctx), enforceRateLimits(ctx), injectServerErrors(ctx));
   for (const router of [
-    propertiesRouter, contactsUpdateRouter, tasksRouter, callsRouter, crmObjectsRouter, associationsRouter, ownersRouter,
+    propertiesRouter, contactsUpdateRouter, tasksRouter, loggedEngagementsRouter, crmObjectsRouter, associationsRouter, ownersRouter,
     emailEventsRouter, formsRouter, webEventsRouter, appInstallsRouter,
   ]) {
     app.use(router(ctx));

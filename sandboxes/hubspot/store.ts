@@ -182,7 +182,7 @@ export class PortalStore {
     this.collections.tasks = this.tasks;
   }
 
-  /** Engagement, deals, meetings and calls: built on first use (it walks every contact). */
+  /** Engagement, deals, meetings, calls and emails: built on first use (it walks every contact). */
   get activity(): ActivityIndex {
     this.activityIndex ??= new ActivityIndex(this.seed);
     return this.activityIndex;
@@ -217,6 +217,9 @@ export class PortalStore {
           ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id']);
       case 'calls':
         return new ArrayCollection('calls', this.activity.calls, ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id'],
+          ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id']);
+      case 'emails':
+        return new ArrayCollection('emails', this.activity.emails, ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id'],
           ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id']);
       default:
         throw new Error(`no collection for ${type}`);
@@ -359,6 +362,24 @@ export class PortalStore {
     return record;
   }
 
+  /** An email a rep logs or sends (POST /crm/v3/objects/emails), associated with a contact when `contactIndex` is set. */
+  logEmail(properties: Record<string, string>, contactIndex: number | undefined, nowIso: string): CrmRecord {
+    const emails = this.collection('emails');
+    const id = String(ID_BASE.email + emails.count());
+    const record: CrmRecord = {
+      id,
+      createdAt: nowIso,
+      updatedAt: nowIso,
+      properties: { ...properties, hs_object_id: id, hs_createdate: nowIso, hs_lastmodifieddate: nowIso },
+    };
+    (emails as ArrayCollection).add(record);
+    if (contactIndex !== undefined) {
+      this.activity.contactEmails.set(contactIndex, [...(this.activity.contactEmails.get(contactIndex) ?? []), id]);
+      this.activity.objectContact.set(id, contactIndex);
+    }
+    return record;
+  }
+
   nextTaskId(): string {
     return String(ID_BASE.task + this.tasks.count());
   }
@@ -394,11 +415,14 @@ export class PortalStore {
         return contactIdx === undefined ? [] : this.activity.contactMeetings.get(contactIdx) ?? [];
       case 'contacts->calls':
         return contactIdx === undefined ? [] : this.activity.contactCalls.get(contactIdx) ?? [];
+      case 'contacts->emails':
+        return contactIdx === undefined ? [] : this.activity.contactEmails.get(contactIdx) ?? [];
       case 'contacts->tasks':
         return [...(this.contactTasks.get(id) ?? [])];
       case 'deals->contacts':
       case 'meetings->contacts':
       case 'calls->contacts':
+      case 'emails->contacts':
         return objectContact();
       case 'tasks->contacts':
         return [...(this.taskContacts.get(id) ?? [])];

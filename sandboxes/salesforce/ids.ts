@@ -19,6 +19,7 @@ export const KEY_PREFIXES = {
   CustomField: '00N',
   Lead: '00Q',
   Task: '00T',
+  Event: '00U',
   Organization: '00D',
   CampaignMember: '00v',
   Campaign: '701',

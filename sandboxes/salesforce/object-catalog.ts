@@ -301,6 +301,7 @@ export function standardObjects(): ObjectDef[] {
         { relationshipName: 'Contacts', childSObject: 'Contact', field: 'AccountId' },
         { relationshipName: 'Opportunities', childSObject: 'Opportunity', field: 'AccountId' },
         { relationshipName: 'Tasks', childSObject: 'Task', field: 'WhatId' },
+        { relationshipName: 'Events', childSObject: 'Event', field: 'WhatId' },
       ],
     }),
     objectDef('Contact', { label: 'Contact', labelPlural: 'Contacts' }, [
@@ -330,6 +331,7 @@ export function standardObjects(): ObjectDef[] {
     ], {
       childRelationships: [
         { relationshipName: 'Tasks', childSObject: 'Task', field: 'WhoId' },
+        { relationshipName: 'Events', childSObject: 'Event', field: 'WhoId' },
         { relationshipName: 'CampaignMembers', childSObject: 'CampaignMember', field: 'ContactId' },
         { relationshipName: 'OpportunityContactRoles', childSObject: 'OpportunityContactRole', field: 'ContactId' },
       ],
@@ -374,6 +376,7 @@ export function standardObjects(): ObjectDef[] {
     ], {
       childRelationships: [
         { relationshipName: 'Tasks', childSObject: 'Task', field: 'WhoId' },
+        { relationshipName: 'Events', childSObject: 'Event', field: 'WhoId' },
         { relationshipName: 'CampaignMembers', childSObject: 'CampaignMember', field: 'LeadId' },
       ],
     }),
@@ -397,6 +400,7 @@ export function standardObjects(): ObjectDef[] {
       childRelationships: [
         { relationshipName: 'OpportunityContactRoles', childSObject: 'OpportunityContactRole', field: 'OpportunityId' },
         { relationshipName: 'Tasks', childSObject: 'Task', field: 'WhatId' },
+        { relationshipName: 'Events', childSObject: 'Event', field: 'WhatId' },
       ],
     }),
     objectDef('OpportunityContactRole', { label: 'Opportunity Contact Role', labelPlural: 'Opportunity Contact Role' }, [
@@ -455,6 +459,28 @@ export function standardObjects(): ObjectDef[] {
       datetime('ReminderDateTime', 'Reminder Date/Time'),
       datetime('CompletedDateTime', 'Completed Date/Time', readOnly),
       // archived activities (over a year old in a real org) answer queryAll only
+      bool('IsArchived', 'Archived', readOnly),
+    ]),
+    // calendar events a rep puts on a lead or contact (meetings, scheduled calls); ActivityDateTime
+    // and StartDateTime are the same moment, EndDateTime = start + DurationInMinutes (record-writes.ts)
+    objectDef('Event', { label: 'Event', labelPlural: 'Events' }, [
+      reference('WhoId', 'Name ID', ['Contact', 'Lead'], 'Who'),
+      reference('WhatId', 'Related To ID', ['Account', 'Campaign', 'Opportunity'], 'What'),
+      field('Subject', 'Subject', 'combobox', { length: 255 }),
+      text('Location', 'Location', 255),
+      bool('IsAllDayEvent', 'All-Day Event'),
+      datetime('ActivityDateTime', 'Due Date Time'),
+      dateField('ActivityDate', 'Due Date Only'),
+      datetime('StartDateTime', 'Start Date Time'),
+      datetime('EndDateTime', 'End Date Time'),
+      int('DurationInMinutes', 'Duration', 8),
+      reference('OwnerId', 'Assigned To ID', ['User'], 'Owner', { nillable: false, defaultedOnCreate: true }),
+      textarea('Description', 'Description', 32000),
+      picklist('Type', 'Type', TASK_TYPES),
+      picklist('EventSubtype', 'Event Subtype', ['Event'], { updateable: false, defaultedOnCreate: true, default: 'Event' }),
+      picklist('ShowAs', 'Show Time As', ['Busy', 'OutOfOffice', 'Free'], { default: 'Busy' }),
+      bool('IsPrivate', 'Private'),
+      reference('AccountId', 'Account ID', ['Account'], 'Account', readOnly),
       bool('IsArchived', 'Archived', readOnly),
     ]),
     objectDef('LeadStatus', { label: 'Lead Status Value', labelPlural: 'Lead Status Value' }, [

@@ -26,7 +26,7 @@ import type { LeadAssignment } from './lead-assignment';
 import { CAMPAIGN_MEMBER_STATUSES, OPPORTUNITY_STAGES, TASK_STATUSES, type FieldDef } from './object-catalog';
 import type { OrgStore, Row, Table, Undo } from './org-store';
 import { checkPermissionRecord, mayDeletePermissionRecord, PERMISSION_OBJECTS, type PermissionSettings } from './permissions';
-import { sfDate, sfDateTime, sfStamp } from './sf-time';
+import { parseSfTime, sfDate, sfDateTime, sfStamp } from './sf-time';
 
 export type DeserializationMode = 'request' | 'record';
 export type WriteOperation = 'create' | 'update' | 'upsert';
@@ -249,6 +249,10 @@ function create(env: WriteEnv, table: Table, write: RecordWrite, autoAssign: boo
     .filter((name) => !errors.some((e) => e.statusCode === 'REQUIRED_FIELD_MISSING' && e.fields.includes(name)));
   if (missing.length > 0) errors.unshift(requiredMissing(missing));
   if (errors.length > 0) return fail(...errors);
+  if (table.def.name === 'Event') {
+    const refused = eventTimesError(storedValues(env, table, write.values));
+    if (refused) return fail(refused);
+  }
 
   const now = env.now();
   const stamp = sfStamp(now);
@@ -290,6 +294,11 @@ function update(env: WriteEnv, table: Table, write: RecordWrite, autoAssign: boo
   const errors = checkFields(env, table, write.values, 'update', id);
   if (errors.length > 0) return fail(...errors);
   const changes = storedValues(env, table, write.values);
+  if (table.def.name === 'Event') {
+    // a moved start keeps the duration: the stored end counts only when this write sets it
+    const refused = eventTimesError({ ...row, ...changes, EndDateTime: changes.EndDateTime ?? null });
+    if (refused) return fail(refused);
+  }
   if (PERMISSION_OBJECTS.has(table.def.name)) {
     const refused = checkPermissionRecord(env.store, env.permissions, table, { ...row, ...changes }, id);
     if (refused.length > 0) return fail(...refused);
@@ -391,6 +400,10 @@ function derived(env: WriteEnv, table: Table, next: Row, previous: Row, now: num
       out.AccountId = accountOf(env, next.WhoId) ?? accountOf(env, next.WhatId) ?? null;
       break;
     }
+    case 'Event':
+      Object.assign(out, eventTimes(next, previous));
+      out.AccountId = accountOf(env, next.WhoId) ?? accountOf(env, next.WhatId) ?? null;
+      break;
     case 'CampaignMember': {
       const responded = CAMPAIGN_MEMBER_STATUSES.find((s) => s.value === next.Status)?.responded === true;
       out.HasResponded = responded;
@@ -413,6 +426,45 @@ function derived(env: WriteEnv, table: Table, next: Row, previous: Row, now: num
       break;
   }
   return out;
+}
+
+const timeOf = (value: unknown): number => (typeof value === 'string' ? parseSfTime(value) : NaN);
+
+/**
+ * An Event's time: a timed event needs its start (ActivityDateTime or StartDateTime, the same moment)
+ * and its end (DurationInMinutes or EndDateTime), an all-day event its day (ActivityDate); an end
+ * before the start is refused.
+ */
+function eventTimesError(row: Row): RecordError | undefined {
+  if (row.IsAllDayEvent === true) {
+    return row.ActivityDate ? undefined : requiredMissing(['ActivityDate']);
+  }
+  const start = timeOf(row.StartDateTime ?? row.ActivityDateTime);
+  if (Number.isNaN(start)) return requiredMissing(['ActivityDateTime']);
+  const end = row.EndDateTime !== null && row.EndDateTime !== undefined ? timeOf(row.EndDateTime)
+    : typeof row.DurationInMinutes === 'number' ? start + row.DurationInMinutes * 60_000 : NaN;
+  if (Number.isNaN(end)) return requiredMissing(['DurationInMinutes']);
+  if (end < start) return new RecordError('FIELD_INTEGRITY_EXCEPTION', 'End Date Time: The end date time cannot be before the start date time.', ['EndDateTime']);
+  return undefined;
+}
+
+/** The Event's time fields kept consistent: start in both fields, end and duration, the start's day. */
+function eventTimes(next: Row, previous: Row): Row {
+  if (next.IsAllDayEvent === true) {
+    const day = timeOf(next.ActivityDate);
+    return { ActivityDateTime: null, StartDateTime: Number.isNaN(day) ? null : sfDateTime(day), EndDateTime: Number.isNaN(day) ? null : sfDateTime(day + 86_399_000), DurationInMinutes: 1440 };
+  }
+  // the field this write changed wins; on create StartDateTime is taken when both are sent
+  const startChanged = next.StartDateTime !== null && next.StartDateTime !== undefined && next.StartDateTime !== previous.StartDateTime;
+  const start = timeOf(startChanged ? next.StartDateTime : next.ActivityDateTime ?? next.StartDateTime);
+  if (Number.isNaN(start)) return {};
+  const endChanged = next.EndDateTime !== previous.EndDateTime && next.EndDateTime !== null && next.EndDateTime !== undefined;
+  const duration = endChanged ? Math.round((timeOf(next.EndDateTime) - start) / 60_000)
+    : typeof next.DurationInMinutes === 'number' ? next.DurationInMinutes : 0;
+  return {
+    ActivityDateTime: sfDateTime(start), StartDateTime: sfDateTime(start), EndDateTime: sfDateTime(start + duration * 60_000),
+    DurationInMinutes: duration, ActivityDate: sfDate(start),
+  };
 }
 
 function accountOf(env: WriteEnv, id: unknown): string | undefined {

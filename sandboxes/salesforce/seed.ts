@@ -32,6 +32,7 @@ import { sfDate, sfDateTime, sfStamp } from './sf-time';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
+const MINUTE = 60_000;
 const floor = Math.floor;
 
 /** Independent PRNG streams per purpose. */
@@ -161,7 +162,7 @@ class OrgSeeder {
     const table = (name: string) => store.table(name)!;
     this.t = Object.fromEntries(
       ['UserRole', 'User', 'Group', 'GroupMember', 'QueueSobject', 'LeadStatus', 'Campaign', 'CampaignMember', 'Account', 'Contact', 'Lead',
-        'Opportunity', 'OpportunityContactRole', 'Task'].map((name) => [name, table(name)]),
+        'Opportunity', 'OpportunityContactRole', 'Task', 'Event'].map((name) => [name, table(name)]),
     );
     this.plan = showcasePlan(options);
     for (const record of this.plan) {
@@ -854,6 +855,25 @@ class OrgSeeder {
       this.touch(task.whoId, at);
       if (task.whatId) this.touch(task.whatId, at);
     }
+    if (completed && disposition === 'Meeting booked') this.bookedMeeting({ whoId: task.whoId, whatId: task.whatId, ownerId: task.ownerId, at });
+  }
+
+  /**
+   * The meeting a call booked, in the rep's calendar: put there five minutes after the call, for two
+   * days later at 15:00 UTC, 45 minutes. Derived from the call alone (no draw from the PRNG, its own id
+   * sequence, no LastActivityDate change), so seeding it changes no other seeded value.
+   */
+  private bookedMeeting(call: { whoId: string; whatId?: string | undefined; ownerId: string; at: number }): void {
+    const booked = call.at + 5 * MINUTE;
+    if (booked > this.options.now) return;
+    const start = Math.floor(call.at / DAY) * DAY + 2 * DAY + 15 * HOUR;
+    this.insert(this.t.Event!, {
+      Id: this.store.ids.take(KEY_PREFIXES.Event), WhoId: call.whoId, WhatId: call.whatId ?? null, Subject: 'Meeting: product demo',
+      Location: 'Video call', IsAllDayEvent: false, ActivityDateTime: sfDateTime(start), ActivityDate: sfDate(start),
+      StartDateTime: sfDateTime(start), EndDateTime: sfDateTime(start + 45 * MINUTE), DurationInMinutes: 45, OwnerId: call.ownerId,
+      Description: 'Booked on the call.', Type: 'Meeting', EventSubtype: 'Event', ShowAs: 'Busy', IsPrivate: false,
+      AccountId: null, IsArchived: false,
+    }, booked, booked, call.ownerId);
   }
 
   private opportunity(
@@ -904,10 +924,10 @@ class OrgSeeder {
         }
       }
     }
-    // Task.AccountId is derived from WhoId (contact) / WhatId
-    for (const task of this.t.Task!.rows.values()) {
-      const who = typeof task.WhoId === 'string' ? this.store.find(task.WhoId) : undefined;
-      if (who?.table.def.name === 'Contact') task.AccountId = who.row.AccountId;
+    // Task.AccountId and Event.AccountId are derived from WhoId (contact) / WhatId
+    for (const activity of [...this.t.Task!.rows.values(), ...this.t.Event!.rows.values()]) {
+      const who = typeof activity.WhoId === 'string' ? this.store.find(activity.WhoId) : undefined;
+      if (who?.table.def.name === 'Contact') activity.AccountId = who.row.AccountId;
     }
     for (const [campaignId, counts] of this.campaignCounts) {
       const row = this.t.Campaign!.rows.get(campaignId)!;

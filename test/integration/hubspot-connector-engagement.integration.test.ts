@@ -61,7 +61,7 @@ describe('HubSpot connector: engagement streams', () => {
   });
 
   it('streams in the contract order, people first', () => {
-    expect(connector.streams).toEqual(['contacts', 'form_submissions', 'email_events', 'page_views', 'meetings', 'calls']);
+    expect(connector.streams).toEqual(['contacts', 'form_submissions', 'email_events', 'page_views', 'meetings', 'calls', 'emails']);
   });
 
   it('produces canonical events with ids unique per stream, all attributable to pulled people', () => {
@@ -154,7 +154,7 @@ describe('HubSpot connector: engagement streams', () => {
     for (const e of contactSales) expect(e.event).toMatchObject({ type: 'contact_sales', properties: { contact_me: true } });
   });
 
-  it.each(['form_submissions', 'email_events', 'page_views', 'meetings', 'calls'])(
+  it.each(['form_submissions', 'email_events', 'page_views', 'meetings', 'calls', 'emails'])(
     '%s: two incremental passes add up to one full pass, with the same ids',
     async (stream) => {
       const cut = now - 30 * DAY;

@@ -48,7 +48,7 @@ describe('HubSpot OAuth app configuration', () => {
       client_id: 'cid',
       redirect_uri: 'https://leadstage.example.com/oauth/hubspot/callback',
       scope: 'oauth crm.objects.contacts.read crm.objects.contacts.write crm.schemas.contacts.read crm.schemas.contacts.write',
-      optional_scope: 'crm.objects.companies.read crm.objects.deals.read forms content crm.objects.owners.read',
+      optional_scope: 'crm.objects.companies.read crm.objects.deals.read forms content crm.objects.owners.read sales-email-read',
       state: 'the-state',
     });
     expect(app.authorizeUrl({ purpose: 'install', state: 's', redirectUri: 'https://x/cb' })).not.toContain('client_secret');

@@ -36,7 +36,7 @@ export type HubSpotAnyCredentialsShape = HubSpotOAuthCredentialsShape | { kind?:
 
 export const HUBSPOT_INSTALL_SCOPES: readonly OAuthScope[] = [
   { scope: 'oauth', why: 'required of every HubSpot OAuth app; also covers the web analytics events API (page views, GET /events/v3/events)' },
-  { scope: 'crm.objects.contacts.read', why: 'read contacts (the people to score) and the meetings and calls logged on them' },
+  { scope: 'crm.objects.contacts.read', why: 'read contacts (the people to score) and the meetings, calls and emails reps log on them' },
   { scope: 'crm.objects.contacts.write', why: 'write the stage, scores, grade, priority and reasons back to contacts, and create first-touch tasks for reps' },
   { scope: 'crm.schemas.contacts.read', why: 'find the Leadstage property group and properties on contacts' },
   { scope: 'crm.schemas.contacts.write', why: 'create the Leadstage property group and properties on contacts when they are missing' },
@@ -47,6 +47,9 @@ export const HUBSPOT_INSTALL_SCOPES: readonly OAuthScope[] = [
   { scope: 'forms', why: 'read forms and their submissions (demo requests, content downloads)', optional: true },
   { scope: 'content', why: 'read marketing email events (opens, clicks, bounces, unsubscribes)', optional: true },
   { scope: 'crm.objects.owners.read', why: 'read the owners and their teams, to assign a handoff with no contact owner by the rulebook', optional: true },
+  // the contacts scope reads email engagements already (an email a rep sends is a first touch);
+  // without this one HubSpot redacts their content, so only the subject shown with the touch is lost
+  { scope: 'sales-email-read', why: 'read the subject of the emails reps send to contacts, shown with the touch they count as', optional: true },
 ];
 
 /**

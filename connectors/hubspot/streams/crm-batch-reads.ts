@@ -17,7 +17,7 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-type AssociationFrom = 'contacts' | 'meetings' | 'calls';
+type AssociationFrom = 'contacts' | 'meetings' | 'calls' | 'emails';
 type AssociationTo = 'contacts' | 'companies' | 'deals';
 
 /** HubSpot's subCategory for an input that has no associations of the type asked (a 207 entry). */

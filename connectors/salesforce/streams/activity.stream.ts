@@ -1,6 +1,7 @@
 /**
  * The `campaign_members` and `tasks` streams: engagement events, incrementally on SystemModstamp
- * (tasks through queryAll: archived activities are not in `query`)
+ * (`tasks` reads the rep's activities: Tasks, then calendar Events, as two segments of one window,
+ * both through queryAll: archived activities are not in `query`)
  * (a member whose status moves to Attended, a task a rep completes, comes back with the new state;
  * event ids keep re-syncs idempotent). The first pull reads the whole history.
  *
@@ -10,6 +11,7 @@
  */
 import type { PullPage, PulledEvent, StreamCursor } from '../../../src/connector/crm-connector';
 import { CAMPAIGN_MEMBER_FIELDS, TASK_FIELDS, campaignMemberToEvent, taskToEvent } from '../mapping/activity-to-event';
+import { EVENT_FIELDS, calendarEventToEvent } from '../mapping/event-to-event';
 import { pullWindowPage, type WindowSegment } from './incremental-window';
 import type { StreamDeps } from './stream-deps';
 
@@ -48,5 +50,18 @@ export async function pullTasks(deps: StreamDeps, cursor: StreamCursor | null, n
       events: records.map((r) => taskToEvent(r, deps.mappings, hasKeyField)).filter((e): e is PulledEvent => e !== null),
     }),
   };
-  return pullWindowPage(deps.api, 'tasks', [segment], cursor, now, deps.options.overlapMs);
+  // Events come second: a cursor saved before they were read resumes its Task keyset, and its next
+  // window reads the Events from the start (no `EventSince` yet)
+  const events: WindowSegment = {
+    name: 'Event',
+    spec: async () => {
+      const resolved = await deps.describes.resolve('Event', ['Id', 'SystemModstamp', 'WhoId'], [...EVENT_FIELDS, 'IsDeleted'], now);
+      return { sobject: 'Event', fields: resolved.fields, where: ['WhoId != null'], includeDeleted: true, batchSize: deps.options.batchSize };
+    },
+    handle: async (records) => ({
+      people: [],
+      events: records.map(calendarEventToEvent).filter((e): e is PulledEvent => e !== null),
+    }),
+  };
+  return pullWindowPage(deps.api, 'tasks', [segment, events], cursor, now, deps.options.overlapMs);
 }

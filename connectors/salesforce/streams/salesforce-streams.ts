@@ -10,7 +10,7 @@
  * | `opportunities`    | Opportunity, then OpportunityContactRole changes → affected contacts re-emitted |
  * | `accounts`         | Account changes → their contacts re-emitted (firmographics)          |
  * | `campaign_members` | CampaignMember + Campaign.Name/Type → webinar, event, content, fast-track events |
- * | `tasks`            | Task (WhoId set) → sales_call / sales_email / meeting_booked          |
+ * | `tasks`            | Task, then Event (WhoId set) → sales_call / sales_email / meeting_booked |
  */
 import type { PullContext, PullPage, StreamCursor } from '../../../src/connector/crm-connector';
 import type { SalesforceFieldMappings } from '../mapping/field-mappings';

@@ -4,11 +4,12 @@
  * (≤100 inputs; unknown ids → 207 with one OBJECT_NOT_FOUND error listing them).
  */
 import { Router, type Request } from 'express';
-import { batchTimes, type SandboxContext } from '../context';
+import { batchTimes, callerOf, type SandboxContext } from '../context';
 import type { CrmRecord } from '../crm-record';
 import { intParam, listParam, stringParam, toApiObject, type ApiObject } from '../crm-view';
 import { batchError, HubSpotError, notFound, validationError, type BatchError } from '../errors';
 import { associationTypes, normalizeObjectType, SINGULAR, type CrmObjectType } from '../object-types';
+import { EMAIL_CONTENT_PROPERTIES } from '../property-catalog';
 import { indexedRange, matchesSearch, parseSearchRequest, searchComparator } from '../search-filter';
 import type { CrmCollection } from '../store';
 
@@ -21,6 +22,7 @@ const QUERY_FIELDS: Record<CrmObjectType, string[]> = {
   tasks: ['hs_task_subject', 'hs_task_body'],
   meetings: ['hs_meeting_title'],
   calls: ['hs_call_title'],
+  emails: ['hs_email_subject'],
 };
 
 export function objectTypeParam(value: string | undefined): CrmObjectType {
@@ -37,6 +39,19 @@ export function checkBatchSize(inputs: unknown, limit = BATCH_LIMIT): unknown[] 
     });
   }
   return inputs;
+}
+
+/**
+ * What an email engagement shows a token without the sales-email-read scope: the record, its content
+ * (subject, body) redacted to null, as HubSpot does. Private-app tokens are never scope-checked here.
+ */
+function redacted(type: CrmObjectType, locals: Record<string, unknown>, object: ApiObject): ApiObject {
+  if (type !== 'emails') return object;
+  const caller = callerOf(locals);
+  if (caller.kind !== 'oauth' || caller.scopes.includes('sales-email-read')) return object;
+  const properties = { ...object.properties };
+  for (const name of EMAIL_CONTENT_PROPERTIES) if (name in properties) properties[name] = null;
+  return { ...object, properties };
 }
 
 function selfLink(req: Request, after: string): string {
@@ -81,7 +96,7 @@ export function crmObjectsRouter(ctx: SandboxContext): Router {
     const properties = listParam(req.query.properties);
     const associations = listParam(req.query.associations);
     const body: Record<string, unknown> = {
-      results: page.records.map((r) => withAssociations(toApiObject(r, collection, properties), type, associations)),
+      results: page.records.map((r) => redacted(type, res.locals, withAssociations(toApiObject(r, collection, properties), type, associations))),
     };
     if (page.next) body.paging = { next: { after: page.next, link: selfLink(req, page.next) } };
     res.json(body);
@@ -97,7 +112,7 @@ export function crmObjectsRouter(ctx: SandboxContext): Router {
         context: { id: [req.params.objectId] },
       });
     }
-    res.json(withAssociations(toApiObject(record, collection, listParam(req.query.properties)), type, listParam(req.query.associations)));
+    res.json(redacted(type, res.locals, withAssociations(toApiObject(record, collection, listParam(req.query.properties)), type, listParam(req.query.associations))));
   });
 
   router.post('/crm/v3/objects/:objectType/search', (req, res) => {
@@ -128,7 +143,7 @@ export function crmObjectsRouter(ctx: SandboxContext): Router {
     }
     const body: Record<string, unknown> = {
       total,
-      results: page.map((r) => toApiObject(r, collection, search.properties)),
+      results: page.map((r) => redacted(type, res.locals, toApiObject(r, collection, search.properties))),
     };
     const next = search.offset + search.limit;
     if (next < total && search.limit > 0) body.paging = { next: { after: String(next) } };
@@ -149,7 +164,7 @@ export function crmObjectsRouter(ctx: SandboxContext): Router {
       const id = (input as { id?: unknown } | null)?.id;
       if (typeof id !== 'string' && typeof id !== 'number') throw validationError(`inputs[${i}].id is required`);
       const record = findByIdProperty(collection, idProperty, String(id));
-      if (record) results.push(toApiObject(record, collection, properties));
+      if (record) results.push(redacted(type, res.locals, toApiObject(record, collection, properties)));
       else missing.push(String(id));
     });
     const errors: BatchError[] = missing.length
