@@ -3,9 +3,9 @@ import { Connection } from 'jsforce';
 import { startHubSpotSandbox } from '../../sandboxes/hubspot';
 import { integrationUserCredentials, startSalesforceSandbox } from '../../sandboxes/salesforce';
 import { ensureInstallations } from '../../src/app/bootstrap';
-import { startFirstSync } from '../../src/app/first-sync';
 import type { Runtime } from '../../src/app/runtime';
 import type { Installation, SlaHandoff } from '../../src/store';
+import { firstSyncHandoffsAhead } from './support/sla-first-sync';
 import { closeTestRuntime, openTestRuntime, uniqueRun } from './support/test-runtime';
 
 /**
@@ -134,12 +134,7 @@ describe.each([{ name: 'HubSpot', start: hubspot }, { name: 'Salesforce', start:
       now = side.sandboxNow();
       runtime = await openTestRuntime(uniqueRun('touch'), { clock: () => now, queueDriver: 'in-process' });
       installation = await side.installation(runtime);
-      await startFirstSync(runtime, installation);
-      const drained = await runtime.inProcess!.runUntilIdle();
-      expect(drained.failed).toEqual([]);
-      // the SQLs whose first touch is still ahead, latest due first
-      handoffs = (await runtime.store.sla.listDue(installation.id, new Date(now + 400 * DAY), 500)).filter((h) => h.kind === 'handoff' && Date.parse(h.firstTouchDueAt) > now)
-        .sort((a, b) => Date.parse(b.firstTouchDueAt) - Date.parse(a.firstTouchDueAt));
+      handoffs = await firstSyncHandoffsAhead(runtime, installation, now);
     }, 300_000);
 
     afterAll(async () => {
