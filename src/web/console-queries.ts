@@ -134,8 +134,9 @@ export async function personWrites(store: Store, workspaceId: string, personId: 
 }
 
 export async function personTasks(store: Store, workspaceId: string, personId: string) {
-  const { rows } = await store.db.query<{ installationId: string; handoffKey: string; crmTaskId: string | null; dueAt: string; status: string; error: string | null; createdAt: string }>(
-    `SELECT installation_id AS "installationId", handoff_key AS "handoffKey", crm_task_id AS "crmTaskId", due_at AS "dueAt", status, error, created_at AS "createdAt"
+  const { rows } = await store.db.query<{ installationId: string; handoffKey: string; crmTaskId: string | null; dueAt: string; status: string; error: string | null; createdAt: string; kind: string; subject: string | null; ownerId: string | null }>(
+    `SELECT installation_id AS "installationId", handoff_key AS "handoffKey", crm_task_id AS "crmTaskId", due_at AS "dueAt", status, error, created_at AS "createdAt",
+            kind, subject, owner_id AS "ownerId"
        FROM tasks WHERE workspace_id = $1 AND person_id = $2 ORDER BY created_at DESC LIMIT 50`,
     [workspaceId, personId],
   );

@@ -417,5 +417,15 @@ describe('the admin console in a browser', () => {
     await expect(page.locator('#identities tbody tr').count()).resolves.toBeGreaterThan(0);
     await expect(page.locator('#writes').textContent()).resolves.toMatch(/Last confirmed write|Pending/);
     await shot('18-person');
+
+    // someone handed to sales: the follow-up they are owed, and the tasks it made
+    const [handedOff] = (await runtime.store.db.query<{ id: string; status: string }>(
+      `SELECT person_id AS id, status FROM sla_handoffs WHERE kind = 'handoff' ORDER BY started_at DESC, person_id LIMIT 1`,
+    )).rows;
+    await page.goto(`${base}/console/people/${handedOff!.id}`);
+    await expect(page.locator(`#follow-up tr[data-handoff="${handedOff!.status}"]`).count()).resolves.toBe(1);
+    await expect(page.locator('#tasks tbody tr').count()).resolves.toBeGreaterThan(0);
+    await expect(page.locator('#tasks').textContent()).resolves.toMatch(/first touch/);
+    await shot('18b-person-handed-off');
   }, 60_000);
 });

@@ -55,12 +55,13 @@ export const peopleRoutes: RouteGroup = {
         res.status(404).type('html').send(consolePage('Not found', session, '/console/people', html`<h1>No such person</h1><p>Nobody with this id in this workspace.</p><p><a href="/console/people">Find a person</a></p>`));
         return;
       }
-      const [identities, transitions, events, writes, tasks, installations] = await Promise.all([
+      const [identities, transitions, events, writes, tasks, handoffs, installations] = await Promise.all([
         store.people.listIdentities(session.workspaceId, person.id, { includeRetired: true }),
         personTransitions(store, session.workspaceId, person.id, 100),
         personEvents(store, session.workspaceId, person.id, EVENTS_SHOWN),
         personWrites(store, session.workspaceId, person.id),
         personTasks(store, session.workspaceId, person.id),
+        store.sla.listForPerson(session.workspaceId, person.id),
         store.installations.list(session.workspaceId),
       ]);
       const byId = new Map(installations.map((i) => [i.id, i]));
@@ -78,7 +79,7 @@ export const peopleRoutes: RouteGroup = {
           ${decision.excluded ? html`<dt>Excluded</dt><dd>${decision.excluded.reason} <small>(${decision.excluded.rule})</small></dd>` : ''}
           ${decision.missingForHandoff && decision.missingForHandoff.length > 0 ? html`<dt>Missing for hand-off</dt><dd>${decision.missingForHandoff.join(', ')}</dd>` : ''}
           <dt>Decided</dt><dd>${when(person.state!.decidedAt)} with rulebook ${person.state!.rulebookVersion}</dd></dl>
-          <h3>Reasons</h3>${decision.reasons && decision.reasons.length > 0 ? html`<ul>${decision.reasons.map((r) => html`<li>${r.text} <small>(${r.points >= 0 ? '+' : ''}${r.points})</small></li>`)}</ul>` : html`<p>None.</p>`}`
+          <h3>Reasons</h3>${decision.reasons && decision.reasons.length > 0 ? html`<ul>${decision.reasons.map((r) => html`<li>${r.text}${r.points === 0 ? '' : html` <small>(${r.points > 0 ? '+' : ''}${r.points})</small>`}</li>`)}</ul>` : html`<p>None.</p>`}`
           : html`<p>Not scored yet.</p>`}</section>
         <section class="card" id="identities"><h2>Records in each system</h2>
         <table><thead><tr><th>System</th><th>Record</th><th>Id</th><th>State</th></tr></thead><tbody>
@@ -98,9 +99,14 @@ export const peopleRoutes: RouteGroup = {
           ${writes.pending.map((w) => html`<tr><td>${system(w.installationId)}</td><td><small>${propertiesOf(w.payload)}</small></td><td>${when(w.createdAt)}</td><td>${w.attempts}</td><td>${w.lastError ?? '—'}</td></tr>`)}</tbody></table>` : ''}
         ${writes.errors.length > 0 ? html`<h3>Refused</h3><table><thead><tr><th>When</th><th>System</th><th>Record</th><th>Error</th></tr></thead><tbody>
           ${writes.errors.map((e) => html`<tr><td>${when(e.createdAt)}</td><td>${system(e.installationId)}</td><td>${e.crmId ?? '—'}</td><td><code>${e.code}</code> ${e.message}</td></tr>`)}</tbody></table>` : ''}</section>
+        <section class="card" id="follow-up"><h2>Follow-up (SLA)</h2>
+        ${handoffs.length === 0 ? html`<p>Never handed to sales.</p>` : html`<table><thead><tr><th>System</th><th>Started</th><th>First touch due</th><th>Status</th><th>First touched</th><th>Owner</th><th>Note</th></tr></thead><tbody>
+          ${handoffs.map((h) => html`<tr data-handoff="${h.status}"><td>${system(h.installationId)}</td><td class="nowrap">${when(h.startedAt)}</td><td class="nowrap">${when(h.firstTouchDueAt)} <small class="muted">${h.timeZone}</small></td>
+            <td>${h.kind === 'held' ? 'held: ' : ''}${h.status.replace('_', ' ')}${h.outcome ? ` (${h.outcome})` : ''}</td><td class="nowrap">${h.firstTouchedAt ? when(h.firstTouchedAt) : '—'}</td>
+            <td>${h.ownerId ?? html`<em>unassigned</em>`}${h.ownerSource !== 'record' && h.ownerId ? html` <small class="muted">(${h.ownerSource.replace('_', ' ')})</small>` : ''}</td><td>${h.note ?? '—'}</td></tr>`)}</tbody></table>`}</section>
         <section class="card" id="tasks"><h2>Tasks</h2>
-        ${tasks.length === 0 ? html`<p>No task.</p>` : html`<table><thead><tr><th>System</th><th>Due</th><th>Status</th><th>Task id</th><th>Error</th></tr></thead><tbody>
-          ${tasks.map((t) => html`<tr><td>${system(t.installationId)}</td><td>${when(t.dueAt)}</td><td>${t.status}</td><td>${t.crmTaskId ?? '—'}</td><td>${t.error ?? '—'}</td></tr>`)}</tbody></table>`}</section>
+        ${tasks.length === 0 ? html`<p>No task.</p>` : html`<table><thead><tr><th>System</th><th>Task</th><th>Due</th><th>Status</th><th>Task id</th><th>Error</th></tr></thead><tbody>
+          ${tasks.map((t) => html`<tr><td>${system(t.installationId)}</td><td>${t.subject ? html`${t.subject} <small class="muted">(${t.kind.replace('_', ' ')})</small>` : t.kind.replace('_', ' ')}</td><td class="nowrap">${when(t.dueAt)}</td><td>${t.status}</td><td>${t.crmTaskId ?? '—'}</td><td>${t.error ?? '—'}</td></tr>`)}</tbody></table>`}</section>
         <section class="card" id="events"><h2>Recent engagement</h2>
         ${events.length === 0 ? html`<p>No event recorded.</p>` : html`<table><thead><tr><th>When</th><th>What</th><th>From</th><th>Details</th></tr></thead><tbody>
           ${events.map((e) => html`<tr><td class="nowrap">${when(e.occurredAt)}</td><td class="nowrap">${e.type.replace(/_/g, ' ')}</td><td class="nowrap">${labelOf(deps, byId.get(e.installationId))}</td><td class="details"><small>${propertiesOf(e.properties, 160)}</small></td></tr>`)}</tbody></table>
