@@ -322,8 +322,10 @@ async function main(): Promise<number> {
       }
     };
     const count3 = (b: RepBehaviour) => waiting.map((s) => `${n(s.by(b).length)} in ${s.name}`).join(', ');
+    // the first pass hands over older SQLs too, whose first touch was due before the demo's "now"
+    const overdue = waiting.map((s) => `${n(s.handoffs.filter((h) => h.firstTouchDueAt <= now).length)} in ${s.name}`).join(', ');
     console.log(`  8. SLA: the reps answer the ${waiting.map((s) => `${n(s.handoffs.length)} ${s.name}`).join(' and ')} handoffs waiting for a first touch ` +
-      `(by the seed: ${count3('on time')} call on time; ${count3('late')} late; ${count3('never')} never)`);
+      `(${overdue} overdue already); by the seed, ${count3('on time')} call at once; ${count3('late')} two hours after the due time; ${count3('never')} never`);
     const MINUTE = 60_000;
     const DAY = 86_400_000;
     const firstStop = now + 20 * MINUTE;
@@ -365,6 +367,7 @@ async function main(): Promise<number> {
     console.log(row('cadence step tasks created', figures.map((f) => f.cadenceTasks)));
     console.log(row('cadence ended with no outcome (expired)', figures.map((f) => f.expired)));
     console.log(row('  recycled to nurture', figures.map((f) => f.recycled)));
+    console.log(row('  still in their stage (e.g. accepted by sales)', figures.map((f) => f.expired - f.recycled)));
     console.log(row('still pending', figures.map((f) => f.open)));
     systems.forEach((s, i) => console.log(`  SLA status on the ${s.name} records (API): ${renderStatuses(finalStatuses[i]!)}`));
     const finalReport = await slaReport(runtime.store.db, hubspot.workspaceId, { now: new Date(clock.now()), weeks: DEFAULT_WEEKS });
