@@ -367,7 +367,7 @@ async function main(): Promise<number> {
     console.log(row('cadence step tasks created', figures.map((f) => f.cadenceTasks)));
     console.log(row('cadence ended with no outcome (expired)', figures.map((f) => f.expired)));
     console.log(row('  recycled to nurture', figures.map((f) => f.recycled)));
-    console.log(row('  still in their stage (e.g. accepted by sales)', figures.map((f) => f.expired - f.recycled)));
+    console.log(row('  kept their stage (e.g. accepted by sales)', figures.map((f) => f.expired - f.recycled)));
     console.log(row('still pending', figures.map((f) => f.open)));
     systems.forEach((s, i) => console.log(`  SLA status on the ${s.name} records (API): ${renderStatuses(finalStatuses[i]!)}`));
     const finalReport = await slaReport(runtime.store.db, hubspot.workspaceId, { now: new Date(clock.now()), weeks: DEFAULT_WEEKS });
