@@ -10,7 +10,7 @@ import type { QueueName } from '../src/queue/job-data';
 export class DemoClock {
   private runningSince: number | null = null;
 
-  constructor(private readonly start: number) {}
+  constructor(private start: number) {}
 
   readonly now = (): number => (this.runningSince === null ? this.start : this.start + (Date.now() - this.runningSince));
 
@@ -18,16 +18,29 @@ export class DemoClock {
   run(): void {
     this.runningSince ??= Date.now();
   }
+
+  /**
+   * Moves the clock forward to `instant` and stops it there (run() lets it tick again): the SLA
+   * act's stops, days apart, each seen at the same instant in every run. Never backwards: a
+   * handoff or write already stamped later would see time go back.
+   */
+  advanceTo(instant: number): void {
+    const now = this.now();
+    if (instant < now) throw new Error(`the demo clock cannot go back: ${new Date(instant).toISOString()} is before ${new Date(now).toISOString()}`);
+    this.start = instant;
+    this.runningSince = null;
+  }
 }
 
 /**
  * The demo runs the first pass in phases, one after the other, so that what each phase sees never
  * depends on how fast the machine is: each system installed and synced (HubSpot, then Salesforce),
- * then everyone scored, then the writes, then the tasks. Queues are on hold except during their
+ * then everyone scored, then the writes, then the tasks, then the SLA act's stops. Queues are on hold except during their
  * phase: their jobs wait whole, so the writer finds every write ready and sends full batches (100
  * per HubSpot call, 200 per Salesforce collection call), and the task job finds every task at once.
  * A queue goes back on hold when its phase is done, so a periodic job the installs scheduled (the
- * incremental sync every 5 minutes of wall time, the nightly rescore and retention) that comes due
+ * incremental sync every 5 minutes of wall time, the SLA tick every minute, the nightly rescore and
+ * retention) that comes due
  * during the pass waits for its end instead of adding to a later phase's calls; `release` ends it.
  */
 export class DemoPhases {
@@ -47,6 +60,13 @@ export class DemoPhases {
     for (const name of names) await this.queues[name].resume();
     await this.idle(names, options);
     await this.hold(names);
+  }
+
+  /** Jobs of the queue waiting to run (held or not), the next run of its job schedulers aside. */
+  async waiting(name: QueueName): Promise<number> {
+    const counts = await this.queues[name].getJobCounts('waiting', 'prioritized', 'delayed');
+    const schedulers = await this.queues[name].getJobSchedulersCount();
+    return (counts.waiting ?? 0) + (counts.prioritized ?? 0) + Math.max(0, (counts.delayed ?? 0) - schedulers);
   }
 
   /** The first pass is over: every held queue runs from now on. */

@@ -35,6 +35,8 @@ import { readOrgFunnel, readOrgRecords } from './demo-funnel-salesforce';
 import { installThroughConsent, LoopbackBrowser } from './demo-install';
 import { DemoClock, DemoPhases } from './demo-phases';
 import { countWorkspacePeople, renderReconciliation } from './demo-reconcile';
+import { hubspotDesk, pendingHandoffs, renderStatuses, repBehaviour, salesforceDesk, slaFigures, type DemoHandoff, type RepBehaviour, type RepDesk } from './demo-sla';
+import { DEFAULT_WEEKS, slaReport, type SlaCounts } from '../src/reports';
 
 const USAGE = 'npm run demo [-- --seed 20261127 --contacts 2000 --leads 1000 --sf-contacts 1000 --once --port 3000]';
 
@@ -73,6 +75,14 @@ function wholeNumber(name: string, text: string | undefined, max: number): numbe
 }
 
 const n = (value: number) => value.toLocaleString('en-US');
+/** "Fri 2026-11-27 12:20 UTC". */
+const shortTime = (ms: number) => `${new Date(ms).toUTCString().slice(0, 3)} ${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+const percent = (share: number | null) => (share === null ? 'n/a' : `${Math.round(share * 100)} %`);
+/** The SLA report's total as the Reports page shows it: handoffs by status, and the on-time share. */
+function renderComplianceTotal(total: SlaCounts): string {
+  return `${n(total.handoffs)} handoffs started in the last ${DEFAULT_WEEKS} weeks: met ${n(total.met)}, met late ${n(total.metLate)}, breached ${n(total.breached)}, ` +
+    `expired ${n(total.expired)}, pending ${n(total.pending)}, closed ${n(total.closed)}; on time ${percent(total.onTimeRate)}, touched ${percent(total.touchedRate)}`;
+}
 const calls = (value: number) => `${n(value)} API call${value === 1 ? '' : 's'}`;
 
 async function main(): Promise<number> {
@@ -147,7 +157,7 @@ async function main(): Promise<number> {
   const phases = new DemoPhases(runtime.queues);
   // every phase waits its turn: an install's first sync waits for its phase, nothing is scored,
   // written or created before its phase
-  await phases.hold(['sync', 'score', 'writeback', 'tasks', 'retention']);
+  await phases.hold(['sync', 'score', 'writeback', 'tasks', 'retention', 'sla']);
   let serving;
   try {
     serving = await serve(runtime, {
@@ -259,16 +269,115 @@ async function main(): Promise<number> {
     // what writing and the tasks left for each other (a task's follow-up write) lands before the count
     await phases.run(['writeback', 'tasks'], timeout);
     console.error(`(this run) first pass took ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    // what Leadstage cost each system, before the demo's own read-back below adds to it
+    // what Leadstage cost each system in the first pass, before the SLA act and the read-back add to it
     const hubspotStats = sandbox.stats();
     const orgStats = org.stats();
+    // a fresh session each time: the org's clock moves on by days in the SLA act
+    const orgAccess = () => ({ instanceUrl: org.instanceUrl, accessToken: org.issueTokens().accessToken, apiVersion: org.apiVersion });
+
+    // the SLA act: the reps answer their handoffs (or not) while the clock moves on, stop by stop
+    const desks = {
+      hubspot: hubspotDesk(sandbox.url, sandbox.token, () => sandbox.clock.now()),
+      salesforce: salesforceDesk(orgAccess, () => org.clock.now()),
+    };
+    const systems = [{ name: 'HubSpot', installation: hubspot, desk: desks.hubspot }, { name: 'Salesforce', installation: salesforce, desk: desks.salesforce }] as const;
+    // both CRMs and the app see the same instant at each stop (the CRMs stamp the reps' calls and our writes)
+    const crmClocks = (instant: number) => {
+      sandbox.clock.set(instant);
+      org.clock.set(instant);
+    };
+    const waiting = await Promise.all(systems.map(async (s) => {
+      const handoffs = await pendingHandoffs(runtime.store.db, s.installation.id);
+      return { ...s, handoffs, by: (behaviour: RepBehaviour) => handoffs.filter((h) => repBehaviour(seed, h.crmId) === behaviour) };
+    }));
+    // a stop: the activity streams bring the logged calls in, the people are scored, the SLA ticks
+    // (and scores again what it changed) until nothing is left, then the tasks and the writes go out
+    const stop = async (instant: number, label: string) => {
+      crmClocks(instant);
+      clock.advanceTo(instant);
+      for (const s of systems) await runtime.enqueue.sync({ workspaceId: s.installation.workspaceId, installationId: s.installation.id, stream: s.desk.stream, then: [] });
+      await phases.run(['sync'], timeout);
+      for (let round = 0; round < 10; round++) {
+        await phases.run(['score'], timeout);
+        for (const s of systems) await runtime.enqueue.sla({ workspaceId: s.installation.workspaceId, installationId: s.installation.id });
+        await phases.run(['sla'], timeout);
+        if ((await phases.waiting('score')) === 0) break;
+      }
+      clock.run();
+      await phases.run(['tasks'], timeout);
+      await phases.run(['writeback'], timeout);
+      await phases.run(['writeback', 'tasks'], timeout);
+      console.log(`     ${shortTime(instant)}, ${label}:`);
+      for (const s of systems) {
+        const f = await slaFigures(runtime.store.db, s.installation.id);
+        console.log(`       ${s.name.padEnd(11)}${renderStatuses(f.byStatus)}; SLA tasks so far: escalation ${n(f.escalationTasks)}, cadence steps ${n(f.cadenceTasks)}`);
+      }
+      timed(`SLA stop ${label}`);
+    };
+    const logCalls = async (calls: Array<{ desk: RepDesk; handoff: DemoHandoff; at: number }>) => {
+      // in time order, so each CRM's clock only moves forward
+      for (const call of [...calls].sort((a, b) => a.at - b.at)) {
+        crmClocks(call.at);
+        await call.desk.logCall(call.handoff);
+      }
+    };
+    const count3 = (b: RepBehaviour) => waiting.map((s) => `${n(s.by(b).length)} in ${s.name}`).join(', ');
+    // the first pass hands over older SQLs too, whose first touch was due before the demo's "now"
+    const overdue = waiting.map((s) => `${n(s.handoffs.filter((h) => h.firstTouchDueAt <= now).length)} in ${s.name}`).join(', ');
+    console.log(`  8. SLA: the reps answer the ${waiting.map((s) => `${n(s.handoffs.length)} ${s.name}`).join(' and ')} handoffs waiting for a first touch ` +
+      `(${overdue} overdue already); by the seed, ${count3('on time')} call at once; ${count3('late')} two hours after the due time; ${count3('never')} never`);
+    const MINUTE = 60_000;
+    const DAY = 86_400_000;
+    const firstStop = now + 20 * MINUTE;
+    // within the first-touch window: 5 minutes after the handoff (30 working minutes are due)
+    await logCalls(waiting.flatMap((s) => s.by('on time').map((handoff) => ({ desk: s.desk, handoff, at: now + 5 * MINUTE }))));
+    await stop(firstStop, `the on-time calls logged at ${shortTime(now + 5 * MINUTE)}`);
+    // late: two hours after each first touch was due (in the owner's working hours), before the escalation a day later
+    const secondStop = now + 4 * DAY;
+    await logCalls(waiting.flatMap((s) => s.by('late').map((handoff) => ({ desk: s.desk, handoff, at: Math.min(Math.max(handoff.firstTouchDueAt + 2 * 3_600_000, firstStop + MINUTE), secondStop - MINUTE) }))));
+    await stop(secondStop, 'the late calls logged, two hours after each first touch was due');
+    await stop(now + 6 * DAY, 'after every escalation time');
+    const report = await slaReport(runtime.store.db, hubspot.workspaceId, { now: new Date(clock.now()), weeks: DEFAULT_WEEKS });
+    const escalationStatuses = await Promise.all(systems.map(async (s) => `${s.name}: ${renderStatuses(await s.desk.slaStatuses())}`));
+    console.log(`       SLA status on the records, read back through the APIs: ${escalationStatuses.join('; ')}`);
+    console.log(`       SLA compliance report (Reports page, both systems): ${renderComplianceTotal(report.total)}`);
+    // the end of the cadence (14 days from the start, in working hours); a handoff whose last step
+    // falls later (an owner's far zone) is followed to it
+    await stop(now + 17 * DAY, 'after the end of the cadence');
+    for (let extra = 0; extra < 3; extra++) {
+      const later = await runtime.store.db.query<{ at: Date | string | null }>(
+        `SELECT max(next_due_at) AS at FROM sla_handoffs WHERE workspace_id = $1 AND kind = 'handoff' AND closed_at IS NULL`,
+        [hubspot.workspaceId],
+      );
+      const at = later.rows[0]?.at;
+      if (!at) break;
+      await stop(Math.max(new Date(at).getTime() + MINUTE, clock.now()), 'when the last open cadence ends');
+    }
+    console.log('');
+    console.log('SLA figures of this run (rep handoffs, from the store; statuses read back from the records)');
+    const figures = await Promise.all(systems.map((s) => slaFigures(runtime.store.db, s.installation.id)));
+    const finalStatuses = await Promise.all(systems.map((s) => s.desk.slaStatuses()));
+    const row = (label: string, values: number[]) => `  ${label.padEnd(44)}${values.map((v) => n(v).padStart(12)).join('')}`;
+    console.log(`  ${''.padEnd(44)}${systems.map((s) => s.name.padStart(12)).join('')}`);
+    console.log(row('handoffs opened', figures.map((f) => f.opened)));
+    console.log(row('first touch met on time', figures.map((f) => f.metOnTime)));
+    console.log(row('first touch met late', figures.map((f) => f.metLate)));
+    console.log(row('breached and escalated', figures.map((f) => f.escalated)));
+    console.log(row('  escalation tasks created', figures.map((f) => f.escalationTasks)));
+    console.log(row('cadence step tasks created', figures.map((f) => f.cadenceTasks)));
+    console.log(row('cadence ended with no outcome (expired)', figures.map((f) => f.expired)));
+    console.log(row('  recycled to nurture', figures.map((f) => f.recycled)));
+    console.log(row('  kept their stage (e.g. accepted by sales)', figures.map((f) => f.expired - f.recycled)));
+    console.log(row('still pending', figures.map((f) => f.open)));
+    systems.forEach((s, i) => console.log(`  SLA status on the ${s.name} records (API): ${renderStatuses(finalStatuses[i]!)}`));
+    const finalReport = await slaReport(runtime.store.db, hubspot.workspaceId, { now: new Date(clock.now()), weeks: DEFAULT_WEEKS });
+    console.log(`  SLA compliance report (Reports page, both systems): ${renderComplianceTotal(finalReport.total)}`);
     // the first pass is over: the periodic jobs the installs scheduled (the incremental sync every
     // 5 minutes, the nightly rescore) run from here on, as in production
     await phases.release();
     await waitForIdle(runtime.queues, { timeoutMs: 60_000, pollMs: 200 });
 
     let allLanded = true;
-    const orgAccess = { instanceUrl: org.instanceUrl, accessToken: org.issueTokens().accessToken, apiVersion: org.apiVersion };
     const outcome = async (installation: Installation) => {
       const backlog = await runtime.store.outbox.outboxBacklog(installation.id);
       const errors = await runtime.store.outbox.listRecordErrors(installation.id);
@@ -288,21 +397,21 @@ async function main(): Promise<number> {
     const portalFunnel = await readPortalFunnel(sandbox.url, sandbox.token);
     for (const line of renderFunnel('Funnel in the HubSpot portal, read back through its API', portalFunnel)) console.log(line);
     const [hubspotLine, ...hubspotProblems] = await outcome(hubspot);
-    console.log(`HubSpot API calls by Leadstage: ${n(hubspotStats.requests.total)} (${hubspotStats.requests.byStatus['429'] ?? 0} answered 429); ${hubspotLine}`);
+    console.log(`HubSpot API calls by Leadstage in the first pass: ${n(hubspotStats.requests.total)} (${hubspotStats.requests.byStatus['429'] ?? 0} answered 429); ${hubspotLine}`);
     for (const line of hubspotProblems) console.log(line);
     allLanded &&= portalFunnel.unscored === 0;
 
     console.log('');
-    const orgFunnel = await readOrgFunnel(orgAccess);
+    const orgFunnel = await readOrgFunnel(orgAccess());
     for (const line of renderFunnel('Funnel in the Salesforce org (open leads and contacts), read back with SOQL', orgFunnel, 'records', 'lead or contact')) console.log(line);
     const [orgLine, ...orgProblems] = await outcome(salesforce);
-    console.log(`Salesforce API calls by Leadstage: ${n(orgStats.apiCalls)}; ${orgLine}`);
+    console.log(`Salesforce API calls by Leadstage in the first pass: ${n(orgStats.apiCalls)}; ${orgLine}`);
     for (const line of orgProblems) console.log(line);
     allLanded &&= orgFunnel.unscored === 0;
 
     // the closing total, and how it follows from the two funnels
     const people = await countWorkspacePeople(runtime.store.db, { hubspot: hubspot.id, salesforce: salesforce.id });
-    const reconciliation = renderReconciliation({ hubspot: portalFunnel.contacts, salesforce: orgFunnel.contacts }, people, await readOrgRecords(orgAccess));
+    const reconciliation = renderReconciliation({ hubspot: portalFunnel.contacts, salesforce: orgFunnel.contacts }, people, await readOrgRecords(orgAccess()));
     console.log('');
     for (const line of reconciliation.lines) console.log(line);
     allLanded &&= reconciliation.addsUp;

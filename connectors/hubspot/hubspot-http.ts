@@ -70,7 +70,8 @@ export class HubSpotHttp {
   /**
    * Runs one request with a current token. With OAuth, a 401 first checks whether the store holds a
    * newer token (the installation was reconnected, or another process refreshed) and retries once
-   * with it; a 401 on the token the store holds is final (revoked: an admin must reconnect).
+   * with it; a 401 on the token the store holds is final (revoked: an admin must reconnect), unless
+   * HubSpot says the token expired (EXPIRED_AUTHENTICATION): then it is refreshed and tried once more.
    */
   private async authorized<T>(run: () => Promise<T>): Promise<T> {
     if (!this.tokens) return run();
@@ -80,7 +81,7 @@ export class HubSpotHttp {
       return await run();
     } catch (error) {
       if (!(error instanceof HubSpotApiError) || error.status !== 401) throw error;
-      const next = await this.tokens.replaced(used);
+      const next = error.category === 'EXPIRED_AUTHENTICATION' ? await this.tokens.expired(used) : await this.tokens.replaced(used);
       if (next === null) throw error;
       this.useToken(next);
       return run();

@@ -52,6 +52,7 @@ export const salesforceConnectorModule: ConnectorModule<SalesforceCredentials> =
         refreshLock: context.refreshLock,
         // REST and Bulk 2.0 calls draw on the same org budget: one window (rate-policies.constant.ts)
         fetchLimiter: () => context.beforeRequest('standard'),
+        ...(context.clock ? { clock: context.clock } : {}),
       },
       mappings: context.mappings,
       logger: context.logger,

@@ -27,6 +27,8 @@ export interface ConnectorFactoryDeps {
   redis?: Redis;
   /** Key prefix on that Redis (the runtime's BullMQ prefix). */
   prefix?: string;
+  /** The app's injected time, handed to the connectors (the wall clock without it). */
+  clock?: () => number;
 }
 
 /**
@@ -75,6 +77,7 @@ async function build(deps: ConnectorFactoryDeps, installation: Installation, ref
     refreshLock,
     credentials: credentialStore(deps, installation, module),
     registerSecret,
+    ...(deps.clock ? { clock: deps.clock } : {}),
   });
 }
 

@@ -151,7 +151,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     options.ratePolicies?.[installation.provider] ??
     installationRatePolicy(connectors.get(installation.provider), installation);
   const installations = new Map<string, Installation>();
-  const connectorFor = createConnectorFactory({ store, box, metrics, logger, limiter, registry: connectors, ratePolicyFor, redis, prefix });
+  const connectorFor = createConnectorFactory({ store, box, metrics, logger, limiter, registry: connectors, ratePolicyFor, redis, prefix, clock });
   const deps: JobDeps = {
     store,
     clock,

@@ -97,6 +97,11 @@ export interface ConnectorContext<Credentials> {
   credentials: CredentialStore<Credentials>;
   /** Registers a secret with the log redactor, so it never reaches a log line. */
   registerSecret(secret: string | null | undefined): void;
+  /**
+   * The app's injected time (ms), for what a connector times itself (how long ago it was issued a
+   * token); the wall clock when absent.
+   */
+  clock?: () => number;
 }
 
 export interface CredentialStore<Credentials> {

@@ -29,6 +29,15 @@ describe('npm run demo', () => {
     expect(a.stdout).toMatch(/3\. Salesforce installed through its OAuth consent page \(with PKCE\): org 00D\w+, approved by \S+; the same workspace, admins \S+ and \S+ \(\d+ API calls\)/);
     expect(a.stdout).toMatch(/6\. Written back: 300 HubSpot contacts in 3 batch updates .* Salesforce leads and contacts in 2 collection updates/);
     expect(a.stdout).toMatch(/One company, one funnel: [\d,]+ people = 300 in the HubSpot funnel \+ [\d,]+ in the Salesforce funnel − [\d,]+ in both/);
+    // the SLA act: reps answer through each CRM's API, the clock moves on, the figures add up per system
+    expect(a.stdout).toMatch(/8\. SLA: the reps answer the \d+ HubSpot and \d+ Salesforce handoffs waiting for a first touch/);
+    const row = (label: string) => a.stdout.match(new RegExp(`^  ${label} +(\\d+) +(\\d+)$`, 'm'))?.slice(1).map(Number);
+    const [opened, onTime, late, breached, pending] = ['handoffs opened', 'first touch met on time', 'first touch met late', 'breached and escalated', 'still pending'].map(row);
+    expect(opened?.every((count) => count > 0)).toBe(true);
+    for (const system of [0, 1]) expect(onTime![system]! + late![system]! + breached![system]!).toBeLessThanOrEqual(opened![system]!);
+    expect(onTime!.some((count) => count > 0) && late!.some((count) => count > 0)).toBe(true);
+    expect(pending).toEqual([0, 0]);
+    expect(a.stdout).toMatch(/SLA status on the HubSpot records \(API\): .*expired \d+/);
     expect(a.stdout).not.toContain('does not add up');
     expect(a.stdout).not.toContain('127.0.0.1');
     expect(a.stderr).toContain('(this run) HubSpot sandbox http://127.0.0.1:');

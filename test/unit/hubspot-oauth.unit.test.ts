@@ -129,6 +129,21 @@ describe('HubSpot token refresh', () => {
     expect(store.current).toMatchObject({ accessToken: 'access-new', refreshToken: 'refresh-1', expiresAt: now + 1_800_000 });
   });
 
+  it('refreshes a token HubSpot says expired though it looks fresh here, once; takes a newer stored one instead', async () => {
+    const store = memoryStore(base);
+    const manager = new HubSpotTokenManager({ installationId: 'i1', initial: base, lock: createLocalRefreshLock(), credentials: store, requestRefresh: requestHubSpotRefresh(base), clock: () => NOW });
+    expect(await manager.current()).toBe('access-old');
+    const scope = nock(API).post('/oauth/v3/token', (body) => form(body).get('refresh_token') === 'refresh-1')
+      .once().delay(50).reply(200, { access_token: 'access-new', refresh_token: 'refresh-1', expires_in: 1800 });
+    expect(await Promise.all([manager.expired('access-old'), manager.expired('access-old')])).toEqual(['access-new', 'access-new']);
+    expect(scope.isDone()).toBe(true);
+    expect(manager.refreshes).toBe(1);
+    // another process refreshed already: its token is taken, no second refresh
+    await store.save({ ...store.current, accessToken: 'access-other' });
+    expect(await manager.expired('access-new')).toBe('access-other');
+    expect(manager.refreshes).toBe(1);
+  });
+
   it('a refused refresh token means the admin must reconnect; a busy token endpoint is retried', async () => {
     const expired = { ...base, expiresAt: NOW - 1 };
     const manager = new HubSpotTokenManager({ installationId: 'i1', initial: expired, lock: createLocalRefreshLock(), credentials: memoryStore(expired), requestRefresh: requestHubSpotRefresh(expired), clock: () => NOW });

@@ -35,6 +35,8 @@ export interface AccessTokenSource {
    * another process refreshed), or null when the store holds the same one.
    */
   replaced(failed: string): Promise<string | null>;
+  /** HubSpot said `failed` expired: a newer token from the store, or a refresh. */
+  expired(failed: string): Promise<string>;
 }
 
 /** HubSpot's default lifetime, for a token endpoint that sent no `expires_in`. */
@@ -88,11 +90,24 @@ export class HubSpotTokenManager<C extends OAuthTokens> implements AccessTokenSo
     return this.current();
   }
 
-  private async refresh(): Promise<string> {
+  /**
+   * HubSpot answered EXPIRED_AUTHENTICATION for `failed`: it is HubSpot's clock that decides, so a
+   * token that looks fresh here (clocks apart, a lifetime shorter than expires_in said) is refreshed
+   * all the same, once: a newer token in the store (another process refreshed) is taken instead.
+   */
+  async expired(failed: string): Promise<string> {
+    this.inflight ??= this.refresh(failed).finally(() => {
+      this.inflight = null;
+    });
+    return this.inflight;
+  }
+
+  /** `expiredToken`: refresh unless the store holds another token, however fresh that one looks. */
+  private async refresh(expiredToken?: string): Promise<string> {
     const { installationId, lock, credentials } = this.options;
     return lock.withLock(`hubspot:${installationId}`, async () => {
       const stored = await credentials.load();
-      if (this.fresh(stored)) {
+      if (expiredToken === undefined ? this.fresh(stored) : stored.accessToken !== expiredToken) {
         this.tokens = stored;
         return stored.accessToken;
       }
