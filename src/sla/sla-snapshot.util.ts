@@ -29,6 +29,9 @@ export function slaSnapshotOf(handoff: SlaHandoff, rulebook: Rulebook, stepDueIs
   let nextStep: string | null = null;
   if (handoff.closedAt === null && handoff.nextStep < cadence.length) {
     nextStep = `${cadence[handoff.nextStep]!.subject} (${cadence[handoff.nextStep]!.channel}) by ${shortTime(stepDueIso(handoff.nextStep))}`;
+  } else if (handoff.closedAt !== null && handoff.outcome !== null) {
+    // the status keeps how the first touch went; what ended the follow-up is said here
+    nextStep = `none: ${handoff.outcome === 'expired' ? (handoff.outcomeReason ?? 'the cadence ended') : `closed (${handoff.outcome})`}`.slice(0, 255);
   }
   const text = [nextStep, unassigned].filter((part): part is string => part !== null).join('; ');
   return { status: LABELS[handoff.status], dueAt: handoff.firstTouchDueAt, firstTouchedAt: handoff.firstTouchedAt, nextStep: text || null };

@@ -9,7 +9,9 @@ import { handoffTag } from './handoff-keys';
  *
  *   pending ──first touch ≤ due──▶ met          pending ──overdue by escalation.after──▶ breached
  *   pending ──first touch > due──▶ met_late     (a breached handoff touched later stays breached)
- *   any open ──cadence ended, still in the stage──▶ expired (sla_expired recorded, on_expiry decides)
+ *   any open ──cadence ended, still in the stage──▶ outcome expired (sla_expired recorded, on_expiry
+ *     decides); the status keeps how the first touch went (met, met late, breached), and one never
+ *     touched nor escalated becomes expired
  *   any open ──person left the stage──▶ closed with that outcome (recycled, disqualified, opportunity…)
  */
 export interface TickInput {
@@ -115,7 +117,9 @@ export function planTick(input: TickInput): TickPlan {
   const cadenceDone = next >= steps && (now >= lastDue || input.touches.length >= steps);
   if (cadenceDone) {
     plan.expire = true;
-    status = 'expired';
+    // the status says how the first touch went and stays so: a handoff met on time whose cadence
+    // ended without an outcome was still met (SLA compliance counts it), its outcome is the expiry
+    if (status === 'pending') status = 'expired';
     change.nextDueAt = null;
     change.closedAt = nowIso;
     change.outcome = 'expired';

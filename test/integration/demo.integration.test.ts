@@ -37,7 +37,7 @@ describe('npm run demo', () => {
     for (const system of [0, 1]) expect(onTime![system]! + late![system]! + breached![system]!).toBeLessThanOrEqual(opened![system]!);
     expect(onTime!.some((count) => count > 0) && late!.some((count) => count > 0)).toBe(true);
     expect(pending).toEqual([0, 0]);
-    expect(a.stdout).toMatch(/SLA status on the HubSpot records \(API\): .*expired \d+/);
+    expect(a.stdout).toMatch(/SLA status on the HubSpot records \(API\): .*met \d+/);
     expect(a.stdout).not.toContain('does not add up');
     expect(a.stdout).not.toContain('127.0.0.1');
     expect(a.stderr).toContain('(this run) HubSpot sandbox http://127.0.0.1:');

@@ -319,7 +319,7 @@ describe.each([HUBSPOT, SALESFORCE])(`SLA runtime against the $name sandbox (${p
     }
   }, 120_000);
 
-  it('ends an untouched cadence with sla_expired recorded and the handoff expired, each step a task; the engine recycles an engagement SQL, which can qualify again', async () => {
+  it('ends an untouched cadence with sla_expired recorded and its outcome expired (its status still breached), each step a task; the engine recycles an engagement SQL, which can qualify again', async () => {
     const decisionOf = async (personId: string) => (await runtime.store.state.loadPersonForScoring(installation.workspaceId, personId))!.state!.decision;
     // a rep's own verdict (accepted by sales, BANT) outranks an expiry in the engine; engagement's does not
     const qualifiedBy = async (personId: string) => (/^(accepted by sales|BANT qualified)/.test((await decisionOf(personId)).history.findLast((e) => e.stage === 'sql')?.reason ?? '') ? 'sales' : 'engagement');
@@ -335,7 +335,8 @@ describe.each([HUBSPOT, SALESFORCE])(`SLA runtime against the $name sandbox (${p
       await tick();
     }
     const done = await handoff(idle);
-    expect(done).toMatchObject({ status: 'expired', outcome: 'expired', nextDueAt: null });
+    // untouched, it was breached and escalated; the status keeps that, the expiry is its outcome
+    expect(done).toMatchObject({ status: 'breached', outcome: 'expired', nextDueAt: null });
     const events = await runtime.store.events.listEvents(installation.workspaceId, idle.personId);
     expect(events.filter((e) => e.type === 'sla_expired')).toHaveLength(1);
     const { on_expiry: onExpiry } = (await runtime.deps.engineFor(installation.workspaceId)).rulebook.sla;

@@ -73,7 +73,12 @@ describe('SLA state machine', () => {
 
   it('expires when the last step is due with no outcome, and never acts on a closed handoff', () => {
     const plan = planTick(input({ now: STEP_DUE[5]!, handoff: handoff({ nextStep: 6, status: 'breached', escalatedAt: 'x' }) }));
-    expect(plan).toMatchObject({ expire: true, change: { status: 'expired', outcome: 'expired', nextDueAt: null, outcomeReason: 'SLA cadence ended with no outcome' } });
+    expect(plan).toMatchObject({ expire: true, change: { outcome: 'expired', nextDueAt: null, outcomeReason: 'SLA cadence ended with no outcome' } });
+    // the status keeps how the first touch went (breached, met, met late): compliance still counts it
+    expect(plan.change.status).toBeUndefined();
+    expect(planTick(input({ now: STEP_DUE[5]!, handoff: handoff({ nextStep: 6, status: 'met', firstTouchedAt: new Date(STEP_DUE[0]! - 60_000).toISOString() }) })).change.status).toBeUndefined();
+    // one nobody touched and nobody escalated (its cadence was over when first seen) is expired
+    expect(planTick(input({ now: STEP_DUE[5]!, handoff: handoff({ nextStep: 6, status: 'pending' }) })).change).toMatchObject({ status: 'expired', outcome: 'expired' });
     const closed = planTick(input({ now: STEP_DUE[5]! + DAY, handoff: handoff({ nextStep: 6, status: 'expired', closedAt: new Date(STEP_DUE[5]!).toISOString() }) }));
     expect(closed).toMatchObject({ expire: false, createSteps: [], change: { nextDueAt: null } });
   });
