@@ -52,7 +52,8 @@ export const salesforceConnectorModule: ConnectorModule<SalesforceCredentials> =
         refreshLock: context.refreshLock,
         // REST and Bulk 2.0 calls draw on the same org budget: one window (rate-policies.constant.ts)
         fetchLimiter: () => context.beforeRequest('standard'),
-        ...(context.clock ? { clock: context.clock } : {}),
+        // token ages on the app's time; the daily budget's waits stay on the wall clock they are slept on
+        ...(context.clock ? { sessionClock: context.clock } : {}),
       },
       mappings: context.mappings,
       logger: context.logger,

@@ -61,6 +61,12 @@ export interface SalesforceApiOptions {
   /** Per-request timeout (default 120 s). */
   requestTimeoutMs?: number;
   clock?: () => number;
+  /**
+   * The clock the session judges token ages by (a token refused seconds after it was issued), when
+   * it differs from `clock`: the app's injected time, which the org's token issue times follow,
+   * while the daily budget keeps the clock its waits are slept through.
+   */
+  sessionClock?: () => number;
 }
 
 /** The transport plus what the connector wiring and tests need beyond the contract. */
@@ -86,7 +92,7 @@ export function createSalesforceApi(options: SalesforceApiOptions): SalesforceAp
     refreshToken: options.refreshToken,
     tokenStore: options.tokenStore,
     refreshLock: options.refreshLock,
-    clock,
+    clock: options.sessionClock ?? clock,
   });
   const budget = createDailyBudget({
     headroom,
